@@ -1,0 +1,16 @@
+/** The `runway` command: the composition root of every module and the only main(). */
+module dev.runway.cli {
+    requires dev.runway.config;
+    requires dev.runway.protocol;
+    requires dev.runway.client;
+    requires dev.runway.launcher;
+    requires dev.runway.agent;
+    requires dev.runway.taskagent;
+    requires dev.runway.server;
+    requires info.picocli;
+    requires org.slf4j;
+    requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
+
+    opens dev.runway.cli to info.picocli;
+}

@@ -1,0 +1,52 @@
+package dev.runway.client;
+
+import dev.runway.protocol.ApiPaths;
+import dev.runway.protocol.Json;
+import dev.runway.protocol.RunnerApi.ClaimRequest;
+import dev.runway.protocol.RunnerApi.ClaimResponse;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The launch agent's side of the claim: long-polls for a task with the resource-class token. */
+public final class RunnerClient {
+    private final HttpTransport transport;
+    private final String resourceClassToken;
+
+    public RunnerClient(HttpTransport transport, String resourceClassToken) {
+        this.transport = transport;
+        this.resourceClassToken = resourceClassToken;
+    }
+
+    /**
+     * Asks for a task; the server holds the request up to {@code request.waitSeconds()}. Empty when none came.
+     * No retry here: the caller's loop owns backoff, so it can also drain and report health between tries.
+     */
+    public Optional<ClaimResponse> claim(ClaimRequest request) throws ApiException, InterruptedException {
+        HttpResponse<byte[]> response = transport.send(
+                () -> transport.request(ApiPaths.CLAIM, "Authorization", resourceClassToken)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpTransport.json(request)).build(),
+                RetryPolicy.NONE, Duration.ofSeconds(request.waitSeconds()));
+        if (response.statusCode() == 204) {
+            return Optional.empty();
+        }
+        return Optional.of(read(response, ClaimResponse.class));
+    }
+
+    /** A client for one claimed task, authenticated with its task token. */
+    public TaskClient forTask(ClaimResponse claim) {
+        return new TaskClient(transport, claim.taskId(), claim.taskToken());
+    }
+
+    static <T> T read(HttpResponse<byte[]> response, Class<T> type) throws ApiException {
+        try {
+            return Json.read(response.body(), type);
+        } catch (IOException e) {
+            throw new ApiException(response.statusCode(), response.request().method() + " "
+                    + response.request().uri().getPath() + ": unreadable answer: " + e.getMessage(), null,
+                    response.body(), e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.runway.protocol;
+
+/** Paths of the runner protocol (ARCHITECTURE.md, "Runner protocol"); all under {@code /api/v3}. */
+public final class ApiPaths {
+    public static final String BASE = "/api/v3";
+
+    /** {@code POST}, resource-class token; long-poll; 200 {@link RunnerApi.ClaimResponse} or 204. */
+    public static final String CLAIM = BASE + "/runner/claim";
+
+    private static final String TASK = BASE + "/runner/tasks/";
+
+    private ApiPaths() {}
+
+    /** {@code GET}, task token: the job to run ({@link RunnerApi.TaskJob}). */
+    public static String taskJob(String taskId) {
+        return TASK + taskId + "/job";
+    }
+
+    /** {@code POST}, task token: renews the lease; answers {@link RunnerApi.HeartbeatResponse}. */
+    public static String heartbeat(String taskId) {
+        return TASK + taskId + "/heartbeat";
+    }
+
+    /** {@code POST}, task token, body {@link RunnerApi.StepStart}. */
+    public static String stepStart(String taskId, int step) {
+        return TASK + taskId + "/steps/" + step + "/start";
+    }
+
+    /**
+     * {@code POST}, task token, raw bytes ({@code application/octet-stream}), query {@code offset} (byte offset of
+     * the chunk's first byte in the step's output) and {@code at} (epoch millis the bytes were read). Idempotent by
+     * offset: a resent chunk is not stored twice; a gap answers 409 {@link RunnerApi.OffsetMismatch}.
+     * Answers {@link RunnerApi.OutputAck}.
+     */
+    public static String stepOutput(String taskId, int step) {
+        return TASK + taskId + "/steps/" + step + "/output";
+    }
+
+    /** {@code POST}, task token, body {@link RunnerApi.StepResult}. */
+    public static String stepResult(String taskId, int step) {
+        return TASK + taskId + "/steps/" + step + "/result";
+    }
+
+    /** {@code POST}, task token, body {@link RunnerApi.TaskResult}. */
+    public static String taskResult(String taskId) {
+        return TASK + taskId + "/result";
+    }
+
+    /** {@code POST}, task token: gives the task back to the queue untouched (e.g. the agent is draining). */
+    public static String unclaim(String taskId) {
+        return TASK + taskId + "/unclaim";
+    }
+
+    /** {@code POST}, task token, body {@link RunnerApi.InfraFailure}: the runner could not run the task. */
+    public static String fail(String taskId) {
+        return TASK + taskId + "/fail";
+    }
+}

@@ -1,0 +1,90 @@
+package dev.runway.protocol;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/** Wire records of the runner half of the protocol: the claim, then everything a task token may do. */
+public final class RunnerApi {
+    private RunnerApi() {}
+
+    /** What a launch agent says about itself when it asks for work. {@code waitSeconds}: how long to hold the poll. */
+    public record ClaimRequest(String name, String hostname, String version, String os, String arch, int freeSlots,
+            int waitSeconds) {}
+
+    /**
+     * A claimed task. {@code taskToken} is scoped to this task only; {@code allocation} is the per-task value a
+     * runner substitutes for {@code %s}; the lease must be renewed by heartbeat within {@code leaseSeconds}.
+     */
+    public record ClaimResponse(String taskId, String allocation, String taskToken, String jobId, String jobName,
+            long maxRunTimeSeconds, long leaseSeconds) {
+        @Override
+        public String toString() {
+            return "ClaimResponse[taskId=" + taskId + ", allocation=" + allocation + ", taskToken=********, jobId="
+                    + jobId + ", jobName=" + jobName + ", maxRunTimeSeconds=" + maxRunTimeSeconds + ", leaseSeconds="
+                    + leaseSeconds + "]";
+        }
+    }
+
+    public record HeartbeatResponse(boolean canceled, long leaseSeconds) {}
+
+    /** What the task agent runs. {@code secretNames}: environment names whose values are masked in output. */
+    public record TaskJob(String taskId, String jobId, String jobName, long buildNum, List<StepSpec> steps,
+            Map<String, String> environment, List<String> secretNames, Checkout checkout) {}
+
+    /** Where {@code checkout} gets the source: any URL or path git can clone, a revision and a branch name. */
+    public record Checkout(String repository, String revision, String branch) {}
+
+    public enum StepType {
+        @JsonProperty("run") RUN,
+        @JsonProperty("checkout") CHECKOUT
+    }
+
+    public enum When {
+        @JsonProperty("on_success") ON_SUCCESS,
+        @JsonProperty("on_fail") ON_FAIL,
+        @JsonProperty("always") ALWAYS
+    }
+
+    /**
+     * One step, normalised from CircleCI's {@code run} / {@code checkout} shapes. {@code shell} null means the
+     * default ({@code /bin/bash -eo pipefail}); {@code noOutputTimeoutMillis} 0 means the default (10 minutes).
+     */
+    public record StepSpec(StepType type, String name, String command, String shell, Map<String, String> environment,
+            String workingDirectory, long noOutputTimeoutMillis, boolean background, When when) {}
+
+    public record StepStart(String name, String startedAt) {}
+
+    public record OutputAck(long nextOffset, boolean canceled) {}
+
+    /** Body of a 409 answer to an output chunk that does not start where the stored output ends. */
+    public record OffsetMismatch(String message, long expectedOffset) {}
+
+    public enum StepStatus {
+        @JsonProperty("pending") PENDING,
+        @JsonProperty("running") RUNNING,
+        @JsonProperty("success") SUCCESS,
+        @JsonProperty("failed") FAILED,
+        @JsonProperty("timedout") TIMEDOUT,
+        @JsonProperty("canceled") CANCELED,
+        @JsonProperty("skipped") SKIPPED
+    }
+
+    /** {@code exitCode} or {@code signal} (null when not applicable) and a reason a person can read. */
+    public record StepResult(StepStatus status, Integer exitCode, Integer signal, String reason, long durationMillis,
+            String finishedAt) {}
+
+    public enum TaskStatus {
+        @JsonProperty("success") SUCCESS,
+        @JsonProperty("failed") FAILED,
+        @JsonProperty("canceled") CANCELED
+    }
+
+    public record TaskResult(TaskStatus status, String reason) {}
+
+    /** The runner could not run the task: exit status of the task agent and the last lines it printed. */
+    public record InfraFailure(String reason, Integer exitStatus, String lastOutput) {}
+
+    /** Error body of every 4xx/5xx answer, as CircleCI's API. */
+    public record ErrorBody(String message) {}
+}

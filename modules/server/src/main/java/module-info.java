@@ -1,0 +1,7 @@
+/** The control plane: management API, runner protocol, jobs, durable store. */
+module dev.runway.server {
+    requires transitive dev.runway.protocol;
+    requires org.eclipse.jetty.server;
+    requires java.sql;
+    requires org.slf4j;
+}

@@ -1,0 +1,5 @@
+/** The task agent: runs a job's steps, streams their output, masks secrets. */
+module dev.runway.taskagent {
+    requires transitive dev.runway.client;
+    requires org.slf4j;
+}
