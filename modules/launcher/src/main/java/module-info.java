@@ -8,4 +8,5 @@ module dev.runway.launcher {
     exports dev.runway.launcher;
 
     uses dev.runway.launcher.LauncherProvider;
+    uses dev.runway.launcher.ServiceNotifier;
 }
