@@ -1,0 +1,112 @@
+package dev.runway.it.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * ARCHITECTURE.md's "Allowed dependencies", as ArchUnit rules. One agreed deviation: config may use protocol (for
+ * the single Go-duration parser).
+ */
+final class ArchitectureRules {
+    private static final String[] PLATFORM = {"java..", "javax..", "jdk..", "sun.misc.."};
+    private static final String[] LOGGING_API = {"org.slf4j.."};
+    private static final String[] JACKSON = {"com.fasterxml.jackson.."};
+
+    private ArchitectureRules() {}
+
+    /** Every rule by name, in a stable order. */
+    static Map<String, ArchRule> all() {
+        Map<String, ArchRule> rules = new LinkedHashMap<>();
+        rules.put("config uses only protocol and Jackson", module("dev.runway.config")
+                .should().onlyDependOnClassesThat(allowed(join(PLATFORM, JACKSON,
+                        new String[] {"dev.runway.config..", "dev.runway.protocol..", "org.yaml.snakeyaml.."}))));
+        rules.put("protocol uses only Jackson", module("dev.runway.protocol")
+                .should().onlyDependOnClassesThat(allowed(join(PLATFORM, JACKSON,
+                        new String[] {"dev.runway.protocol.."}))));
+        rules.put("client uses only protocol", module("dev.runway.client")
+                .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
+                        new String[] {"dev.runway.client..", "dev.runway.protocol.."}))));
+        rules.put("launcher uses nothing of ours", classes().that(inLauncherCore())
+                .should().onlyDependOnClassesThat(launcherCore().or(allowed(join(PLATFORM, LOGGING_API)))));
+        rules.put("agent uses config, client, protocol and the launcher SPI only", module("dev.runway.agent")
+                .should().onlyDependOnClassesThat(launcherCore().or(allowed(join(PLATFORM, LOGGING_API, JACKSON,
+                        new String[] {"dev.runway.agent..", "dev.runway.config..", "dev.runway.client..",
+                            "dev.runway.protocol..", "com.sun.net.httpserver.."})))));
+        rules.put("taskagent uses client and protocol only", module("dev.runway.taskagent")
+                .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
+                        new String[] {"dev.runway.taskagent..", "dev.runway.client..", "dev.runway.protocol.."}))));
+        rules.put("server uses protocol, Jetty and JDBC only", module("dev.runway.server")
+                .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
+                        new String[] {"dev.runway.server..", "dev.runway.protocol..", "org.eclipse.jetty..",
+                            "org.h2.."}))));
+        rules.put("launchers-linux uses the launcher SPI and JNA only", module("dev.runway.launcher.linux")
+                .should().onlyDependOnClassesThat(launcherCore().or(allowed(join(PLATFORM, LOGGING_API,
+                        new String[] {"dev.runway.launcher.linux..", "com.sun.jna.."})))));
+        rules.put("launchers-macos uses the launcher SPI and JNA only", module("dev.runway.launcher.macos")
+                .should().onlyDependOnClassesThat(launcherCore().or(allowed(join(PLATFORM, LOGGING_API,
+                        new String[] {"dev.runway.launcher.macos..", "com.sun.jna.."})))));
+        rules.put("only launchers-* touch JNA", noClasses()
+                .that().resideOutsideOfPackages("dev.runway.launcher.linux..", "dev.runway.launcher.macos..",
+                        "com.sun.jna..")
+                .should().dependOnClassesThat().resideInAPackage("com.sun.jna.."));
+        rules.put("only cli touches picocli", noClasses()
+                .that().resideOutsideOfPackages("dev.runway.cli..", "picocli..")
+                .should().dependOnClassesThat().resideInAPackage("picocli.."));
+        rules.put("only cli touches the logging backend", noClasses()
+                .that().resideOutsideOfPackages("dev.runway.cli..", "ch.qos.logback..")
+                .and().resideInAPackage("dev.runway..")
+                .should().dependOnClassesThat().resideInAPackage("ch.qos.logback.."));
+        rules.put("only server touches Jetty", noClasses()
+                .that().resideOutsideOfPackages("dev.runway.server..", "org.eclipse.jetty..")
+                .and().resideInAPackage("dev.runway..")
+                .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty.."));
+        rules.put("agent never names a platform launcher", noClasses()
+                .that().resideInAPackage("dev.runway.agent..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.runway.launcher.linux..",
+                        "dev.runway.launcher.macos.."));
+        rules.put("platform launchers never name the agent", noClasses()
+                .that().resideInAnyPackage("dev.runway.launcher.linux..", "dev.runway.launcher.macos..")
+                .should().dependOnClassesThat().resideInAPackage("dev.runway.agent.."));
+        rules.put("no cycles between packages", slices().matching("dev.runway.(**)").should().beFreeOfCycles());
+        return rules;
+    }
+
+    private static com.tngtech.archunit.lang.syntax.elements.GivenClassesConjunction module(String root) {
+        return classes().that().resideInAPackage(root + "..");
+    }
+
+    /** dev.runway.launcher and its sub-packages, except the platform launchers that live below it. */
+    private static DescribedPredicate<JavaClass> inLauncherCore() {
+        return launcherCore();
+    }
+
+    private static DescribedPredicate<JavaClass> launcherCore() {
+        return DescribedPredicate.describe("in the launcher module (dev.runway.launcher, not .linux/.macos)",
+                c -> (c.getPackageName().equals("dev.runway.launcher")
+                        || c.getPackageName().startsWith("dev.runway.launcher."))
+                        && !c.getPackageName().startsWith("dev.runway.launcher.linux")
+                        && !c.getPackageName().startsWith("dev.runway.launcher.macos"));
+    }
+
+    private static DescribedPredicate<JavaClass> allowed(String[] packages) {
+        return JavaClass.Predicates.resideInAnyPackage(packages).or(primitiveOrArrayOfAllowed(packages));
+    }
+
+    private static DescribedPredicate<JavaClass> primitiveOrArrayOfAllowed(String[] packages) {
+        DescribedPredicate<JavaClass> inPackages = JavaClass.Predicates.resideInAnyPackage(packages);
+        return DescribedPredicate.describe("primitive or array",
+                c -> c.isPrimitive() || (c.isArray() && (c.getBaseComponentType().isPrimitive()
+                        || inPackages.test(c.getBaseComponentType()))));
+    }
+
+    private static String[] join(String[]... groups) {
+        return java.util.Arrays.stream(groups).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    }
+}

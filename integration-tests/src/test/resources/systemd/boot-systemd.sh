@@ -1,0 +1,47 @@
+#!/bin/sh
+# Boots a real systemd as PID 1 of a fresh PID + mount namespace, for tests. Run ONLY as
+#   unshare --pid --fork --mount --uts --cgroup -- boot-systemd.sh
+# (see ARCHITECTURE.md, "Real systemd in tests"). The private tmpfs mounts come first: without them
+# systemd-tmpfiles would empty the host's /tmp at boot.
+set -eu
+
+die() { echo "boot-systemd.sh: $*" >&2; exit 1; }
+
+# Refuse to run outside a new PID namespace: every mount below would otherwise hit the host.
+[ "$$" = 1 ] || die "must be PID 1 of a new PID namespace (run through unshare --pid --fork --mount ...)"
+
+mount --make-rprivate /
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /var/tmp
+for dir in /tmp /run /var/tmp; do
+    [ "$(findmnt -n -o FSTYPE --mountpoint "$dir" | tail -n 1)" = tmpfs ] || die "$dir is not a private tmpfs"
+done
+# A proc of this PID namespace, so that systemd's view of /proc/<pid> matches the pids it manages.
+mount -t proc proc /proc
+
+mkdir -p /run/systemd/system
+# Units a test does not need (the recipe's list), plus those that would touch host-wide state
+# (clock, sysctl, kernel modules, binfmt, users, utmp, random seed).
+for unit in \
+    systemd-tmpfiles-setup.service systemd-tmpfiles-setup-dev.service \
+    systemd-tmpfiles-clean.timer systemd-tmpfiles-clean.service \
+    systemd-journald.service systemd-journald.socket systemd-journald-dev-log.socket systemd-journald-audit.socket \
+    systemd-udevd.service systemd-udevd-control.socket systemd-udevd-kernel.socket \
+    systemd-logind.service getty.target console-getty.service \
+    systemd-timesyncd.service systemd-sysctl.service systemd-modules-load.service systemd-binfmt.service \
+    proc-sys-fs-binfmt_misc.automount systemd-sysusers.service systemd-update-utmp.service \
+    systemd-random-seed.service systemd-pstore.service systemd-firstboot.service systemd-machine-id-commit.service \
+    systemd-journal-flush.service systemd-repart.service systemd-remount-fs.service kmod-static-nodes.service
+do
+    ln -sf /dev/null "/run/systemd/system/$unit"
+done
+
+cat > /run/systemd/system/runway-test.target <<'UNIT'
+[Unit]
+Description=Runway test target: systemd with D-Bus only
+Requires=dbus.socket dbus.service
+After=dbus.service
+UNIT
+
+exec /lib/systemd/systemd --system --unit=runway-test.target --log-target=console
