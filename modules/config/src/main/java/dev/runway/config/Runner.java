@@ -1,0 +1,56 @@
+package dev.runway.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code runner:} section: how this agent names itself and launches, limits and cleans up tasks.
+ *
+ * @param name                    runner name shown in the UI; default the host name
+ * @param commandPrefix           argv prepended to the task-agent command line; default empty
+ * @param workingDirectory        per-task working directory; {@code %s} is replaced by a per-task value by the agent
+ * @param cleanupWorkingDirectory remove the working directory after each task; default false (as CircleCI)
+ * @param maxRunTime              longest a task may run; default 5h
+ * @param mode                    continuous (default) or single-task
+ * @param idleTimeout             exit when nothing was claimed for this long; {@link Duration#ZERO} = never (default)
+ * @param disableAutoUpdate       accepted for compatibility; Runway never updates itself
+ * @param launcher                "auto" (default), "process", "systemd", "subreaper" or "macos"
+ * @param taskUser                user that tasks run as; null = the agent's own user
+ * @param maxConcurrentTasks      tasks run at the same time; default 1
+ * @param gracePeriod             time between SIGTERM and SIGKILL when a task is stopped; default 10s
+ * @param sshAdvertiseAddr        {@code runner.ssh.advertise_addr} "host:port" for SSH re-runs; may be null
+ */
+public record Runner(
+        String name,
+        List<String> commandPrefix,
+        String workingDirectory,
+        boolean cleanupWorkingDirectory,
+        Duration maxRunTime,
+        Mode mode,
+        Duration idleTimeout,
+        boolean disableAutoUpdate,
+        String launcher,
+        String taskUser,
+        int maxConcurrentTasks,
+        Duration gracePeriod,
+        String sshAdvertiseAddr) {
+
+    public static final String DEFAULT_WORKING_DIRECTORY = "/var/opt/runway/workdir/%s";
+    public static final Duration DEFAULT_MAX_RUN_TIME = Duration.ofHours(5);
+    public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(10);
+    public static final String DEFAULT_LAUNCHER = "auto";
+    /** The values {@code runner.launcher} accepts. */
+    public static final List<String> LAUNCHERS = List.of("auto", "process", "systemd", "subreaper", "macos");
+
+    public Runner {
+        Objects.requireNonNull(name, "name");
+        commandPrefix = List.copyOf(commandPrefix);
+        Objects.requireNonNull(workingDirectory, "workingDirectory");
+        Objects.requireNonNull(maxRunTime, "maxRunTime");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(launcher, "launcher");
+        Objects.requireNonNull(gracePeriod, "gracePeriod");
+    }
+}
