@@ -2,4 +2,6 @@
 module dev.runway.taskagent {
     requires transitive dev.runway.client;
     requires org.slf4j;
+
+    exports dev.runway.taskagent;
 }

@@ -1,0 +1,55 @@
+package dev.runway.taskagent;
+
+import dev.runway.protocol.RunnerApi.Checkout;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The {@code checkout} step as a shell script around the git CLI: clone (or fetch, when the directory is already a
+ * checkout) the job's repository into the step's directory and check out its revision on its branch. Repository,
+ * revision and branch reach the script through the environment, never spliced into its text.
+ */
+final class CheckoutScript {
+    static final String TEXT = """
+            set -e
+            if [ -d .git ]; then
+              echo "Fetching into existing repository $(pwd)"
+              git remote set-url origin "$RUNWAY_CHECKOUT_REPOSITORY" 2>/dev/null \\
+                || git remote add origin "$RUNWAY_CHECKOUT_REPOSITORY"
+            else
+              if [ -n "$(ls -A . 2>/dev/null)" ]; then
+                echo "Directory ($(pwd)) you are trying to checkout to is not empty and not a git repository" >&2
+                exit 1
+              fi
+              echo "Cloning $RUNWAY_CHECKOUT_REPOSITORY into $(pwd)"
+              git init -q .
+              git remote add origin "$RUNWAY_CHECKOUT_REPOSITORY"
+            fi
+            git fetch --force --tags origin '+refs/heads/*:refs/remotes/origin/*'
+            if [ -n "$RUNWAY_CHECKOUT_REVISION" ]; then
+              if ! git cat-file -e "$RUNWAY_CHECKOUT_REVISION^{commit}" 2>/dev/null; then
+                git fetch --force origin "$RUNWAY_CHECKOUT_REVISION"
+              fi
+              target="$RUNWAY_CHECKOUT_REVISION"
+            else
+              target="origin/$RUNWAY_CHECKOUT_BRANCH"
+            fi
+            if [ -n "$RUNWAY_CHECKOUT_BRANCH" ]; then
+              git checkout --force -B "$RUNWAY_CHECKOUT_BRANCH" "$target"
+            else
+              git checkout --force --detach "$target"
+            fi
+            git --no-pager log --no-color -1 --format='HEAD is now at %h %s'
+            """;
+
+    private CheckoutScript() {}
+
+    /** The variables the script reads, from the job's checkout source. */
+    static Map<String, String> environment(Checkout checkout) {
+        Map<String, String> env = new HashMap<>();
+        env.put("RUNWAY_CHECKOUT_REPOSITORY", checkout.repository());
+        env.put("RUNWAY_CHECKOUT_REVISION", checkout.revision() == null ? "" : checkout.revision());
+        env.put("RUNWAY_CHECKOUT_BRANCH", checkout.branch() == null ? "" : checkout.branch());
+        return env;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.runway.taskagent;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Replaces secret values in a byte stream with {@code ********} before it reaches the sink. Works across write
+ * boundaries: it holds back at most (longest secret - 1) bytes that might be the start of a secret, and nothing
+ * else. Not thread-safe: one writer at a time.
+ */
+final class SecretMasker implements OutputSink {
+    /** CircleCI does not mask values shorter than this: masking "1" or "yes" would garble every log. */
+    static final int MIN_SECRET_LENGTH = 4;
+    static final byte[] MASK = "********".getBytes(StandardCharsets.US_ASCII);
+    private static final int HOLD = -1;
+
+    private final OutputSink sink;
+    private final byte[][] secrets; // longest first, so the longest match wins and a longer candidate is waited for
+    private final boolean[] firstBytes = new boolean[256];
+    private final int maxLength;
+    private byte[] work;
+    private int pending; // bytes held back at the start of work
+
+    SecretMasker(Collection<String> values, OutputSink sink) {
+        this.sink = sink;
+        this.secrets = maskableForms(values).stream().map(s -> s.getBytes(StandardCharsets.UTF_8))
+                .sorted(Comparator.comparingInt((byte[] b) -> b.length).reversed()).toArray(byte[][]::new);
+        int longest = 0;
+        for (byte[] secret : secrets) {
+            firstBytes[secret[0] & 0xff] = true;
+            longest = Math.max(longest, secret.length);
+        }
+        this.maxLength = longest;
+        this.work = new byte[Math.max(0, longest - 1) + 64 * 1024];
+    }
+
+    /**
+     * The strings to mask for these values: each value of at least {@link #MIN_SECRET_LENGTH} characters, and each
+     * line of a multi-line value too (a tool may print a certificate or key line by line, or with other line ends).
+     */
+    static List<String> maskableForms(Collection<String> values) {
+        Set<String> forms = new LinkedHashSet<>();
+        for (String value : values) {
+            if (value == null) {
+                continue;
+            }
+            forms.add(value);
+            if (value.indexOf('\n') >= 0) {
+                for (String line : value.split("\r?\n")) {
+                    forms.add(line.strip());
+                }
+            }
+        }
+        List<String> result = new ArrayList<>();
+        for (String form : forms) {
+            if (form.length() >= MIN_SECRET_LENGTH) {
+                result.add(form);
+            }
+        }
+        return result;
+    }
+
+    /** The most bytes this masker ever holds back. */
+    int maxHeldBack() {
+        return Math.max(0, maxLength - 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length, long readAtMillis) throws InterruptedException {
+        if (secrets.length == 0) {
+            sink.write(bytes, offset, length, readAtMillis);
+            return;
+        }
+        if (pending + length > work.length) {
+            work = Arrays.copyOf(work, pending + length);
+        }
+        System.arraycopy(bytes, offset, work, pending, length);
+        scan(pending + length, false, readAtMillis);
+    }
+
+    /** End of stream: nothing more can complete a secret, so the held-back bytes go out (masked where whole). */
+    void finish(long atMillis) throws InterruptedException {
+        if (pending > 0) {
+            scan(pending, true, atMillis);
+        }
+    }
+
+    private void scan(int end, boolean last, long at) throws InterruptedException {
+        int emitted = 0;
+        int i = 0;
+        while (i < end) {
+            if (!firstBytes[work[i] & 0xff]) {
+                i++;
+                continue;
+            }
+            int match = matchAt(i, end, last);
+            if (match == HOLD) {
+                break;
+            }
+            if (match > 0) {
+                sink.write(work, emitted, i - emitted, at);
+                sink.write(MASK, 0, MASK.length, at);
+                i += match;
+                emitted = i;
+            } else {
+                i++;
+            }
+        }
+        if (i > emitted) {
+            sink.write(work, emitted, i - emitted, at);
+        }
+        pending = end - i;
+        System.arraycopy(work, i, work, 0, pending);
+    }
+
+    /** Length of the longest secret at {@code start}, 0 for none, HOLD when the data so far may still become one. */
+    private int matchAt(int start, int end, boolean last) {
+        int available = end - start;
+        for (byte[] secret : secrets) {
+            int compared = Math.min(available, secret.length);
+            if (!Arrays.equals(work, start, start + compared, secret, 0, compared)) {
+                continue;
+            }
+            if (compared == secret.length) {
+                return secret.length;
+            }
+            if (!last) {
+                return HOLD;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,281 @@
+package dev.runway.taskagent;
+
+import dev.runway.client.ApiException;
+import dev.runway.client.TaskClient;
+import dev.runway.protocol.RunnerApi.StepResult;
+import dev.runway.protocol.RunnerApi.StepSpec;
+import dev.runway.protocol.RunnerApi.StepStart;
+import dev.runway.protocol.RunnerApi.StepStatus;
+import dev.runway.protocol.RunnerApi.StepType;
+import dev.runway.protocol.RunnerApi.TaskJob;
+import dev.runway.protocol.RunnerApi.TaskResult;
+import dev.runway.protocol.RunnerApi.TaskStatus;
+import dev.runway.protocol.RunnerApi.When;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one task: fetches its job, runs the steps in order (CircleCI's {@code when} semantics: after the first failure
+ * only {@code on_fail} and {@code always} steps run), streams each step's output, reports each step's result and then
+ * the task's. Background steps run alongside the later steps and are stopped at the end of the job.
+ */
+public final class TaskAgent {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskAgent.class);
+
+    private final TaskClient client;
+    private final String taskToken;
+    private final TaskAgentSettings settings;
+    private final CancelSignal cancel = new CancelSignal();
+
+    /** {@code taskToken} is only used to mask it, should a step ever print it. */
+    public TaskAgent(TaskClient client, String taskToken, TaskAgentSettings settings) {
+        this.client = client;
+        this.taskToken = taskToken;
+        this.settings = settings;
+    }
+
+    /** Stops the task (the cancel ladder on running steps); {@link #run()} then reports it canceled. */
+    public void cancel(String why) {
+        cancel.cancel(CancelSignal.Reason.CANCELED, why);
+    }
+
+    /**
+     * Runs the task to its end and reports its result. Throws when the job cannot be fetched or a result cannot be
+     * reported (after the client's retries): then the launch agent reports the task as an infrastructure failure.
+     */
+    public TaskResult run() throws ApiException, InterruptedException, IOException {
+        TaskJob job = client.job();
+        LOG.info("Task {}: job {} ({}), {} steps", client.taskId(), job.jobName(), job.jobId(), job.steps().size());
+        Path scratch = createScratchDirectory();
+        CancelWatcher watcher = new CancelWatcher(client, cancel, settings.cancelCheckInterval(),
+                settings.maxRunTime());
+        watcher.start();
+        try {
+            JobRun run = new JobRun(job, scratch);
+            TaskResult result = run.execute();
+            watcher.finish();
+            client.taskFinished(result);
+            LOG.info("Task {}: {}{}", client.taskId(), result.status(),
+                    result.reason() == null ? "" : " (" + result.reason() + ")");
+            return result;
+        } finally {
+            watcher.finish();
+            deleteRecursively(scratch);
+        }
+    }
+
+    /** The state of one job while it runs. */
+    private final class JobRun {
+        private final TaskJob job;
+        private final Path scratch;
+        private final Map<String, String> environment;
+        private final List<String> secrets = new ArrayList<>();
+        private final List<BackgroundStep> background = new ArrayList<>();
+        private String firstFailure;
+
+        JobRun(TaskJob job, Path scratch) throws IOException {
+            this.job = job;
+            this.scratch = scratch;
+            Path bashEnv = Files.createFile(scratch.resolve("bash_env"));
+            this.environment = JobEnvironment.forJob(settings.environment(), job, settings.workingDirectory(),
+                    bashEnv);
+            if (job.secretNames() != null && job.environment() != null) {
+                for (String name : job.secretNames()) {
+                    secrets.add(job.environment().get(name));
+                }
+            }
+            secrets.add(taskToken);
+        }
+
+        TaskResult execute() throws ApiException, InterruptedException {
+            List<StepSpec> steps = job.steps();
+            for (int index = 0; index < steps.size(); index++) {
+                StepSpec step = steps.get(index);
+                String skipped = skipReason(step);
+                if (skipped != null) {
+                    client.stepFinished(index, new StepResult(StepStatus.SKIPPED, null, null, skipped, 0,
+                            Instant.now().toString()));
+                    continue;
+                }
+                StepResult result = runStep(index, step);
+                if (result != null && result.status() != StepStatus.SUCCESS && firstFailure == null) {
+                    firstFailure = describe(index, step) + ": " + result.reason();
+                }
+            }
+            stopBackgroundSteps();
+            return taskResult();
+        }
+
+        private String skipReason(StepSpec step) {
+            if (cancel.isCanceled()) {
+                return "not run: " + cancel.message();
+            }
+            When when = step.when() == null ? When.ON_SUCCESS : step.when();
+            if (when == When.ON_SUCCESS && firstFailure != null) {
+                return "not run: an earlier step failed";
+            }
+            if (when == When.ON_FAIL && firstFailure == null) {
+                return "not run: no earlier step failed (when: on_fail)";
+            }
+            return null;
+        }
+
+        /** Runs a step in the foreground and answers its result, or starts it in the background (null). */
+        private StepResult runStep(int index, StepSpec step) throws ApiException, InterruptedException {
+            client.stepStarted(index, new StepStart(stepName(step), Instant.now().toString()));
+            OutputUpload upload = (offset, data, length, at) -> client.appendOutput(index, offset, data, length, at);
+            long noOutputTimeout = step.noOutputTimeoutMillis() > 0 ? step.noOutputTimeoutMillis()
+                    : TaskAgentSettings.DEFAULT_NO_OUTPUT_TIMEOUT_MILLIS;
+            StepExecution.StepSettings stepSettings = new StepExecution.StepSettings(noOutputTimeout,
+                    settings.cancelGrace().toMillis(), settings.pipeGrace().toMillis(), settings.ringBytes(),
+                    settings.chunkBytes());
+            StepExecution execution;
+            try {
+                execution = start(index, step, stepSettings, upload);
+            } catch (IOException | IllegalArgumentException e) {
+                StepResult failed = StepExecution.failedToStart("The step could not start: " + e.getMessage(), cancel,
+                        upload, stepSettings);
+                client.stepFinished(index, failed);
+                return failed;
+            }
+            if (step.background()) {
+                background.add(new BackgroundStep(index, step, execution));
+                return null;
+            }
+            StepResult result = execution.supervise();
+            client.stepFinished(index, result);
+            return result;
+        }
+
+        private StepExecution start(int index, StepSpec step, StepExecution.StepSettings stepSettings,
+                OutputUpload upload) throws IOException {
+            Map<String, String> env = JobEnvironment.forStep(environment, step);
+            String script;
+            String shell = step.shell();
+            if (step.type() == StepType.CHECKOUT) {
+                if (job.checkout() == null || job.checkout().repository() == null) {
+                    throw new IllegalArgumentException("the job has no checkout source (repository)");
+                }
+                env.putAll(CheckoutScript.environment(job.checkout()));
+                script = CheckoutScript.TEXT;
+                shell = null;
+            } else {
+                if (step.command() == null || step.command().isBlank()) {
+                    throw new IllegalArgumentException("step " + (index + 1) + " has no command");
+                }
+                script = step.command();
+            }
+            Path directory = JobEnvironment.resolveDirectory(step.workingDirectory(), settings.workingDirectory(),
+                    settings.home());
+            Files.createDirectories(directory); // CircleCI creates a missing working_directory
+            Path scriptFile = scratch.resolve("step-" + (index + 1));
+            Files.writeString(scriptFile, script.endsWith("\n") ? script : script + "\n", StandardCharsets.UTF_8);
+            return StepExecution.start("step " + (index + 1), Shells.argv(shell, scriptFile), env, directory,
+                    stepSettings, cancel, secrets, upload);
+        }
+
+        private void stopBackgroundSteps() throws ApiException, InterruptedException {
+            for (BackgroundStep step : background) {
+                step.execution.stopAtJobEnd();
+            }
+            for (BackgroundStep step : background) {
+                step.thread.join();
+                if (step.failure != null) {
+                    throw step.failure;
+                }
+                StepResult result = step.result;
+                if (result.status() != StepStatus.SUCCESS && firstFailure == null) {
+                    firstFailure = describe(step.index, step.spec) + ": " + result.reason();
+                }
+            }
+        }
+
+        private TaskResult taskResult() {
+            if (cancel.reason() == CancelSignal.Reason.CANCELED) {
+                return new TaskResult(TaskStatus.CANCELED, cancel.message());
+            }
+            if (cancel.isCanceled()) {
+                return new TaskResult(TaskStatus.FAILED, cancel.message());
+            }
+            if (firstFailure != null) {
+                return new TaskResult(TaskStatus.FAILED, firstFailure);
+            }
+            return new TaskResult(TaskStatus.SUCCESS, null);
+        }
+    }
+
+    /** A background step: supervised on its own thread, its result reported as soon as it ends. */
+    private final class BackgroundStep {
+        final int index;
+        final StepSpec spec;
+        final StepExecution execution;
+        final Thread thread;
+        volatile StepResult result;
+        volatile ApiException failure;
+
+        BackgroundStep(int index, StepSpec spec, StepExecution execution) {
+            this.index = index;
+            this.spec = spec;
+            this.execution = execution;
+            this.thread = new Thread(this::supervise, "step " + (index + 1) + " (background)");
+            this.thread.setDaemon(true);
+            this.thread.start();
+        }
+
+        private void supervise() {
+            try {
+                result = execution.supervise();
+                client.stepFinished(index, result);
+            } catch (ApiException e) {
+                failure = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The name CircleCI shows: the step's name, else its command's first line; "Checkout code" for checkout. */
+    static String stepName(StepSpec step) {
+        if (step.name() != null && !step.name().isBlank()) {
+            return step.name();
+        }
+        if (step.type() == StepType.CHECKOUT) {
+            return "Checkout code";
+        }
+        String command = step.command() == null ? "" : step.command().strip();
+        int newline = command.indexOf('\n');
+        return newline < 0 ? command : command.substring(0, newline);
+    }
+
+    private static String describe(int index, StepSpec step) {
+        return "step " + (index + 1) + " (" + stepName(step) + ")";
+    }
+
+    /** Scripts and BASH_ENV live outside the working directory (a checkout needs it empty), readable by us only. */
+    private static Path createScratchDirectory() throws IOException {
+        try {
+            return Files.createTempDirectory("runway-task-", java.nio.file.attribute.PosixFilePermissions
+                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            return Files.createTempDirectory("runway-task-");
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("Could not remove {}: {}", dir, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.runway.taskagent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How the task agent runs a task.
+ *
+ * @param workingDirectory the job's working directory (CIRCLE_WORKING_DIRECTORY), already created
+ * @param environment the environment steps inherit (the task agent's own; never holds the task token)
+ * @param home what {@code ~} expands to
+ * @param maxRunTime the job is stopped after this long; zero means no limit
+ * @param cancelGrace SIGTERM to SIGKILL on cancel, no_output_timeout and the end of background steps
+ * @param cancelCheckInterval how often the server is asked about cancellation while output is quiet
+ * @param pipeGrace how long to wait for a step's output pipe to close after its processes were killed
+ * @param ringBytes per-step output buffer (bounded memory whatever the volume)
+ * @param chunkBytes largest output chunk sent in one request
+ */
+public record TaskAgentSettings(Path workingDirectory, Map<String, String> environment, String home,
+        Duration maxRunTime, Duration cancelGrace, Duration cancelCheckInterval, Duration pipeGrace, int ringBytes,
+        int chunkBytes) {
+
+    public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(10);
+    public static final long DEFAULT_NO_OUTPUT_TIMEOUT_MILLIS = Duration.ofMinutes(10).toMillis();
+
+    public TaskAgentSettings {
+        environment = Map.copyOf(environment);
+        if (chunkBytes <= 0 || ringBytes < chunkBytes) {
+            throw new IllegalArgumentException("need 0 < chunkBytes <= ringBytes, got " + chunkBytes + " and "
+                    + ringBytes);
+        }
+    }
+
+    /** The defaults for a task in {@code workingDirectory} with the given environment. */
+    public static TaskAgentSettings defaults(Path workingDirectory, Map<String, String> environment,
+            Duration maxRunTime) {
+        String home = environment.getOrDefault("HOME", System.getProperty("user.home"));
+        return new TaskAgentSettings(workingDirectory, environment, home, maxRunTime, DEFAULT_CANCEL_GRACE,
+                Duration.ofSeconds(5), Duration.ofSeconds(2), 2 * 1024 * 1024, 512 * 1024);
+    }
+
+    public TaskAgentSettings withCancelGrace(Duration grace) {
+        return new TaskAgentSettings(workingDirectory, environment, home, maxRunTime, grace, cancelCheckInterval,
+                pipeGrace, ringBytes, chunkBytes);
+    }
+
+    public TaskAgentSettings withCancelCheckInterval(Duration interval) {
+        return new TaskAgentSettings(workingDirectory, environment, home, maxRunTime, cancelGrace, interval,
+                pipeGrace, ringBytes, chunkBytes);
+    }
+}

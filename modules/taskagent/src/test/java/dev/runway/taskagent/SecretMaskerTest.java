@@ -1,0 +1,88 @@
+package dev.runway.taskagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SecretMaskerTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final OutputSink sink = (bytes, offset, length, at) -> out.write(bytes, offset, length);
+
+    private String mask(List<String> secrets, String... writes) throws InterruptedException {
+        out.reset();
+        SecretMasker masker = new SecretMasker(secrets, sink);
+        for (String write : writes) {
+            byte[] bytes = write.getBytes(StandardCharsets.UTF_8);
+            masker.write(bytes, 0, bytes.length, 1);
+        }
+        masker.finish(2);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void masksSecretInOneWrite() throws Exception {
+        assertThat(mask(List.of("hunter22"), "password is hunter22, ok\n")).isEqualTo("password is ********, ok\n");
+    }
+
+    @Test
+    void masksSecretSplitAtEveryPositionAcrossTwoWrites() throws Exception {
+        String text = "before s3cr3t-value after s3cr3t-value";
+        for (int split = 0; split <= text.length(); split++) {
+            assertThat(mask(List.of("s3cr3t-value"), text.substring(0, split), text.substring(split)))
+                    .as("split at %d", split).isEqualTo("before ******** after ********");
+        }
+    }
+
+    @Test
+    void masksSecretSplitIntoSingleBytes() throws Exception {
+        String text = "xx TOPSECRET yy";
+        String[] bytes = text.split("");
+        assertThat(mask(List.of("TOPSECRET"), bytes)).isEqualTo("xx ******** yy");
+    }
+
+    @Test
+    void masksMultiLineSecretWholeAndLineByLine() throws Exception {
+        String key = "-----BEGIN KEY-----\nline-one-abc\nline-two-def\n-----END KEY-----";
+        assertThat(mask(List.of(key), "key: ", key.substring(0, 25), key.substring(25), "\n"))
+                .isEqualTo("key: ********\n");
+        assertThat(mask(List.of(key), "first line-two-def then line-one-abc\n"))
+                .isEqualTo("first ******** then ********\n");
+    }
+
+    @Test
+    void longestSecretWinsWhenOneIsPrefixOfAnother() throws Exception {
+        assertThat(mask(List.of("abcd", "abcdefgh"), "1 abcdefgh 2 abcdXY", " 3 abcd")).isEqualTo(
+                "1 ******** 2 ********XY 3 ********");
+    }
+
+    @Test
+    void partialSecretAtEndOfStreamIsPrintedAsIs() throws Exception {
+        assertThat(mask(List.of("secret-token"), "ends with secret-to")).isEqualTo("ends with secret-to");
+    }
+
+    @Test
+    void shortValuesAreNotMasked() throws Exception {
+        assertThat(mask(List.of("abc", ""), "abc abc")).isEqualTo("abc abc");
+    }
+
+    @Test
+    void holdsBackLessThanTheLongestSecret() throws Exception {
+        out.reset();
+        SecretMasker masker = new SecretMasker(List.of("0123456789"), sink);
+        byte[] bytes = "xxxxxxxxxx012345678".getBytes(StandardCharsets.UTF_8);
+        masker.write(bytes, 0, bytes.length, 1);
+        assertThat(masker.maxHeldBack()).isEqualTo(9);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("xxxxxxxxxx");
+        byte[] rest = "9!".getBytes(StandardCharsets.UTF_8);
+        masker.write(rest, 0, rest.length, 1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("xxxxxxxxxx********!");
+    }
+
+    @Test
+    void passesThroughUntouchedWithoutSecrets() throws Exception {
+        assertThat(mask(List.of(), "a", "b\u00e9c")).isEqualTo("ab\u00e9c");
+    }
+}
