@@ -7,13 +7,15 @@ import java.util.Map;
 /**
  * Go-style durations, as CircleCI's runner reads them: {@code 72h}, {@code 1h30m}, {@code 30s}, {@code 500ms},
  * {@code 1.5h}, {@code 1h30m20s}; units ns, us (or µs), ms, s, m, h; a bare {@code 0} is zero. Negative values are
- * refused: nothing in a runner's configuration can last less than nothing.
+ * refused: nothing in a runner's configuration can last less than nothing. Only ASCII digits count, as in Go.
  */
 public final class GoDuration {
     private static final Map<String, Long> NANOS_PER_UNIT = Map.of(
             "ns", 1L, "us", 1_000L, "µs", 1_000L, "μs", 1_000L, "ms", 1_000_000L,
             "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
     private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
+    /** Longer numbers cannot be a duration that fits; refusing them early keeps parsing cheap on hostile input. */
+    private static final int MAX_NUMBER_LENGTH = 40;
 
     private GoDuration() {}
 
@@ -36,15 +38,18 @@ public final class GoDuration {
         int i = 0;
         while (i < rest.length()) {
             int numberStart = i;
-            while (i < rest.length() && (Character.isDigit(rest.charAt(i)) || rest.charAt(i) == '.')) {
+            while (i < rest.length() && isNumberChar(rest.charAt(i))) {
                 i++;
             }
             String number = rest.substring(numberStart, i);
             if (number.isEmpty() || number.equals(".") || number.indexOf('.') != number.lastIndexOf('.')) {
                 throw invalid(text, "expected a number at position " + (numberStart + 1));
             }
+            if (number.length() > MAX_NUMBER_LENGTH) {
+                throw invalid(text, "it is too long");
+            }
             int unitStart = i;
-            while (i < rest.length() && !Character.isDigit(rest.charAt(i)) && rest.charAt(i) != '.') {
+            while (i < rest.length() && !isNumberChar(rest.charAt(i))) {
                 i++;
             }
             String unit = rest.substring(unitStart, i);
@@ -62,26 +67,47 @@ public final class GoDuration {
         return Duration.ofNanos(total.longValue());
     }
 
-    /** Formats as Go does for whole units: {@code 5h0m0s}, {@code 1m30s}, {@code 500ms}. */
+    private static boolean isNumberChar(char c) {
+        return (c >= '0' && c <= '9') || c == '.';
+    }
+
+    /**
+     * Formats as Go's {@code Duration.String()}: {@code 5h0m0s}, {@code 1m30s}, {@code 1.5s}, {@code 500ms},
+     * {@code 1.5µs}, {@code 0s}. {@link #parse} reads every result back to the same duration.
+     */
     public static String format(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("negative duration: " + duration);
+        }
         if (duration.isZero()) {
             return "0s";
         }
-        if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
-            return duration.toMillis() + "ms";
+        long seconds = duration.getSeconds();
+        int nanos = duration.getNano();
+        if (seconds == 0) {
+            if (nanos < 1_000) {
+                return nanos + "ns";
+            }
+            if (nanos < 1_000_000) {
+                return decimal(nanos, 1_000) + "µs";
+            }
+            return decimal(nanos, 1_000_000) + "ms";
         }
-        long hours = duration.toHours();
-        int minutes = duration.toMinutesPart();
-        int seconds = duration.toSecondsPart();
-        int millis = duration.toMillisPart();
-        String secs = millis == 0 ? Integer.toString(seconds) : String.format("%d.%03d", seconds, millis);
+        long hours = seconds / 3600;
+        long minutes = seconds % 3600 / 60;
+        String secs = decimal(seconds % 60 * 1_000_000_000L + nanos, 1_000_000_000L) + "s";
         if (hours > 0) {
-            return hours + "h" + minutes + "m" + secs + "s";
+            return hours + "h" + minutes + "m" + secs;
         }
         if (minutes > 0) {
-            return minutes + "m" + secs + "s";
+            return minutes + "m" + secs;
         }
-        return secs + "s";
+        return secs;
+    }
+
+    /** {@code value / unit} written exactly, without trailing zeros: 1500/1000 is "1.5". */
+    private static String decimal(long value, long unit) {
+        return BigDecimal.valueOf(value).divide(BigDecimal.valueOf(unit)).stripTrailingZeros().toPlainString();
     }
 
     private static IllegalArgumentException invalid(String text, String why) {
