@@ -1,0 +1,166 @@
+package dev.runway.agent;
+
+import dev.runway.client.ApiException;
+import dev.runway.client.RunnerClient;
+import dev.runway.protocol.RunnerApi.ClaimRequest;
+import dev.runway.protocol.RunnerApi.ClaimResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks the server for work while there is a free slot and the agent is not draining: one long poll at a time (the
+ * server holds it up to {@link #LONG_POLL} until a task is ready). Failures are retried after a jittered, capped
+ * backoff ({@link ReconnectBackoff}). Ends when the agent drains, after one task in single-task mode, or when
+ * idle_timeout expires; {@link #endReason()} says which.
+ */
+final class ClaimLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClaimLoop.class);
+    static final Duration LONG_POLL = Duration.ofSeconds(30);
+    /** How often a loop waiting for a free slot looks at drain and idle state. */
+    private static final Duration SLOT_CHECK = Duration.ofMillis(250);
+
+    enum EndReason { DRAINING, SINGLE_TASK_CLAIMED, IDLE_TIMEOUT }
+
+    private final AgentContext context;
+    private final RunnerClient client;
+    private final RunnerIdentity identity;
+    private final Slots slots;
+    private final IdleTimer idle;
+    private final BooleanSupplier draining;
+    private final Consumer<ClaimResponse> onTask;
+    private final boolean singleTask;
+    private final ReconnectBackoff backoff = new ReconnectBackoff();
+    private volatile EndReason endReason;
+    private boolean connectedOnce;
+
+    ClaimLoop(AgentContext context, RunnerClient client, RunnerIdentity identity, Slots slots, IdleTimer idle,
+            BooleanSupplier draining, Consumer<ClaimResponse> onTask) {
+        this.context = context;
+        this.client = client;
+        this.identity = identity;
+        this.slots = slots;
+        this.idle = idle;
+        this.draining = draining;
+        this.onTask = onTask;
+        this.singleTask = context.config().runner().mode() == dev.runway.config.Mode.SINGLE_TASK;
+    }
+
+    EndReason endReason() {
+        return endReason;
+    }
+
+    @Override
+    public void run() {
+        try {
+            endReason = loop();
+        } catch (InterruptedException e) {
+            endReason = EndReason.DRAINING; // interrupted only by a drain
+        }
+        LOG.debug("claim loop ended: {}", endReason);
+    }
+
+    private EndReason loop() throws InterruptedException {
+        while (true) {
+            if (draining.getAsBoolean()) {
+                return EndReason.DRAINING;
+            }
+            if (idle.expired()) {
+                LOG.info("nothing claimed for runner.idle_timeout; stopping");
+                return EndReason.IDLE_TIMEOUT;
+            }
+            if (!slots.take(SLOT_CHECK)) {
+                continue;
+            }
+            boolean handedOver = false;
+            try {
+                Optional<ClaimResponse> task = claimOnce();
+                if (task.isPresent()) {
+                    if (draining.getAsBoolean()) {
+                        giveBack(task.get());
+                        return EndReason.DRAINING;
+                    }
+                    idle.taskStarted();
+                    handedOver = true;
+                    onTask.accept(task.get());
+                    if (singleTask) {
+                        LOG.info("single-task mode: claimed one task; no more claims");
+                        return EndReason.SINGLE_TASK_CLAIMED;
+                    }
+                }
+            } finally {
+                if (!handedOver) {
+                    slots.give();
+                }
+            }
+        }
+    }
+
+    /** One claim; on failure waits out the backoff and answers empty. */
+    private Optional<ClaimResponse> claimOnce() throws InterruptedException {
+        long started = System.nanoTime();
+        try {
+            Optional<ClaimResponse> task = client.claim(new ClaimRequest(identity.name(), identity.hostname(),
+                    identity.version(), identity.os(), identity.arch(), slots.free() + 1, waitSeconds()));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            connectedOnce = true;
+            if (backoff.consecutiveFailures() > 0) {
+                LOG.info("connected to {} again after {} failed claims", context.config().api().url(),
+                        backoff.consecutiveFailures());
+            }
+            backoff.reset();
+            context.health().apiAnswered();
+            if (task.isPresent()) {
+                context.metrics().taskClaimed(took);
+            } else {
+                context.metrics().claimEmpty(took);
+            }
+            return task;
+        } catch (ApiException e) {
+            context.metrics().apiError();
+            context.health().apiFailed(e.getMessage());
+            Duration pause = backoff.nextDelay(e.retryAfter().orElse(null));
+            if (e.status() == 401 || e.status() == 403) {
+                LOG.error("the server refused the resource-class token (check api.auth_token): {}", e.getMessage());
+                pause = pause.plus(Duration.ofSeconds(5)); // a wrong token will not fix itself within a second
+            } else if (backoff.consecutiveFailures() == 1 || backoff.consecutiveFailures() % 30 == 0) {
+                LOG.warn("claim failed ({} in a row), retrying: {}", backoff.consecutiveFailures(), e.getMessage());
+            } else {
+                LOG.debug("claim failed, retrying in {} ms: {}", pause.toMillis(), e.getMessage());
+            }
+            Thread.sleep(pause.toMillis());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The first claim does not wait (so READY comes at once); later ones hold for the long poll, but not past the
+     * idle timeout.
+     */
+    private int waitSeconds() {
+        if (!connectedOnce) {
+            return 0;
+        }
+        long seconds = LONG_POLL.toSeconds();
+        Duration idleLeft = idle.remaining();
+        if (idleLeft != null) {
+            seconds = Math.min(seconds, Math.max(1, (idleLeft.toMillis() + 999) / 1000));
+        }
+        return (int) seconds;
+    }
+
+    /** A task that arrived as the drain began goes back to the queue untouched. */
+    private void giveBack(ClaimResponse task) throws InterruptedException {
+        Thread.interrupted(); // the drain's interrupt must not cut the unclaim short
+        try {
+            client.forTask(task).unclaim();
+            LOG.info("[task {}] given back: the agent is draining", task.taskId());
+        } catch (ApiException e) {
+            LOG.warn("[task {}] could not give the task back (its lease will lapse and requeue it): {}",
+                    task.taskId(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package dev.runway.agent;
+
+import dev.runway.client.ApiException;
+import dev.runway.client.TaskClient;
+import dev.runway.launcher.ExitStatus;
+import dev.runway.launcher.LaunchException;
+import dev.runway.launcher.LaunchSpec;
+import dev.runway.launcher.Limits;
+import dev.runway.launcher.TaskProcess;
+import dev.runway.protocol.GoDuration;
+import dev.runway.protocol.RunnerApi.ClaimResponse;
+import dev.runway.protocol.RunnerApi.HeartbeatResponse;
+import dev.runway.protocol.RunnerApi.InfraFailure;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs one claimed task from start to end: its working directory, its state file, the task agent (through the
+ * launcher, the task token on stdin), the lease heartbeat, max_run_time and cancellation (both through
+ * {@link TaskProcess#stop()}, the TERM-grace-KILL ladder), the report when the task agent could not finish the task
+ * itself, and cleanup. Every log line carries the task id.
+ */
+final class TaskSupervisor implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
+    static final String MDC_TASK_ID = "task_id";
+    /** Why a running task agent was stopped by the launch agent. */
+    enum StopReason {
+        CANCELED_BY_SERVER("the job was canceled"),
+        MAX_RUN_TIME("max_run_time exceeded"),
+        LOST("the server no longer knows this task (lease lost or token revoked)"),
+        AGENT_SHUTDOWN("the launch agent was told to stop (second SIGTERM/SIGINT)");
+
+        final String text;
+
+        StopReason(String text) {
+            this.text = text;
+        }
+    }
+
+    private final AgentContext context;
+    private final ClaimResponse claim;
+    private final TaskClient client;
+    private final String launchId;
+    private final Runnable onEnd;
+    private volatile TaskProcess process;
+    private volatile StopReason stopReason;
+
+    TaskSupervisor(AgentContext context, ClaimResponse claim, TaskClient client, Runnable onEnd) {
+        this.context = context;
+        this.claim = claim;
+        this.client = client;
+        this.launchId = UUID.randomUUID().toString();
+        this.onEnd = onEnd;
+    }
+
+    String taskId() {
+        return claim.taskId();
+    }
+
+    /** Stops the task agent with the ladder (idempotent); the run then reports the task and ends. */
+    void stop(StopReason reason) {
+        synchronized (this) {
+            if (stopReason == null) {
+                stopReason = reason;
+            }
+        }
+        TaskProcess running = process;
+        if (running != null) {
+            LOG.info("[task {}] stopping the task agent: {}", claim.taskId(), reason.text);
+            running.stop();
+        }
+    }
+
+    /** SIGKILL to the task's whole tree at once (third signal). */
+    void kill() {
+        TaskProcess running = process;
+        if (running != null) {
+            running.kill();
+        }
+    }
+
+    @Override
+    public void run() {
+        MDC.put(MDC_TASK_ID, claim.taskId());
+        context.metrics().taskStarted();
+        boolean success = false;
+        try {
+            success = supervise();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("[task {}] supervision failed", claim.taskId(), e);
+        } finally {
+            context.metrics().taskEnded(success);
+            MDC.remove(MDC_TASK_ID);
+            onEnd.run();
+        }
+    }
+
+    private boolean supervise() throws InterruptedException {
+        LOG.info("[task {}] claimed: job {} ({}), launch id {}", claim.taskId(), claim.jobName(), claim.jobId(),
+                launchId);
+        Path workingDirectory;
+        try {
+            workingDirectory = context.workingDirectories().resolve(claim.allocation());
+            WorkingDirectories.create(workingDirectory, context.config().runner().taskUser());
+        } catch (IOException | RuntimeException e) {
+            report("could not prepare the working directory: " + e.getMessage(), null, null);
+            return false;
+        }
+        saveState(workingDirectory);
+        Path outputLog = context.taskLogDirectory().resolve(launchId + ".log");
+        Duration maxRunTime = effectiveMaxRunTime();
+        try {
+            process = context.launcher().start(new LaunchSpec(launchId, taskAgentCommand(maxRunTime),
+                    TaskEnvironment.forTask(System.getenv(), launchId, workingDirectory,
+                            context.resourceClassToken()),
+                    workingDirectory, (claim.taskToken() + "\n").getBytes(StandardCharsets.UTF_8), outputLog,
+                    Limits.NONE));
+        } catch (LaunchException | RuntimeException e) {
+            boolean reported = report("could not launch the task agent: " + redact(e.getMessage()), null, outputLog);
+            finish(workingDirectory, outputLog, false, reported);
+            return false;
+        }
+        if (stopReason != null) {
+            process.stop(); // a shutdown arrived while it was starting
+        }
+        LOG.info("[task {}] task agent started (pid {}) in {}", claim.taskId(), process.pid(), workingDirectory);
+        ExitStatus exit = superviseUntilExit(maxRunTime);
+        boolean success = exit.success() && stopReason == null;
+        boolean reported = true;
+        if (success) {
+            LOG.info("[task {}] task agent finished: {}", claim.taskId(), exit);
+        } else if (stopReason == StopReason.CANCELED_BY_SERVER) {
+            LOG.info("[task {}] task agent stopped after cancellation: {}", claim.taskId(), exit);
+        } else {
+            String reason = stopReason != null ? stopReason.text
+                    : "the task agent exited without reporting a result (" + exit + ")";
+            LOG.warn("[task {}] {}", claim.taskId(), reason);
+            reported = report(reason, exit.code(), outputLog);
+        }
+        finish(workingDirectory, outputLog, success, reported);
+        return success;
+    }
+
+    /** Waits for the task agent to exit, heartbeating every lease/3 and enforcing max_run_time meanwhile. */
+    private ExitStatus superviseUntilExit(Duration maxRunTime) throws InterruptedException {
+        Instant deadline = context.clock().instant().plus(maxRunTime);
+        Duration interval = heartbeatInterval(claim.leaseSeconds());
+        Instant nextBeat = context.clock().instant().plus(interval);
+        while (true) {
+            Instant now = context.clock().instant();
+            Instant wake = stopReason == null && deadline.isBefore(nextBeat) ? deadline : nextBeat;
+            long waitMillis = Math.max(1, Duration.between(now, wake).toMillis());
+            try {
+                return process.onExit().get(waitMillis, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // time to heartbeat or to enforce max_run_time
+            } catch (ExecutionException e) {
+                LOG.error("[task {}] lost track of the task agent: {}", claim.taskId(), e.getCause().toString());
+                return ExitStatus.exited(-1);
+            }
+            now = context.clock().instant();
+            if (stopReason == null && !now.isBefore(deadline)) {
+                LOG.warn("[task {}] max_run_time {} reached", claim.taskId(), GoDuration.format(maxRunTime));
+                stop(StopReason.MAX_RUN_TIME);
+            }
+            if (!now.isBefore(nextBeat)) {
+                interval = heartbeat(interval);
+                nextBeat = context.clock().instant().plus(interval);
+            }
+        }
+    }
+
+    /** One heartbeat; answers the next interval (the server may change the lease). */
+    private Duration heartbeat(Duration interval) throws InterruptedException {
+        try {
+            HeartbeatResponse answer = client.heartbeat();
+            context.health().apiAnswered();
+            if (answer.canceled() && stopReason == null) {
+                LOG.info("[task {}] canceled by the server", claim.taskId());
+                stop(StopReason.CANCELED_BY_SERVER);
+            }
+            return answer.leaseSeconds() > 0 ? heartbeatInterval(answer.leaseSeconds()) : interval;
+        } catch (ApiException e) {
+            context.metrics().apiError();
+            if (e.status() == 401 || e.status() == 403 || e.status() == 404 || e.status() == 410) {
+                context.health().apiAnswered();
+                if (stopReason == null) {
+                    LOG.warn("[task {}] heartbeat refused: {}", claim.taskId(), e.getMessage());
+                    stop(StopReason.LOST);
+                }
+            } else {
+                context.health().apiFailed(e.getMessage());
+                LOG.warn("[task {}] heartbeat failed (the task goes on): {}", claim.taskId(), e.getMessage());
+            }
+            return interval;
+        }
+    }
+
+    static Duration heartbeatInterval(long leaseSeconds) {
+        long lease = leaseSeconds > 0 ? leaseSeconds : 60;
+        return Duration.ofMillis(Math.max(1000, lease * 1000 / 3));
+    }
+
+    /** The runner's max_run_time, or the server's when it asks for less. */
+    private Duration effectiveMaxRunTime() {
+        Duration configured = context.config().runner().maxRunTime();
+        if (claim.maxRunTimeSeconds() > 0) {
+            Duration fromServer = Duration.ofSeconds(claim.maxRunTimeSeconds());
+            return fromServer.compareTo(configured) < 0 ? fromServer : configured;
+        }
+        return configured;
+    }
+
+    private List<String> taskAgentCommand(Duration maxRunTime) {
+        return List.of(context.runwayExecutable().toString(), "task-agent", "--api-url",
+                context.config().api().url(), "--task-id", claim.taskId(), "--max-run-time",
+                GoDuration.format(maxRunTime));
+    }
+
+    private void saveState(Path workingDirectory) {
+        try {
+            context.stateStore().save(new TaskStateStore.TaskState(launchId, claim.taskId(), claim.taskToken(),
+                    workingDirectory.toString(), context.clock().instant().toString()));
+        } catch (IOException e) {
+            LOG.warn("[task {}] could not save task state in {} (a crash now could not be reported): {}",
+                    claim.taskId(), context.stateStore().directory(), e.getMessage());
+        }
+    }
+
+    /**
+     * Reports the task as an infrastructure failure. The server ignores the report when the task already has a
+     * result. When it cannot be delivered the state file stays, so the next start reports it.
+     */
+    private boolean report(String reason, Integer exitStatus, Path outputLog) throws InterruptedException {
+        String tail = OutputTail.lastLines(outputLog, secrets());
+        try {
+            client.fail(new InfraFailure(reason, exitStatus, tail));
+            return true;
+        } catch (ApiException e) {
+            if (e.status() >= 400 && e.status() < 500) {
+                LOG.info("[task {}] failure report not taken (the task already has a result): {}", claim.taskId(),
+                        e.getMessage());
+                return true;
+            }
+            LOG.error("[task {}] could not report the failure: {}", claim.taskId(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Cleans up. The state file stays when a failure could not be reported: the next start reports it. */
+    private void finish(Path workingDirectory, Path outputLog, boolean success, boolean reported) {
+        if (context.config().runner().cleanupWorkingDirectory()) {
+            try {
+                TreeRemover.remove(workingDirectory);
+                LOG.debug("[task {}] removed {}", claim.taskId(), workingDirectory);
+            } catch (IOException e) {
+                LOG.warn("[task {}] cleanup incomplete: {}", claim.taskId(), e.getMessage());
+            }
+        }
+        if (reported) {
+            context.stateStore().delete(launchId);
+        }
+        if (success) {
+            try {
+                Files.deleteIfExists(outputLog);
+            } catch (IOException e) {
+                LOG.debug("[task {}] could not delete {}: {}", claim.taskId(), outputLog, e.getMessage());
+            }
+        } else if (Files.exists(outputLog)) {
+            LOG.info("[task {}] the task agent's output is kept in {}", claim.taskId(), outputLog);
+        }
+    }
+
+    private List<String> secrets() {
+        return List.of(claim.taskToken(), context.resourceClassToken());
+    }
+
+    private String redact(String text) {
+        return text == null ? "" : OutputTail.redact(text, secrets());
+    }
+}

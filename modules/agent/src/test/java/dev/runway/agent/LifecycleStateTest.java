@@ -1,0 +1,96 @@
+package dev.runway.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** The pure parts of the lifecycle: states, signal counting, idle timing (with a clock the test moves). */
+class LifecycleStateTest {
+    /** A clock that moves only when told. */
+    static final class TestClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void statesOnlyMoveForward() {
+        assertThat(AgentState.RUNNING.advanceTo(AgentState.DRAINING)).isEqualTo(AgentState.DRAINING);
+        assertThat(AgentState.DRAINING.advanceTo(AgentState.CANCELING)).isEqualTo(AgentState.CANCELING);
+        assertThat(AgentState.CANCELING.advanceTo(AgentState.DRAINING)).isEqualTo(AgentState.CANCELING);
+        assertThat(AgentState.STOPPED.advanceTo(AgentState.RUNNING)).isEqualTo(AgentState.STOPPED);
+    }
+
+    @Test
+    void firstSignalDrainsSecondCancelsThirdKills() {
+        assertThat(ShutdownSignals.actionFor(1)).isEqualTo(ShutdownSignals.Action.DRAIN);
+        assertThat(ShutdownSignals.actionFor(2)).isEqualTo(ShutdownSignals.Action.CANCEL);
+        assertThat(ShutdownSignals.actionFor(3)).isEqualTo(ShutdownSignals.Action.KILL);
+        assertThat(ShutdownSignals.actionFor(7)).isEqualTo(ShutdownSignals.Action.KILL);
+    }
+
+    @Test
+    void idleTimeoutCountsOnlyWhileNothingRuns() {
+        TestClock clock = new TestClock();
+        IdleTimer idle = new IdleTimer(Duration.ofMinutes(10), clock);
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(idle.remaining()).isEqualTo(Duration.ofMinutes(1));
+        idle.taskStarted();
+        clock.advance(Duration.ofHours(3));
+        assertThat(idle.remaining()).isNull();
+        assertThat(idle.expired()).isFalse();
+        idle.taskEnded();
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(idle.expired()).isFalse();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(idle.expired()).isTrue();
+        assertThat(idle.remaining()).isZero();
+    }
+
+    @Test
+    void zeroIdleTimeoutNeverExpires() {
+        TestClock clock = new TestClock();
+        IdleTimer idle = new IdleTimer(Duration.ZERO, clock);
+        clock.advance(Duration.ofDays(400));
+        assertThat(idle.expired()).isFalse();
+    }
+
+    @Test
+    void heartbeatsComeThreeTimesPerLease() {
+        assertThat(TaskSupervisor.heartbeatInterval(30)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(TaskSupervisor.heartbeatInterval(0)).isEqualTo(Duration.ofSeconds(20));
+        assertThat(TaskSupervisor.heartbeatInterval(1)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void slotsCountWhatIsTaken() throws Exception {
+        Slots slots = new Slots(2);
+        assertThat(slots.take(Duration.ZERO)).isTrue();
+        assertThat(slots.take(Duration.ZERO)).isTrue();
+        assertThat(slots.take(Duration.ofMillis(10))).isFalse();
+        assertThat(slots.busy()).isEqualTo(2);
+        slots.give();
+        assertThat(slots.free()).isEqualTo(1);
+    }
+}
