@@ -3,5 +3,8 @@ module dev.runway.server {
     requires transitive dev.runway.protocol;
     requires org.eclipse.jetty.server;
     requires java.sql;
+    requires com.h2database;
     requires org.slf4j;
+
+    exports dev.runway.server;
 }

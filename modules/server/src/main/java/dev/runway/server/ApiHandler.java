@@ -1,0 +1,63 @@
+package dev.runway.server;
+
+import dev.runway.protocol.RunnerApi.ErrorBody;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one Jetty handler: routes, turns errors into {@code {"message": ...}} answers, writes replies. */
+final class ApiHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    private final Router router;
+
+    ApiHandler(Router router) {
+        this.router = router;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        CompletableFuture<Reply> reply;
+        try {
+            Router.Match match = router.match(request.getMethod(), request.getHttpURI().getPath());
+            reply = match.action().handle(new Exchange(request, match.parameters()));
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((answer, error) -> write(request, response, callback,
+                error == null ? answer : errorReply(request, error)));
+        return true;
+    }
+
+    private static Reply errorReply(Request request, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ApiError) {
+            ApiError api = (ApiError) cause;
+            return Reply.json(api.status(), api.body());
+        }
+        LOG.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), cause);
+        return Reply.json(500, new ErrorBody("internal server error: " + cause.getClass().getSimpleName()
+                + " (see the server log)"));
+    }
+
+    private static void write(Request request, Response response, Callback callback, Reply reply) {
+        response.setStatus(reply.status());
+        if (reply.contentType() != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+        }
+        reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        Callback done = reply.onLost() == null ? callback : Callback.from(callback::succeeded, failure -> {
+            LOG.debug("{} {}: answer lost ({})", request.getMethod(), request.getHttpURI().getPath(),
+                    failure.toString());
+            reply.onLost().run();
+            callback.failed(failure);
+        });
+        response.write(true, ByteBuffer.wrap(reply.body()), done);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.runway.server;
+
+import dev.runway.server.Store.ResourceClass;
+import dev.runway.server.Store.Task;
+
+/**
+ * Who is calling. Three kinds of token: the admin token (management and jobs), resource-class tokens (claims of
+ * their class) and task tokens (their task only). No token or an unknown one is 401; a known token used where it
+ * does not belong is 403. Only hashes are compared; no token reaches a message.
+ */
+final class Auth {
+    private final Store store;
+    private final String adminHash;
+
+    Auth(Store store, String adminToken) {
+        this.store = store;
+        this.adminHash = Tokens.hash(adminToken);
+    }
+
+    /** The presented token's hash: {@code Authorization: Bearer} or CircleCI's {@code Circle-Token}. */
+    private static String presentedHash(Exchange exchange) {
+        String authorization = exchange.header("Authorization");
+        String token = null;
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = authorization.substring(7).strip();
+        } else if (exchange.header("Circle-Token") != null) {
+            token = exchange.header("Circle-Token").strip();
+        }
+        if (token == null || token.isEmpty()) {
+            throw new ApiError(401, "no token: send Authorization: Bearer <token> or Circle-Token: <token>");
+        }
+        return Tokens.hash(token);
+    }
+
+    private boolean isAdmin(String hash) {
+        return Tokens.sameHash(hash, adminHash);
+    }
+
+    void requireAdmin(Exchange exchange) {
+        String hash = presentedHash(exchange);
+        if (isAdmin(hash)) {
+            return;
+        }
+        if (store.resourceClassByTokenHash(hash).isPresent()) {
+            throw new ApiError(403, "a resource-class token cannot manage the server; use the admin token");
+        }
+        if (store.taskByTokenHash(hash).isPresent()) {
+            throw new ApiError(403, "a task token cannot manage the server; use the admin token");
+        }
+        throw new ApiError(401, "unknown token");
+    }
+
+    /** The resource class whose token was presented, with that token's hash. */
+    record RunnerIdentity(ResourceClass resourceClass, String tokenHash) {}
+
+    RunnerIdentity requireResourceClass(Exchange exchange) {
+        String hash = presentedHash(exchange);
+        return store.resourceClassByTokenHash(hash).map(rc -> new RunnerIdentity(rc, hash))
+                .orElseThrow(() -> otherKind(hash, "claims need a resource-class token"));
+    }
+
+    /** The task of the presented task token, which must be {@code taskId}. */
+    Task requireTask(Exchange exchange, String taskId) {
+        String hash = presentedHash(exchange);
+        Task task = store.taskByTokenHash(hash).orElseThrow(() -> otherKind(hash, "this call needs the task's token"));
+        if (!task.id().equals(taskId)) {
+            throw new ApiError(403, "this task token belongs to another task");
+        }
+        return task;
+    }
+
+    private ApiError otherKind(String hash, String need) {
+        if (isAdmin(hash) || store.resourceClassByTokenHash(hash).isPresent()
+                || store.taskByTokenHash(hash).isPresent()) {
+            return new ApiError(403, "wrong kind of token: " + need);
+        }
+        return new ApiError(401, "unknown token");
+    }
+}

@@ -1,0 +1,102 @@
+package dev.runway.server;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Claims waiting for work, per resource class, oldest first. No thread waits: a waiter is a future that a new task
+ * (or the end of its wait) completes. A per-class counter closes the gap between "found nothing" and "started to
+ * wait": a waiter that registers after a signal it did not see is woken at once.
+ */
+final class ClaimWaiters {
+    private final Map<String, Set<CompletableFuture<Boolean>>> waiting = new HashMap<>();
+    private final Map<String, Long> signals = new HashMap<>();
+    private boolean closed;
+
+    synchronized long version(String resourceClassId) {
+        return signals.getOrDefault(resourceClassId, 0L);
+    }
+
+    /**
+     * A future completed with true when the class may have work, false when {@code waitMillis} ran out or the server
+     * closes. Already true if the class was signalled since {@code seenVersion}.
+     */
+    synchronized CompletableFuture<Boolean> await(String resourceClassId, long seenVersion, long waitMillis) {
+        if (closed) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (version(resourceClassId) != seenVersion) {
+            return CompletableFuture.completedFuture(true);
+        }
+        CompletableFuture<Boolean> waiter = new CompletableFuture<>();
+        Set<CompletableFuture<Boolean>> queue = waiting.computeIfAbsent(resourceClassId, k -> new LinkedHashSet<>());
+        queue.add(waiter);
+        waiter.completeOnTimeout(false, waitMillis, TimeUnit.MILLISECONDS);
+        waiter.whenComplete((woken, error) -> remove(resourceClassId, waiter));
+        return waiter;
+    }
+
+    private synchronized void remove(String resourceClassId, CompletableFuture<Boolean> waiter) {
+        Set<CompletableFuture<Boolean>> queue = waiting.get(resourceClassId);
+        if (queue != null) {
+            queue.remove(waiter);
+            if (queue.isEmpty()) {
+                waiting.remove(resourceClassId);
+            }
+        }
+    }
+
+    /** One task became available: wakes the longest waiting claim. */
+    void signal(String resourceClassId) {
+        CompletableFuture<Boolean> woken = null;
+        synchronized (this) {
+            signals.merge(resourceClassId, 1L, Long::sum);
+            Set<CompletableFuture<Boolean>> queue = waiting.get(resourceClassId);
+            if (queue != null) {
+                for (Iterator<CompletableFuture<Boolean>> it = queue.iterator(); it.hasNext() && woken == null; ) {
+                    CompletableFuture<Boolean> candidate = it.next();
+                    it.remove();
+                    if (!candidate.isDone()) {
+                        woken = candidate;
+                    }
+                }
+            }
+        }
+        // completed outside the lock: the waiter's continuation may claim right here
+        if (woken != null && !woken.complete(true)) {
+            signal(resourceClassId);
+        }
+    }
+
+    /** Wakes every claim of the class, e.g. because its tokens changed. */
+    void wakeAll(String resourceClassId) {
+        Set<CompletableFuture<Boolean>> queue;
+        synchronized (this) {
+            signals.merge(resourceClassId, 1L, Long::sum);
+            queue = waiting.remove(resourceClassId);
+        }
+        if (queue != null) {
+            queue.forEach(waiter -> waiter.complete(true));
+        }
+    }
+
+    /** Ends every wait (the server stops); claims answer 204. */
+    void close() {
+        Map<String, Set<CompletableFuture<Boolean>>> all;
+        synchronized (this) {
+            closed = true;
+            all = new HashMap<>(waiting);
+            waiting.clear();
+        }
+        all.values().forEach(queue -> queue.forEach(waiter -> waiter.complete(false)));
+    }
+
+    synchronized int waitingCount() {
+        return waiting.values().stream().mapToInt(Set::size).sum();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.runway.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.runway.protocol.Json;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Fields;
+
+/** One request as the routes see it: path parameters, query, headers, a size-limited body. */
+final class Exchange {
+    private final Request request;
+    private final Map<String, String> pathParameters;
+    private Fields query;
+
+    Exchange(Request request, Map<String, String> pathParameters) {
+        this.request = request;
+        this.pathParameters = pathParameters;
+    }
+
+    String method() {
+        return request.getMethod();
+    }
+
+    String path(String name) {
+        return pathParameters.get(name);
+    }
+
+    /** A path parameter that must be a non-negative integer (a step index). */
+    int intPath(String name) {
+        String value = path(name);
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiError.notFound(name + " \"" + value + "\" is not a step index");
+    }
+
+    String query(String name) {
+        if (query == null) {
+            query = Request.extractQueryParameters(request);
+        }
+        Fields.Field field = query.get(name);
+        return field == null ? null : field.getValue();
+    }
+
+    long queryLong(String name, long fallback) {
+        String value = query(name);
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("query parameter " + name + ": \"" + value + "\" is not a whole number");
+        }
+    }
+
+    String header(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    String remoteAddress() {
+        return Request.getRemoteAddr(request);
+    }
+
+    /** The body, refused with 413 past {@code limit} bytes. */
+    byte[] body(int limit) {
+        long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (declared > limit) {
+            throw tooLarge(limit);
+        }
+        try {
+            return Content.Source.asByteArrayAsync(request, limit).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof IllegalStateException) {
+                throw tooLarge(limit);
+            }
+            throw ApiError.badRequest("cannot read the request body: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "the server is stopping");
+        }
+    }
+
+    private static ApiError tooLarge(int limit) {
+        return new ApiError(413, "the request body is larger than " + limit + " bytes");
+    }
+
+    /** The JSON body as {@code type}; malformed JSON and unknown fields answer 400 naming the field. */
+    <T> T json(Class<T> type, int limit) {
+        byte[] body = body(limit);
+        if (body.length == 0) {
+            throw ApiError.badRequest("a JSON body is required");
+        }
+        try {
+            return Json.read(body, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiError.badRequest("unknown field \"" + fieldPath(e) + "\"");
+        } catch (JsonMappingException e) {
+            String field = fieldPath(e);
+            throw ApiError.badRequest((field.isEmpty() ? "" : field + ": ") + "invalid value ("
+                    + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiError.badRequest("cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    private static String fieldPath(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+}

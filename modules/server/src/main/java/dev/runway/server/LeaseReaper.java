@@ -1,0 +1,44 @@
+package dev.runway.server;
+
+import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.server.Store.Job;
+import dev.runway.server.Store.Task;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Finds running tasks whose lease lapsed and requeues their jobs (at most {@code maxRequeues} times) or fails them. */
+final class LeaseReaper implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseReaper.class);
+    private final Store store;
+    private final ClaimWaiters claims;
+    private final OutputWatchers watchers;
+    private final int maxRequeues;
+    private final Clock clock;
+
+    LeaseReaper(Store store, ClaimWaiters claims, OutputWatchers watchers, int maxRequeues, Clock clock) {
+        this.store = store;
+        this.claims = claims;
+        this.watchers = watchers;
+        this.maxRequeues = maxRequeues;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run() {
+        try {
+            for (Task task : store.lapsedTasks(clock.millis())) {
+                Job job = store.lapse(task.id(), maxRequeues, clock.millis());
+                LOG.warn("task {} of job #{}: lease lapsed (runner {}); job is now {}: {}", task.id(), job.buildNum(),
+                        task.runnerName(), job.state(), job.reason());
+                watchers.changed(task.id());
+                watchers.changed(JobRoutes.queuedKey(job.id()));
+                if (job.state() == JobState.QUEUED) {
+                    claims.signal(job.resourceClassId());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("lease check failed; retrying on the next round", e);
+        }
+    }
+}

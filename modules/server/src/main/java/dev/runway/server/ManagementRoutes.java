@@ -1,0 +1,171 @@
+package dev.runway.server;
+
+import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.protocol.ManagementApi;
+import dev.runway.protocol.Names;
+import dev.runway.server.Store.ResourceClass;
+import java.time.Clock;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** CircleCI's management API (circleci-runner-facts.md, section 6), for the admin token. */
+final class ManagementRoutes {
+    private final Store store;
+    private final Auth auth;
+    private final ClaimWaiters waiters;
+    private final Clock clock;
+
+    ManagementRoutes(Store store, Auth auth, ClaimWaiters waiters, Clock clock) {
+        this.store = store;
+        this.auth = auth;
+        this.waiters = waiters;
+        this.clock = clock;
+    }
+
+    void register(Router router) {
+        router.sync("POST", ManagementApi.NAMESPACES, this::createNamespace)
+                .sync("POST", ManagementApi.RESOURCE_CLASSES, this::createResourceClass)
+                .sync("GET", ManagementApi.RESOURCE_CLASSES, this::listResourceClasses)
+                .sync("DELETE", ManagementApi.RESOURCE_CLASSES + "/{id}", e -> deleteResourceClass(e, false))
+                .sync("DELETE", ManagementApi.RESOURCE_CLASSES + "/{id}/force", e -> deleteResourceClass(e, true))
+                .sync("POST", ManagementApi.TOKENS, this::createToken)
+                .sync("GET", ManagementApi.TOKENS, this::listTokens)
+                .sync("DELETE", ManagementApi.TOKENS + "/{id}", this::deleteToken)
+                .sync("GET", ManagementApi.RUNNERS, this::listRunners)
+                .sync("GET", ManagementApi.UNCLAIMED_TASKS, this::unclaimedTasks)
+                .sync("GET", ManagementApi.RUNNING_TASKS, this::runningTasks);
+    }
+
+    private static <T> T valid(java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+    }
+
+    private Reply createNamespace(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        ManagementApi.NamespaceCreate request = exchange.json(ManagementApi.NamespaceCreate.class, Limits.JSON_BODY);
+        String name = valid(() -> Names.namespace("name", request.name()));
+        if (request.orgId() == null || request.orgId().isBlank()) {
+            throw ApiError.badRequest("org_id: is required");
+        }
+        Store.Namespace namespace = store.createNamespace(name, request.orgId(), clock.millis());
+        return Reply.ok(new ManagementApi.NamespaceCreated(new ManagementApi.NamespaceData(namespace.id(),
+                new ManagementApi.NamespaceAttributes(namespace.name()))));
+    }
+
+    /** The resource class named by {@code value} ({@code ns/name}); 404 when it does not exist. */
+    ResourceClass resourceClassNamed(String field, String value) {
+        Names.ResourceClassName name = valid(() -> Names.resourceClass(field, value));
+        return store.resourceClassByName(name.namespace(), name.name())
+                .orElseThrow(() -> ApiError.notFound("resource class \"" + name + "\" does not exist"));
+    }
+
+    private static ManagementApi.ResourceClass view(ResourceClass rc) {
+        return new ManagementApi.ResourceClass(rc.id(), rc.fullName(), rc.description() == null ? ""
+                : rc.description());
+    }
+
+    private Reply createResourceClass(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        ManagementApi.ResourceClassCreate request = exchange.json(ManagementApi.ResourceClassCreate.class,
+                Limits.JSON_BODY);
+        Names.ResourceClassName name = valid(() -> Names.resourceClass("resource_class", request.resourceClass()));
+        if (store.namespace(name.namespace()).isEmpty()) {
+            throw ApiError.notFound("namespace \"" + name.namespace() + "\" does not exist; create it first with "
+                    + "`runway namespace create`");
+        }
+        String description = request.description() == null ? "" : request.description();
+        if (description.length() > 1000) {
+            throw ApiError.badRequest("description: is longer than 1000 characters");
+        }
+        ResourceClass created = store.createResourceClass(name.namespace(), name.name(), description,
+                clock.millis());
+        return Reply.ok(view(created));
+    }
+
+    private Reply listResourceClasses(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        String namespace = valid(() -> Names.namespace("namespace", exchange.query("namespace")));
+        return Reply.ok(new ManagementApi.ResourceClassList(store.resourceClasses(namespace).stream()
+                .map(ManagementRoutes::view).collect(Collectors.toList())));
+    }
+
+    private Reply deleteResourceClass(Exchange exchange, boolean force) {
+        auth.requireAdmin(exchange);
+        ResourceClass rc = store.resourceClass(exchange.path("id"))
+                .orElseThrow(() -> ApiError.notFound("no resource class with id " + exchange.path("id")));
+        long tokens = store.tokenCount(rc.id());
+        if (!force && tokens > 0) {
+            throw new ApiError(409, "resource class \"" + rc.fullName() + "\" still has " + tokens
+                    + " token(s): delete them first, or force the deletion");
+        }
+        store.deleteResourceClass(rc.id(), force, clock.millis());
+        waiters.wakeAll(rc.id());
+        return Reply.ok(new ManagementApi.ResourceClass(rc.id(), rc.fullName(), rc.description()));
+    }
+
+    private Reply createToken(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        ManagementApi.TokenCreate request = exchange.json(ManagementApi.TokenCreate.class, Limits.JSON_BODY);
+        ResourceClass rc = resourceClassNamed("resource_class", request.resourceClass());
+        if (request.nickname() == null || request.nickname().isBlank()) {
+            throw ApiError.badRequest("nickname: is required");
+        }
+        if (request.nickname().length() > 100) {
+            throw ApiError.badRequest("nickname: is longer than 100 characters");
+        }
+        String secret = Tokens.generate();
+        Store.Token token = store.createToken(rc.id(), request.nickname(), Tokens.hash(secret), clock.millis());
+        return Reply.ok(new ManagementApi.TokenCreated(token.id(), secret, rc.fullName(), token.nickname(),
+                Times.iso(token.createdAt())));
+    }
+
+    private Reply listTokens(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        ResourceClass rc = resourceClassNamed("resource-class", exchange.query("resource-class"));
+        return Reply.ok(new ManagementApi.TokenList(store.tokens(rc.id()).stream()
+                .map(t -> new ManagementApi.Token(t.id(), rc.fullName(), t.nickname(), Times.iso(t.createdAt())))
+                .collect(Collectors.toList())));
+    }
+
+    private Reply deleteToken(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        if (!store.deleteToken(exchange.path("id"))) {
+            throw ApiError.notFound("no token with id " + exchange.path("id"));
+        }
+        return Reply.ok(new java.util.LinkedHashMap<String, Object>());
+    }
+
+    private Reply listRunners(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        String resourceClass = exchange.query("resource-class");
+        String namespace = exchange.query("namespace");
+        if ((resourceClass == null) == (namespace == null)) {
+            throw ApiError.badRequest("give exactly one of the query parameters resource-class and namespace");
+        }
+        List<ResourceClass> classes = resourceClass != null ? List.of(resourceClassNamed("resource-class",
+                resourceClass)) : store.resourceClasses(valid(() -> Names.namespace("namespace", namespace)));
+        java.util.Map<String, String> names = classes.stream()
+                .collect(Collectors.toMap(ResourceClass::id, ResourceClass::fullName));
+        return Reply.ok(new ManagementApi.RunnerList(store.runners(List.copyOf(names.keySet())).stream()
+                .map(r -> new ManagementApi.Runner(names.get(r.resourceClassId()), r.hostname(), r.name(),
+                        Times.iso(r.firstConnected()), Times.iso(r.lastConnected()), Times.iso(r.lastUsed()),
+                        r.ip(), r.version()))
+                .collect(Collectors.toList())));
+    }
+
+    private Reply unclaimedTasks(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        ResourceClass rc = resourceClassNamed("resource-class", exchange.query("resource-class"));
+        return Reply.ok(new ManagementApi.UnclaimedTasks(store.countJobs(rc.id(), JobState.QUEUED)));
+    }
+
+    private Reply runningTasks(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        ResourceClass rc = resourceClassNamed("resource-class", exchange.query("resource-class"));
+        return Reply.ok(new ManagementApi.RunningTasks(store.countJobs(rc.id(), JobState.RUNNING)));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.runway.server;
+
+import dev.runway.protocol.RunnerApi.OffsetMismatch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Step output, outside the database: one append-only file per step ({@code output/TASK/STEP.log}) and beside it the
+ * time each chunk was read ({@code STEP.at}: lines "offset epochMillis"). The file length is the truth about what
+ * was acknowledged, which makes appends idempotent by offset. Bytes are written before the call returns.
+ */
+final class OutputFiles {
+    private static final int STRIPES = 64;
+    private final Path root;
+    private final Object[] locks = new Object[STRIPES];
+
+    OutputFiles(Path root) {
+        this.root = root;
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    private Path log(String taskId, int step) {
+        return root.resolve(taskId).resolve(step + ".log");
+    }
+
+    private Object lock(String taskId, int step) {
+        return locks[Math.floorMod(taskId.hashCode() * 31 + step, STRIPES)];
+    }
+
+    /**
+     * Stores {@code data}, which sits at {@code offset} of the step's output; bytes already stored are skipped.
+     * Answers the new length. A chunk past the end is refused with 409 {@link OffsetMismatch}.
+     */
+    long append(String taskId, int step, long offset, byte[] data, long readAt) {
+        synchronized (lock(taskId, step)) {
+            try {
+                long length = length(taskId, step);
+                if (offset > length || offset < 0) {
+                    String message = "output of step " + step + " ends at byte " + length + ", the chunk starts at "
+                            + offset;
+                    throw new ApiError(409, message, new OffsetMismatch(message, length));
+                }
+                long skip = length - offset;
+                if (skip >= data.length) {
+                    return length;
+                }
+                Path log = log(taskId, step);
+                Files.createDirectories(log.getParent());
+                try (FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                    ByteBuffer buffer = ByteBuffer.wrap(data, (int) skip, data.length - (int) skip);
+                    while (buffer.hasRemaining()) {
+                        channel.write(buffer);
+                    }
+                }
+                Files.writeString(log.resolveSibling(step + ".at"), length + " " + readAt + "\n",
+                        StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                return length + data.length - skip;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot store output of task " + taskId + " step " + step, e);
+            }
+        }
+    }
+
+    long length(String taskId, int step) {
+        try {
+            return Files.size(log(taskId, step));
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Up to {@code max} bytes from {@code offset}; empty at or past the end. */
+    byte[] read(String taskId, int step, long offset, int max) {
+        try (FileChannel channel = FileChannel.open(log(taskId, step), StandardOpenOption.READ)) {
+            long available = channel.size() - offset;
+            if (available <= 0) {
+                return new byte[0];
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(max, available));
+            while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) > 0) {
+                // read until full
+            }
+            return buffer.position() == buffer.capacity() ? buffer.array()
+                    : java.util.Arrays.copyOf(buffer.array(), buffer.position());
+        } catch (NoSuchFileException e) {
+            return new byte[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.runway.server;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** Method + path template ({@code /api/v3/jobs/{id}}) to a route; 404 for unknown paths, 405 for known ones. */
+final class Router {
+    /** A route that answers now. */
+    @FunctionalInterface
+    interface Sync {
+        Reply handle(Exchange exchange);
+    }
+
+    /** A route that answers later (long-polls). */
+    @FunctionalInterface
+    interface Async {
+        CompletableFuture<Reply> handle(Exchange exchange);
+    }
+
+    private record Route(String method, String template, String[] segments, Async action) {}
+
+    /** A matched route: how to run it, with its path parameters. */
+    record Match(Async action, Map<String, String> parameters) {}
+
+    private final List<Route> routes = new ArrayList<>();
+
+    Router sync(String method, String template, Sync action) {
+        return async(method, template, exchange -> CompletableFuture.completedFuture(action.handle(exchange)));
+    }
+
+    Router async(String method, String template, Async action) {
+        routes.add(new Route(method, template, template.substring(1).split("/"), action));
+        return this;
+    }
+
+    /** Every route as "METHOD /path/{param}", for the OpenAPI check. */
+    List<String> describe() {
+        List<String> result = new ArrayList<>();
+        routes.forEach(route -> result.add(route.method() + " " + route.template()));
+        return result;
+    }
+
+    Match match(String method, String path) {
+        String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : new String[0];
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route route : routes) {
+            Map<String, String> parameters = parameters(route.segments(), segments);
+            if (parameters != null) {
+                if (route.method().equals(method)) {
+                    return new Match(route.action(), parameters);
+                }
+                allowed.add(route.method());
+            }
+        }
+        if (!allowed.isEmpty()) {
+            throw new ApiError(405, method + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed)
+                    + ")");
+        }
+        throw ApiError.notFound("no such path: " + path);
+    }
+
+    private static Map<String, String> parameters(String[] template, String[] path) {
+        if (template.length != path.length) {
+            return null;
+        }
+        Map<String, String> parameters = new HashMap<>();
+        for (int i = 0; i < template.length; i++) {
+            if (template[i].startsWith("{")) {
+                if (path[i].isEmpty()) {
+                    return null;
+                }
+                parameters.put(template[i].substring(1, template[i].length() - 1), path[i]);
+            } else if (!template[i].equals(path[i])) {
+                return null;
+            }
+        }
+        return parameters;
+    }
+}

@@ -1,0 +1,296 @@
+package dev.runway.server;
+
+import dev.runway.protocol.ApiPaths;
+import dev.runway.protocol.Names;
+
+import dev.runway.protocol.RunnerApi.ClaimRequest;
+import dev.runway.protocol.RunnerApi.ClaimResponse;
+import dev.runway.protocol.RunnerApi.HeartbeatResponse;
+import dev.runway.protocol.RunnerApi.InfraFailure;
+import dev.runway.protocol.RunnerApi.OutputAck;
+import dev.runway.protocol.RunnerApi.StepResult;
+import dev.runway.protocol.RunnerApi.StepStart;
+import dev.runway.protocol.RunnerApi.TaskJob;
+import dev.runway.protocol.RunnerApi.TaskResult;
+import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.server.Store.Claim;
+import dev.runway.server.Store.Job;
+import dev.runway.server.Store.Task;
+import dev.runway.server.Store.TaskState;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner protocol (ARCHITECTURE.md, "Runner protocol"): the long-poll claim with a resource-class token, then
+ * everything a task token may do to its own task.
+ */
+final class RunnerRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(RunnerRoutes.class);
+    private static final String TASK = ApiPaths.BASE + "/runner/tasks/{task}";
+    private final Store store;
+    private final Auth auth;
+    private final ClaimWaiters claims;
+    private final OutputWatchers watchers;
+    private final OutputFiles output;
+    private final ServerSettings settings;
+    private final Executor executor;
+    private final Clock clock;
+
+    RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
+            ServerSettings settings, Executor executor, Clock clock) {
+        this.store = store;
+        this.auth = auth;
+        this.claims = claims;
+        this.watchers = watchers;
+        this.output = output;
+        this.settings = settings;
+        this.executor = executor;
+        this.clock = clock;
+    }
+
+    void register(Router router) {
+        router.async("POST", ApiPaths.CLAIM, this::claim)
+                .sync("GET", TASK + "/job", this::job)
+                .sync("POST", TASK + "/heartbeat", this::heartbeat)
+                .sync("POST", TASK + "/steps/{step}/start", this::stepStart)
+                .sync("POST", TASK + "/steps/{step}/output", this::stepOutput)
+                .sync("POST", TASK + "/steps/{step}/result", this::stepResult)
+                .sync("POST", TASK + "/result", this::taskResult)
+                .sync("POST", TASK + "/unclaim", this::unclaim)
+                .sync("POST", TASK + "/fail", this::fail);
+    }
+
+    private long leaseMillis() {
+        return settings.lease().toMillis();
+    }
+
+    private long leaseSeconds() {
+        return Math.max(1, settings.lease().toSeconds());
+    }
+
+    private CompletableFuture<Reply> claim(Exchange exchange) {
+        Auth.RunnerIdentity identity = auth.requireResourceClass(exchange);
+        ClaimRequest request = exchange.json(ClaimRequest.class, Limits.JSON_BODY);
+        try {
+            Names.runnerName("name", request.name());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+        if (request.waitSeconds() < 0) {
+            throw ApiError.badRequest("wait_seconds: must not be negative");
+        }
+        String ip = exchange.remoteAddress();
+        store.touchRunner(identity.resourceClass().id(), request.name(), request.hostname(), ip, request.version(),
+                clock.millis(), false);
+        long wait = Math.min(request.waitSeconds() * 1000L, settings.maxClaimWait().toMillis());
+        return attempt(identity, request, ip, clock.millis() + wait);
+    }
+
+    /** Tries to claim; else waits for a signal of the class (no thread held) and tries again until the deadline. */
+    private CompletableFuture<Reply> attempt(Auth.RunnerIdentity identity, ClaimRequest request, String ip,
+            long deadline) {
+        String rcId = identity.resourceClass().id();
+        long seen = claims.version(rcId);
+        Optional<Reply> claimed = tryClaim(identity, request, ip);
+        if (claimed.isPresent()) {
+            return CompletableFuture.completedFuture(claimed.get());
+        }
+        long remaining = deadline - clock.millis();
+        if (remaining <= 0) {
+            return CompletableFuture.completedFuture(Reply.noContent());
+        }
+        return claims.await(rcId, seen, remaining).thenComposeAsync(woken -> {
+            if (!woken) {
+                // one last look: the wait ended, but a task may have arrived right at the end
+                return CompletableFuture.completedFuture(tryClaim(identity, request, ip).orElse(Reply.noContent()));
+            }
+            return attempt(identity, request, ip, deadline);
+        }, executor);
+    }
+
+    private Optional<Reply> tryClaim(Auth.RunnerIdentity identity, ClaimRequest request, String ip) {
+        String rcId = identity.resourceClass().id();
+        if (store.resourceClassByTokenHash(identity.tokenHash()).filter(rc -> rc.id().equals(rcId)).isEmpty()) {
+            throw new ApiError(401, "the resource-class token was deleted");
+        }
+        String taskToken = Tokens.generate();
+        long now = clock.millis();
+        Optional<Claim> claim = store.claimNext(rcId, request.name(), Tokens.hash(taskToken), now,
+                now + leaseMillis());
+        if (claim.isEmpty()) {
+            return Optional.empty();
+        }
+        Task task = claim.get().task();
+        Job job = claim.get().job();
+        store.touchRunner(rcId, request.name(), request.hostname(), ip, request.version(), now, true);
+        watchers.changed(JobRoutes.queuedKey(job.id()));
+        LOG.info("task {} (job #{} {}, attempt {}) claimed by runner {} of {}", task.id(), job.buildNum(),
+                job.name(), task.attempt(), request.name(), identity.resourceClass().fullName());
+        ClaimResponse response = new ClaimResponse(task.id(), allocation(task), taskToken, job.id(), job.name(),
+                job.maxRunTimeSeconds(), leaseSeconds());
+        return Optional.of(Reply.ok(response).onLost(() -> {
+            LOG.info("task {}: the runner went away before it got the claim; back to the queue", task.id());
+            store.unclaim(task.id(), clock.millis());
+            claims.signal(rcId);
+        }));
+    }
+
+    /** A per-task value safe as a directory name: the task id is lowercase hex and dashes. */
+    static String allocation(Task task) {
+        return task.id();
+    }
+
+    private Task runningTask(Exchange exchange) {
+        Task task = auth.requireTask(exchange, exchange.path("task"));
+        if (task.state() != TaskState.RUNNING) {
+            throw new ApiError(410, "task " + task.id() + " is no longer running (" + describe(task) + ")");
+        }
+        return task;
+    }
+
+    private static String describe(Task task) {
+        switch (task.state()) {
+            case LAPSED:
+                return "its lease lapsed: no heartbeat in time";
+            case UNCLAIMED:
+                return "it was given back";
+            case FAILED:
+                return "it failed";
+            default:
+                return "it finished";
+        }
+    }
+
+    private Job jobOf(Task task) {
+        return store.job(task.jobId()).orElseThrow(() -> ApiError.notFound("the job of task " + task.id()
+                + " is gone"));
+    }
+
+    private int stepIndex(Exchange exchange, Job job) {
+        int step = exchange.intPath("step");
+        int count = StoredJob.fromJson(job.definition()).steps().size();
+        if (step >= count) {
+            throw ApiError.notFound("step " + step + " does not exist: the job has " + count + " steps (0 to "
+                    + (count - 1) + ")");
+        }
+        return step;
+    }
+
+    private Reply job(Exchange exchange) {
+        Task task = auth.requireTask(exchange, exchange.path("task"));
+        Job job = jobOf(task);
+        StoredJob stored = StoredJob.fromJson(job.definition());
+        Map<String, String> environment = new LinkedHashMap<>(stored.environment());
+        environment.putAll(stored.secrets());
+        return Reply.ok(new TaskJob(task.id(), job.id(), job.name(), job.buildNum(), stored.steps(), environment,
+                List.copyOf(stored.secrets().keySet()), stored.checkout()));
+    }
+
+    private Reply heartbeat(Exchange exchange) {
+        Task task = auth.requireTask(exchange, exchange.path("task"));
+        if (task.state() != TaskState.RUNNING) {
+            // the task is no longer this runner's: it must stop
+            return Reply.ok(new HeartbeatResponse(true, leaseSeconds()));
+        }
+        store.renewLease(task.id(), clock.millis() + leaseMillis());
+        return Reply.ok(new HeartbeatResponse(jobOf(task).cancelRequested(), leaseSeconds()));
+    }
+
+    private Reply stepStart(Exchange exchange) {
+        Task task = runningTask(exchange);
+        int step = stepIndex(exchange, jobOf(task));
+        StepStart start = exchange.json(StepStart.class, Limits.JSON_BODY);
+        store.startStep(task.id(), step, start.name(), clock.millis());
+        watchers.changed(task.id());
+        return Reply.ok(Map.of());
+    }
+
+    private Reply stepOutput(Exchange exchange) {
+        Task task = runningTask(exchange);
+        Job job = jobOf(task);
+        int step = stepIndex(exchange, job);
+        if (exchange.query("offset") == null) {
+            throw ApiError.badRequest("query parameter offset is required");
+        }
+        long offset = exchange.queryLong("offset", 0);
+        long at = exchange.queryLong("at", clock.millis());
+        byte[] data = exchange.body(Limits.OUTPUT_CHUNK);
+        long next = output.append(task.id(), step, offset, data, at);
+        watchers.changed(task.id());
+        return Reply.ok(new OutputAck(next, job.cancelRequested()));
+    }
+
+    private Reply stepResult(Exchange exchange) {
+        Task task = runningTask(exchange);
+        int step = stepIndex(exchange, jobOf(task));
+        StepResult result = exchange.json(StepResult.class, Limits.JSON_BODY);
+        if (result.status() == null) {
+            throw ApiError.badRequest("status: is required");
+        }
+        String finishedAt = result.finishedAt() != null ? result.finishedAt() : Times.iso(clock.millis());
+        store.finishStep(task.id(), step, null, new StepResult(result.status(), result.exitCode(), result.signal(),
+                result.reason(), result.durationMillis(), finishedAt));
+        watchers.changed(task.id());
+        return Reply.ok(Map.of());
+    }
+
+    private Reply taskResult(Exchange exchange) {
+        Task task = runningTask(exchange);
+        TaskResult result = exchange.json(TaskResult.class, Limits.JSON_BODY);
+        if (result.status() == null) {
+            throw ApiError.badRequest("status: is required");
+        }
+        JobState state;
+        switch (result.status()) {
+            case SUCCESS:
+                state = JobState.SUCCESS;
+                break;
+            case CANCELED:
+                state = JobState.CANCELED;
+                break;
+            default:
+                state = JobState.FAILED;
+                break;
+        }
+        store.finishTask(task.id(), TaskState.FINISHED, state, result.reason(), clock.millis());
+        watchers.changed(task.id());
+        LOG.info("task {} finished: {}", task.id(), result.status());
+        return Reply.ok(Map.of());
+    }
+
+    private Reply unclaim(Exchange exchange) {
+        Task task = runningTask(exchange);
+        Job job = jobOf(task);
+        store.unclaim(task.id(), clock.millis());
+        watchers.changed(task.id());
+        claims.signal(job.resourceClassId());
+        return Reply.ok(Map.of());
+    }
+
+    private Reply fail(Exchange exchange) {
+        Task task = runningTask(exchange);
+        InfraFailure failure = exchange.json(InfraFailure.class, Limits.JSON_BODY);
+        StringBuilder reason = new StringBuilder("infrastructure failure: ")
+                .append(failure.reason() == null ? "no reason given" : failure.reason());
+        if (failure.exitStatus() != null) {
+            reason.append(" (task agent exit status ").append(failure.exitStatus()).append(')');
+        }
+        if (failure.lastOutput() != null && !failure.lastOutput().isBlank()) {
+            String last = failure.lastOutput().strip();
+            reason.append("; last output: ").append(last.length() > 2000 ? "..." + last.substring(last.length()
+                    - 2000) : last);
+        }
+        store.finishTask(task.id(), TaskState.FAILED, JobState.INFRASTRUCTURE_FAIL, reason.toString(),
+                clock.millis());
+        watchers.changed(task.id());
+        LOG.info("task {} failed: {}", task.id(), failure.reason());
+        return Reply.ok(Map.of());
+    }
+}

@@ -1,0 +1,181 @@
+package dev.runway.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane, embeddable: {@code try (RunwayServer server = RunwayServer.start(settings)) { ... }}.
+ * Serves the management API, the runner protocol and jobs on {@link #uri()}, keeps its state in the data directory.
+ */
+public final class RunwayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunwayServer.class);
+    private final Server jetty;
+    private final Store store;
+    private final ClaimWaiters claims;
+    private final OutputWatchers watchers;
+    private final ScheduledExecutorService reaper;
+    private final ExecutorService continuations;
+    private final String adminToken;
+    private final Path adminTokenFile;
+    private final URI uri;
+    private final List<String> routes;
+
+    private RunwayServer(Server jetty, Store store, ClaimWaiters claims, OutputWatchers watchers,
+            ScheduledExecutorService reaper, ExecutorService continuations, String adminToken, Path adminTokenFile,
+            URI uri, List<String> routes) {
+        this.jetty = jetty;
+        this.store = store;
+        this.claims = claims;
+        this.watchers = watchers;
+        this.reaper = reaper;
+        this.continuations = continuations;
+        this.adminToken = adminToken;
+        this.adminTokenFile = adminTokenFile;
+        this.uri = uri;
+        this.routes = routes;
+    }
+
+    /** Opens the data directory (creating it, mode 0700) and starts serving. */
+    public static RunwayServer start(ServerSettings settings) {
+        Path dataDir = settings.dataDir().toAbsolutePath();
+        createPrivateDirectory(dataDir);
+        String adminToken = AdminToken.loadOrCreate(dataDir);
+        Store store = H2Store.open(dataDir);
+        Clock clock = Clock.systemUTC();
+        ClaimWaiters claims = new ClaimWaiters();
+        OutputWatchers watchers = new OutputWatchers();
+        OutputFiles output = new OutputFiles(dataDir.resolve("output"));
+        ExecutorService continuations = Executors.newFixedThreadPool(4, daemonThreads("runway-wakeup"));
+        Auth auth = new Auth(store, adminToken);
+        Router router = new Router();
+        new RunnerRoutes(store, auth, claims, watchers, output, settings, continuations, clock).register(router);
+        new ManagementRoutes(store, auth, claims, clock).register(router);
+        new JobRoutes(store, auth, claims, watchers, output, continuations, clock).register(router);
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        threads.setName("runway-http");
+        Server jetty = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        // a held claim must outlive its wait
+        connector.setIdleTimeout(settings.maxClaimWait().toMillis() + 30_000);
+        jetty.addConnector(connector);
+        jetty.setHandler(new ApiHandler(router));
+        jetty.setStopTimeout(5_000);
+        ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(daemonThreads("runway-lease"));
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            store.close();
+            continuations.shutdownNow();
+            reaper.shutdownNow();
+            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
+                    + e.getMessage(), e);
+        }
+        long period = Math.max(100, Math.min(1000, settings.lease().toMillis() / 4));
+        reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock),
+                period, period, TimeUnit.MILLISECONDS);
+        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        URI uri = URI.create("http://" + host + ":" + connector.getLocalPort());
+        Path tokenFile = dataDir.resolve(AdminToken.FILE_NAME);
+        LOG.info("runway server listening on {}; data in {}; admin token in {}", uri, dataDir, tokenFile);
+        return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
+                router.describe());
+    }
+
+    private static void createPrivateDirectory(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                try {
+                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + dir, e);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Base URL, e.g. {@code http://127.0.0.1:7733}. */
+    public URI uri() {
+        return uri;
+    }
+
+    public int port() {
+        return uri.getPort();
+    }
+
+    /** The admin token (management and jobs). */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public Path adminTokenFile() {
+        return adminTokenFile;
+    }
+
+    /** Every route as "METHOD /api/v3/path/{param}". */
+    public List<String> routes() {
+        return routes;
+    }
+
+    /** Claims held right now (long-polls waiting for work). */
+    public int waitingClaims() {
+        return claims.waitingCount();
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    /** Ends held claims (204) and follows, stops serving, closes the store. */
+    @Override
+    public void close() {
+        claims.close();
+        watchers.close();
+        reaper.shutdownNow();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server: {}", e.toString());
+        }
+        continuations.shutdownNow();
+        store.close();
+        LOG.info("runway server stopped");
+    }
+}
