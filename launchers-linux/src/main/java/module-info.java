@@ -3,4 +3,8 @@ module dev.runway.launcher.linux {
     requires dev.runway.launcher;
     requires com.sun.jna;
     requires org.slf4j;
+
+    provides dev.runway.launcher.LauncherProvider
+            with dev.runway.launcher.linux.systemd.SystemdLauncherProvider;
+    provides dev.runway.launcher.ServiceNotifier with dev.runway.launcher.linux.notify.SdNotifier;
 }

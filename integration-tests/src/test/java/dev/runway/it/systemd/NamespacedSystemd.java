@@ -1,0 +1,281 @@
+package dev.runway.it.systemd;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real systemd booted as PID 1 of its own PID + mount namespace (ARCHITECTURE.md, "Real systemd in tests"), for
+ * tests that need systemd. The boot script mounts private tmpfs on /tmp, /run and /var/tmp before anything else.
+ * Before {@code unshare} the boot shell enters a fresh cgroup of its own in every hierarchy, so that concurrent
+ * instances do not share /system.slice and everything is removed afterwards.
+ *
+ * <pre>
+ * static NamespacedSystemd systemd;
+ * &#64;BeforeAll static void boot() throws Exception { systemd = NamespacedSystemd.boot(); }   // skips without root
+ * &#64;AfterAll static void shutDown() { if (systemd != null) systemd.close(); }                // SIGKILL to its PID 1
+ * </pre>
+ *
+ * Units run inside the namespace, where /tmp is the private tmpfs: put their scripts and work dirs under target/.
+ */
+public final class NamespacedSystemd implements AutoCloseable {
+    private static final Path SYSTEMD = Path.of("/lib/systemd/systemd");
+    private static final long BOOT_TIMEOUT_SECONDS = 60;
+
+    private final Process unshare;
+    private final long pid;
+    private final List<Path> cgroups;
+    private final Path bootLog;
+
+    private NamespacedSystemd(Process unshare, long pid, List<Path> cgroups, Path bootLog) {
+        this.unshare = unshare;
+        this.pid = pid;
+        this.cgroups = cgroups;
+        this.bootLog = bootLog;
+    }
+
+    /** Boots systemd and waits until it has finished booting; skips the test where that cannot work here. */
+    public static NamespacedSystemd boot() throws IOException, InterruptedException {
+        assumeAvailable();
+        String name = "runway-systemd-" + UUID.randomUUID().toString().substring(0, 8);
+        Path work = Files.createDirectories(Path.of("target", "namespaced-systemd").toAbsolutePath());
+        Path script = work.resolve("boot-systemd.sh");
+        try (var in = NamespacedSystemd.class.getResourceAsStream("/systemd/boot-systemd.sh")) {
+            Files.write(script, in.readAllBytes());
+        }
+        Path bootLog = work.resolve(name + ".log");
+        List<Path> cgroups = OwnCgroup.create(name);
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+                "for procs; do echo $$ > \"$procs\" || echo \"cannot enter $procs\" >&2; done; "
+                        + "exec unshare --pid --fork --mount --uts --cgroup -- /bin/sh \"$RUNWAY_BOOT_SCRIPT\"",
+                "enter-cgroups"));
+        cgroups.forEach(cgroup -> command.add(cgroup.resolve("cgroup.procs").toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(bootLog.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("RUNWAY_BOOT_SCRIPT", script.toString());
+        Process unshare = builder.start();
+        NamespacedSystemd systemd = null;
+        try {
+            long pid = awaitSystemdPid(unshare, bootLog);
+            systemd = new NamespacedSystemd(unshare, pid, cgroups, bootLog);
+            systemd.awaitBooted();
+            return systemd;
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            if (systemd != null) {
+                systemd.close();
+            } else {
+                unshare.destroyForcibly();
+                unshare.waitFor(10, TimeUnit.SECONDS);
+                OwnCgroup.remove(cgroups);
+            }
+            throw e;
+        }
+    }
+
+    /** Skips (with the reason) where a namespaced systemd cannot boot: not root, no unshare, no systemd or dbus. */
+    public static void assumeAvailable() {
+        assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "namespaced systemd needs Linux");
+        assumeTrue("root".equals(System.getProperty("user.name")), "namespaced systemd needs root (unshare, mount)");
+        assumeTrue(onPath("unshare") && onPath("nsenter"), "namespaced systemd needs unshare and nsenter (util-linux)");
+        assumeTrue(Files.isExecutable(SYSTEMD), "namespaced systemd needs " + SYSTEMD);
+        assumeTrue(onPath("dbus-daemon"), "namespaced systemd needs dbus-daemon for the system bus");
+    }
+
+    /** The systemd's pid on the host (PID 1 inside its namespace). */
+    public long pid() {
+        return pid;
+    }
+
+    /** The D-Bus address of its system bus, as seen from the host. */
+    public String busAddress() {
+        return "unix:path=" + busSocket();
+    }
+
+    /** Runs {@code command} inside the namespace (nsenter -m -p) and returns its standard output. */
+    public String run(String... command) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-m", "-p", "--"));
+        argv.addAll(List.of(command));
+        Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return output;
+    }
+
+    /** The host pid of a process this systemd reports as {@code namespacePid}. */
+    public Optional<Long> hostPid(long namespacePid) throws IOException {
+        Path namespace = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "pid"));
+        for (Path process : processes()) {
+            try {
+                if (!Files.readSymbolicLink(process.resolve("ns/pid")).equals(namespace)) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(process.resolve("status"))) {
+                    String[] fields = line.split("\\s+");
+                    if (fields[0].equals("NSpid:") && fields.length == 3
+                            && fields[2].equals(Long.toString(namespacePid))) {
+                        return Optional.of(Long.parseLong(fields[1]));
+                    }
+                }
+            } catch (IOException processEnded) {
+                // gone while we looked
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Host pids of the processes whose cgroup (any hierarchy) ends with {@code /<unit>}. */
+    public static List<Long> processesOfUnit(String unit) throws IOException {
+        List<Long> pids = new ArrayList<>();
+        for (Path process : processes()) {
+            try {
+                if (Files.readAllLines(process.resolve("cgroup")).stream().anyMatch(l -> l.endsWith("/" + unit))) {
+                    pids.add(Long.parseLong(process.getFileName().toString()));
+                }
+            } catch (IOException processEnded) {
+                // gone while we looked
+            }
+        }
+        return pids;
+    }
+
+    private static List<Path> processes() throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            return entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList();
+        }
+    }
+
+    /** SIGKILL to the namespace's PID 1: the kernel kills everything else inside; then its cgroups are removed. */
+    @Override
+    public void close() {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        unshare.destroyForcibly();
+        try {
+            unshare.waitFor(30, TimeUnit.SECONDS);
+            OwnCgroup.remove(cgroups);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Path busSocket() {
+        return Path.of("/proc", Long.toString(pid), "root", "run", "dbus", "system_bus_socket");
+    }
+
+    /** The namespace's PID 1 once it has exec'd systemd (first it is the boot script). */
+    private static long awaitSystemdPid(Process unshare, Path bootLog) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_TIMEOUT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            if (!unshare.isAlive()) {
+                throw new IllegalStateException("systemd boot failed (exit " + unshare.exitValue() + "): "
+                        + Files.readString(bootLog));
+            }
+            Optional<ProcessHandle> child = unshare.children().findFirst();
+            if (child.isPresent()) {
+                long pid = child.get().pid();
+                try {
+                    if (Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).endsWith("systemd")) {
+                        return pid;
+                    }
+                } catch (IOException notYet) {
+                    // exec in progress
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("systemd did not start within " + BOOT_TIMEOUT_SECONDS + " s: "
+                + Files.readString(bootLog));
+    }
+
+    private void awaitBooted() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_TIMEOUT_SECONDS);
+        String state = "";
+        while (System.nanoTime() < deadline) {
+            state = run("systemctl", "is-system-running").strip();
+            if ((state.equals("running") || state.equals("degraded")) && Files.exists(busSocket())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("systemd (pid " + pid + ") did not finish booting within "
+                + BOOT_TIMEOUT_SECONDS + " s (state: " + state + "): " + Files.readString(bootLog));
+    }
+
+    private static boolean onPath(String command) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+    }
+
+    /** A cgroup named like the instance under the test JVM's own cgroup, in every mounted hierarchy. */
+    private static final class OwnCgroup {
+        private OwnCgroup() {}
+
+        static List<Path> create(String name) throws IOException {
+            List<Path> created = new ArrayList<>();
+            for (Path hierarchy : CgroupHierarchies.ofThisProcess()) {
+                Path cgroup = hierarchy.resolve(name);
+                try {
+                    Files.createDirectory(cgroup);
+                    created.add(cgroup);
+                    inheritCpuset(hierarchy, cgroup);
+                } catch (IOException e) {
+                    System.err.println("NamespacedSystemd: cannot create cgroup " + cgroup + ": " + e);
+                }
+            }
+            return created;
+        }
+
+        /** A new v1 cpuset cgroup has no CPUs and memory nodes, so nothing could enter it: copy the parent's. */
+        private static void inheritCpuset(Path parent, Path cgroup) throws IOException {
+            for (String file : List.of("cpuset.cpus", "cpuset.mems")) {
+                if (Files.exists(parent.resolve(file)) && !Files.exists(parent.resolve("cgroup.subtree_control"))) {
+                    Files.writeString(cgroup.resolve(file), Files.readString(parent.resolve(file)).strip());
+                }
+            }
+        }
+
+        /** Removes the cgroups bottom-up; retries while the killed processes are still leaving them. */
+        static void remove(List<Path> cgroups) throws InterruptedException {
+            for (int attempt = 0; attempt < 50; attempt++) {
+                boolean allGone = true;
+                for (Path cgroup : cgroups) {
+                    allGone &= removeTree(cgroup);
+                }
+                if (allGone) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            System.err.println("NamespacedSystemd: some cgroups could not be removed: " + cgroups);
+        }
+
+        private static boolean removeTree(Path cgroup) {
+            if (!Files.isDirectory(cgroup)) {
+                return true;
+            }
+            try (Stream<Path> tree = Files.walk(cgroup)) {
+                // cgroupfs: only directories can be removed (their control files go with them), deepest first.
+                tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(dir -> {
+                    try {
+                        Files.delete(dir);
+                    } catch (IOException busy) {
+                        // still has processes; next attempt
+                    }
+                });
+            } catch (IOException | UncheckedIOException e) {
+                return false;
+            }
+            return !Files.exists(cgroup);
+        }
+    }
+}
