@@ -17,6 +17,16 @@ done
 modules="dev.runway.cli,dev.runway.launcher.linux,dev.runway.launcher.macos,$(IFS=,; echo "${extra[*]}")"
 modules=${modules%,}
 
+# H2 (the server's store) ships as an automatic module, which jlink refuses: give it the module descriptor kept in
+# modules/server/src/jlink (compiled against the jar itself).
+for h2 in "$target"/mods/h2-*.jar; do
+  if [ -e "$h2" ] && "$java_home/bin/jar" --describe-module --file "$h2" | grep -q automatic; then
+    "$java_home/bin/javac" --release 17 --patch-module com.h2database="$h2" -d "$target/h2-module" \
+      "$(dirname "$0")/../server/src/jlink/com.h2database/module-info.java"
+    "$java_home/bin/jar" --update --file "$h2" -C "$target/h2-module" module-info.class
+  fi
+done
+
 "$jlink" --module-path "$target/mods" \
   --add-modules "$modules" \
   --strip-debug --no-header-files --no-man-pages \

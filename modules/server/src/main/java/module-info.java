@@ -7,4 +7,7 @@ module dev.runway.server {
     requires org.slf4j;
 
     exports dev.runway.server;
+
+    // the stored job definition is JSON through the shared mapper
+    opens dev.runway.server to com.fasterxml.jackson.databind;
 }
