@@ -40,6 +40,15 @@ public record TaskAgentSettings(Path workingDirectory, Map<String, String> envir
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 2 * 1024 * 1024, 512 * 1024);
     }
 
+    /**
+     * The job's working directory as the launch agent gives it: CIRCLE_WORKING_DIRECTORY ({@code ~} expanded,
+     * relative to {@code currentDirectory}), else {@code currentDirectory}.
+     */
+    public static Path jobDirectory(Map<String, String> environment, Path currentDirectory) {
+        String home = environment.getOrDefault("HOME", System.getProperty("user.home"));
+        return JobEnvironment.resolveDirectory(environment.get("CIRCLE_WORKING_DIRECTORY"), currentDirectory, home);
+    }
+
     public TaskAgentSettings withCancelGrace(Duration grace) {
         return new TaskAgentSettings(workingDirectory, environment, home, maxRunTime, grace, cancelCheckInterval,
                 pipeGrace, ringBytes, chunkBytes);

@@ -1,0 +1,140 @@
+package dev.runway.cli;
+
+import dev.runway.client.ApiException;
+import dev.runway.client.HttpTransport;
+import dev.runway.client.TaskClient;
+import dev.runway.protocol.GoDuration;
+import dev.runway.taskagent.TaskAgent;
+import dev.runway.taskagent.TaskAgentSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code runway task-agent}: runs one claimed task. The launch agent starts it in the task's working directory, with
+ * CIRCLE_WORKING_DIRECTORY set, and writes the task token to its standard input (never an argument or a variable,
+ * so it shows in no process listing or job environment).
+ */
+@Command(name = "task-agent", mixinStandardHelpOptions = true,
+        description = {"Runs one task's job: reads the task token from standard input, fetches the job, runs its",
+                "steps, streams their output and reports the results. Started by the launch agent.",
+                "SIGTERM cancels the task (SIGTERM to the running step's processes, the grace period, SIGKILL).",
+                "Exit status: 0 when the task's result (success, failed or canceled) was reported; 1 when the",
+                "task could not be run or its result not reported; 2 for bad arguments or no token."})
+public final class TaskAgentCommand implements Callable<Integer> {
+    /** A token is a line; anything this long is not one. */
+    private static final int MAX_TOKEN_BYTES = 64 * 1024;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--api-url", required = true, paramLabel = "URL", description = "The Runway server's base URL.")
+    URI apiUrl;
+
+    @Option(names = "--task-id", required = true, paramLabel = "ID", description = "The claimed task.")
+    String taskId;
+
+    @Option(names = "--max-run-time", paramLabel = "DURATION", defaultValue = "0",
+            description = "Stop the job after this long (Go duration, e.g. 5h, 1h0m0s); 0: no limit here.")
+    String maxRunTime;
+
+    @Option(names = "--cancel-grace-period", paramLabel = "DURATION", defaultValue = "10s",
+            description = "From SIGTERM to SIGKILL when a step is stopped (default: ${DEFAULT-VALUE}).")
+    String cancelGrace;
+
+    private final InputStream tokenSource;
+    private final Map<String, String> environment;
+
+    public TaskAgentCommand() {
+        this(System.in, System.getenv());
+    }
+
+    TaskAgentCommand(InputStream tokenSource, Map<String, String> environment) {
+        this.tokenSource = tokenSource;
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        Duration maxRun = duration("--max-run-time", maxRunTime);
+        Duration grace = duration("--cancel-grace-period", cancelGrace);
+        if (!"http".equals(apiUrl.getScheme()) && !"https".equals(apiUrl.getScheme())) {
+            throw new ParameterException(spec.commandLine(), "--api-url: expected an http(s) URL, got " + apiUrl);
+        }
+        String token = readToken();
+        if (token.isEmpty()) {
+            err.println("runway task-agent: no task token on standard input (the launch agent writes it there)");
+            return Runway.EXIT_INVALID;
+        }
+        Path workingDirectory = TaskAgentSettings.jobDirectory(environment, Path.of("").toAbsolutePath());
+        if (!Files.isDirectory(workingDirectory)) {
+            err.println("runway task-agent: working directory " + workingDirectory + " does not exist"
+                    + " (CIRCLE_WORKING_DIRECTORY)");
+            return Runway.EXIT_INVALID;
+        }
+        TaskAgentSettings settings = TaskAgentSettings.defaults(workingDirectory, environment, maxRun)
+                .withCancelGrace(grace);
+        TaskClient client = new TaskClient(new HttpTransport(apiUrl, Duration.ofSeconds(60)), taskId, token);
+        TaskAgent agent = new TaskAgent(client, token, settings);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onTerm = new Thread(() -> {
+            agent.cancel("the task agent received SIGTERM");
+            try {
+                // let the ladder run, the last output flush and the result go out before the JVM ends
+                finished.await(grace.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sigterm");
+        Runtime.getRuntime().addShutdownHook(onTerm);
+        try {
+            agent.run();
+            return 0;
+        } catch (ApiException e) {
+            err.println("runway task-agent: task " + taskId + ": " + e.getMessage());
+            return 1;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onTerm);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it returns now that the task is finished
+            }
+        }
+    }
+
+    private String readToken() throws IOException {
+        byte[] bytes = tokenSource.readNBytes(MAX_TOKEN_BYTES + 1);
+        if (bytes.length > MAX_TOKEN_BYTES) {
+            throw new ParameterException(spec.commandLine(), "standard input: more than " + MAX_TOKEN_BYTES
+                    + " bytes; expected a task token");
+        }
+        String token = new String(bytes, StandardCharsets.UTF_8).strip();
+        Arrays.fill(bytes, (byte) 0);
+        return token;
+    }
+
+    private Duration duration(String option, String value) {
+        try {
+            return GoDuration.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.runway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runway.client.HttpTransport;
+import dev.runway.client.ManagementClient;
+import dev.runway.client.RunnerClient;
+import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.protocol.JobsApi.JobSubmission;
+import dev.runway.protocol.RunnerApi.ClaimRequest;
+import dev.runway.protocol.RunnerApi.ClaimResponse;
+import dev.runway.server.RunwayServer;
+import dev.runway.server.ServerSettings;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TaskAgentCommandTest {
+    private final StringWriter err = new StringWriter();
+
+    private int execute(String stdin, Map<String, String> env, String... args) {
+        CommandLine command = new CommandLine(new TaskAgentCommand(
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env));
+        command.setErr(new PrintWriter(err, true));
+        return command.execute(args);
+    }
+
+    @Test
+    void refusesToRunWithoutATokenOnStandardInput() {
+        int exit = execute("  \n", Map.of(), "--api-url", "http://127.0.0.1:1", "--task-id", "t1");
+        assertThat(exit).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(err.toString()).contains("no task token on standard input");
+    }
+
+    @Test
+    void namesTheOptionWithABadDuration() {
+        int exit = execute("token", Map.of(), "--api-url", "http://127.0.0.1:1", "--task-id", "t1",
+                "--max-run-time", "ten minutes");
+        assertThat(exit).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(err.toString()).contains("--max-run-time").contains("invalid duration \"ten minutes\"");
+    }
+
+    @Test
+    void refusesAnUrlThatIsNotHttp() {
+        int exit = execute("token", Map.of(), "--api-url", "ftp://example.com", "--task-id", "t1");
+        assertThat(exit).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(err.toString()).contains("--api-url");
+    }
+
+    @Test
+    void isRegisteredUnderRunway() {
+        assertThat(Runway.commandLine().getSubcommands()).containsKey("task-agent");
+    }
+
+    @Test
+    void runsAClaimedTaskWithTheTokenFromStandardInput(@TempDir Path data, @TempDir Path work) throws Exception {
+        try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
+            HttpTransport transport = new HttpTransport(server.uri(), Duration.ofSeconds(30));
+            ManagementClient admin = new ManagementClient(transport, server.adminToken());
+            admin.createNamespace("cli", "org-cli");
+            admin.createResourceClass("cli/agent", "task agent command test");
+            RunnerClient runner = new RunnerClient(transport, admin.createToken("cli/agent", "t").token());
+            String jobId = admin.submitJob(JobSubmission.ofCommands("cli/agent", "cli-job", "pwd", "exit 4")).id();
+            ClaimResponse claim = runner.claim(new ClaimRequest("r", "h", "v", "linux", "amd64", 1, 10))
+                    .orElseThrow();
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("CIRCLE_WORKING_DIRECTORY", work.toString());
+
+            int exit = execute(claim.taskToken() + "\n", env, "--api-url", server.uri().toString(), "--task-id",
+                    claim.taskId(), "--max-run-time", "1h0m0s");
+
+            assertThat(exit).as(err.toString()).isZero(); // the result was reported; the job itself failed
+            assertThat(admin.jobStatus(jobId).state()).isEqualTo(JobState.FAILED);
+            assertThat(new String(admin.jobOutput(jobId, 0, 0, Duration.ZERO).data(), StandardCharsets.UTF_8))
+                    .isEqualTo(work.toRealPath() + "\n");
+            assertThat(err.toString()).doesNotContain(claim.taskToken());
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package dev.runway.taskagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.protocol.JobsApi.JobStatus;
+import dev.runway.protocol.JobsApi.JobSubmission;
+import dev.runway.protocol.RunnerApi.Checkout;
+import dev.runway.protocol.RunnerApi.ClaimResponse;
+import dev.runway.protocol.RunnerApi.StepStatus;
+import dev.runway.protocol.RunnerApi.TaskResult;
+import dev.runway.protocol.RunnerApi.TaskStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real jobs through the real server (in this JVM), run by the task agent with real shells. */
+class TaskAgentJobTest {
+    @TempDir
+    static Path serverData;
+    private static ServerFixture server;
+
+    @TempDir
+    Path workDir;
+    @TempDir
+    Path home;
+    private final String marker = "runway-test-" + UUID.randomUUID();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = ServerFixture.inProcess(serverData);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    /** A finished run: what the task agent answered and what the server stored. */
+    private record Run(ClaimResponse claim, TaskResult result, JobStatus status) {
+        StepStatus step(int index) {
+            return status.steps().get(index).status();
+        }
+    }
+
+    private TaskAgent agent(ClaimResponse claim) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("HOME", home.toString());
+        TaskAgentSettings settings = TaskAgentSettings.defaults(workDir, env, Duration.ZERO)
+                .withCancelGrace(Duration.ofSeconds(1)).withCancelCheckInterval(Duration.ofMillis(300));
+        return new TaskAgent(server.taskClient(claim), claim.taskToken(), settings);
+    }
+
+    private Run run(JobSubmission job) throws Exception {
+        ClaimResponse claim = server.submitAndClaim(job);
+        TaskResult result = agent(claim).run();
+        return new Run(claim, result, server.status(claim.jobId()));
+    }
+
+    private Run run(String... steps) throws Exception {
+        return run(server.job(ServerFixture.steps(steps), null, null, null));
+    }
+
+    private String output(Run run, int step) throws Exception {
+        return server.outputText(run.claim().jobId(), step);
+    }
+
+    @Test
+    void failingStepFailsTheJobThenOnlyOnFailAndAlwaysStepsRun() throws Exception {
+        Run run = run("{\"run\": \"echo one\"}",
+                "{\"run\": {\"name\": \"breaks\", \"command\": \"echo two; exit 3\"}}",
+                "{\"run\": \"echo not me\"}",
+                "{\"run\": {\"command\": \"echo handling failure\", \"when\": \"on_fail\"}}",
+                "{\"run\": {\"command\": \"echo always\", \"when\": \"always\"}}",
+                "{\"run\": {\"command\": \"echo not me either\", \"when\": \"on_success\"}}");
+        assertThat(run.result().status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(run.status().state()).isEqualTo(JobState.FAILED);
+        assertThat(run.status().reason()).contains("step 2 (breaks)").contains("exited with code 3");
+        assertThat(List.of(run.step(0), run.step(1), run.step(2), run.step(3), run.step(4), run.step(5)))
+                .containsExactly(StepStatus.SUCCESS, StepStatus.FAILED, StepStatus.SKIPPED, StepStatus.SUCCESS,
+                        StepStatus.SUCCESS, StepStatus.SKIPPED);
+        assertThat(run.status().steps().get(1).exitCode()).isEqualTo(3);
+        assertThat(output(run, 0)).isEqualTo("one\n");
+        assertThat(output(run, 1)).isEqualTo("two\n");
+        assertThat(output(run, 2)).isEmpty();
+        assertThat(output(run, 3)).isEqualTo("handling failure\n");
+        assertThat(output(run, 4)).isEqualTo("always\n");
+    }
+
+    @Test
+    void successfulJobSkipsOnFailSteps() throws Exception {
+        Run run = run("{\"run\": \"echo fine\"}", "{\"run\": {\"command\": \"echo nope\", \"when\": \"on_fail\"}}");
+        assertThat(run.status().state()).isEqualTo(JobState.SUCCESS);
+        assertThat(run.step(0)).isEqualTo(StepStatus.SUCCESS);
+        assertThat(run.step(1)).isEqualTo(StepStatus.SKIPPED);
+    }
+
+    @Test
+    void stepsSeeCircleCiEnvironmentJobAndStepVariablesAndBashEnv() throws Exception {
+        Run run = run(server.job(ServerFixture.steps(
+                "{\"run\": \"echo \\\"export CARRIED=from-step-one\\\" >> $BASH_ENV\"}",
+                "{\"run\": {\"command\": \"echo CI=$CI CIRCLECI=$CIRCLECI JOB=$CIRCLE_JOB NUM=$CIRCLE_BUILD_NUM;"
+                        + " echo WD=$CIRCLE_WORKING_DIRECTORY SHA=$CIRCLE_SHA1 BRANCH=$CIRCLE_BRANCH;"
+                        + " echo JOBVAR=$JOBVAR STEPVAR=$STEPVAR CARRIED=$CARRIED\","
+                        + " \"environment\": {\"STEPVAR\": \"s\", \"JOBVAR\": \"overridden\"}}}",
+                "{\"run\": \"echo JOBVAR=$JOBVAR STEPVAR=${STEPVAR:-unset}; env\"}"),
+                Map.of("JOBVAR", "j"), null, new Checkout("/nonexistent", "abc123", "feature/x")));
+        assertThat(run.status().state()).isEqualTo(JobState.SUCCESS);
+        String build = Long.toString(run.status().buildNum());
+        assertThat(output(run, 1)).isEqualTo("CI=true CIRCLECI=true JOB=test-job NUM=" + build + "\n"
+                + "WD=" + workDir + " SHA=abc123 BRANCH=feature/x\n"
+                + "JOBVAR=overridden STEPVAR=s CARRIED=from-step-one\n");
+        // the task token is in no step's environment (it would show masked)
+        assertThat(output(run, 2)).startsWith("JOBVAR=j STEPVAR=unset\n").contains("CIRCLECI=true")
+                .doesNotContain("********").doesNotContain(run.claim().taskToken());
+    }
+
+    @Test
+    void workingDirectoryExpandsTildeResolvesRelativePathsAndIsCreated() throws Exception {
+        Run run = run("{\"run\": \"pwd\"}",
+                "{\"run\": {\"command\": \"pwd\", \"working_directory\": \"~/under-home\"}}",
+                "{\"run\": {\"command\": \"pwd\", \"working_directory\": \"relative/dir\"}}",
+                "{\"run\": {\"command\": \"pwd\", \"working_directory\": \"~\"}}");
+        assertThat(run.status().state()).isEqualTo(JobState.SUCCESS);
+        assertThat(output(run, 0)).isEqualTo(workDir.toRealPath() + "\n");
+        assertThat(output(run, 1)).isEqualTo(home.toRealPath().resolve("under-home") + "\n");
+        assertThat(output(run, 2)).isEqualTo(workDir.toRealPath().resolve("relative/dir") + "\n");
+        assertThat(output(run, 3)).isEqualTo(home.toRealPath() + "\n");
+    }
+
+    @Test
+    void checkoutClonesTheRevisionFromALocalBareRepository(@TempDir Path repos) throws Exception {
+        Path bare = repos.resolve("origin.git");
+        Path seed = repos.resolve("seed");
+        git(repos, "init", "-q", "--bare", bare.toString());
+        git(repos, "init", "-q", "-b", "main", seed.toString());
+        Files.writeString(seed.resolve("hello.txt"), "first\n");
+        git(seed, "add", "hello.txt");
+        git(seed, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first");
+        String first = git(seed, "rev-parse", "HEAD");
+        Files.writeString(seed.resolve("hello.txt"), "second\n");
+        git(seed, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-am", "second");
+        git(seed, "push", "-q", bare.toString(), "main");
+
+        Run run = run(server.job(ServerFixture.steps("\"checkout\"",
+                "{\"run\": \"cat hello.txt; git rev-parse HEAD; git rev-parse --abbrev-ref HEAD\"}"),
+                null, null, new Checkout(bare.toString(), first, "main")));
+        assertThat(run.status().state()).as(output(run, 0)).isEqualTo(JobState.SUCCESS);
+        assertThat(run.status().steps().get(0).name()).isEqualTo("Checkout code");
+        assertThat(output(run, 1)).isEqualTo("first\n" + first + "\nmain\n");
+    }
+
+    @Test
+    void checkoutIntoANonEmptyDirectoryThatIsNoRepositoryFails() throws Exception {
+        Files.writeString(workDir.resolve("stray"), "x");
+        Run run = run(server.job(ServerFixture.steps("\"checkout\""), null, null,
+                new Checkout("/nonexistent.git", null, "main")));
+        assertThat(run.step(0)).isEqualTo(StepStatus.FAILED);
+        assertThat(output(run, 0)).contains("is not empty and not a git repository");
+    }
+
+    @Test
+    void backgroundStepRunsAlongsideLaterStepsAndIsStoppedAtTheEnd() throws Exception {
+        Run run = run("{\"run\": {\"name\": \"server\", \"background\": true, \"command\":"
+                        + " \"echo bg-started > bg.flag; echo background up; exec -a " + marker + " sleep 1000\"}}",
+                "{\"run\": \"for i in $(seq 50); do [ -f bg.flag ] && break; sleep 0.1; done; cat bg.flag\"}");
+        assertThat(run.status().state()).isEqualTo(JobState.SUCCESS);
+        assertThat(output(run, 1)).isEqualTo("bg-started\n");
+        assertThat(output(run, 0)).isEqualTo("background up\n");
+        assertThat(run.step(0)).isEqualTo(StepStatus.SUCCESS);
+        assertThat(run.status().steps().get(0).reason()).contains("stopped at the end of the job");
+        assertThat(ProcessTable.withMarker(marker)).isEmpty();
+    }
+
+    @Test
+    void aDaemonStartedWithSetsidIsGoneWhenItsStepEnds() throws Exception {
+        try {
+            Run run = run("{\"run\": \"setsid bash -c 'exec -a " + marker + " sleep 1000' & sleep 0.3; echo spawned\"}",
+                    "{\"run\": \"if pgrep -f '" + marker + "' >/dev/null; then echo still running; exit 1; fi;"
+                            + " echo daemon gone\"}");
+            assertThat(run.status().state()).as(output(run, 1)).isEqualTo(JobState.SUCCESS);
+            assertThat(output(run, 1)).isEqualTo("daemon gone\n");
+            assertThat(ProcessTable.withMarker(marker)).isEmpty();
+        } finally {
+            ProcessTable.kill(marker);
+        }
+    }
+
+    @Test
+    void aQuietStepIsStoppedAfterItsNoOutputTimeout() throws Exception {
+        Run run = run("{\"run\": {\"command\": \"echo start; sleep 60\", \"no_output_timeout\": \"1s\"}}",
+                "{\"run\": {\"command\": \"echo after\", \"when\": \"always\"}}");
+        assertThat(run.step(0)).isEqualTo(StepStatus.TIMEDOUT);
+        assertThat(run.status().state()).isEqualTo(JobState.FAILED);
+        assertThat(output(run, 0)).startsWith("start\n").contains("Too long with no output (exceeded 1s)");
+        assertThat(run.status().steps().get(0).durationMillis()).isLessThan(20_000L);
+        assertThat(output(run, 1)).isEqualTo("after\n");
+    }
+
+    @Test
+    void cancelingTheJobStopsTheRunningStepAndReportsCanceled() throws Exception {
+        ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps(
+                "{\"run\": \"trap 'echo got TERM; exit 143' TERM; echo ready; sleep 60 & wait\"}",
+                "{\"run\": {\"command\": \"echo cleanup\", \"when\": \"always\"}}"), null, null, null));
+        CompletableFuture<TaskResult> result = CompletableFuture.supplyAsync(() -> {
+            try {
+                return agent(claim).run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!server.outputText(claim.jobId(), 0).contains("ready") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        server.cancel(claim.jobId());
+        TaskResult finished = result.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        JobStatus status = server.status(claim.jobId());
+        assertThat(finished.status()).isEqualTo(TaskStatus.CANCELED);
+        assertThat(status.state()).isEqualTo(JobState.CANCELED);
+        assertThat(status.steps().get(0).status()).isEqualTo(StepStatus.CANCELED);
+        assertThat(status.steps().get(1).status()).isEqualTo(StepStatus.SKIPPED);
+        assertThat(server.outputText(claim.jobId(), 0)).contains("ready\n").contains("got TERM");
+    }
+
+    @Test
+    void secretsAreMaskedEvenWhenWrittenInPieces() throws Exception {
+        String secret = "s3cr3t-v@lue-123";
+        String multiLine = "line-one-of-key\nline-two-of-key";
+        Run run = run(server.job(ServerFixture.steps(
+                "{\"run\": \"printf 'key=s3cr3t-'; sleep 0.3; printf 'v@lue-123;\\\\n'; echo \\\"$API_KEY\\\";"
+                        + " echo \\\"$CERT\\\"; echo \\\"$PLAIN\\\"\"}"),
+                Map.of("PLAIN", "visible-value"), Map.of("API_KEY", secret, "CERT", multiLine), null));
+        assertThat(run.status().state()).isEqualTo(JobState.SUCCESS);
+        String output = output(run, 0);
+        assertThat(output).isEqualTo("key=********;\n********\n********\nvisible-value\n");
+    }
+
+    private static String git(Path dir, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes()).strip();
+        assertThat(process.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+        return out;
+    }
+}
