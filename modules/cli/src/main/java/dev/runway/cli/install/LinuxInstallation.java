@@ -1,0 +1,160 @@
+package dev.runway.cli.install;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The Linux (systemd) installation: its paths and the steps that install or remove it. */
+public final class LinuxInstallation {
+    public static final String DEFAULT_PREFIX = "/opt/runway";
+    public static final String CONFIG_DIRECTORY = "/etc/opt/runway";
+    public static final String CONFIG = CONFIG_DIRECTORY + "/launch-agent-config.yaml";
+    public static final String ENVIRONMENT_FILE = CONFIG_DIRECTORY + "/environment";
+    public static final String UNIT_NAME = "runway.service";
+    public static final String UNIT = "/etc/systemd/system/" + UNIT_NAME;
+    public static final String STATE_DIRECTORY = "/var/opt/runway";
+    public static final String WORK_DIRECTORY = STATE_DIRECTORY + "/workdir";
+
+    private final CommandRunner commands;
+
+    public LinuxInstallation(CommandRunner commands) {
+        this.commands = commands;
+    }
+
+    /** The unit as it is installed for this prefix and drain time. */
+    public static String unit(String prefix, DrainTime drainTime) {
+        Map<String, String> values = new HashMap<>(drainTime.templateValues());
+        values.put("PREFIX", prefix);
+        values.put("CONFIG", CONFIG);
+        values.put("ENVIRONMENT_FILE", ENVIRONMENT_FILE);
+        return Templates.render(Templates.SYSTEMD_UNIT, values);
+    }
+
+    public List<Step> install(InstallSettings s) {
+        Accounts accounts = new PasswdAccounts(s.root(), commands);
+        Ownership jobUser = Ownership.user(accounts, s.user(), null, s.user());
+        List<Step> steps = new ArrayList<>();
+        steps.add(new CreateLinuxUser(accounts, commands, s.root(), s.user(), s.uid()));
+        steps.add(new EnsureDirectory(s.under(STATE_DIRECTORY), STATE_DIRECTORY, "rwxr-xr-x", Ownership.root()));
+        steps.add(new EnsureDirectory(s.under(WORK_DIRECTORY), WORK_DIRECTORY, "rwxr-x---", jobUser));
+        steps.add(new EnsureDirectory(s.under(CONFIG_DIRECTORY), CONFIG_DIRECTORY, "rwx------", Ownership.root()));
+        steps.add(configStep(s));
+        steps.add(imageStep(s));
+        steps.add(new WriteFile(s.under(UNIT), UNIT, () -> unit(s.prefix(), s.drainTime()).getBytes(
+                java.nio.charset.StandardCharsets.UTF_8), "rw-r--r--", Ownership.root(), "systemd unit"));
+        if (s.start()) {
+            steps.addAll(startSteps(s));
+        }
+        return steps;
+    }
+
+    private Step configStep(InstallSettings s) {
+        Path target = s.under(CONFIG);
+        WriteFile.Content content;
+        if (s.config() instanceof ConfigSource.CopyOf copy) {
+            content = () -> ConfigSource.read(copy.file());
+        } else if (s.config() instanceof ConfigSource.FromToken token) {
+            GeneratedConfig generated = new GeneratedConfig(token.tokenFile(), s.apiUrl(), s.runnerName(),
+                    WORK_DIRECTORY + "/%s", s.user(), "-");
+            content = generated::render;
+        } else {
+            content = () -> existing(target, CONFIG);
+        }
+        return new WriteFile(target, CONFIG, content, "rw-------", Ownership.root(), ConfigSource.describe(s.config()));
+    }
+
+    static byte[] existing(Path target, String shown) throws IOException {
+        if (!Files.isRegularFile(target)) {
+            throw new IOException("there is no configuration at " + shown + " yet: pass --config-from FILE or --token-file FILE");
+        }
+        return Files.readAllBytes(target);
+    }
+
+    static Step imageStep(InstallSettings s) {
+        Path prefix = s.under(s.prefix());
+        if (s.image() != null) {
+            return new InstallImage(s.image(), prefix, s.prefix(), isRoot());
+        }
+        return new Step() {
+            @Override
+            public String describe() {
+                return "a runway image at " + s.prefix() + " (not running from an image; pass --image DIR to install one)";
+            }
+
+            @Override
+            public boolean isDone() {
+                return RuntimeImage.isImage(prefix);
+            }
+
+            @Override
+            public void apply() throws IOException {
+                throw new IOException("no runway image at " + s.prefix() + " and none to install: pass --image DIR");
+            }
+        };
+    }
+
+    static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private List<Step> startSteps(InstallSettings s) {
+        if (!s.hostRoot()) {
+            List<String> systemctl = List.of("systemctl", "--root=" + s.root());
+            return List.of(new RunCommand(commands, "enable the service in " + s.root(), plus(systemctl, "enable", UNIT_NAME),
+                    RunCommand.printsLine(plus(systemctl, "is-enabled", UNIT_NAME), "enabled")));
+        }
+        return List.of(
+                new RunCommand(commands, "reload systemd's units", List.of("systemctl", "daemon-reload"),
+                        RunCommand.printsLine(List.of("systemctl", "show", "--property=NeedDaemonReload", "--value",
+                                UNIT_NAME), "no")),
+                new RunCommand(commands, "enable and start the service",
+                        List.of("systemctl", "enable", "--now", UNIT_NAME),
+                        c -> RunCommand.printsLine(List.of("systemctl", "is-enabled", UNIT_NAME), "enabled").isDone(c)
+                                && RunCommand.printsLine(List.of("systemctl", "is-active", UNIT_NAME), "active").isDone(c)));
+    }
+
+    public List<Step> uninstall(InstallSettings s, boolean purge) {
+        Accounts accounts = new PasswdAccounts(s.root(), commands);
+        List<Step> steps = new ArrayList<>();
+        if (s.hostRoot()) {
+            steps.add(new RunCommand(commands, "stop (drains the running task) and disable the service",
+                    List.of("systemctl", "disable", "--now", UNIT_NAME),
+                    c -> !RunCommand.printsLine(List.of("systemctl", "is-enabled", UNIT_NAME), "enabled").isDone(c)
+                            && !RunCommand.printsLine(List.of("systemctl", "is-active", UNIT_NAME), "active").isDone(c)
+                            && !RunCommand.printsLine(List.of("systemctl", "is-active", UNIT_NAME), "deactivating").isDone(c)));
+        } else {
+            List<String> systemctl = List.of("systemctl", "--root=" + s.root());
+            steps.add(new RunCommand(commands, "disable the service in " + s.root(), plus(systemctl, "disable", UNIT_NAME),
+                    c -> !RunCommand.printsLine(plus(systemctl, "is-enabled", UNIT_NAME), "enabled").isDone(c)));
+        }
+        steps.add(new RemoveTree(s.under(UNIT), UNIT, "systemd unit", RemoveTree.anything()));
+        if (s.hostRoot()) {
+            steps.add(new RunCommand(commands, "reload systemd's units", List.of("systemctl", "daemon-reload"),
+                    RunCommand.printsLine(List.of("systemctl", "show", "--property=LoadState", "--value", UNIT_NAME),
+                            "not-found")));
+        }
+        steps.add(new RemoveTree(s.under(s.prefix()), s.prefix(), "runtime image",
+                path -> RuntimeImage.isImage(path) ? null : "it is not a runway image (no bin/runway)"));
+        if (purge) {
+            steps.add(new RemoveTree(s.under(CONFIG_DIRECTORY), CONFIG_DIRECTORY, "configuration", RemoveTree.anything()));
+            steps.add(new RemoveTree(s.under(STATE_DIRECTORY), STATE_DIRECTORY, "work directories", RemoveTree.anything()));
+            List<String> userdel = new ArrayList<>(List.of("userdel"));
+            if (!s.hostRoot()) {
+                userdel.addAll(List.of("--root", s.root().toString()));
+            }
+            userdel.addAll(List.of("--remove", s.user()));
+            steps.add(new RemoveUser(accounts, commands, s.user(), List.of(userdel)));
+        }
+        return steps;
+    }
+
+    static List<String> plus(List<String> base, String... more) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all;
+    }
+}

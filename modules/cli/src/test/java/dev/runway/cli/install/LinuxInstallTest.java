@@ -1,0 +1,221 @@
+package dev.runway.cli.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `runway install linux --root DIR` into a temporary root: real useradd, real files, modes and owners. */
+class LinuxInstallTest {
+    @TempDir
+    Path temp;
+    TestRoot t;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        // useradd --root and chown need root; the CI machine runs tests as root.
+        assumeTrue(TestRoot.isRoot(), "needs root (useradd, chown)");
+        t = new TestRoot(temp);
+    }
+
+    private TestRoot.Run install(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("install", "linux", "--root", t.root.toString(),
+                "--token-file", t.tokenFile.toString(), "--image", t.image.toString(), "--name", "test-runner",
+                "--api-url", "http://127.0.0.1:7733"));
+        args.addAll(List.of(extra));
+        return TestRoot.runway(args.toArray(String[]::new));
+    }
+
+    @Test
+    void installsUserDirectoriesConfigImageAndUnit() throws IOException {
+        TestRoot.Run run = install();
+
+        assertThat(run.exit()).as(run.all()).isZero();
+        assertThat(Files.readAllLines(t.at("/etc/passwd")))
+                .contains("circleci:x:1500:1500:Runway job user:/home/circleci:/bin/bash");
+        assertThat(Files.readAllLines(t.at("/etc/group"))).contains("circleci:x:1500:");
+        assertDirectory("/var/opt/runway", "rwxr-xr-x", FileOwner.ROOT);
+        assertDirectory("/var/opt/runway/workdir", "rwxr-x---", new FileOwner(1500, 1500));
+        assertDirectory("/etc/opt/runway", "rwx------", FileOwner.ROOT);
+
+        Path config = t.at("/etc/opt/runway/launch-agent-config.yaml");
+        assertThat(TestRoot.mode(config)).isEqualTo("rw-------");
+        assertThat(FileOwner.of(config)).isEqualTo(FileOwner.ROOT);
+        assertThat(Files.readString(config)).contains("auth_token: \"" + TestRoot.TOKEN + "\"")
+                .contains("url: \"http://127.0.0.1:7733\"").contains("name: \"test-runner\"")
+                .contains("working_directory: \"/var/opt/runway/workdir/%s\"").contains("task_user: \"circleci\"");
+
+        Path unit = t.at("/etc/systemd/system/runway.service");
+        assertThat(TestRoot.mode(unit)).isEqualTo("rw-r--r--");
+        assertThat(Files.readAllLines(unit)).contains("Type=notify", "NotifyAccess=main", "KillMode=mixed",
+                "Restart=always", "TimeoutStopSec=18330",
+                "ExecStart=/opt/runway/bin/runway launch-agent --config /etc/opt/runway/launch-agent-config.yaml");
+
+        assertThat(RuntimeImage.sameContent(t.image, t.at("/opt/runway"))).isTrue();
+        assertThat(FileOwner.of(t.at("/opt/runway/bin/runway"))).isEqualTo(FileOwner.ROOT);
+        assertThat(run.all()).doesNotContain(TestRoot.TOKEN);
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    void secondRunChangesNothing() throws IOException {
+        assertThat(install().exit()).isZero();
+        Map<String, String> before = t.snapshot();
+
+        TestRoot.Run again = install();
+
+        assertThat(again.exit()).as(again.all()).isZero();
+        assertThat(again.out().lines().filter(l -> l.startsWith("["))).allMatch(l -> l.contains("] unchanged: "));
+        assertThat(again.out()).contains("install: 0 changed, 7 unchanged");
+        assertThat(t.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void dryRunPrintsEveryActionAndWritesNothing() throws IOException {
+        Map<String, String> before = t.snapshot();
+
+        TestRoot.Run run = install("--dry-run", "--start");
+
+        assertThat(run.exit()).as(run.all()).isZero();
+        assertThat(t.snapshot()).isEqualTo(before);
+        assertThat(run.out()).contains("would: user circleci (uid 1500): useradd --root " + t.root)
+                .contains("would: directory /var/opt/runway/workdir (circleci:circleci, 0750)")
+                .contains("would: write /etc/opt/runway/launch-agent-config.yaml (root, 0600, generated from token file")
+                .contains("would: install the runtime image " + t.image + " at /opt/runway")
+                .contains("would: write /etc/systemd/system/runway.service (root, 0644, systemd unit)")
+                .contains("would: enable the service in " + t.root + ": systemctl --root=" + t.root + " enable runway.service")
+                .contains("install (dry run, nothing changed): 8 would change, 0 unchanged")
+                .doesNotContain(TestRoot.TOKEN);
+    }
+
+    @Test
+    void aFailedStepLeavesNoPartialFileAndNamesTheStep() throws IOException {
+        // A directory where the unit should go: the rename onto it fails after the temp file was written.
+        Path obstacle = Files.createDirectories(t.at("/etc/systemd/system/runway.service"));
+        Files.writeString(obstacle.resolve("keep"), "x");
+
+        TestRoot.Run failed = install();
+
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.err()).contains("[7/7] FAILED: write /etc/systemd/system/runway.service")
+                .contains("install stopped at step 7 of 7");
+        assertThat(failed.out()).contains("[6/7] done: install the runtime image");
+        assertNoTemporaryFiles();
+        assertThat(failed.all()).doesNotContain(TestRoot.TOKEN);
+
+        Files.delete(obstacle.resolve("keep"));
+        Files.delete(obstacle);
+        TestRoot.Run again = install();
+        assertThat(again.exit()).as(again.all()).isZero();
+        assertThat(again.out()).contains("install: 1 changed, 6 unchanged");
+    }
+
+    @Test
+    void aBadTokenFileFailsTheConfigStepWithoutWritingIt() throws IOException {
+        Files.writeString(t.tokenFile, "two words\n");
+
+        TestRoot.Run run = install();
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("FAILED: write /etc/opt/runway/launch-agent-config.yaml")
+                .contains("token file " + t.tokenFile + " must hold one token on one line")
+                .doesNotContain("two words");
+        assertThat(t.at("/etc/opt/runway/launch-agent-config.yaml")).doesNotExist();
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    void configFromIsCopiedByteForByteAndAReplacedImageIsSwapped() throws IOException {
+        Path config = temp.resolve("my-config.yaml");
+        Files.writeString(config, "api:\n  auth_token: abc   # kept as written\nrunner:\n  name: box-1\n");
+        assertThat(install().exit()).isZero();
+        Path newImage = TestRoot.fakeImage(temp.resolve("image2"), "two");
+
+        TestRoot.Run run = TestRoot.runway("install", "linux", "--root", t.root.toString(), "--config-from",
+                config.toString(), "--image", newImage.toString());
+
+        assertThat(run.exit()).as(run.all()).isZero();
+        assertThat(Files.mismatch(config, t.at("/etc/opt/runway/launch-agent-config.yaml"))).isEqualTo(-1);
+        assertThat(Files.readString(t.at("/opt/runway/bin/runway"))).contains("runway two");
+        assertThat(run.out()).contains("install: 2 changed, 5 unchanged").doesNotContain("abc");
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    void startWithRootEnablesTheUnitAndUninstallReversesIt() throws IOException {
+        assertThat(install("--start").exit()).isZero();
+        Path wants = t.at("/etc/systemd/system/multi-user.target.wants/runway.service");
+        assertThat(Files.isSymbolicLink(wants)).isTrue();
+
+        TestRoot.Run uninstall = TestRoot.runway("uninstall", "linux", "--root", t.root.toString());
+
+        assertThat(uninstall.exit()).as(uninstall.all()).isZero();
+        assertThat(Files.exists(wants, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(t.at("/etc/systemd/system/runway.service")).doesNotExist();
+        assertThat(t.at("/opt/runway")).doesNotExist();
+        assertThat(t.at("/etc/opt/runway/launch-agent-config.yaml")).exists();
+        assertThat(Files.readString(t.at("/etc/passwd"))).contains("circleci:");
+
+        TestRoot.Run again = TestRoot.runway("uninstall", "linux", "--root", t.root.toString());
+        assertThat(again.out()).contains("uninstall: 0 changed, 3 unchanged");
+
+        TestRoot.Run purge = TestRoot.runway("uninstall", "linux", "--root", t.root.toString(), "--purge");
+        assertThat(purge.exit()).as(purge.all()).isZero();
+        assertThat(t.at("/etc/opt/runway")).doesNotExist();
+        assertThat(t.at("/var/opt/runway")).doesNotExist();
+        assertThat(Files.readString(t.at("/etc/passwd"))).doesNotContain("circleci:");
+        assertThat(Files.readString(t.at("/etc/group"))).doesNotContain("circleci:");
+    }
+
+    @Test
+    void purgeKeepsAUserThatRunwayDidNotCreate() throws IOException {
+        Files.writeString(t.at("/etc/passwd"), "circleci:x:1500:1500:CircleCI:/home/circleci:/bin/bash\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(t.at("/etc/group"), "circleci:x:1500:\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(install().out()).contains("unchanged: user circleci");
+
+        TestRoot.Run purge = TestRoot.runway("uninstall", "linux", "--root", t.root.toString(), "--purge");
+
+        assertThat(purge.exit()).as(purge.all()).isZero();
+        assertThat(Files.readString(t.at("/etc/passwd"))).contains("circleci:x:1500:1500:CircleCI:");
+    }
+
+    @Test
+    void badArgumentsAreRejectedBeforeAnythingHappens() throws IOException {
+        Map<String, String> before = t.snapshot();
+        assertThat(TestRoot.runway("install", "linux", "--root", t.root.toString(), "--image", t.image.toString()).err())
+                .contains("there is no configuration at /etc/opt/runway/launch-agent-config.yaml yet");
+        TestRoot.Run both = TestRoot.runway("install", "linux", "--root", t.root.toString(), "--token-file",
+                t.tokenFile.toString(), "--config-from", t.tokenFile.toString());
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("--config-from and --token-file exclude each other");
+        assertThat(TestRoot.runway("install", "linux", "--root", t.root.toString(), "--token-file",
+                t.tokenFile.toString(), "--prefix", "/opt/my runway").err()).contains("--prefix /opt/my runway");
+        assertThat(TestRoot.runway("install", "linux", "--root", t.root.toString(), "--token-file",
+                t.tokenFile.toString(), "--user", "Bad User").err()).contains("--user Bad User");
+        assertThat(TestRoot.runway("install", "windows").exit()).isEqualTo(2);
+        assertThat(t.snapshot()).isEqualTo(before);
+    }
+
+    private void assertDirectory(String path, String mode, FileOwner owner) throws IOException {
+        assertThat(t.at(path)).isDirectory();
+        assertThat(TestRoot.mode(t.at(path))).as(path).isEqualTo(mode);
+        assertThat(FileOwner.of(t.at(path))).as(path).isEqualTo(owner);
+    }
+
+    private void assertNoTemporaryFiles() throws IOException {
+        try (Stream<Path> walk = Files.walk(temp)) {
+            assertThat(walk.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.endsWith(".tmp") || n.contains(".new-") || n.contains(".old-")
+                            || n.contains(".remove-"));
+        }
+    }
+}
