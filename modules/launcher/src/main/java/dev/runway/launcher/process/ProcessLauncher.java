@@ -1,0 +1,149 @@
+package dev.runway.launcher.process;
+
+import dev.runway.launcher.LaunchException;
+import dev.runway.launcher.LaunchSpec;
+import dev.runway.launcher.Launcher;
+import dev.runway.launcher.LauncherSettings;
+import dev.runway.launcher.Leftover;
+import dev.runway.launcher.TaskProcess;
+import dev.runway.launcher.tracking.ProcessId;
+import dev.runway.launcher.tracking.ProcessSampler;
+import dev.runway.launcher.tracking.ProcessTable;
+import dev.runway.launcher.tracking.Signaller;
+import dev.runway.launcher.tracking.TreeTracker;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts task agents as child processes: {@code [new session] + (command_prefix | user switch) + task-agent argv},
+ * CircleCI's prefix contract (the prefix runs its arguments and passes on their exit code). Each task's process tree
+ * is tracked with a {@link TreeTracker}, fed by one shared {@link ProcessSampler}. The platform decides the process
+ * table and how signals are sent, so the macOS launcher is this class with libproc behind it.
+ */
+public final class ProcessLauncher implements Launcher {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessLauncher.class);
+    private static final Duration SAMPLE_INTERVAL = Duration.ofMillis(50);
+    private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
+    private final String id;
+    private final LauncherSettings settings;
+    private final ProcessTable table;
+    private final Signaller signaller;
+    private final List<String> newSession;
+    private final UserSwitch userSwitch;
+    private final ProcessId agent;
+    private final ProcessSampler sampler;
+    private final ExecutorService ladders;
+    private final LeftoverFinder leftovers;
+
+    public ProcessLauncher(String id, LauncherSettings settings, ProcessTable table, Signaller signaller)
+            throws LaunchException {
+        this.id = id;
+        this.settings = settings;
+        this.table = table;
+        this.signaller = signaller;
+        this.newSession = NewSession.command();
+        // With a command_prefix the prefix owns the user switch (e.g. the seed's sudo -niHu USER --).
+        this.userSwitch = settings.commandPrefix().isEmpty() ? UserSwitch.to(settings.taskUser()) : UserSwitch.none();
+        long self = ProcessHandle.current().pid();
+        this.agent = table.process(self).map(p -> p.id()).orElse(new ProcessId(self, -1));
+        this.sampler = new ProcessSampler(table, SAMPLE_INTERVAL);
+        AtomicInteger threads = new AtomicInteger();
+        this.ladders = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "runway-task-reaper-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.leftovers = new LeftoverFinder(table, signaller, agent);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    private Duration grace() {
+        return settings.grace() == null ? DEFAULT_GRACE : settings.grace();
+    }
+
+    @Override
+    public TaskProcess start(LaunchSpec spec) throws LaunchException {
+        if (!Files.isDirectory(spec.workingDirectory())) {
+            throw new LaunchException("launch " + spec.launchId() + ": working directory " + spec.workingDirectory()
+                    + " does not exist or is not a directory");
+        }
+        Map<String, String> marker = LaunchMarker.of(spec.launchId(), agent);
+        Map<String, String> taskEnvironment = new HashMap<>(spec.environment());
+        taskEnvironment.putAll(marker);
+        List<String> argv = new ArrayList<>(newSession);
+        if (settings.commandPrefix().isEmpty()) {
+            argv.addAll(userSwitch.wrap(spec.command(), taskEnvironment));
+        } else {
+            argv.addAll(settings.commandPrefix());
+            argv.addAll(spec.command());
+        }
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(spec.workingDirectory().toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.outputLog().toFile()))
+                .redirectErrorStream(true);
+        // A clean environment: the agent's own (which may hold its API token) never reaches a task.
+        Map<String, String> environment = builder.environment();
+        environment.clear();
+        String path = System.getenv("PATH");
+        environment.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin" : path);
+        environment.putAll(taskEnvironment);
+        environment.putAll(userSwitch.environment());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new LaunchException("launch " + spec.launchId() + ": cannot start " + argv.get(0) + " (output log "
+                    + spec.outputLog() + "): " + e.getMessage(), e);
+        }
+        TreeTracker tracker = TreeTracker.forRoot(table, signaller, process.pid(), marker);
+        writeStdin(spec, process);
+        LOG.info("launch {}: started pid {} as {}", spec.launchId(), process.pid(),
+                userSwitch.user() == null ? "the agent's user" : userSwitch.user());
+        return new TrackedTaskProcess(spec.launchId(), process, tracker, grace(), sampler, ladders);
+    }
+
+    /** Hands over the task token on stdin, then closes it; on a thread so a task that never reads cannot block us. */
+    private void writeStdin(LaunchSpec spec, Process process) {
+        byte[] bytes = spec.stdin();
+        ladders.execute(() -> {
+            try (OutputStream stdin = process.getOutputStream()) {
+                stdin.write(bytes);
+            } catch (IOException e) {
+                LOG.warn("launch {}: could not write stdin ({} bytes): {}", spec.launchId(), bytes.length,
+                        e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public List<Leftover> findLeftovers() {
+        return leftovers.find();
+    }
+
+    @Override
+    public void remove(Leftover leftover) throws LaunchException {
+        leftovers.remove(leftover, grace());
+    }
+
+    @Override
+    public void close() {
+        sampler.close();
+        ladders.shutdown();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.runway.launcher.process;
+
+import dev.runway.launcher.LaunchException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * How a task runs as {@code runner.task_user} when no {@code command_prefix} is configured: the guide's
+ * {@code sudo -niHu USER --}, or util-linux {@code setpriv} where sudo is not installed (minimal Linux images).
+ */
+public final class UserSwitch {
+    private final String user;
+    private final List<String> prefix;
+    /** Environment the switch tool itself needs (setpriv keeps the caller's environment; sudo resets it). */
+    private final Map<String, String> loginEnvironment;
+    private final boolean resetsEnvironment;
+
+    private UserSwitch(String user, List<String> prefix, Map<String, String> loginEnvironment,
+            boolean resetsEnvironment) {
+        this.user = user;
+        this.prefix = List.copyOf(prefix);
+        this.loginEnvironment = Map.copyOf(loginEnvironment);
+        this.resetsEnvironment = resetsEnvironment;
+    }
+
+    /** No switch: the task runs as the agent's user. */
+    public static UserSwitch none() {
+        return new UserSwitch(null, List.of(), Map.of(), false);
+    }
+
+    /**
+     * The switch to {@code user}, checked now: the user must exist, and the agent must be root (unless the user is
+     * the agent's own, which needs no switch).
+     */
+    public static UserSwitch to(String user) throws LaunchException {
+        if (user == null || user.isBlank()) {
+            return none();
+        }
+        Optional<String> uid = Commands.output("id", "-u", "--", user);
+        if (uid.isEmpty()) {
+            throw new LaunchException("runner.task_user '" + user + "' does not exist on this machine");
+        }
+        String agentUid = Commands.output("id", "-u").orElse("");
+        if (uid.get().equals(agentUid)) {
+            return none();
+        }
+        if (!agentUid.equals("0")) {
+            throw new LaunchException("runner.task_user is '" + user + "' but the launch agent runs as uid "
+                    + agentUid + ", not root: only root can start tasks as another user (run the agent as root, or"
+                    + " remove runner.task_user)");
+        }
+        Optional<Path> sudo = Commands.find("sudo");
+        if (sudo.isPresent()) {
+            return new UserSwitch(user, List.of(sudo.get().toString(), "-niHu", user, "--"), Map.of(), true);
+        }
+        Optional<Path> setpriv = Commands.find("setpriv");
+        if (setpriv.isPresent()) {
+            return viaSetpriv(user, setpriv.get());
+        }
+        throw new LaunchException("runner.task_user is '" + user + "' but neither sudo nor setpriv is installed");
+    }
+
+    private static UserSwitch viaSetpriv(String user, Path setpriv) throws LaunchException {
+        // getent passwd: name:password:uid:gid:gecos:home:shell
+        String[] entry = Commands.output("getent", "passwd", user).map(line -> line.split(":", -1))
+                .orElseThrow(() -> new LaunchException("runner.task_user '" + user + "': no passwd entry"));
+        if (entry.length < 7) {
+            throw new LaunchException("runner.task_user '" + user + "': malformed passwd entry");
+        }
+        List<String> prefix = List.of(setpriv.toString(), "--reuid=" + entry[2], "--regid=" + entry[3],
+                "--init-groups", "--");
+        Map<String, String> login = Map.of("HOME", entry[5], "USER", user, "LOGNAME", user,
+                "SHELL", entry[6].isEmpty() ? "/bin/sh" : entry[6]);
+        return new UserSwitch(user, prefix, login, false);
+    }
+
+    /** The task user, or null for none. */
+    public String user() {
+        return user;
+    }
+
+    /**
+     * The argv that runs {@code command} as the task user with {@code environment}. sudo resets the environment, so
+     * the task's variables (none of them secret: the token travels on stdin) are handed on through {@code env}.
+     */
+    public List<String> wrap(List<String> command, Map<String, String> environment) {
+        List<String> argv = new ArrayList<>(prefix);
+        if (resetsEnvironment) {
+            argv.add("/usr/bin/env");
+            new TreeMap<>(environment).forEach((k, v) -> argv.add(k + "=" + v));
+        }
+        argv.addAll(command);
+        return argv;
+    }
+
+    /** Variables to add to the process's own environment (the login variables setpriv does not set). */
+    public Map<String, String> environment() {
+        return loginEnvironment;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.runway.launcher.tracking;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Linux: the process table read from /proc (proc(5)). */
+public final class ProcFsProcessTable implements ProcessTable {
+    private final Path proc;
+
+    public ProcFsProcessTable() {
+        this(Path.of("/proc"));
+    }
+
+    /** For tests: a directory laid out like /proc. */
+    public ProcFsProcessTable(Path proc) {
+        this.proc = proc;
+    }
+
+    /** Whether this machine has a Linux /proc to read. */
+    public static boolean isSupported() {
+        return Files.isReadable(Path.of("/proc/self/stat")) && Files.isReadable(Path.of("/proc/self/environ"));
+    }
+
+    @Override
+    public List<ProcessInfo> snapshot() {
+        List<ProcessInfo> processes = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
+            for (Path entry : entries) {
+                long pid = parsePid(entry.getFileName().toString());
+                if (pid > 0) {
+                    process(pid).ifPresent(processes::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + proc + ": " + e.getMessage(), e);
+        }
+        return processes;
+    }
+
+    @Override
+    public Optional<ProcessInfo> process(long pid) {
+        Path dir = proc.resolve(Long.toString(pid));
+        try {
+            String stat = Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1);
+            long uid = ((Number) Files.getAttribute(dir, "unix:uid")).longValue();
+            return Optional.of(parseStat(stat, uid));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // exited while we looked, or not readable
+        }
+    }
+
+    @Override
+    public Optional<String> environmentVariable(long pid, String name) {
+        String prefix = name + "=";
+        for (String entry : readNulSeparated(pid, "environ")) {
+            if (entry.startsWith(prefix)) {
+                return Optional.of(entry.substring(prefix.length()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> commandLine(long pid) {
+        List<String> args = readNulSeparated(pid, "cmdline");
+        return args.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", args));
+    }
+
+    private List<String> readNulSeparated(long pid, String file) {
+        try {
+            String content = Files.readString(proc.resolve(Long.toString(pid)).resolve(file), StandardCharsets.UTF_8);
+            List<String> parts = new ArrayList<>();
+            for (String part : content.split("\0")) {
+                if (!part.isEmpty()) {
+                    parts.add(part);
+                }
+            }
+            return parts;
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Parses /proc/PID/stat. The command name (field 2) is in parentheses and may itself contain spaces and
+     * parentheses, so the fields after it are found from the last ')'.
+     */
+    static ProcessInfo parseStat(String stat, long uid) {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open) {
+            throw new IllegalArgumentException("malformed stat line: " + stat);
+        }
+        long pid = Long.parseLong(stat.substring(0, open).trim());
+        String[] fields = stat.substring(close + 1).trim().split(" +");
+        // fields[0] is field 3 of proc(5): state; then ppid, pgrp, session, ...; starttime is field 22.
+        return new ProcessInfo(pid, Long.parseLong(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]),
+                uid, Long.parseLong(fields[19]), state(fields[0].charAt(0)));
+    }
+
+    private static ProcessState state(char code) {
+        switch (code) {
+            case 'R':
+                return ProcessState.RUNNING;
+            case 'S':
+            case 'D':
+            case 'I':
+                return ProcessState.SLEEPING;
+            case 'T':
+            case 't':
+                return ProcessState.STOPPED;
+            case 'Z':
+            case 'X':
+            case 'x':
+                return ProcessState.ZOMBIE;
+            default:
+                return ProcessState.OTHER;
+        }
+    }
+
+    private static long parsePid(String name) {
+        if (name.isEmpty() || name.length() > 10) {
+            return -1;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (!Character.isDigit(name.charAt(i))) {
+                return -1;
+            }
+        }
+        return Long.parseLong(name);
+    }
+}
