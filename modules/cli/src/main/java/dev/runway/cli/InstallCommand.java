@@ -9,11 +9,15 @@ import dev.runway.cli.install.MacosInstallation;
 import dev.runway.cli.install.RuntimeImage;
 import dev.runway.cli.install.Step;
 import dev.runway.cli.install.StepRunner;
+import dev.runway.config.ConfigException;
+import dev.runway.config.ConfigLoader;
+import dev.runway.config.Runner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,9 +89,9 @@ public final class InstallCommand implements Callable<Integer> {
         }
 
         InstallSettings settings(ConfigSource config, String apiUrl, String runnerName, int uid, Path image,
-                boolean start) {
+                boolean start, DrainTime drainTime) {
             return new InstallSettings(root, prefix, config, apiUrl, runnerName, user, uid, image, start, perUser,
-                    home(), DrainTime.DEFAULT);
+                    home(), drainTime);
         }
 
         String heading(String command) {
@@ -144,13 +148,16 @@ public final class InstallCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "runner name '" + name
                     + "': only letters, digits and . ( ) - _ are allowed (use --name)");
         }
-        InstallSettings settings = target.settings(config, apiUrl, name, uid, imageToInstall, start);
+        InstallSettings draft = target.settings(config, apiUrl, name, uid, imageToInstall, start, DrainTime.DEFAULT);
         String configPath = target.platform == Platform.linux ? LinuxInstallation.CONFIG
-                : MacosInstallation.layout(settings).config();
-        if (config instanceof ConfigSource.KeepExisting && !Files.isRegularFile(settings.under(configPath))) {
+                : MacosInstallation.layout(draft).config();
+        Path existing = draft.under(configPath);
+        if (config instanceof ConfigSource.KeepExisting && !Files.isRegularFile(existing)) {
             throw new ParameterException(spec.commandLine(), "there is no configuration at " + configPath
                     + " yet: pass --config-from FILE or --token-file FILE");
         }
+        InstallSettings settings = target.settings(config, apiUrl, name, uid, imageToInstall, start,
+                drainTime(config, existing));
         CommandRunner commands = new CommandRunner();
         List<Step> steps = target.platform == Platform.linux ? new LinuxInstallation(commands).install(settings)
                 : new MacosInstallation(commands).install(settings);
@@ -163,6 +170,30 @@ public final class InstallCommand implements Callable<Integer> {
                     : "Start it with: runway install macos" + (target.perUser ? " --per-user" : "") + " --start");
         }
         return outcome.succeeded() ? 0 : 1;
+    }
+
+    /**
+     * The service's stop timeout follows the configuration's max_run_time and grace_period. A given or kept
+     * configuration is validated here, before anything is installed; a generated one uses the defaults.
+     */
+    private DrainTime drainTime(ConfigSource config, Path existing) {
+        Path file;
+        String what;
+        if (config instanceof ConfigSource.CopyOf copy) {
+            file = copy.file();
+            what = "--config-from " + copy.file();
+        } else if (config instanceof ConfigSource.KeepExisting) {
+            file = existing;
+            what = "the existing configuration " + existing;
+        } else {
+            return DrainTime.DEFAULT;
+        }
+        try {
+            Runner runner = ConfigLoader.load(file, Map.of()).config().runner();
+            return new DrainTime(runner.maxRunTime(), runner.gracePeriod());
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), what + " is not a valid configuration:\n" + e.getMessage());
+        }
     }
 
     private ConfigSource configSource() {

@@ -2,6 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.cli.install.CommandRunner;
 import dev.runway.cli.install.ConfigSource;
+import dev.runway.cli.install.DrainTime;
 import dev.runway.cli.install.InstallSettings;
 import dev.runway.cli.install.LinuxInstallation;
 import dev.runway.cli.install.MacosInstallation;
@@ -34,7 +35,8 @@ public final class UninstallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         target.validate(spec);
-        InstallSettings settings = target.settings(new ConfigSource.KeepExisting(), null, null, 0, null, false);
+        InstallSettings settings = target.settings(new ConfigSource.KeepExisting(), null, null, 0, null, false,
+                DrainTime.DEFAULT);
         CommandRunner commands = new CommandRunner();
         List<Step> steps = target.platform == InstallCommand.Platform.linux
                 ? new LinuxInstallation(commands).uninstall(settings, purge)

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -83,6 +82,9 @@ public final class InstallImage implements Step {
     private void swapInto(Path staging) throws IOException {
         Path old = null;
         if (Files.exists(prefix, LinkOption.NOFOLLOW_LINKS)) {
+            for (Path extra : RuntimeImage.extras(source, prefix)) {
+                copyOver(prefix.resolve(extra), staging.resolve(extra));
+            }
             old = staging.resolveSibling("." + prefix.getFileName() + ".old-" + staging.getFileName());
             Files.move(prefix, old, StandardCopyOption.ATOMIC_MOVE);
         }
@@ -100,6 +102,25 @@ public final class InstallImage implements Step {
         }
     }
 
+    /** Files of the user's at the prefix (not part of any image) go into the new image directory too. */
+    private void copyOver(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                    Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(path));
+                    FileOwner.of(path).applyTo(target);
+                } else {
+                    Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                    if (!Files.isSymbolicLink(target)) {
+                        AtomicFiles.syncFile(target);
+                    }
+                }
+            }
+        }
+    }
+
     private static boolean isEmptyDirectory(Path path) throws IOException {
         if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             return false;
@@ -109,8 +130,4 @@ public final class InstallImage implements Step {
         }
     }
 
-    /** For tests and messages: the entries that would be installed. */
-    List<Path> sourceEntries() throws IOException {
-        return RuntimeImage.entries(source);
-    }
 }

@@ -18,6 +18,8 @@ public final class LinuxInstallation {
     public static final String UNIT = "/etc/systemd/system/" + UNIT_NAME;
     public static final String STATE_DIRECTORY = "/var/opt/runway";
     public static final String WORK_DIRECTORY = STATE_DIRECTORY + "/workdir";
+    /** The launch agent's own state (running tasks, task-agent logs) when it runs as root. */
+    public static final String AGENT_STATE_DIRECTORY = "/var/lib/runway";
 
     private final CommandRunner commands;
 
@@ -137,11 +139,12 @@ public final class LinuxInstallation {
                     RunCommand.printsLine(List.of("systemctl", "show", "--property=LoadState", "--value", UNIT_NAME),
                             "not-found")));
         }
-        steps.add(new RemoveTree(s.under(s.prefix()), s.prefix(), "runtime image",
-                path -> RuntimeImage.isImage(path) ? null : "it is not a runway image (no bin/runway)"));
+        steps.add(new RemoveImage(s.under(s.prefix()), s.prefix()));
         if (purge) {
             steps.add(new RemoveTree(s.under(CONFIG_DIRECTORY), CONFIG_DIRECTORY, "configuration", RemoveTree.anything()));
             steps.add(new RemoveTree(s.under(STATE_DIRECTORY), STATE_DIRECTORY, "work directories", RemoveTree.anything()));
+            steps.add(new RemoveTree(s.under(AGENT_STATE_DIRECTORY), AGENT_STATE_DIRECTORY, "agent state",
+                    RemoveTree.anything()));
             List<String> userdel = new ArrayList<>(List.of("userdel"));
             if (!s.hostRoot()) {
                 userdel.addAll(List.of("--root", s.root().toString()));

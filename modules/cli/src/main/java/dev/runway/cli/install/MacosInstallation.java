@@ -141,8 +141,7 @@ public final class MacosInstallation {
                     c -> !RunCommand.exitsZero(List.of("launchctl", "print", target)).isDone(c)));
         }
         steps.add(new RemoveTree(s.under(layout.plist()), layout.plist(), "launchd plist", RemoveTree.anything()));
-        steps.add(new RemoveTree(s.under(s.prefix()), s.prefix(), "runtime image",
-                path -> RuntimeImage.isImage(path) ? null : "it is not a runway image (no bin/runway)"));
+        steps.add(new RemoveImage(s.under(s.prefix()), s.prefix()));
         if (purge) {
             // The job user's home (/Users/NAME) is left in place: it may hold the user's own files.
             steps.add(new RemoveTree(s.under(layout.configDirectory()), layout.configDirectory(), "configuration",

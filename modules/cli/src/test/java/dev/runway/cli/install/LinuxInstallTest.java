@@ -150,6 +150,52 @@ class LinuxInstallTest {
     }
 
     @Test
+    void filesOfTheUsersAtThePrefixSurviveAnUpdateAndAnUninstall() throws IOException {
+        assertThat(install().exit()).isZero();
+        Path launchTask = t.at("/opt/runway/launch-task");
+        Files.writeString(launchTask, "#!/bin/bash\nexec \"$@\"\n");
+        assertThat(install().out()).contains("install: 0 changed, 7 unchanged");
+
+        TestRoot.Run update = TestRoot.runway("install", "linux", "--root", t.root.toString(), "--image",
+                TestRoot.fakeImage(temp.resolve("image2"), "two").toString());
+        assertThat(update.exit()).as(update.all()).isZero();
+        assertThat(Files.readString(t.at("/opt/runway/bin/runway"))).contains("runway two");
+        assertThat(launchTask).hasContent("#!/bin/bash\nexec \"$@\"");
+
+        assertThat(TestRoot.runway("uninstall", "linux", "--root", t.root.toString()).exit()).isZero();
+        assertThat(launchTask).exists();
+        assertThat(t.at("/opt/runway/bin")).doesNotExist();
+        assertThat(t.at("/opt/runway/lib")).doesNotExist();
+    }
+
+    @Test
+    void anInvalidConfigFromIsRejectedNamingTheKey() throws IOException {
+        Path config = temp.resolve("bad.yaml");
+        Files.writeString(config, "api:\n  auth_token: abc\nrunner:\n  max_run_time: forever\n");
+        Map<String, String> before = t.snapshot();
+
+        TestRoot.Run run = TestRoot.runway("install", "linux", "--root", t.root.toString(), "--config-from",
+                config.toString(), "--image", t.image.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--config-from " + config + " is not a valid configuration").contains("max_run_time");
+        assertThat(t.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void theStopTimeoutFollowsTheConfiguredMaxRunTime() throws IOException {
+        Path config = temp.resolve("long.yaml");
+        Files.writeString(config, "api:\n  auth_token: abc\nrunner:\n  max_run_time: 12h\n  grace_period: 30s\n");
+
+        TestRoot.Run run = TestRoot.runway("install", "linux", "--root", t.root.toString(), "--config-from",
+                config.toString(), "--image", t.image.toString());
+
+        assertThat(run.exit()).as(run.all()).isZero();
+        assertThat(Files.readAllLines(t.at("/etc/systemd/system/runway.service")))
+                .contains("TimeoutStopSec=" + (12 * 3600 + 30 + 320));
+    }
+
+    @Test
     void startWithRootEnablesTheUnitAndUninstallReversesIt() throws IOException {
         assertThat(install("--start").exit()).isZero();
         Path wants = t.at("/etc/systemd/system/multi-user.target.wants/runway.service");
