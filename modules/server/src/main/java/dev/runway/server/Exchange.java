@@ -109,6 +109,9 @@ final class Exchange {
             throw ApiError.badRequest("unknown field \"" + fieldPath(e) + "\"");
         } catch (JsonMappingException e) {
             String field = fieldPath(e);
+            if (e.getOriginalMessage().startsWith("Cannot map `null` into type")) {
+                throw ApiError.badRequest(field + ": is required");
+            }
             throw ApiError.badRequest((field.isEmpty() ? "" : field + ": ") + "invalid value ("
                     + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
         } catch (JsonProcessingException e) {

@@ -299,8 +299,13 @@ final class H2Store implements Store {
     }
 
     @Override
-    public boolean deleteToken(String id) {
-        return tx(() -> update("DELETE FROM tokens WHERE id = ?", id) > 0);
+    public Optional<String> deleteToken(String id) {
+        return tx(() -> {
+            Optional<String> resourceClassId = one(row -> row.getString(1),
+                    "SELECT resource_class_id FROM tokens WHERE id = ?", id);
+            update("DELETE FROM tokens WHERE id = ?", id);
+            return resourceClassId;
+        });
     }
 
     @Override

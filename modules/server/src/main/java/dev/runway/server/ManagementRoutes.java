@@ -133,9 +133,10 @@ final class ManagementRoutes {
 
     private Reply deleteToken(Exchange exchange) {
         auth.requireAdmin(exchange);
-        if (!store.deleteToken(exchange.path("id"))) {
-            throw ApiError.notFound("no token with id " + exchange.path("id"));
-        }
+        String resourceClassId = store.deleteToken(exchange.path("id"))
+                .orElseThrow(() -> ApiError.notFound("no token with id " + exchange.path("id")));
+        // held claims look at their token again and end with 401 if it was this one
+        waiters.wakeAll(resourceClassId);
         return Reply.ok(new java.util.LinkedHashMap<String, Object>());
     }
 

@@ -111,7 +111,13 @@ final class RunnerRoutes {
                 // one last look: the wait ended, but a task may have arrived right at the end
                 return CompletableFuture.completedFuture(tryClaim(identity, request, ip).orElse(Reply.noContent()));
             }
-            return attempt(identity, request, ip, deadline);
+            try {
+                return attempt(identity, request, ip, deadline);
+            } catch (RuntimeException e) {
+                // this claim cannot take the task it was woken for (e.g. its token was deleted): pass it on
+                claims.signal(rcId);
+                throw e;
+            }
         }, executor);
     }
 

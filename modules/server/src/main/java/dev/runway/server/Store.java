@@ -61,7 +61,8 @@ interface Store extends AutoCloseable {
 
     List<Token> tokens(String resourceClassId);
 
-    boolean deleteToken(String id);
+    /** Deletes a token; answers its resource class's id, empty when there was no such token. */
+    Optional<String> deleteToken(String id);
 
     Optional<ResourceClass> resourceClassByTokenHash(String hash);
 
