@@ -71,16 +71,7 @@ class TreeTrackerTest {
         "setsid+double fork| setsid sh -c '(sleep $T &) &' &                                       | 1",
         "50-process tree   | i=0; while [ $i -lt 25 ]; do setsid sleep $T & (sleep $T &) & i=$((i+1)); done | 50"})
     void everyEscapeOfAFinishedTaskIsKilled(String name, String escape, int count) throws Exception {
-        Process task = startTask(escape + "\nexit 0", marker);
-        TreeTracker tracker = TreeTracker.forRoot(table, signals, task.pid(), marker);
-        sampler.register(tracker);
-        assertThat(task.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        ProcScan.awaitCount(token, count);
-
-        assertThat(tracker.terminate(GRACE)).isTrue();
-
-        assertThat(ProcScan.pidsWith(token)).as("survivors of " + name).isEmpty();
-        assertSiblingsUntouched();
+        assertTerminateKillsAll(trackFinishedTask(escape + "\nexit 0", marker, true, count));
     }
 
     @Test
@@ -128,14 +119,7 @@ class TreeTrackerTest {
 
     @Test
     void theSessionAloneCatchesADoubleForkWithoutSamplingOrMarker() throws Exception {
-        Process task = startTask("(sleep $T &) & exit 0", Map.of());
-        TreeTracker tracker = TreeTracker.forRoot(table, signals, task.pid(), Map.of());
-        assertThat(task.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        ProcScan.awaitCount(token, 1);
-
-        assertThat(tracker.terminate(GRACE)).isTrue();
-        assertThat(ProcScan.pidsWith(token)).isEmpty();
-        assertSiblingsUntouched();
+        assertTerminateKillsAll(trackFinishedTask("(sleep $T &) & exit 0", Map.of(), false, 1));
     }
 
     @Test
@@ -144,25 +128,14 @@ class TreeTrackerTest {
         assertThat(task.waitFor(10, TimeUnit.SECONDS)).isTrue();
         ProcScan.awaitCount(token, 1);
         // Created after the root is gone and never sampled: only the environment links the sleep to the task.
-        TreeTracker tracker = TreeTracker.forRoot(table, signals, task.pid(), marker);
-
-        assertThat(tracker.terminate(GRACE)).isTrue();
-        assertThat(ProcScan.pidsWith(token)).isEmpty();
-        assertSiblingsUntouched();
+        assertTerminateKillsAll(TreeTracker.forRoot(table, signals, task.pid(), marker));
     }
 
     @Test
     void samplingFollowsADaemonIntoTheNewSessionItCreated() throws Exception {
         // No marker: a child makes a session of its own, double-forks inside it and exits, then the root exits.
-        Process task = startTask("setsid sh -c '(sleep $T &) ; sleep 0.5' & sleep 0.7; exit 0", Map.of());
-        TreeTracker tracker = TreeTracker.forRoot(table, signals, task.pid(), Map.of());
-        sampler.register(tracker);
-        assertThat(task.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        ProcScan.awaitCount(token, 1);
-
-        assertThat(tracker.terminate(GRACE)).isTrue();
-        assertThat(ProcScan.pidsWith(token)).isEmpty();
-        assertSiblingsUntouched();
+        assertTerminateKillsAll(trackFinishedTask("setsid sh -c '(sleep $T &) ; sleep 0.5' & sleep 0.7; exit 0",
+                Map.of(), true, 1));
     }
 
     @Test
@@ -176,6 +149,25 @@ class TreeTrackerTest {
         assertThat(ProcScan.pidsWith(token)).isEmpty();
         assertThat(signals.sent()).noneMatch(s -> s.signal() == Signal.TERM);
         assertThat(task.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertSiblingsUntouched();
+    }
+
+    /** Starts a task, tracks it (sampled or not), waits until it exited and left {@code count} processes. */
+    private TreeTracker trackFinishedTask(String script, Map<String, String> taskMarker, boolean sampled, int count)
+            throws Exception {
+        Process task = startTask(script, taskMarker);
+        TreeTracker tracker = TreeTracker.forRoot(table, signals, task.pid(), taskMarker);
+        if (sampled) {
+            sampler.register(tracker);
+        }
+        assertThat(task.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        ProcScan.awaitCount(token, count);
+        return tracker;
+    }
+
+    private void assertTerminateKillsAll(TreeTracker tracker) {
+        assertThat(tracker.terminate(GRACE)).isTrue();
+        assertThat(ProcScan.pidsWith(token)).as("survivors").isEmpty();
         assertSiblingsUntouched();
     }
 
