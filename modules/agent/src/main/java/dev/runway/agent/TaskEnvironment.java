@@ -7,7 +7,8 @@ import java.util.TreeMap;
 
 /**
  * The environment a task agent starts with: the launch agent's own, without what must not reach a job (the
- * resource-class token under any of its names, the service manager's sockets and watchdog), plus
+ * resource-class token under any of its names, the agent's own LAUNCH_AGENT_* and CIRCLECI_RUNNER_* settings, the
+ * service manager's sockets and watchdog), plus
  * {@code CIRCLECI_LAUNCH_ID} and {@code CIRCLE_WORKING_DIRECTORY}.
  */
 final class TaskEnvironment {
@@ -27,7 +28,8 @@ final class TaskEnvironment {
         agentEnvironment.forEach((name, value) -> {
             boolean carriesToken = resourceClassToken != null && !resourceClassToken.isEmpty()
                     && value.contains(resourceClassToken);
-            if (!WITHHELD.contains(name) && !carriesToken) {
+            boolean agentSetting = name.startsWith("LAUNCH_AGENT_") || name.startsWith("CIRCLECI_RUNNER_");
+            if (!WITHHELD.contains(name) && !agentSetting && !carriesToken) {
                 environment.put(name, value);
             }
         });

@@ -35,6 +35,8 @@ import org.slf4j.MDC;
 final class TaskSupervisor implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
     static final String MDC_TASK_ID = "task_id";
+    /** Time a task agent gets to report after its own ladder. */
+    static final Duration REPORT_TIME = Duration.ofSeconds(5);
     /** Why a running task agent was stopped by the launch agent. */
     enum StopReason {
         CANCELED_BY_SERVER("the job was canceled"),
@@ -56,6 +58,7 @@ final class TaskSupervisor implements Runnable {
     private final Runnable onEnd;
     private volatile TaskProcess process;
     private volatile StopReason stopReason;
+    private Instant endedOnServerAt;
 
     TaskSupervisor(AgentContext context, ClaimResponse claim, TaskClient client, Runnable onEnd) {
         this.context = context;
@@ -157,7 +160,7 @@ final class TaskSupervisor implements Runnable {
 
     /** Waits for the task agent to exit, heartbeating every lease/3 and enforcing max_run_time meanwhile. */
     private ExitStatus superviseUntilExit(Duration maxRunTime) throws InterruptedException {
-        Instant deadline = context.clock().instant().plus(maxRunTime);
+        Instant deadline = context.clock().instant().plus(maxRunTime).plus(backstopDelay());
         Duration interval = heartbeatInterval(claim.leaseSeconds());
         Instant nextBeat = context.clock().instant().plus(interval);
         while (true) {
@@ -178,7 +181,12 @@ final class TaskSupervisor implements Runnable {
                 stop(StopReason.MAX_RUN_TIME);
             }
             if (!now.isBefore(nextBeat)) {
-                interval = heartbeat(interval);
+                if (endedOnServerAt == null) {
+                    interval = heartbeat(interval);
+                } else if (stopReason == null && !now.isBefore(endedOnServerAt.plus(gracePeriod()))) {
+                    // The server closed the task (result reported, or lease lapsed) but the task agent lingers.
+                    stop(StopReason.LOST);
+                }
                 nextBeat = context.clock().instant().plus(interval);
             }
         }
@@ -195,8 +203,15 @@ final class TaskSupervisor implements Runnable {
             }
             return answer.leaseSeconds() > 0 ? heartbeatInterval(answer.leaseSeconds()) : interval;
         } catch (ApiException e) {
+            if (e.status() == 410) {
+                // Normal right after the task agent reported its result; it should exit within the grace period.
+                context.health().apiAnswered();
+                endedOnServerAt = context.clock().instant();
+                LOG.debug("[task {}] the server has closed the task: {}", claim.taskId(), e.getMessage());
+                return Duration.ofMillis(Math.min(interval.toMillis(), 1000));
+            }
             context.metrics().apiError();
-            if (e.status() == 401 || e.status() == 403 || e.status() == 404 || e.status() == 410) {
+            if (e.status() == 401 || e.status() == 403 || e.status() == 404) {
                 context.health().apiAnswered();
                 if (stopReason == null) {
                     LOG.warn("[task {}] heartbeat refused: {}", claim.taskId(), e.getMessage());
@@ -208,6 +223,18 @@ final class TaskSupervisor implements Runnable {
             }
             return interval;
         }
+    }
+
+    /**
+     * The task agent enforces max_run_time itself (its steps get the ladder and the job is reported timed out);
+     * the launch agent is the backstop, this much later: the task agent's grace period and a few seconds to report.
+     */
+    private Duration backstopDelay() {
+        return gracePeriod().plus(REPORT_TIME);
+    }
+
+    private Duration gracePeriod() {
+        return context.config().runner().gracePeriod();
     }
 
     static Duration heartbeatInterval(long leaseSeconds) {
@@ -228,7 +255,7 @@ final class TaskSupervisor implements Runnable {
     private List<String> taskAgentCommand(Duration maxRunTime) {
         return List.of(context.runwayExecutable().toString(), "task-agent", "--api-url",
                 context.config().api().url(), "--task-id", claim.taskId(), "--max-run-time",
-                GoDuration.format(maxRunTime));
+                GoDuration.format(maxRunTime), "--cancel-grace-period", GoDuration.format(gracePeriod()));
     }
 
     private void saveState(Path workingDirectory) {

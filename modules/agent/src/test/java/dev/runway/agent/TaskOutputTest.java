@@ -39,13 +39,14 @@ class TaskOutputTest {
     void taskEnvironmentWithholdsTokensAndServiceManagerVariables() {
         Map<String, String> agent = Map.of("PATH", "/usr/bin", "LAUNCH_AGENT_API_AUTH_TOKEN", "rc-token",
                 "CIRCLECI_API_TOKEN", "rc-token", "NOTIFY_SOCKET", "/run/systemd/notify", "WATCHDOG_USEC", "1000",
-                "SOME_COPY", "Bearer rc-token", "HTTP_PROXY", "http://proxy:3128");
+                "SOME_COPY", "Bearer rc-token", "HTTP_PROXY", "http://proxy:3128", "LAUNCH_AGENT_RUNNER_MODE",
+                "single-task");
         Map<String, String> task = TaskEnvironment.forTask(agent, "launch-7", temp, "rc-token");
         assertThat(task).containsEntry("PATH", "/usr/bin").containsEntry("HTTP_PROXY", "http://proxy:3128")
                 .containsEntry("CIRCLECI_LAUNCH_ID", "launch-7")
                 .containsEntry("CIRCLE_WORKING_DIRECTORY", temp.toString())
                 .doesNotContainKeys("LAUNCH_AGENT_API_AUTH_TOKEN", "CIRCLECI_API_TOKEN", "NOTIFY_SOCKET",
-                        "WATCHDOG_USEC", "SOME_COPY");
+                        "WATCHDOG_USEC", "SOME_COPY", "LAUNCH_AGENT_RUNNER_MODE");
         assertThat(task.values()).noneMatch(value -> value.contains("rc-token"));
     }
 }

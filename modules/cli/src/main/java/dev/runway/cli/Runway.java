@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** {@code runway}: one launcher for the launch agent, the task agent, the server and the management commands. */
 @Command(name = "runway", mixinStandardHelpOptions = true, versionProvider = Runway.Version.class,
         description = "Self-hosted CI runner: launch agent, task agent and control plane.",
-        subcommands = {CommandLine.HelpCommand.class, InstallCommand.class, UninstallCommand.class, TaskAgentCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, InstallCommand.class, UninstallCommand.class,
+                TaskAgentCommand.class, LaunchAgentCommand.class, QuickstartCommand.class})
 public final class Runway {
 
     /** Exit code for bad input (configuration, arguments); picocli's usage errors use the same code. */

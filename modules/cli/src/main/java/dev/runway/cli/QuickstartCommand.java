@@ -1,0 +1,285 @@
+package dev.runway.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runway.agent.LaunchAgent;
+import dev.runway.agent.TreeRemover;
+import dev.runway.client.ApiException;
+import dev.runway.client.HttpTransport;
+import dev.runway.client.ManagementClient;
+import dev.runway.config.Api;
+import dev.runway.config.Health;
+import dev.runway.config.LaunchAgentConfig;
+import dev.runway.config.Logging;
+import dev.runway.config.Mode;
+import dev.runway.config.Runner;
+import dev.runway.config.Secret;
+import dev.runway.launcher.LaunchException;
+import dev.runway.launcher.Launcher;
+import dev.runway.launcher.LauncherSettings;
+import dev.runway.launcher.Launchers;
+import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.protocol.JobsApi.JobStatus;
+import dev.runway.protocol.JobsApi.JobSubmission;
+import dev.runway.protocol.JobsApi.StepState;
+import dev.runway.protocol.Json;
+import dev.runway.server.RunwayServer;
+import dev.runway.server.ServerSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code runway quickstart}: the whole system on one machine in one command. An embedded server in a temporary
+ * directory, a namespace, resource class and token, a launch agent with the portable launcher, and a sample job
+ * whose output streams here live; then everything stops and the temporary directory goes.
+ */
+@Command(name = "quickstart", mixinStandardHelpOptions = true,
+        description = {"Starts a server and a launch agent in a temporary directory, runs a sample job with its",
+                "output streamed here, prints the result and what to do next, then stops everything.",
+                "Exit status: 0 when the sample job succeeded."})
+public final class QuickstartCommand implements Callable<Integer> {
+    static final String NAMESPACE = "quickstart";
+    static final String RESOURCE_CLASS = NAMESPACE + "/local";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--keep", description = "Keep the temporary directory (server data, logs) and print where it is.")
+    boolean keep;
+
+    @Option(names = "--step-command", paramLabel = "COMMAND",
+            description = "Run these commands as the job's steps instead of the sample job (repeatable).")
+    List<String> commands;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        QuietLogs.apply();
+        Path home = Files.createTempDirectory("runway-quickstart-");
+        out.println("Runway quickstart (temporary directory " + home + ")");
+        RunwayServer server = null;
+        Launcher launcher = null;
+        LaunchAgent agent = null;
+        Thread agentThread = null;
+        try {
+            server = RunwayServer.start(new ServerSettings(home.resolve("server"), "127.0.0.1", 0));
+            out.println("  server        " + server.uri());
+            ManagementClient management = new ManagementClient(new HttpTransport(server.uri(),
+                    Duration.ofSeconds(30)), server.adminToken());
+            management.createNamespace(NAMESPACE, java.util.UUID.randomUUID().toString());
+            management.createResourceClass(RESOURCE_CLASS, "quickstart runners on this machine");
+            String token = management.createToken(RESOURCE_CLASS, "quickstart").token();
+            out.println("  resource class " + RESOURCE_CLASS + " (token created)");
+
+            LaunchAgentConfig config = agentConfig(server, token, home);
+            launcher = Launchers.installed().select("process", new LauncherSettings(List.of(), null,
+                    config.runner().gracePeriod()));
+            agent = LaunchAgent.builder(config, launcher).version(Runway.version())
+                    .stateDirectory(home.resolve("agent-state")).notifiers(List.of()).build();
+            LaunchAgent running = agent;
+            AtomicInteger agentExit = new AtomicInteger(-1);
+            agentThread = new Thread(() -> {
+                try {
+                    agentExit.set(running.run());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "quickstart-agent");
+            agentThread.start();
+            out.println("  launch agent  started (launcher: process, working directory "
+                    + config.runner().workingDirectory() + ")");
+            out.println();
+
+            JobStatus submitted = management.submitJob(sampleJob());
+            out.println("Job #" + submitted.buildNum() + " \"" + submitted.name() + "\" submitted");
+            out.flush();
+            JobStatus finished = new JobFollower(management, out).follow(submitted.id());
+            out.println();
+            out.println("Result: " + finished.state().name().toLowerCase(Locale.ROOT)
+                    + (finished.reason() == null ? "" : " (" + finished.reason() + ")") + " in "
+                    + seconds(duration(finished)));
+            printWhatNext(out);
+            return finished.state() == JobState.SUCCESS ? 0 : 1;
+        } catch (ApiException | LaunchException | RuntimeException e) {
+            out.flush();
+            spec.commandLine().getErr().println("quickstart failed: " + e.getMessage());
+            return 1;
+        } finally {
+            stop(agent, agentThread, launcher, server);
+            if (keep) {
+                out.println("Kept " + home);
+            } else {
+                TreeRemover.remove(home);
+            }
+            out.flush();
+        }
+    }
+
+    private LaunchAgentConfig agentConfig(RunwayServer server, String token, Path home) {
+        Runner runner = new Runner("quickstart-" + ProcessHandle.current().pid(), List.of(),
+                home.resolve("work").toString() + "/%s", true, Duration.ofMinutes(10), Mode.CONTINUOUS,
+                Duration.ZERO, true, "process", null, 1, Duration.ofSeconds(5), null);
+        return new LaunchAgentConfig(new Api(server.uri().toString(), Secret.of(token)), runner,
+                new Logging(home.resolve("agent.log").toString(), Logging.Level.INFO, Logging.Format.TEXT, 0, 1),
+                new Health(""));
+    }
+
+    /** Three steps that show what a job sees: its environment, live output over time, files in its directory. */
+    JobSubmission sampleJob() {
+        List<JsonNode> steps;
+        if (commands != null && !commands.isEmpty()) {
+            steps = commands.stream().map(command -> (JsonNode) step(command, command)).toList();
+        } else {
+            steps = List.of(
+                    step("Show where the job runs", "echo \"host:              $(uname -n) ($(uname -sm))\"\n"
+                            + "echo \"user:              $(id -un)\"\n"
+                            + "echo \"working directory: $CIRCLE_WORKING_DIRECTORY\"\n"
+                            + "echo \"job:               $CIRCLE_JOB #$CIRCLE_BUILD_NUM (CI=$CI)\""),
+                    step("Print progress over time", "for i in 1 2 3 4 5; do echo \"progress $i/5\"; sleep 0.4; "
+                            + "done"),
+                    step("Write and read a file", "echo 'hello from a Runway job' > greeting.txt\n"
+                            + "ls -l greeting.txt\ncat greeting.txt"));
+        }
+        return new JobSubmission(RESOURCE_CLASS, "quickstart-sample", steps, null, null, null, "10m");
+    }
+
+    private static ObjectNode step(String name, String command) {
+        ObjectNode run = Json.mapper().createObjectNode().put("name", name).put("command", command);
+        ObjectNode step = Json.mapper().createObjectNode();
+        step.set("run", run);
+        return step;
+    }
+
+    private static void stop(LaunchAgent agent, Thread agentThread, Launcher launcher, RunwayServer server)
+            throws InterruptedException {
+        if (agent != null) {
+            agent.drain();
+            if (agentThread != null) {
+                agentThread.join(Duration.ofSeconds(30).toMillis());
+                if (agentThread.isAlive()) {
+                    agent.cancelRunning();
+                    agentThread.join(Duration.ofSeconds(20).toMillis());
+                }
+            }
+        }
+        if (launcher != null) {
+            launcher.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static void printWhatNext(PrintWriter out) {
+        out.println();
+        out.println("What next:");
+        out.println("  runway server --data-dir DIR                      run the control plane for real");
+        out.println("  runway namespace create / runway runner resource-class create / runway runner token create");
+        out.println("                                                    set up a resource class and its token");
+        out.println("  runway launch-agent --config launch-agent-config.yaml");
+        out.println("                                                    run a runner (docs/operation.md)");
+        out.println("  runway job submit job.yml --follow                run your own jobs");
+    }
+
+    static Duration duration(JobStatus status) {
+        if (status.startedAt() == null || status.finishedAt() == null) {
+            return Duration.ZERO;
+        }
+        return Duration.between(java.time.Instant.parse(status.startedAt()),
+                java.time.Instant.parse(status.finishedAt()));
+    }
+
+    static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+    }
+
+    /** Prints a job's steps as they run: a header per step, its output live, then its status and duration. */
+    static final class JobFollower {
+        private static final Duration POLL = Duration.ofSeconds(5);
+        private final ManagementClient management;
+        private final PrintWriter out;
+
+        JobFollower(ManagementClient management, PrintWriter out) {
+            this.management = management;
+            this.out = out;
+        }
+
+        JobStatus follow(String jobId) throws ApiException, InterruptedException {
+            JobStatus status = management.jobStatus(jobId);
+            int step = 0;
+            while (true) {
+                while (status.steps() != null && step < status.steps().size()
+                        && status.steps().get(step).startedAt() != null) {
+                    StepState state = status.steps().get(step);
+                    out.println("==> " + state.name());
+                    out.flush();
+                    streamOutput(jobId, step);
+                    status = management.jobStatus(jobId);
+                    StepState done = status.steps().get(step);
+                    out.println("<== " + done.name() + ": " + String.valueOf(done.status()).toLowerCase(Locale.ROOT)
+                            + (done.durationMillis() == null ? "" : " in " + seconds(Duration.ofMillis(
+                                    done.durationMillis())))
+                            + (done.reason() == null || done.reason().isBlank() ? "" : " (" + done.reason() + ")"));
+                    out.flush();
+                    step++;
+                }
+                if (status.state().isFinal()) {
+                    for (int rest = step; status.steps() != null && rest < status.steps().size(); rest++) {
+                        out.println("--- " + status.steps().get(rest).name() + ": not run");
+                    }
+                    return status;
+                }
+                Thread.sleep(100);
+                status = management.jobStatus(jobId);
+            }
+        }
+
+        private void streamOutput(String jobId, int step) throws ApiException, InterruptedException {
+            long offset = 0;
+            boolean lineStart = true;
+            while (true) {
+                ManagementClient.OutputChunk chunk = management.jobOutput(jobId, step, offset, POLL);
+                String text = new String(chunk.data(), StandardCharsets.UTF_8);
+                for (int i = 0; i < text.length(); i++) {
+                    if (lineStart) {
+                        out.print("    ");
+                    }
+                    char c = text.charAt(i);
+                    out.print(c);
+                    lineStart = c == '\n';
+                }
+                out.flush();
+                offset = chunk.nextOffset();
+                if (chunk.complete()) {
+                    if (!lineStart) {
+                        out.println();
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Quickstart prints its own story; the server's and agent's routine logs would drown it. */
+    static final class QuietLogs {
+        static void apply() {
+            if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {
+                ch.qos.logback.classic.LoggerContext context =
+                        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+                context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+        }
+    }
+}
