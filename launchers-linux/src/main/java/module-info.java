@@ -5,6 +5,7 @@ module dev.runway.launcher.linux {
     requires org.slf4j;
 
     provides dev.runway.launcher.LauncherProvider
-            with dev.runway.launcher.linux.systemd.SystemdLauncherProvider;
+            with dev.runway.launcher.linux.systemd.SystemdLauncherProvider,
+                dev.runway.launcher.linux.subreaper.SubreaperLauncherProvider;
     provides dev.runway.launcher.ServiceNotifier with dev.runway.launcher.linux.notify.SdNotifier;
 }

@@ -34,6 +34,9 @@ public interface LibC extends Library {
 
     int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
 
+    /** prctl with a pointer argument, e.g. PR_GET_CHILD_SUBREAPER's {@code int *}. */
+    int prctl(int option, int[] arg2, long arg3, long arg4, long arg5) throws LastErrorException;
+
     int waitpid(int pid, int[] status, int options) throws LastErrorException;
 
     int kill(int pid, int signal) throws LastErrorException;

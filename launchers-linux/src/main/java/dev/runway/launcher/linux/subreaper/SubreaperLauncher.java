@@ -1,0 +1,60 @@
+package dev.runway.launcher.linux.subreaper;
+
+import dev.runway.launcher.LaunchException;
+import dev.runway.launcher.LaunchSpec;
+import dev.runway.launcher.Launcher;
+import dev.runway.launcher.Leftover;
+import dev.runway.launcher.TaskProcess;
+import dev.runway.launcher.tracking.ProcessInfo;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The process launcher, plus what a subreaper needs: orphans that come back to the agent are reaped when they die
+ * and killed with their task. The agent stays a subreaper after close.
+ */
+final class SubreaperLauncher implements Launcher {
+    private final Launcher launcher;
+    private final OrphanAdoptingTable table;
+    private final StrayOrphans strays;
+    private final ZombieReaper reaper;
+    private final ExecutorService ladders;
+
+    SubreaperLauncher(Launcher launcher, OrphanAdoptingTable table, StrayOrphans strays, ZombieReaper reaper,
+            ExecutorService ladders) {
+        this.launcher = launcher;
+        this.table = table;
+        this.strays = strays;
+        this.reaper = reaper;
+        this.ladders = ladders;
+    }
+
+    @Override
+    public String id() {
+        return SubreaperLauncherProvider.ID;
+    }
+
+    @Override
+    public TaskProcess start(LaunchSpec spec) throws LaunchException {
+        TaskProcess task = launcher.start(spec);
+        long rootStartTime = table.process(task.pid()).map(ProcessInfo::startTime).orElse(0L);
+        return new SubreaperTaskProcess(task, strays, rootStartTime, ladders);
+    }
+
+    @Override
+    public List<Leftover> findLeftovers() {
+        return launcher.findLeftovers();
+    }
+
+    @Override
+    public void remove(Leftover leftover) throws LaunchException {
+        launcher.remove(leftover);
+    }
+
+    @Override
+    public void close() {
+        reaper.close();
+        launcher.close();
+        ladders.shutdown();
+    }
+}
