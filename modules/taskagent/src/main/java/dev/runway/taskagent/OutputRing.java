@@ -13,6 +13,8 @@ final class OutputRing implements OutputSink {
     /** A new time mark only when the clock moved this much: enough resolution for a log's timestamps. */
     private static final long MARK_RESOLUTION_MILLIS = 50;
     private static final int MAX_MARKS = 256;
+    /** How long a chunk may wait to fill up: small against a person reading, large against a request's cost. */
+    private static final long LINGER_NANOS = 20_000_000;
 
     private final byte[] ring;
     private long written;  // offset after the last byte written
@@ -80,6 +82,12 @@ final class OutputRing implements OutputSink {
         }
         if (written <= from) {
             return null;
+        }
+        // a steady stream: let a chunk fill up a little, so it is sent in fewer, larger requests
+        long lingerEnd = System.nanoTime() + LINGER_NANOS;
+        long waitNanos;
+        while (!closed && written - from < dest.length / 2 && (waitNanos = lingerEnd - System.nanoTime()) > 0) {
+            wait(Math.max(1, waitNanos / 1_000_000));
         }
         long at = 0;
         long end = Math.min(written, from + dest.length);

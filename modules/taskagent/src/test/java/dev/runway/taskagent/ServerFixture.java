@@ -103,12 +103,18 @@ final class ServerFixture implements AutoCloseable {
         admin.cancelJob(jobId);
     }
 
+    /** Stored output of a step from {@code offset}, as much as one answer carries (empty at the end). */
+    ManagementClient.OutputChunk outputChunk(String jobId, int step, long offset)
+            throws ApiException, InterruptedException {
+        return admin.jobOutput(jobId, step, offset, Duration.ZERO);
+    }
+
     /** The step's stored output, all of it. */
     byte[] output(String jobId, int step) throws ApiException, InterruptedException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long offset = 0;
         while (true) {
-            ManagementClient.OutputChunk chunk = admin.jobOutput(jobId, step, offset, Duration.ZERO);
+            ManagementClient.OutputChunk chunk = outputChunk(jobId, step, offset);
             out.write(chunk.data(), 0, chunk.data().length);
             if (chunk.data().length == 0) {
                 return out.toByteArray();
