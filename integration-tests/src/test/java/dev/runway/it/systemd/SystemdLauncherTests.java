@@ -143,20 +143,23 @@ class SystemdLauncherTests {
     }
 
     @Test
-    void aNewLauncherFindsAndRemovesWhatACrashedOneLeft() throws Exception {
+    void aNewLauncherFindsAndRemovesWhatAKilledAgentLeft() throws Exception {
         Job orphan = new Job("touch \"$MARKER\"; exec sleep 600");
-        Launcher crashed = provider.create(settings("nobody"));
-        crashed.start(orphan.spec(Map.of()));
+        Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CrashingLaunchAgent.class.getName(),
+                systemd.busAddress(), orphan.launchId, orphan.script.toString(), orphan.dir.toString())
+                .redirectErrorStream(true).redirectOutput(orphan.dir.resolve("agent.log").toFile()).start();
         orphan.awaitMarker();
-        crashed.close(); // its bus connection (and reference on the unit) goes, as when the agent is killed
+        agent.destroyForcibly().waitFor(); // kill -9: its bus connection, and its reference on the unit, go
 
         try (Launcher alive = provider.create(settings(null)); Launcher restarted = provider.create(settings(null))) {
             Job owned = new Job("touch \"$MARKER\"; exec sleep 600");
             TaskProcess ownedTask = alive.start(owned.spec(Map.of()));
             owned.awaitMarker();
 
-            List<Leftover> leftovers = restarted.findLeftovers();
+            List<Leftover> leftovers = awaitLeftovers(restarted);
             assertThat(leftovers).extracting(Leftover::launchId).containsExactly(orphan.launchId);
+            assertThat(leftovers.get(0).description()).contains(orphan.unit());
             restarted.remove(leftovers.get(0));
 
             assertThat(NamespacedSystemd.processesOfUnit(orphan.unit())).isEmpty();
@@ -184,6 +187,16 @@ class SystemdLauncherTests {
 
     private static LauncherSettings settings(String taskUser) {
         return new LauncherSettings(List.of(), taskUser, GRACE);
+    }
+
+    /** systemd drops a dead client's references once the bus reports the disconnect: a moment after the kill. */
+    private static List<Leftover> awaitLeftovers(Launcher launcher) throws InterruptedException {
+        List<Leftover> leftovers = launcher.findLeftovers();
+        for (int attempt = 0; attempt < 50 && leftovers.isEmpty(); attempt++) {
+            Thread.sleep(100);
+            leftovers = launcher.findLeftovers();
+        }
+        return leftovers;
     }
 
     private static boolean awaitUnitGone(String unit) throws Exception {
