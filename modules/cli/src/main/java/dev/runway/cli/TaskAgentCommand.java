@@ -31,11 +31,14 @@ import picocli.CommandLine.Spec;
  * so it shows in no process listing or job environment).
  */
 @Command(name = "task-agent", mixinStandardHelpOptions = true,
-        description = {"Runs one task's job: reads the task token from standard input, fetches the job, runs its",
-                "steps, streams their output and reports the results. Started by the launch agent.",
-                "SIGTERM cancels the task (SIGTERM to the running step's processes, the grace period, SIGKILL).",
-                "Exit status: 0 when the task's result (success, failed or canceled) was reported; 1 when the",
-                "task could not be run or its result not reported; 2 for bad arguments or no token."})
+        description = {"Runs one task's job: reads the task token from standard input, fetches the",
+                "job, runs its steps, streams their output and reports the results.",
+                "Started by the launch agent, in the task's working directory.",
+                "SIGTERM cancels the task: SIGTERM to the running step's processes, the",
+                "grace period, SIGKILL; then the output is flushed and the task reported.",
+                "Exit status: 0 when the task's result (success, failed or canceled) was",
+                "reported; 1 when the task could not be run or its result not reported;",
+                "2 for bad arguments or no token."})
 public final class TaskAgentCommand implements Callable<Integer> {
     /** A token is a line; anything this long is not one. */
     private static final int MAX_TOKEN_BYTES = 64 * 1024;
