@@ -53,10 +53,14 @@ class TaskAgentJobTest {
     }
 
     private TaskAgent agent(ClaimResponse claim) {
+        return agent(claim, Duration.ZERO, Duration.ofMillis(300));
+    }
+
+    private TaskAgent agent(ClaimResponse claim, Duration maxRunTime, Duration cancelCheckInterval) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("HOME", home.toString());
-        TaskAgentSettings settings = TaskAgentSettings.defaults(workDir, env, Duration.ZERO)
-                .withCancelGrace(Duration.ofSeconds(1)).withCancelCheckInterval(Duration.ofMillis(300));
+        TaskAgentSettings settings = TaskAgentSettings.defaults(workDir, env, maxRunTime)
+                .withCancelGrace(Duration.ofSeconds(1)).withCancelCheckInterval(cancelCheckInterval);
         return new TaskAgent(server.taskClient(claim), claim.taskToken(), settings);
     }
 
@@ -207,13 +211,32 @@ class TaskAgentJobTest {
     }
 
     @Test
-    void cancelingTheJobStopsTheRunningStepAndReportsCanceled() throws Exception {
+    void cancelingTheJobStopsAQuietStepAndReportsCanceled() throws Exception {
+        // the step is quiet: the task agent's own periodic check notices the cancel
         ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps(
                 "{\"run\": \"trap 'echo got TERM; exit 143' TERM; echo ready; sleep 60 & wait\"}",
                 "{\"run\": {\"command\": \"echo cleanup\", \"when\": \"always\"}}"), null, null, null));
+        JobStatus status = cancelOnceReady(claim, agent(claim));
+        assertThat(status.steps().get(0).status()).isEqualTo(StepStatus.CANCELED);
+        assertThat(status.steps().get(1).status()).isEqualTo(StepStatus.SKIPPED);
+        assertThat(server.outputText(claim.jobId(), 0)).contains("ready\n").contains("got TERM");
+    }
+
+    @Test
+    void cancelReachesABusyStepThroughTheOutputAcknowledgements() throws Exception {
+        // no periodic check within the test's time: only the answers to output chunks can carry the cancel
+        ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps(
+                "{\"run\": \"echo ready; while true; do echo tick; sleep 0.05; done\"}"), null, null, null));
+        JobStatus status = cancelOnceReady(claim, agent(claim, Duration.ZERO, Duration.ofHours(1)));
+        assertThat(status.steps().get(0).status()).isEqualTo(StepStatus.CANCELED);
+        assertThat(server.outputText(claim.jobId(), 0)).contains("tick\n")
+                .endsWith("[runway] step stopped: the job was canceled\n");
+    }
+
+    private JobStatus cancelOnceReady(ClaimResponse claim, TaskAgent agent) throws Exception {
         CompletableFuture<TaskResult> result = CompletableFuture.supplyAsync(() -> {
             try {
-                return agent(claim).run();
+                return agent.run();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -227,9 +250,31 @@ class TaskAgentJobTest {
         JobStatus status = server.status(claim.jobId());
         assertThat(finished.status()).isEqualTo(TaskStatus.CANCELED);
         assertThat(status.state()).isEqualTo(JobState.CANCELED);
-        assertThat(status.steps().get(0).status()).isEqualTo(StepStatus.CANCELED);
+        return status;
+    }
+
+    @Test
+    void aJobPastItsMaxRunTimeIsStoppedAndFails() throws Exception {
+        ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps(
+                "{\"run\": \"echo working; sleep 60\"}", "{\"run\": \"echo next\"}"), null, null, null));
+        TaskResult result = agent(claim, Duration.ofSeconds(1), Duration.ofMillis(300)).run();
+        JobStatus status = server.status(claim.jobId());
+        assertThat(result.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(status.state()).isEqualTo(JobState.FAILED);
+        assertThat(status.reason()).contains("max run time (1s)");
+        assertThat(status.steps().get(0).status()).isEqualTo(StepStatus.TIMEDOUT);
         assertThat(status.steps().get(1).status()).isEqualTo(StepStatus.SKIPPED);
-        assertThat(server.outputText(claim.jobId(), 0)).contains("ready\n").contains("got TERM");
+    }
+
+    @Test
+    void aBackgroundStepThatFailsFailsTheJobWithoutStoppingTheOthers() throws Exception {
+        Run run = run("{\"run\": {\"background\": true, \"command\": \"echo bg; exit 5\"}}",
+                "{\"run\": \"sleep 0.5; echo foreground\"}");
+        assertThat(run.step(0)).isEqualTo(StepStatus.FAILED);
+        assertThat(run.step(1)).isEqualTo(StepStatus.SUCCESS);
+        assertThat(output(run, 1)).isEqualTo("foreground\n");
+        assertThat(run.status().state()).isEqualTo(JobState.FAILED);
+        assertThat(run.status().reason()).contains("step 1").contains("exited with code 5");
     }
 
     @Test
