@@ -2,12 +2,10 @@ package dev.runway.taskagent;
 
 import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
-import dev.runway.protocol.RunnerApi.TaskResult;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,8 +13,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark (not a test): task-agent output throughput and start-up time against a real server in this JVM.
- * Run it with {@code ./mvnw -o -q -pl modules/taskagent test-compile exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=dev.runway.taskagent.TaskAgentBenchmark [-Dexec.args="MIB RUNS [RUNWAY]"]}.
+ * Run it from the repository root (after {@code ./mvnw -o install -DskipTests}):
+ * <pre>
+ * ./mvnw -o -q -pl modules/taskagent test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+ *   -Dexec.args="-cp %classpath dev.runway.taskagent.TaskAgentBenchmark 1024 20 $PWD/modules/distribution/target/image/bin/runway"
+ * </pre>
+ * Arguments: MiB to stream (default 1024), start-up runs (default 20), optionally a built {@code runway} launcher.
  * <ul>
  * <li>Throughput: a step prints MIB MiB (seq's text); MiB/s from the step's start to its result, which the task
  * agent reports only after the server stored (wrote) the last byte.
@@ -33,26 +35,28 @@ public final class TaskAgentBenchmark {
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         Path runway = args.length > 2 ? Path.of(args[2]) : null;
         Path root = Files.createTempDirectory("runway-benchmark-");
+        System.out.println("task agent: " + (runway != null ? runway + " task-agent"
+                : "java -cp <test class path> " + TaskAgentMain.class.getName()) + "; server in this JVM; "
+                + Runtime.getRuntime().availableProcessors() + " cores; /proc/loadavg: " + loadAverage());
         try (ServerFixture server = ServerFixture.inProcess(root.resolve("server"))) {
-            throughput(server, root, mib);
+            throughput(server, root, mib, runway);
             startup(server, root, runs, runway);
         }
         System.exit(0);
     }
 
-    private static void throughput(ServerFixture server, Path root, int mib) throws Exception {
+    private static void throughput(ServerFixture server, Path root, int mib, Path runway) throws Exception {
         long size = (long) mib * 1024 * 1024;
         Path work = Files.createDirectories(root.resolve("throughput"));
         ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps(
                 "{\"run\": \"{ seq 1 999999999 || true; } | head -c " + size + "\"}"), null, null, null));
-        TaskAgentSettings settings = TaskAgentSettings.defaults(work, System.getenv(), Duration.ZERO);
         long start = System.nanoTime();
-        TaskResult result = new TaskAgent(server.taskClient(claim), claim.taskToken(), settings).run();
+        runTaskAgent(server, claim, work, runway, 600);
         long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         JobStatus status = server.status(claim.jobId());
         long stepMillis = status.steps().get(0).durationMillis();
-        System.out.printf("throughput: %d MiB stored (%s, %d bytes) in %d ms (step) / %d ms (task): %.1f MiB/s%n",
-                mib, result.status(), status.steps().get(0).outputBytes(), stepMillis, totalMillis,
+        System.out.printf("throughput: %d MiB stored (%s, %d bytes) in %d ms (step) / %d ms (process): %.1f MiB/s%n",
+                mib, status.state(), status.steps().get(0).outputBytes(), stepMillis, totalMillis,
                 mib * 1000.0 / stepMillis);
     }
 
@@ -62,28 +66,42 @@ public final class TaskAgentBenchmark {
             Path work = Files.createDirectories(root.resolve("startup-" + i));
             ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps(
                     "{\"run\": \"date +%s%N > started\"}"), null, null, null));
-            ProcessBuilder builder = runway != null
-                    ? new ProcessBuilder(runway.toString(), "task-agent", "--api-url", server.uri().toString(),
-                            "--task-id", claim.taskId())
-                    : JavaProcess.builder(List.of(), TaskAgentMain.class, server.uri().toString(), claim.taskId());
-            builder.directory(work.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().put("CIRCLE_WORKING_DIRECTORY", work.toString());
-            long startNanosEpoch = currentEpochNanos();
-            Process agent = builder.start();
-            try (OutputStream stdin = agent.getOutputStream()) {
-                stdin.write(claim.taskToken().getBytes(StandardCharsets.UTF_8));
-            }
-            if (!agent.waitFor(60, TimeUnit.SECONDS) || agent.exitValue() != 0) {
-                throw new IllegalStateException("task agent run " + i + " failed");
-            }
+            long startEpochNanos = currentEpochNanos();
+            runTaskAgent(server, claim, work, runway, 60);
             long stepEpochNanos = Long.parseLong(Files.readString(work.resolve("started")).strip());
-            millis.add((stepEpochNanos - startNanosEpoch) / 1_000_000);
+            millis.add((stepEpochNanos - startEpochNanos) / 1_000_000);
         }
         Collections.sort(millis);
         long median = runs % 2 == 1 ? millis.get(runs / 2) : (millis.get(runs / 2 - 1) + millis.get(runs / 2)) / 2;
-        System.out.printf("start-up (%s): process start to first step running, median of %d: %d ms"
-                + " (min %d, max %d)%n", runway != null ? runway : "java -cp <test classpath> TaskAgentMain", runs,
-                median, millis.get(0), millis.get(runs - 1));
+        System.out.printf("start-up: process start to first step running, median of %d: %d ms (min %d, max %d)%n",
+                runs, median, millis.get(0), millis.get(runs - 1));
+    }
+
+    /** Runs the claimed task in a task-agent process of its own, as the launch agent does. */
+    private static void runTaskAgent(ServerFixture server, ClaimResponse claim, Path work, Path runway,
+            int timeoutSeconds) throws Exception {
+        ProcessBuilder builder = runway != null
+                ? new ProcessBuilder(runway.toString(), "task-agent", "--api-url", server.uri().toString(),
+                        "--task-id", claim.taskId())
+                : JavaProcess.builder(List.of(), TaskAgentMain.class, server.uri().toString(), claim.taskId());
+        builder.directory(work.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("CIRCLE_WORKING_DIRECTORY", work.toString());
+        Process agent = builder.start();
+        try (OutputStream stdin = agent.getOutputStream()) {
+            stdin.write(claim.taskToken().getBytes(StandardCharsets.UTF_8));
+        }
+        if (!agent.waitFor(timeoutSeconds, TimeUnit.SECONDS) || agent.exitValue() != 0) {
+            agent.destroyForcibly();
+            throw new IllegalStateException("task agent for " + claim.taskId() + " failed");
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private static long currentEpochNanos() {
