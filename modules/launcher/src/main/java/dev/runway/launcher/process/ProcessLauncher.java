@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessLauncher implements Launcher {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessLauncher.class);
-    private static final Duration SAMPLE_INTERVAL = Duration.ofMillis(50);
+    private static final Duration SAMPLE_INTERVAL = Duration.ofMillis(100);
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
 
     private final String id;
