@@ -1,54 +1,124 @@
 package dev.runway.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.runway.protocol.GoDuration;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 
-/** Reads launch-agent-config.yaml and the environment into a validated {@link LaunchAgentConfig}. */
+/**
+ * Reads launch-agent-config.yaml and the environment into a validated {@link LaunchAgentConfig}.
+ *
+ * <p>Precedence, highest first: LAUNCH_AGENT_* variables, CIRCLECI_RUNNER_* variables, CIRCLECI_API_TOKEN, the file,
+ * the defaults. Every problem is reported at once, each naming file, line, column and key; no message ever holds
+ * the token.
+ */
 public final class ConfigLoader {
     private ConfigLoader() {}
 
     /** Reads the file (may be null: environment only, as the Docker image does) and applies environment overrides. */
     public static LoadedConfig load(Path fileOrNull, Map<String, String> environment) throws ConfigException {
-        // First cut (nested form only); validation with locations follows.
-        String file = fileOrNull == null ? Problem.ENVIRONMENT : fileOrNull.toString();
-        JsonNode root;
-        try {
-            root = fileOrNull == null ? new ObjectMapper().createObjectNode()
-                    : new ObjectMapper(new YAMLFactory()).readTree(fileOrNull.toFile());
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new Problem(file, 0, 0, "", "cannot read: " + e.getClass().getSimpleName())));
-        }
-        String token = environment.getOrDefault("LAUNCH_AGENT_API_AUTH_TOKEN",
-                environment.getOrDefault("CIRCLECI_API_TOKEN", root.path("api").path("auth_token").asText("")));
-        if (token.isEmpty()) {
-            throw new ConfigException(List.of(new Problem(file, 0, 0, "api.auth_token", "is required")));
-        }
-        JsonNode runner = root.path("runner");
-        List<String> prefix = new ArrayList<>();
-        runner.path("command_prefix").forEach(item -> prefix.add(item.asText()));
-        LaunchAgentConfig config = new LaunchAgentConfig(
-                new Api(root.path("api").path("url").asText(Api.DEFAULT_URL), Secret.of(token)),
-                new Runner(runner.path("name").asText("runway"), prefix,
-                        runner.path("working_directory").asText(Runner.DEFAULT_WORKING_DIRECTORY),
-                        runner.path("cleanup_working_directory").asBoolean(false),
-                        duration(runner.path("max_run_time"), Runner.DEFAULT_MAX_RUN_TIME), Mode.CONTINUOUS,
-                        duration(runner.path("idle_timeout"), Duration.ZERO), false, Runner.DEFAULT_LAUNCHER,
-                        null, 1, Runner.DEFAULT_GRACE_PERIOD, null),
-                new Logging(root.path("logging").path("file").asText(Logging.STDERR), Logging.Level.INFO,
-                        Logging.Format.TEXT, Logging.DEFAULT_MAX_FILE_BYTES, Logging.DEFAULT_MAX_FILES),
-                new Health(""));
-        return new LoadedConfig(config, List.of());
+        return load(fileOrNull, environment, false);
     }
 
-    private static Duration duration(JsonNode node, Duration fallback) {
-        return node.isMissingNode() ? fallback : GoDuration.parse(node.asText());
+    /**
+     * As {@link #load(Path, Map)}; with {@code strictPermissions} a config file that others may read (while it holds
+     * the token) or write, or that root does not own while the agent runs as root, is an error rather than a warning.
+     */
+    public static LoadedConfig load(Path fileOrNull, Map<String, String> environment, boolean strictPermissions)
+            throws ConfigException {
+        Objects.requireNonNull(environment, "environment");
+        if (fileOrNull == null) {
+            return parse(null, null, environment, HostName::get, null);
+        }
+        String file = fileOrNull.toString();
+        byte[] content = read(fileOrNull, file);
+        PermissionCheck check = holdsToken -> {
+            List<String> issues = FilePermissions.check(fileOrNull, holdsToken, FilePermissions.runningAsRoot());
+            return new PermissionResult(issues, strictPermissions);
+        };
+        return parse(file, content, environment, HostName::get, check);
     }
+
+    /** Parses configuration text, as if read from {@code fileName}; no file-system access. For tests and tools. */
+    static LoadedConfig parse(String fileName, byte[] content, Map<String, String> environment,
+            Supplier<String> hostName) throws ConfigException {
+        return parse(fileName, content, environment, hostName, null);
+    }
+
+    private static LoadedConfig parse(String fileName, byte[] content, Map<String, String> environment,
+            Supplier<String> hostName, PermissionCheck permissionCheck) throws ConfigException {
+        Findings findings = new Findings();
+        Redactor redactor = new Redactor();
+        Map<Setting, RawValue> values = new EnumMap<>(Setting.class);
+        boolean fileUnreadable = false;
+        if (content != null) {
+            redactor.addTokensIn(content);
+            YamlNode root = YamlReader.read(fileName, content, findings);
+            fileUnreadable = root == null;
+            if (root != null) {
+                values.putAll(FileSettings.read(fileName, root, findings));
+            }
+        }
+        boolean fileHoldsToken = values.containsKey(Setting.API_AUTH_TOKEN);
+        if (fileHoldsToken) {
+            redactor.add(values.get(Setting.API_AUTH_TOKEN).text());
+        }
+        EnvironmentSettings.apply(environment, values, findings, redactor);
+        if (permissionCheck != null) {
+            PermissionResult result = permissionCheck.run(fileHoldsToken);
+            for (String issue : result.issues()) {
+                if (result.strict()) {
+                    findings.error(fileName, 0, 0, "", issue);
+                } else {
+                    findings.warn(fileName, 0, 0, "", issue + " (an error with --strict)");
+                }
+            }
+        }
+        if (fileUnreadable) {
+            // Checking values now would report settings missing that are only hidden by the syntax error.
+            throw new ConfigException(findings.errors(redactor));
+        }
+        String defaultFile = fileName == null ? Problem.ENVIRONMENT : fileName;
+        LaunchAgentConfig config = new ConfigBinder(values, defaultFile, findings, hostName).bind();
+        if (findings.hasErrors() || config == null) {
+            throw new ConfigException(findings.errors(redactor));
+        }
+        return new LoadedConfig(config, findings.warnings(redactor));
+    }
+
+    private static byte[] read(Path path, String file) throws ConfigException {
+        try {
+            if (Files.isDirectory(path)) {
+                throw failure(file, "is a directory; give the path of launch-agent-config.yaml");
+            }
+            if (Files.size(path) > YamlReader.MAX_BYTES) {
+                throw failure(file, "is larger than " + YamlReader.MAX_BYTES + " bytes; this is not a "
+                        + "launch-agent configuration");
+            }
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw failure(file, "does not exist");
+        } catch (AccessDeniedException e) {
+            throw failure(file, "cannot be read: permission denied (the agent usually runs as root)");
+        } catch (IOException e) {
+            throw failure(file, "cannot be read: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static ConfigException failure(String file, String message) {
+        return new ConfigException(List.of(new Problem(file, 0, 0, "", message)));
+    }
+
+    /** Checks the file's permissions once it is known whether the file holds the token. */
+    private interface PermissionCheck {
+        PermissionResult run(boolean holdsToken);
+    }
+
+    private record PermissionResult(List<String> issues, boolean strict) {}
 }
