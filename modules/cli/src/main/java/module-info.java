@@ -8,6 +8,7 @@ module dev.runway.cli {
     requires dev.runway.taskagent;
     requires dev.runway.server;
     requires info.picocli;
+    requires com.fasterxml.jackson.dataformat.yaml;
     requires org.slf4j;
     requires ch.qos.logback.classic;
     requires ch.qos.logback.core;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "runway", mixinStandardHelpOptions = true, versionProvider = Runway.Version.class,
         description = "Self-hosted CI runner: launch agent, task agent and control plane.",
         subcommands = {CommandLine.HelpCommand.class, InstallCommand.class, UninstallCommand.class,
-                TaskAgentCommand.class, LaunchAgentCommand.class, QuickstartCommand.class})
+                TaskAgentCommand.class, LaunchAgentCommand.class, QuickstartCommand.class,
+                ServerCommand.class, NamespaceCommand.class, RunnerCommand.class, JobCommand.class})
 public final class Runway {
 
     /** Exit code for bad input (configuration, arguments); picocli's usage errors use the same code. */

@@ -133,7 +133,8 @@ public final class JobDefinitionParser {
     }
 
     private static StepSpec run(String field, JsonNode body) {
-        if (body.isTextual()) {
+        // YAML reads `run: true` as a boolean: a scalar is the command as written
+        if (body.isValueNode() && !body.isNull()) {
             String command = nonBlank(field, body.asText());
             return new StepSpec(StepType.RUN, defaultName(command), command, null, Map.of(), null, 0, false,
                     When.ON_SUCCESS);
