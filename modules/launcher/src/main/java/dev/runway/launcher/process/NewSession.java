@@ -1,5 +1,6 @@
 package dev.runway.launcher.process;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,10 @@ public final class NewSession {
 
     private NewSession() {}
 
+    static List<String> viaPerl(Path perl) {
+        return List.of(perl.toString(), "-e", PERL_SETSID, "--");
+    }
+
     /** The prefix to put before a command; empty (with a warning) when this machine has neither tool. */
     public static List<String> command() {
         var setsid = Commands.find("setsid");
@@ -25,7 +30,7 @@ public final class NewSession {
         }
         var perl = Commands.find("perl");
         if (perl.isPresent()) {
-            return List.of(perl.get().toString(), "-e", PERL_SETSID, "--");
+            return viaPerl(perl.get());
         }
         LOG.warn("neither setsid nor perl found: tasks run in the launch agent's session; only descent tracks them");
         return List.of();

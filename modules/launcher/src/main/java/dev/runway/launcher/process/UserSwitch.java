@@ -55,13 +55,18 @@ public final class UserSwitch {
         }
         Optional<Path> sudo = Commands.find("sudo");
         if (sudo.isPresent()) {
-            return new UserSwitch(user, List.of(sudo.get().toString(), "-niHu", user, "--"), Map.of(), true);
+            return viaSudo(user, sudo.get());
         }
         Optional<Path> setpriv = Commands.find("setpriv");
         if (setpriv.isPresent()) {
             return viaSetpriv(user, setpriv.get());
         }
         throw new LaunchException("runner.task_user is '" + user + "' but neither sudo nor setpriv is installed");
+    }
+
+    /** The guide's form: non-interactive, login shell, the user's HOME. */
+    static UserSwitch viaSudo(String user, Path sudo) {
+        return new UserSwitch(user, List.of(sudo.toString(), "-niHu", user, "--"), Map.of(), true);
     }
 
     private static UserSwitch viaSetpriv(String user, Path setpriv) throws LaunchException {

@@ -1,0 +1,43 @@
+package dev.runway.launcher.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** The command lines the launcher generates for the user switch and the new session. */
+class SwitchAndSessionTest {
+    @Test
+    void sudoGetsTheGuidesFormAndTheEnvironmentThroughEnv() {
+        UserSwitch sudo = UserSwitch.viaSudo("circleci", Path.of("/usr/bin/sudo"));
+        assertThat(sudo.wrap(List.of("runway", "task-agent"), Map.of("B", "2", "A", "1")))
+                .containsExactly("/usr/bin/sudo", "-niHu", "circleci", "--", "/usr/bin/env", "A=1", "B=2", "runway",
+                        "task-agent");
+        assertThat(sudo.user()).isEqualTo("circleci");
+        assertThat(sudo.environment()).isEmpty();
+    }
+
+    /** macOS has no setsid command; the Perl fallback is checked here, where perl exists too. */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void thePerlFallbackStartsANewSessionAndPassesTheExitCodeOn() throws Exception {
+        var perl = Commands.find("perl");
+        Assumptions.assumeTrue(perl.isPresent(), "perl is not installed");
+        List<String> argv = new ArrayList<>(NewSession.viaPerl(perl.get()));
+        // The session id is field 6 of /proc/self/stat; $$ is the shell perl exec'd into.
+        argv.addAll(List.of("sh", "-c", "echo $$; cut -d' ' -f6 /proc/$$/stat; exit 5"));
+        Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String[] lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n");
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(5);
+        assertThat(lines[1]).isEqualTo(lines[0]).isEqualTo(Long.toString(process.pid()));
+    }
+}
