@@ -19,6 +19,13 @@ for dir in /tmp /run /var/tmp; do
 done
 # A proc of this PID namespace, so that systemd's view of /proc/<pid> matches the pids it manages.
 mount -t proc proc /proc
+# The cgroup mounts still show the host's whole hierarchy, so systemd would manage the host's root cgroup. When the
+# caller started this namespace in cgroups of its own (RUNWAY_CGROUPS: their host paths), bind each over its
+# hierarchy's mount point: systemd then manages that subtree only, and concurrent instances stay apart.
+for cgroup in ${RUNWAY_CGROUPS:-}; do
+    mountpoint=$(findmnt -n -o TARGET --target "$cgroup" | tail -n 1)
+    mount --bind "$cgroup" "$mountpoint" || echo "boot-systemd.sh: cannot bind $cgroup on $mountpoint" >&2
+done
 
 mkdir -p /run/systemd/system
 # Units a test does not need (the recipe's list), plus those that would touch host-wide state

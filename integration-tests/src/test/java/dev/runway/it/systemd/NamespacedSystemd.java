@@ -18,8 +18,9 @@ import java.util.stream.Stream;
 /**
  * A real systemd booted as PID 1 of its own PID + mount namespace (ARCHITECTURE.md, "Real systemd in tests"), for
  * tests that need systemd. The boot script mounts private tmpfs on /tmp, /run and /var/tmp before anything else.
- * Before {@code unshare} the boot shell enters a fresh cgroup of its own in every hierarchy, so that concurrent
- * instances do not share /system.slice and everything is removed afterwards.
+ * Before {@code unshare} the boot shell enters a fresh cgroup of its own in every hierarchy, and the boot script binds
+ * those over the cgroup mount points: systemd manages that subtree only (its /system.slice is not the host's), so
+ * concurrent instances stay apart, and the whole subtree is removed afterwards.
  *
  * <pre>
  * static NamespacedSystemd systemd;
@@ -50,7 +51,7 @@ public final class NamespacedSystemd implements AutoCloseable {
         assumeAvailable();
         String name = "runway-systemd-" + UUID.randomUUID().toString().substring(0, 8);
         Path work = Files.createDirectories(Path.of("target", "namespaced-systemd").toAbsolutePath());
-        Path script = work.resolve("boot-systemd.sh");
+        Path script = work.resolve(name + ".sh"); // one per instance: a shell reads its script as it goes
         try (var in = NamespacedSystemd.class.getResourceAsStream("/systemd/boot-systemd.sh")) {
             Files.write(script, in.readAllBytes());
         }
@@ -64,6 +65,8 @@ public final class NamespacedSystemd implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(bootLog.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("RUNWAY_BOOT_SCRIPT", script.toString());
+        builder.environment().put("RUNWAY_CGROUPS",
+                cgroups.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(" ")));
         Process unshare = builder.start();
         NamespacedSystemd systemd = null;
         try {
@@ -153,6 +156,17 @@ public final class NamespacedSystemd implements AutoCloseable {
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
             return entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList();
         }
+    }
+
+    @Override
+    public String toString() {
+        return "systemd pid " + pid + " in cgroups " + cgroups;
+    }
+
+    /** The unit's cgroup directory on the host (in the first hierarchy that has it), while the unit exists. */
+    public Optional<Path> unitCgroup(String unit) {
+        return cgroups.stream().map(cgroup -> cgroup.resolve("system.slice").resolve(unit))
+                .filter(Files::isDirectory).findFirst();
     }
 
     /** SIGKILL to the namespace's PID 1: the kernel kills everything else inside; then its cgroups are removed. */

@@ -172,6 +172,26 @@ class SystemdLauncherTests {
     }
 
     @Test
+    void setsTheTasksLimitsOnItsUnit() throws Exception {
+        try (Launcher launcher = provider.create(settings(null))) {
+            Job job = new Job("echo \"oom=$(cat /proc/self/oom_score_adj)\"; touch \"$MARKER\"; exec sleep 60");
+            LaunchSpec limited = job.spec(Map.of());
+            limited = new LaunchSpec(limited.launchId(), limited.command(), limited.environment(),
+                    limited.workingDirectory(), limited.stdin(), limited.outputLog(),
+                    new Limits(512L * 1024 * 1024, 64, 500));
+            TaskProcess task = launcher.start(limited);
+            job.awaitMarker();
+
+            String shown = systemd.run("systemctl", "show", "-p", "MemoryMax", "-p", "TasksMax", "-p",
+                    "OOMScoreAdjust", "-p", "KillMode", "-p", "TimeoutStopUSec", "-p", "CollectMode", job.unit());
+            assertThat(shown).contains("MemoryMax=536870912", "TasksMax=64", "OOMScoreAdjust=500",
+                    "KillMode=control-group", "TimeoutStopUSec=2s", "CollectMode=inactive-or-failed");
+            assertThat(job.output()).contains("oom=500");
+            task.stop().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aBadTaskUserIsALaunchErrorNamingTheUnit() throws Exception {
         try (Launcher launcher = provider.create(settings("no-such-user-runway"))) {
             Job job = new Job("exit 0");
