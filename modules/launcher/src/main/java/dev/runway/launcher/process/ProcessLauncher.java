@@ -5,6 +5,7 @@ import dev.runway.launcher.LaunchSpec;
 import dev.runway.launcher.Launcher;
 import dev.runway.launcher.LauncherSettings;
 import dev.runway.launcher.Leftover;
+import dev.runway.launcher.Limits;
 import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.tracking.ProcessId;
 import dev.runway.launcher.tracking.ProcessSampler;
@@ -14,6 +15,7 @@ import dev.runway.launcher.tracking.TreeTracker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +37,7 @@ public final class ProcessLauncher implements Launcher {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessLauncher.class);
     private static final Duration SAMPLE_INTERVAL = Duration.ofMillis(100);
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+    private static final Path OOM_SCORE_ADJ = Path.of("/proc/self/oom_score_adj");
 
     private final String id;
     private final LauncherSettings settings;
@@ -87,6 +90,7 @@ public final class ProcessLauncher implements Launcher {
         Map<String, String> taskEnvironment = new HashMap<>(spec.environment());
         taskEnvironment.putAll(marker);
         List<String> argv = new ArrayList<>(newSession);
+        argv.addAll(oomScoreAdjust(spec.limits()));
         if (settings.commandPrefix().isEmpty()) {
             argv.addAll(userSwitch.wrap(spec.command(), taskEnvironment));
         } else {
@@ -116,6 +120,19 @@ public final class ProcessLauncher implements Launcher {
         LOG.info("launch {}: started pid {} as {}", spec.launchId(), process.pid(),
                 userSwitch.user() == null ? "the agent's user" : userSwitch.user());
         return new TrackedTaskProcess(spec.launchId(), process, tracker, grace(), sampler, ladders);
+    }
+
+    /**
+     * The one limit a process launcher can enforce: the kernel's OOM-killer preference, so that a job that eats the
+     * machine is killed before the agent. Set by a shell that then execs the rest, so every process of the task
+     * inherits it from the start. (Memory and task limits need a cgroup: the systemd launcher.)
+     */
+    private static List<String> oomScoreAdjust(Limits limits) {
+        if (limits.oomScoreAdjust() == 0 || !Files.exists(OOM_SCORE_ADJ)) {
+            return List.of();
+        }
+        String script = "echo " + limits.oomScoreAdjust() + " > /proc/self/oom_score_adj && exec \"$@\"";
+        return List.of("/bin/sh", "-c", script, "runway-oom-score-adj");
     }
 
     /** Hands over the task token on stdin, then closes it; on a thread so a task that never reads cannot block us. */

@@ -147,6 +147,14 @@ class ProcessLauncherTest {
     }
 
     @Test
+    void theOomScoreAdjustmentReachesEveryProcessOfTheTask() throws Exception {
+        LaunchSpec spec = new LaunchSpec("L3", List.of("sh", "-c", "sh -c 'cat /proc/self/oom_score_adj' > oom"),
+                Map.of(), dir, new byte[0], dir.resolve("log"), new Limits(0, 0, 500));
+        assertThat(await(launcher(SH_PREFIX, null).start(spec)).success()).isTrue();
+        assertThat(Files.readString(dir.resolve("oom")).trim()).isEqualTo("500");
+    }
+
+    @Test
     void aMissingWorkingDirectoryIsAClearError() throws Exception {
         LaunchSpec spec = new LaunchSpec("L2", List.of("true"), Map.of(), dir.resolve("nope"), new byte[0],
                 dir.resolve("log"), Limits.NONE);
