@@ -60,7 +60,8 @@ public final class ConfigLoader {
         if (content != null) {
             redactor.addTokensIn(content);
             YamlNode root = YamlReader.read(fileName, content, findings);
-            fileUnreadable = root == null;
+            // A syntax error, or a list or string where the mapping of keys should be.
+            fileUnreadable = !(root instanceof YamlNode.Mapping || root instanceof YamlNode.Null);
             if (root != null) {
                 values.putAll(FileSettings.read(fileName, root, findings));
             }

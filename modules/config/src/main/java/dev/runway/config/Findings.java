@@ -11,7 +11,8 @@ final class Findings {
             .thenComparing(Problem::file)
             .thenComparing(problem -> problem.line() == 0)
             .thenComparingInt(Problem::line)
-            .thenComparingInt(Problem::column);
+            .thenComparingInt(Problem::column)
+            .thenComparing(Problem::key);
 
     private final List<Problem> errors = new ArrayList<>();
     private final List<Problem> warnings = new ArrayList<>();
@@ -37,7 +38,7 @@ final class Findings {
     }
 
     /**
-     * The errors in reading order (by file, then line and column; those without a line after the located ones of
+     * The errors in reading order (by file, then line, column and key; those without a line after the located ones of
      * their file), with every known secret replaced by {@link Secret#REDACTED}.
      */
     List<Problem> errors(Redactor redactor) {

@@ -6,13 +6,21 @@ import java.util.Collection;
 final class Suggestions {
     private Suggestions() {}
 
-    /** The candidate nearest to {@code typed}, or null when none is within a third of its length (at least 2). */
+    /**
+     * A candidate that {@code typed} starts with or is the start of, else the one nearest by edit distance if within
+     * a third of its length (at least 2); null when none is close. Case and - versus _ do not count.
+     */
     static String closest(String typed, Collection<String> candidates) {
         String lowered = typed.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
-            int distance = distance(lowered, candidate.toLowerCase(java.util.Locale.ROOT).replace('-', '_'));
+            String normalized = candidate.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+            if (lowered.length() >= 3 && normalized.length() >= 3
+                    && (lowered.startsWith(normalized) || normalized.startsWith(lowered))) {
+                return candidate; // "warning" for "warn", "runner.max" for "runner.max_run_time"
+            }
+            int distance = distance(lowered, normalized);
             if (distance < bestDistance) {
                 best = candidate;
                 bestDistance = distance;
