@@ -41,6 +41,8 @@ public final class TreeTracker {
     /** Processes started before this cannot be the task's (the root's start time). */
     private final long notBefore;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Set by {@link #kill()}: a ladder in its grace period goes straight to SIGKILL. */
+    private volatile boolean hurry;
 
     private Map<ProcessId, ProcessInfo> live = Map.of();
     /** Session and process-group ids led by a member, with the leader's identity. */
@@ -142,7 +144,7 @@ public final class TreeTracker {
                     signaller.send(Signal.CONT, fresh.stream().filter(ProcessInfo::isStopped)
                             .collect(Collectors.toList()));
                 }
-                if (System.nanoTime() - deadline >= 0) {
+                if (hurry || System.nanoTime() - deadline >= 0) {
                     break;
                 }
                 pause();
@@ -155,8 +157,12 @@ public final class TreeTracker {
         }
     }
 
-    /** SIGKILL to every member, repeated until none is left. Returns whether any signal was needed. */
+    /**
+     * SIGKILL to every member, repeated until none is left. Returns whether any signal was needed. A running
+     * {@link #terminate} skips the rest of its grace period, so this never waits for it.
+     */
     public boolean kill() {
+        hurry = true;
         lock.lock();
         try {
             if (refresh().isEmpty()) {

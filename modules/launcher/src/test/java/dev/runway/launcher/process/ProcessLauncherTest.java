@@ -138,6 +138,18 @@ class ProcessLauncherTest {
     }
 
     @Test
+    void killDuringTheGraceOfAStopDoesNotWaitForIt() throws Exception {
+        launcher = new ProcessLauncherProvider().create(new LauncherSettings(List.of(), null, Duration.ofSeconds(60)));
+        TaskProcess task = launcher.start(spec("trap '' TERM; sleep $T", new byte[0]));
+        ProcScan.awaitCount(token, 1);
+        task.stop();
+        Thread.sleep(300); // the ladder is now in its 60 s grace
+        task.kill();
+        assertThat(await(task)).isEqualTo(ExitStatus.killed(9));
+        assertThat(ProcScan.pidsWith(token)).isEmpty();
+    }
+
+    @Test
     void killEndsEverythingAtOnce() throws Exception {
         TaskProcess task = launcher(List.of(), null).start(spec("setsid sleep $T & sleep $T", new byte[0]));
         ProcScan.awaitCount(token, 2);
