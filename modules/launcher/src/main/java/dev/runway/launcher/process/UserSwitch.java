@@ -37,6 +37,10 @@ public final class UserSwitch {
      * the agent's own, which needs no switch).
      */
     public static UserSwitch to(String user) throws LaunchException {
+        return to(user, Commands.output("id", "-u").orElse(""));
+    }
+
+    static UserSwitch to(String user, String agentUid) throws LaunchException {
         if (user == null || user.isBlank()) {
             return none();
         }
@@ -44,7 +48,6 @@ public final class UserSwitch {
         if (uid.isEmpty()) {
             throw new LaunchException("runner.task_user '" + user + "' does not exist on this machine");
         }
-        String agentUid = Commands.output("id", "-u").orElse("");
         if (uid.get().equals(agentUid)) {
             return none();
         }

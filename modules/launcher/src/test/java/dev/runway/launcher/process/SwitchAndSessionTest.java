@@ -1,7 +1,9 @@
 package dev.runway.launcher.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runway.launcher.LaunchException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,18 @@ class SwitchAndSessionTest {
                         "task-agent");
         assertThat(sudo.user()).isEqualTo("circleci");
         assertThat(sudo.environment()).isEmpty();
+    }
+
+    @Test
+    void anAgentThatIsNotRootCannotSwitchToAnotherUser() {
+        assertThatThrownBy(() -> UserSwitch.to("root", "1000")).isInstanceOf(LaunchException.class)
+                .hasMessageContaining("runner.task_user is 'root' but the launch agent runs as uid 1000, not root");
+    }
+
+    @Test
+    void theAgentsOwnUserNeedsNoSwitch() throws Exception {
+        assertThat(UserSwitch.to("root", "0").user()).isNull();
+        assertThat(UserSwitch.to(null, "0").user()).isNull();
     }
 
     /** macOS has no setsid command; the Perl fallback is checked here, where perl exists too. */
