@@ -1,6 +1,5 @@
 package dev.runway.cli;
 
-import dev.runway.client.ApiException;
 import dev.runway.client.HttpTransport;
 import dev.runway.client.TaskClient;
 import dev.runway.protocol.GoDuration;
@@ -109,7 +108,7 @@ public final class TaskAgentCommand implements Callable<Integer> {
         try {
             agent.run();
             return 0;
-        } catch (ApiException e) {
+        } catch (IOException e) { // ApiException included: no server, or a report that could not be delivered
             err.println("runway task-agent: task " + taskId + ": " + e.getMessage());
             return 1;
         } finally {

@@ -99,20 +99,24 @@ public final class TaskAgent {
 
         TaskResult execute() throws ApiException, InterruptedException {
             List<StepSpec> steps = job.steps();
-            for (int index = 0; index < steps.size(); index++) {
-                StepSpec step = steps.get(index);
-                String skipped = skipReason(step);
-                if (skipped != null) {
-                    client.stepFinished(index, new StepResult(StepStatus.SKIPPED, null, null, skipped, 0,
-                            Instant.now().toString()));
-                    continue;
+            try {
+                for (int index = 0; index < steps.size(); index++) {
+                    StepSpec step = steps.get(index);
+                    String skipped = skipReason(step);
+                    if (skipped != null) {
+                        client.stepFinished(index, new StepResult(StepStatus.SKIPPED, null, null, skipped, 0,
+                                Instant.now().toString()));
+                        continue;
+                    }
+                    StepResult result = runStep(index, step);
+                    if (result != null && result.status() != StepStatus.SUCCESS && firstFailure == null) {
+                        firstFailure = describe(index, step) + ": " + result.reason();
+                    }
                 }
-                StepResult result = runStep(index, step);
-                if (result != null && result.status() != StepStatus.SUCCESS && firstFailure == null) {
-                    firstFailure = describe(index, step) + ": " + result.reason();
-                }
+            } finally {
+                stopBackgroundSteps(); // also when a report failed: nothing the job started outlives it
             }
-            stopBackgroundSteps();
+            collectBackgroundResults();
             return taskResult();
         }
 
@@ -184,17 +188,22 @@ public final class TaskAgent {
                     stepSettings, cancel, secrets, upload);
         }
 
-        private void stopBackgroundSteps() throws ApiException, InterruptedException {
+        private void stopBackgroundSteps() throws InterruptedException {
             for (BackgroundStep step : background) {
                 step.execution.stopAtJobEnd();
             }
             for (BackgroundStep step : background) {
                 step.thread.join();
+            }
+        }
+
+        private void collectBackgroundResults() throws ApiException {
+            for (BackgroundStep step : background) {
                 if (step.failure != null) {
                     throw step.failure;
                 }
                 StepResult result = step.result;
-                if (result.status() != StepStatus.SUCCESS && firstFailure == null) {
+                if (result != null && result.status() != StepStatus.SUCCESS && firstFailure == null) {
                     firstFailure = describe(step.index, step.spec) + ": " + result.reason();
                 }
             }

@@ -51,13 +51,18 @@ public final class TaskAgentBenchmark {
         ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps(
                 "{\"run\": \"{ seq 1 999999999 || true; } | head -c " + size + "\"}"), null, null, null));
         long start = System.nanoTime();
-        runTaskAgent(server, claim, work, runway, 600);
+        String printed = runTaskAgent(server, claim, work, runway, 600);
         long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         JobStatus status = server.status(claim.jobId());
         long stepMillis = status.steps().get(0).durationMillis();
         System.out.printf("throughput: %d MiB stored (%s, %d bytes) in %d ms (step) / %d ms (process): %.1f MiB/s%n",
                 mib, status.state(), status.steps().get(0).outputBytes(), stepMillis, totalMillis,
                 mib * 1000.0 / stepMillis);
+        printed.lines().filter(line -> line.startsWith("cpu millis ")).findFirst().ifPresent(line -> {
+            long cpuMillis = Long.parseLong(line.substring("cpu millis ".length()));
+            System.out.printf("task agent CPU time: %d ms for %d MiB (%.1f MiB per CPU second)%n", cpuMillis, mib,
+                    mib * 1000.0 / cpuMillis);
+        });
     }
 
     private static void startup(ServerFixture server, Path root, int runs, Path runway) throws Exception {
@@ -77,14 +82,15 @@ public final class TaskAgentBenchmark {
                 runs, median, millis.get(0), millis.get(runs - 1));
     }
 
-    /** Runs the claimed task in a task-agent process of its own, as the launch agent does. */
-    private static void runTaskAgent(ServerFixture server, ClaimResponse claim, Path work, Path runway,
+    /** Runs the claimed task in a task-agent process of its own, as the launch agent does; answers its output. */
+    private static String runTaskAgent(ServerFixture server, ClaimResponse claim, Path work, Path runway,
             int timeoutSeconds) throws Exception {
         ProcessBuilder builder = runway != null
                 ? new ProcessBuilder(runway.toString(), "task-agent", "--api-url", server.uri().toString(),
                         "--task-id", claim.taskId())
                 : JavaProcess.builder(List.of(), TaskAgentMain.class, server.uri().toString(), claim.taskId());
-        builder.directory(work.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Path log = work.resolveSibling(work.getFileName() + ".log");
+        builder.directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("CIRCLE_WORKING_DIRECTORY", work.toString());
         Process agent = builder.start();
         try (OutputStream stdin = agent.getOutputStream()) {
@@ -92,8 +98,9 @@ public final class TaskAgentBenchmark {
         }
         if (!agent.waitFor(timeoutSeconds, TimeUnit.SECONDS) || agent.exitValue() != 0) {
             agent.destroyForcibly();
-            throw new IllegalStateException("task agent for " + claim.taskId() + " failed");
+            throw new IllegalStateException("task agent for " + claim.taskId() + " failed:\n" + Files.readString(log));
         }
+        return Files.readString(log);
     }
 
     private static String loadAverage() {

@@ -26,6 +26,8 @@ public final class TaskAgentMain {
         agent.run();
         Runtime runtime = Runtime.getRuntime();
         System.out.println("max heap " + runtime.maxMemory() / (1024 * 1024) + " MiB");
+        System.out.println("cpu millis " + ProcessHandle.current().info().totalCpuDuration()
+                .map(java.time.Duration::toMillis).orElse(-1L));
         System.exit(0);
     }
 }
