@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         description = "Self-hosted CI runner: launch agent, task agent and control plane.",
         subcommands = {CommandLine.HelpCommand.class, InstallCommand.class, UninstallCommand.class,
                 TaskAgentCommand.class, LaunchAgentCommand.class, QuickstartCommand.class,
-                ServerCommand.class, NamespaceCommand.class, RunnerCommand.class, JobCommand.class})
+                ServerCommand.class, NamespaceCommand.class, RunnerCommand.class, JobCommand.class,
+                ConfigCommand.class})
 public final class Runway {
 
     /** Exit code for bad input (configuration, arguments); picocli's usage errors use the same code. */
