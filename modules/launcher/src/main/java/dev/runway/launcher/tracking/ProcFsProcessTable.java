@@ -111,11 +111,23 @@ public final class ProcFsProcessTable implements ProcessTable {
             throw new IllegalArgumentException("malformed stat line: " + stat);
         }
         long pid = Long.parseLong(stat.substring(0, open).trim());
-        String[] fields = stat.substring(close + 1).trim().split(" +");
-        // fields[0] is field 3 of proc(5): state; then ppid, pgrp, session, ...; starttime is field 22.
+        // After the name: field 3 of proc(5) is the state, then ppid, pgrp, session, ...; starttime is field 22.
+        String[] fields = new String[STARTTIME + 1];
+        int at = close + 1;
+        for (int i = 0; i < fields.length; i++) {
+            while (at < stat.length() && stat.charAt(at) == ' ') {
+                at++;
+            }
+            int end = stat.indexOf(' ', at);
+            fields[i] = stat.substring(at, end < 0 ? stat.length() : end).trim();
+            at = end < 0 ? stat.length() : end;
+        }
         return new ProcessInfo(pid, Long.parseLong(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]),
-                uid, Long.parseLong(fields[19]), state(fields[0].charAt(0)));
+                uid, Long.parseLong(fields[STARTTIME]), state(fields[0].charAt(0)));
     }
+
+    /** Index of starttime (field 22) among the fields after the command name (which start at field 3). */
+    private static final int STARTTIME = 19;
 
     private static ProcessState state(char code) {
         switch (code) {
