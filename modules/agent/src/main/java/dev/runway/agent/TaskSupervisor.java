@@ -35,11 +35,13 @@ import org.slf4j.MDC;
 final class TaskSupervisor implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
     static final String MDC_TASK_ID = "task_id";
-    /** Time a task agent gets to report after its own ladder. */
-    static final Duration REPORT_TIME = Duration.ofSeconds(5);
+    /** Time a task agent gets to start up (its own clock starts later than ours) and report after its ladder. */
+    static final Duration REPORT_TIME = Duration.ofSeconds(15);
+    /** Heartbeats also carry cancellation: not rarer than this, whatever the lease. */
+    static final Duration MAX_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
     /** Why a running task agent was stopped by the launch agent. */
     enum StopReason {
-        CANCELED_BY_SERVER("the job was canceled"),
+        CANCELED_BY_SERVER("the job was canceled and the task agent did not stop in time"),
         MAX_RUN_TIME("max_run_time exceeded"),
         LOST("the server no longer knows this task (lease lost or token revoked)"),
         AGENT_SHUTDOWN("the launch agent was told to stop (second SIGTERM/SIGINT)");
@@ -59,6 +61,7 @@ final class TaskSupervisor implements Runnable {
     private volatile TaskProcess process;
     private volatile StopReason stopReason;
     private Instant endedOnServerAt;
+    private Instant canceledAt;
 
     TaskSupervisor(AgentContext context, ClaimResponse claim, TaskClient client, Runnable onEnd) {
         this.context = context;
@@ -142,11 +145,11 @@ final class TaskSupervisor implements Runnable {
         }
         LOG.info("[task {}] task agent started (pid {}) in {}", claim.taskId(), process.pid(), workingDirectory);
         ExitStatus exit = superviseUntilExit(maxRunTime);
-        boolean success = exit.success() && stopReason == null;
+        boolean success = exit.success() && stopReason == null && canceledAt == null;
         boolean reported = true;
         if (success) {
             LOG.info("[task {}] task agent finished: {}", claim.taskId(), exit);
-        } else if (stopReason == StopReason.CANCELED_BY_SERVER) {
+        } else if (canceledAt != null && (exit.success() || stopReason == StopReason.CANCELED_BY_SERVER)) {
             LOG.info("[task {}] task agent stopped after cancellation: {}", claim.taskId(), exit);
         } else {
             String reason = stopReason != null ? stopReason.text
@@ -165,7 +168,13 @@ final class TaskSupervisor implements Runnable {
         Instant nextBeat = context.clock().instant().plus(interval);
         while (true) {
             Instant now = context.clock().instant();
-            Instant wake = stopReason == null && deadline.isBefore(nextBeat) ? deadline : nextBeat;
+            Instant wake = nextBeat;
+            if (stopReason == null) {
+                wake = earliest(wake, deadline);
+                if (canceledAt != null) {
+                    wake = earliest(wake, canceledAt.plus(backstopDelay()));
+                }
+            }
             long waitMillis = Math.max(1, Duration.between(now, wake).toMillis());
             try {
                 return process.onExit().get(waitMillis, TimeUnit.MILLISECONDS);
@@ -179,6 +188,10 @@ final class TaskSupervisor implements Runnable {
             if (stopReason == null && !now.isBefore(deadline)) {
                 LOG.warn("[task {}] max_run_time {} reached", claim.taskId(), GoDuration.format(maxRunTime));
                 stop(StopReason.MAX_RUN_TIME);
+            }
+            if (stopReason == null && canceledAt != null && !now.isBefore(canceledAt.plus(backstopDelay()))) {
+                LOG.warn("[task {}] the task agent did not stop after the cancel", claim.taskId());
+                stop(StopReason.CANCELED_BY_SERVER);
             }
             if (!now.isBefore(nextBeat)) {
                 if (endedOnServerAt == null) {
@@ -197,9 +210,12 @@ final class TaskSupervisor implements Runnable {
         try {
             HeartbeatResponse answer = client.heartbeat();
             context.health().apiAnswered();
-            if (answer.canceled() && stopReason == null) {
-                LOG.info("[task {}] canceled by the server", claim.taskId());
-                stop(StopReason.CANCELED_BY_SERVER);
+            if (answer.canceled() && canceledAt == null) {
+                // The task agent sees the cancel too and stops its steps with its ladder, then reports the task
+                // canceled; stopping the whole tree now would race with that. The backstop comes after the grace.
+                canceledAt = context.clock().instant();
+                LOG.info("[task {}] canceled by the server; the task agent stops it (backstop in {})",
+                        claim.taskId(), GoDuration.format(backstopDelay()));
             }
             return answer.leaseSeconds() > 0 ? heartbeatInterval(answer.leaseSeconds()) : interval;
         } catch (ApiException e) {
@@ -237,9 +253,14 @@ final class TaskSupervisor implements Runnable {
         return context.config().runner().gracePeriod();
     }
 
+    /** A third of the lease (so two may fail before it lapses), at most {@link #MAX_HEARTBEAT_INTERVAL}. */
     static Duration heartbeatInterval(long leaseSeconds) {
         long lease = leaseSeconds > 0 ? leaseSeconds : 60;
-        return Duration.ofMillis(Math.max(1000, lease * 1000 / 3));
+        return Duration.ofMillis(Math.min(MAX_HEARTBEAT_INTERVAL.toMillis(), Math.max(1000, lease * 1000 / 3)));
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     /** The runner's max_run_time, or the server's when it asks for less. */

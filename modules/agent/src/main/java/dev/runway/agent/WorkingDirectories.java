@@ -1,7 +1,6 @@
 package dev.runway.agent;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -109,7 +108,14 @@ public final class WorkingDirectories {
 
     private static String shortHash(String value) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            // The UTF-16 code units themselves: any charset encoder turns every lone surrogate into the same
+            // replacement, so "\ud800" and "\udfff" would share a directory.
+            byte[] units = new byte[value.length() * 2];
+            for (int i = 0; i < value.length(); i++) {
+                units[2 * i] = (byte) (value.charAt(i) >> 8);
+                units[2 * i + 1] = (byte) value.charAt(i);
+            }
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(units);
             return HexFormat.of().formatHex(digest, 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

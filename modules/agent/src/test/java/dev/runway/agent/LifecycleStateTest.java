@@ -79,7 +79,8 @@ class LifecycleStateTest {
     @Test
     void heartbeatsComeThreeTimesPerLease() {
         assertThat(TaskSupervisor.heartbeatInterval(30)).isEqualTo(Duration.ofSeconds(10));
-        assertThat(TaskSupervisor.heartbeatInterval(0)).isEqualTo(Duration.ofSeconds(20));
+        assertThat(TaskSupervisor.heartbeatInterval(0)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(TaskSupervisor.heartbeatInterval(3600)).isEqualTo(TaskSupervisor.MAX_HEARTBEAT_INTERVAL);
         assertThat(TaskSupervisor.heartbeatInterval(1)).isEqualTo(Duration.ofSeconds(1));
     }
 

@@ -1,0 +1,190 @@
+package dev.runway.it.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runway.client.ApiException;
+import dev.runway.client.HttpTransport;
+import dev.runway.client.ManagementClient;
+import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.protocol.JobsApi.JobStatus;
+import dev.runway.protocol.JobsApi.JobSubmission;
+import dev.runway.protocol.Json;
+import dev.runway.server.RunwayServer;
+import dev.runway.server.ServerSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * A real server (in this JVM, on loopback, with its data directory under {@code home}) with a namespace, resource
+ * class and token, and real launch agents: {@code bin/runway launch-agent} of the built image as child processes,
+ * which start real {@code runway task-agent} processes through the portable launcher.
+ */
+final class AgentHarness implements AutoCloseable {
+    static final Path RUNWAY = Path.of(System.getProperty("runway.image", "../modules/distribution/target/image"))
+            .toAbsolutePath().resolve("bin/runway");
+    static final String RESOURCE_CLASS = "agent-tests/linux";
+
+    final Path home;
+    private final List<AgentProcess> agents = new ArrayList<>();
+    private RunwayServer server;
+    private int port;
+    ManagementClient management;
+    String token;
+
+    private AgentHarness(Path home) {
+        this.home = home;
+    }
+
+    static AgentHarness start(Path home) throws Exception {
+        assertThat(RUNWAY).as("the built image (package modules/distribution first)").isExecutable();
+        AgentHarness harness = new AgentHarness(home);
+        harness.startServer(0);
+        harness.management.createNamespace("agent-tests", UUID.randomUUID().toString());
+        harness.management.createResourceClass(RESOURCE_CLASS, "launch agent end-to-end tests");
+        harness.token = harness.management.createToken(RESOURCE_CLASS, "e2e").token();
+        return harness;
+    }
+
+    /** Starts the server on {@code port} (0: any) over the same data directory. */
+    void startServer(int port) {
+        server = RunwayServer.start(new ServerSettings(home.resolve("server"), "127.0.0.1", port));
+        this.port = server.port();
+        management = new ManagementClient(new HttpTransport(server.uri(), Duration.ofSeconds(30)),
+                server.adminToken());
+    }
+
+    void stopServer() {
+        server.close();
+        server = null;
+    }
+
+    /** The server comes back where it was: same data directory, same port. */
+    void restartServer() {
+        startServer(port);
+    }
+
+    String apiUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Writes a config (api section from this harness, runner section from the test) and starts an agent. */
+    AgentProcess launchAgent(String name, String runnerYaml) throws IOException {
+        return launchAgent(name, runnerYaml, "");
+    }
+
+    AgentProcess launchAgent(String name, String runnerYaml, String extraYaml) throws IOException {
+        Path directory = Files.createDirectories(home.resolve(name));
+        Path config = directory.resolve("launch-agent-config.yaml");
+        Files.writeString(config, "api:\n  auth_token: " + token + "\n  url: " + apiUrl() + "\n"
+                + "runner:\n  name: " + name + "\n  launcher: process\n  working_directory: "
+                + directory.resolve("work") + "/%s\n" + runnerYaml.indent(2) + extraYaml);
+        Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path log = directory.resolve("agent.log");
+        Process process = new ProcessBuilder(RUNWAY.toString(), "launch-agent", "--config", config.toString(),
+                "--state-dir", directory.resolve("state").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process.getOutputStream().close();
+        AgentProcess agent = new AgentProcess(process, log, directory);
+        agents.add(agent);
+        return agent;
+    }
+
+    JobStatus submit(String name, String... commands) throws Exception {
+        return management.submitJob(JobSubmission.ofCommands(RESOURCE_CLASS, name, commands));
+    }
+
+    JobStatus submit(String name, String maxRunTime, List<JsonNode> steps) throws Exception {
+        return management.submitJob(new JobSubmission(RESOURCE_CLASS, name, steps, null, null, null, maxRunTime));
+    }
+
+    static JsonNode run(String name, String command) {
+        JsonNode run = Json.mapper().createObjectNode().put("name", name).put("command", command);
+        return Json.mapper().createObjectNode().set("run", run);
+    }
+
+    JobStatus status(String jobId) throws Exception {
+        return management.jobStatus(jobId);
+    }
+
+    /** Polls the job until {@code condition} holds; fails with the last status after {@code timeout}. */
+    JobStatus awaitJob(String jobId, Predicate<JobStatus> condition, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        JobStatus status = null;
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                status = management.jobStatus(jobId);
+                if (condition.test(status)) {
+                    return status;
+                }
+            } catch (ApiException e) {
+                // server restarting: ask again
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("job " + jobId + " did not reach the expected state within " + timeout
+                + "; last status: " + status + "\nagent logs:\n" + agentLogs());
+    }
+
+    JobStatus awaitFinal(String jobId, Duration timeout) throws Exception {
+        return awaitJob(jobId, status -> status.state().isFinal(), timeout);
+    }
+
+    /** Waits until step {@code step}'s stored output contains {@code text}. */
+    void awaitOutput(String jobId, int step, String text, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (output(jobId, step).contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("step " + step + " of job " + jobId + " never printed \"" + text + "\"; output: "
+                + output(jobId, step) + "\nstatus: " + status(jobId) + "\nagent logs:\n" + agentLogs());
+    }
+
+    /** Everything stored so far of a step's output. */
+    String output(String jobId, int step) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        long offset = 0;
+        while (true) {
+            ManagementClient.OutputChunk chunk = management.jobOutput(jobId, step, offset, Duration.ZERO);
+            bytes.write(chunk.data());
+            if (chunk.data().length == 0 || chunk.nextOffset() == offset) {
+                return bytes.toString(StandardCharsets.UTF_8);
+            }
+            offset = chunk.nextOffset();
+        }
+    }
+
+    static boolean isState(JobStatus status, JobState state) {
+        return status.state() == state;
+    }
+
+    String agentLogs() {
+        StringBuilder logs = new StringBuilder();
+        for (AgentProcess agent : agents) {
+            logs.append("--- ").append(agent.log()).append('\n').append(agent.logText()).append('\n');
+        }
+        return logs.toString();
+    }
+
+    @Override
+    public void close() {
+        for (AgentProcess agent : agents) {
+            agent.killTree();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+}
