@@ -96,7 +96,7 @@ final class LeftoverFinder {
                 .map(p -> p.pid() + " " + table.commandLine(p.pid()).map(LeftoverFinder::shorten).orElse("?"))
                 .collect(Collectors.joining("; "));
         String more = processes.size() > DESCRIBED_PROCESSES ? "; ..." : "";
-        return processes.size() + " process(es) left by launch agent " + agent + ": " + listed + more;
+        return processes.size() + " process(es) of launch agent " + agent + " (gone): " + listed + more;
     }
 
     private static String shorten(String commandLine) {
