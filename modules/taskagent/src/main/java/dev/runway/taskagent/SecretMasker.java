@@ -23,6 +23,8 @@ final class SecretMasker implements OutputSink {
     private final OutputSink sink;
     private final byte[][] secrets; // longest first, so the longest match wins and a longer candidate is waited for
     private final boolean[] firstBytes = new boolean[256];
+    // hashes of every secret's first 4 bytes (all secrets have 4 or more): rules out almost every position at once
+    private final boolean[] prefixes = new boolean[1 << 16];
     private final int maxLength;
     private byte[] work;
     private int pending; // bytes held back at the start of work
@@ -34,6 +36,7 @@ final class SecretMasker implements OutputSink {
         int longest = 0;
         for (byte[] secret : secrets) {
             firstBytes[secret[0] & 0xff] = true;
+            prefixes[prefixHash(secret, 0)] = true;
             longest = Math.max(longest, secret.length);
         }
         this.maxLength = longest;
@@ -95,7 +98,8 @@ final class SecretMasker implements OutputSink {
         int emitted = 0;
         int i = 0;
         while (i < end) {
-            if (!firstBytes[work[i] & 0xff]) {
+            boolean candidate = end - i >= 4 ? prefixes[prefixHash(work, i)] : firstBytes[work[i] & 0xff];
+            if (!candidate) {
                 i++;
                 continue;
             }
@@ -117,6 +121,12 @@ final class SecretMasker implements OutputSink {
         }
         pending = end - i;
         System.arraycopy(work, i, work, 0, pending);
+    }
+
+    private static int prefixHash(byte[] bytes, int at) {
+        int prefix = (bytes[at] & 0xff) << 24 | (bytes[at + 1] & 0xff) << 16 | (bytes[at + 2] & 0xff) << 8
+                | (bytes[at + 3] & 0xff);
+        return (prefix * 0x9E3779B1) >>> 16;
     }
 
     /** Length of the longest secret at {@code start}, 0 for none, HOLD when the data so far may still become one. */

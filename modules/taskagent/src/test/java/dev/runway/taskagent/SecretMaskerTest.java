@@ -82,6 +82,45 @@ class SecretMaskerTest {
     }
 
     @Test
+    void agreesWithARegularExpressionOnRandomTextCutAtRandomPlaces() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 300; round++) {
+            List<String> secrets = new java.util.ArrayList<>();
+            for (int k = 1 + random.nextInt(3); k > 0; k--) {
+                secrets.add(randomText(random, 4 + random.nextInt(6)));
+            }
+            StringBuilder text = new StringBuilder();
+            for (int piece = random.nextInt(30); piece > 0; piece--) {
+                text.append(random.nextBoolean() ? secrets.get(random.nextInt(secrets.size()))
+                        : randomText(random, random.nextInt(8)));
+            }
+            List<String> writes = new java.util.ArrayList<>();
+            int at = 0;
+            while (at < text.length()) {
+                int next = Math.min(text.length(), at + 1 + random.nextInt(7));
+                writes.add(text.substring(at, next));
+                at = next;
+            }
+            // the masker's forms: each value, and each line of a multi-line value
+            String expected = java.util.regex.Pattern.compile(SecretMasker.maskableForms(secrets).stream()
+                    .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                    .map(java.util.regex.Pattern::quote).collect(java.util.stream.Collectors.joining("|")))
+                    .matcher(text).replaceAll("********");
+            assertThat(mask(secrets, writes.toArray(String[]::new))).as("secrets %s in %s", secrets, text)
+                    .isEqualTo(expected);
+        }
+    }
+
+    /** Text over a small alphabet, so secrets overlap and repeat. */
+    private static String randomText(java.util.Random random, int length) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            text.append("ab1\n".charAt(random.nextInt(4)));
+        }
+        return text.toString();
+    }
+
+    @Test
     void passesThroughUntouchedWithoutSecrets() throws Exception {
         assertThat(mask(List.of(), "a", "b\u00e9c")).isEqualTo("ab\u00e9c");
     }
