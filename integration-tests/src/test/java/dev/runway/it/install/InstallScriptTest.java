@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,18 +24,24 @@ class InstallScriptTest {
     private static final Path SCRIPT = Command.REPO.resolve("config-samples/install.sh");
 
     @TempDir
+    static Path shared;
+    static Path served;
+    @TempDir
     Path temp;
-    Path served;
     Path prefix;
     Path tmp;
     FileServer server;
     /** When true the archive is cut off half-way (Content-Length promises more): a partial download. */
     volatile boolean truncate;
 
+    @BeforeAll
+    static void copyRelease() throws IOException {
+        served = Files.createDirectories(shared.resolve("served"));
+        ServiceFilesTest.copyTree(Command.RELEASE, served);
+    }
+
     @BeforeEach
     void serveRelease() throws IOException {
-        served = Files.createDirectories(temp.resolve("served"));
-        ServiceFilesTest.copyTree(Command.RELEASE, served);
         prefix = temp.resolve("opt/runway");
         tmp = Files.createDirectories(temp.resolve("tmp"));
         server = new FileServer(served, path -> truncate && path.toString().endsWith(".tar.gz"));
@@ -75,10 +82,16 @@ class InstallScriptTest {
         Files.writeString(prefix.resolve("launch-task"), "#!/bin/sh\nexec \"$@\"\n");
         Map<String, String> before = snapshot(prefix);
         byte[] archive = Files.readAllBytes(tarball());
-        archive[archive.length / 2] ^= 0x5a;
-        Files.write(tarball(), archive);
+        byte[] tampered = archive.clone();
+        tampered[archive.length / 2] ^= 0x5a;
+        Files.write(tarball(), tampered);
 
-        Command.Result result = script().run();
+        Command.Result result;
+        try {
+            result = script().run();
+        } finally {
+            Files.write(tarball(), archive);
+        }
 
         assertThat(result.exit()).isEqualTo(1);
         assertThat(result.err()).contains("checksum mismatch for linux/").contains("refusing to install");

@@ -5,13 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runway.cli.install.DrainTime;
+import dev.runway.client.HttpTransport;
+import dev.runway.client.ManagementClient;
+import dev.runway.protocol.JobsApi.JobSubmission;
+import dev.runway.server.RunwayServer;
+import dev.runway.server.ServerSettings;
 import dev.runway.config.ConfigLoader;
 import dev.runway.config.LaunchAgentConfig;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * config-samples/kubernetes parses as YAML and its parts agree: the grace period covers the drain of the configured
- * agent, the probes hit the agent's health listener, secrets and names referenced exist. (No cluster runs here.)
+ * agent, the probes hit the agent's health listener, secrets and names referenced exist, and a real Runway server
+ * answers the scaler's request. (No cluster and no KEDA run here.)
  */
 class KubernetesManifestsTest {
     private static final Path DIR = Command.REPO.resolve("config-samples/kubernetes");
@@ -111,6 +122,32 @@ class KubernetesManifestsTest {
         JsonNode secretRef = auth.at("/spec/secretTargetRef/0");
         assertThat(secretRef.path("parameter").asText()).isEqualTo("token");
         assertSecretHasKey(secretRef.path("name").asText(), secretRef.path("key").asText());
+    }
+
+    @Test
+    void theServerAnswersTheScalersRequestWithTheUnclaimedTaskCount() throws Exception {
+        JsonNode trigger = kind(keda, "ScaledObject").at("/spec/triggers/0");
+        URI configured = URI.create(trigger.at("/metadata/url").asText());
+        String resourceClass = configured.getQuery().substring("resource-class=".length());
+        String namespace = resourceClass.substring(0, resourceClass.indexOf('/'));
+        try (RunwayServer server = RunwayServer.start(new ServerSettings(temp.resolve("data"), "127.0.0.1", 0))) {
+            ManagementClient admin = new ManagementClient(new HttpTransport(server.uri(), Duration.ofSeconds(30)),
+                    server.adminToken());
+            admin.createNamespace(namespace, "org-" + namespace);
+            admin.createResourceClass(resourceClass, "keda sample");
+            admin.submitJob(JobSubmission.ofCommands(resourceClass, "waiting-1", "true"));
+            admin.submitJob(JobSubmission.ofCommands(resourceClass, "waiting-2", "true"));
+
+            // What KEDA's metrics-api scaler sends in bearer mode: GET url, Authorization: Bearer <token>.
+            URI url = server.uri().resolve(configured.getRawPath() + "?" + configured.getRawQuery());
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url)
+                    .header("Authorization", "Bearer " + server.adminToken()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode body = new ObjectMapper().readTree(response.body());
+            assertThat(body.at("/" + trigger.at("/metadata/valueLocation").asText()).asLong()).isEqualTo(2);
+        }
     }
 
     private static void assertSecretHasKey(String name, String key) {
