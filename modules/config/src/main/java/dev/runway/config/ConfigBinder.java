@@ -78,6 +78,9 @@ final class ConfigBinder {
         String file = text(Setting.LOGGING_FILE, Logging.STDERR);
         if (file.isBlank()) {
             error(Setting.LOGGING_FILE, "is empty; give a path, or \"-\" for standard error");
+        } else if (file.contains("%")) {
+            error(Setting.LOGGING_FILE, "may not hold %: rotated files are named FILE.1, FILE.2, ... by a "
+                    + "pattern in which % has a meaning");
         }
         Logging.Level level = enumChoice(Setting.LOGGING_LEVEL, Logging.Level.class, Logging.Level.INFO);
         Logging.Format format = enumChoice(Setting.LOGGING_FORMAT, Logging.Format.class, Logging.Format.TEXT);

@@ -3,8 +3,6 @@ package dev.runway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +28,7 @@ class ConfigFuzzTest {
             ".inf", "-.nan", "5h", "1h30m", "1.5h", "500ms", "-5m", "%s", "/tmp/%s", "/a/%s/%s", "ns/rc", "\"\"",
             "'it''s'", "\"\\u0000\"", "\"\\x41\"", "[]", "{}", "[a, [b, {c: d}]]", "!!binary aGVsbG8=", "!!str 5",
             "!!int x", "!!float y", "!!map {}", "!custom z", "&anchor v", "*anchor", "|\n  block\n  text",
-            ">-\n  folded", "\"unterminated", "'unterminated", "9".repeat(400), "1" + "0".repeat(5000), "12:30:00",
+            ">-\n  folded", "\"unterminated", "'unterminated", "9".repeat(400), "1" + "0".repeat(300), "12:30:00",
             "2026-11-29", "0b1010", "+12", "1_000", "ünïcödé", "\u202e", "💥", "\t", "? complex\n: key"};
 
     @Test
@@ -38,8 +36,7 @@ class ConfigFuzzTest {
         Random random = new Random(SEED);
         List<String> seeds = seeds();
         long[] nanos = new long[4];
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long cpuStart = threads.getCurrentThreadCpuTime();
+        long cpuStart = processCpuMillis();
         for (int i = 0; i < INPUTS; i++) {
             byte[] input = switch (i % 4) {
                 case 0 -> generated(random).getBytes(StandardCharsets.UTF_8);
@@ -52,8 +49,12 @@ class ConfigFuzzTest {
         }
         // CPU time as well as wall time: on a shared machine the wall time says more about the neighbours.
         System.out.printf("fuzz: %d inputs; wall time generated %d ms, mutated %d ms, hostile %d ms; "
-                + "CPU time in all %d ms%n", INPUTS, nanos[0] / 1_000_000, (nanos[1] + nanos[2]) / 1_000_000,
-                nanos[3] / 1_000_000, (threads.getCurrentThreadCpuTime() - cpuStart) / 1_000_000);
+                + "process CPU time %d ms%n", INPUTS, nanos[0] / 1_000_000, (nanos[1] + nanos[2]) / 1_000_000,
+                nanos[3] / 1_000_000, processCpuMillis() - cpuStart);
+    }
+
+    private static long processCpuMillis() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
     }
 
     private static void check(int index, byte[] input, Map<String, String> environment) {

@@ -77,6 +77,7 @@ class ValidationTest {
             "'logging:\n  format: yaml\n'                | logging.format              | is not one of color, text, json, none",
             "'logging:\n  file: \"\"\n'                  | logging.file                | is empty",
             "'logging:\n  file: \"  \"\n'                | logging.file                | is empty",
+            "'logging:\n  file: /var/log/a%d.log\n'     | logging.file                | may not hold %",
             "'logging:\n  max_files: 0\n'                | logging.max_files           | out of range",
             "'logging:\n  max_files: 21\n'               | logging.max_files           | from 1 to 20",
             "'health:\n  listen: 9797\n'                 | health.listen               | is not host:port",
