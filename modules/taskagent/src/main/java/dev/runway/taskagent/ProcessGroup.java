@@ -174,12 +174,17 @@ final class ProcessGroup {
     }
 
     private static List<String> findSessionWrapper() {
+        return sessionWrapper(Files::isExecutable);
+    }
+
+    /** The argv prefix that starts a command as the leader of a new session; empty when there is no way. */
+    static List<String> sessionWrapper(java.util.function.Predicate<Path> executable) {
         for (String dir : List.of("/usr/bin", "/bin", "/usr/local/bin")) {
-            if (Files.isExecutable(Path.of(dir, "setsid"))) {
+            if (executable.test(Path.of(dir, "setsid"))) {
                 return List.of(dir + "/setsid", "--wait");
             }
         }
-        if (Files.isExecutable(Path.of("/usr/bin/perl"))) {
+        if (executable.test(Path.of("/usr/bin/perl"))) { // macOS has no setsid(1), but perl
             return Arrays.asList("/usr/bin/perl", "-MPOSIX", "-e",
                     "POSIX::setsid() or die \"setsid: $!\\n\"; exec {$ARGV[0]} @ARGV or die \"$ARGV[0]: $!\\n\"");
         }
