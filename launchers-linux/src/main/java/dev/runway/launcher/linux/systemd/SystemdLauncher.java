@@ -177,31 +177,36 @@ final class SystemdLauncher implements Launcher {
         throw new LaunchException("unit " + unit + " did not start within " + START_TIMEOUT.toSeconds() + " s");
     }
 
+    /** One ActiveState read per running unit per round; a unit that is inactive or failed has an empty cgroup. */
     private void pollRunning() {
         for (SystemdTaskProcess task : running.values()) {
             try {
-                SystemdManager.UnitState state = systemd.state(task.unit());
-                // Polled units have started; "not started" means systemd collected it and answers with a stub.
-                if (state.ended() || !state.started()) {
+                if (SystemdManager.isEnded(systemd.activeState(task.unit()))) {
                     running.remove(task.unit());
-                    task.ended(exitStatus(task, state.started()));
+                    task.ended(exitStatus(task));
                 }
+                task.pollSucceeded();
             } catch (BusException e) {
-                LOG.warn("Task {}: cannot read the state of unit {}: {}", task.launchId(), task.unit(),
-                        e.getMessage());
+                // Logged once per outage, not every round: the next round retries.
+                if (task.pollFailed()) {
+                    LOG.warn("Task {}: cannot read the state of unit {}: {}", task.launchId(), task.unit(),
+                            e.getMessage());
+                }
             } catch (RuntimeException e) {
                 LOG.error("Task {}: watching unit {} failed", task.launchId(), task.unit(), e);
             }
         }
     }
 
-    private ExitStatus exitStatus(SystemdTaskProcess task, boolean readable) throws BusException {
-        if (!readable) {
+    private ExitStatus exitStatus(SystemdTaskProcess task) throws BusException {
+        SystemdManager.MainProcess main = systemd.mainProcess(task.unit());
+        release(task.unit());
+        if (!main.ended()) {
+            // Only if systemd collected the unit before we read it (it answers for a fresh stub): should not happen
+            // while our reference (AddRef) holds it.
             LOG.warn("Task {}: unit {} was collected before its exit status was read", task.launchId(), task.unit());
             return ExitStatus.killed(LibC.SIGKILL);
         }
-        SystemdManager.MainProcess main = systemd.mainProcess(task.unit());
-        release(task.unit());
         ExitStatus status = main.exited() ? ExitStatus.exited(main.status()) : ExitStatus.killed(main.status());
         LOG.info("Task {}: unit {} ended, {}", task.launchId(), task.unit(), status);
         return status;

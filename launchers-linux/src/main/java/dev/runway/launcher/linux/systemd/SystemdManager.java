@@ -84,6 +84,15 @@ final class SystemdManager implements AutoCloseable {
                 });
     }
 
+    String activeState(String name) throws BusException {
+        return stringProperty(UnitNames.objectPath(name), UNIT, "ActiveState");
+    }
+
+    /** Whether a unit in this ActiveState has stopped: its cgroup is empty. */
+    static boolean isEnded(String activeState) {
+        return activeState.equals("inactive") || activeState.equals("failed");
+    }
+
     UnitState state(String name) throws BusException {
         String path = UnitNames.objectPath(name);
         return new UnitState(stringProperty(path, UNIT, "ActiveState"), stringProperty(path, UNIT, "SubState"),
@@ -144,7 +153,7 @@ final class SystemdManager implements AutoCloseable {
     /** A unit's activation state; {@code started} once it has left its first inactive state. */
     record UnitState(String activeState, String subState, boolean started) {
         boolean ended() {
-            return started && (activeState.equals("inactive") || activeState.equals("failed"));
+            return started && isEnded(activeState);
         }
     }
 
@@ -154,6 +163,11 @@ final class SystemdManager implements AutoCloseable {
 
         boolean exited() {
             return code == CLD_EXITED;
+        }
+
+        /** ExecMainCode is set once the main process has ended. */
+        boolean ended() {
+            return code != 0;
         }
     }
 }

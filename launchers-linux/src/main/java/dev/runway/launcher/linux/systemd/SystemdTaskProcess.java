@@ -22,6 +22,7 @@ final class SystemdTaskProcess implements TaskProcess {
     private final Duration grace;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private boolean stopping;
+    private boolean pollFailing;
 
     SystemdTaskProcess(String launchId, String unit, long pid, SystemdManager systemd,
             ScheduledExecutorService scheduler, Duration grace) {
@@ -75,6 +76,17 @@ final class SystemdTaskProcess implements TaskProcess {
     /** Called by the poller once the unit is inactive or failed: its cgroup is empty. */
     void ended(ExitStatus status) {
         exit.complete(status);
+    }
+
+    /** Records a failed poll; true when it is the first of a run of failures (worth a log line). */
+    boolean pollFailed() {
+        boolean first = !pollFailing;
+        pollFailing = true;
+        return first;
+    }
+
+    void pollSucceeded() {
+        pollFailing = false;
     }
 
     void lost(Throwable cause) {
