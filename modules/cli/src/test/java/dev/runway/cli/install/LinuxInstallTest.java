@@ -1,8 +1,11 @@
 package dev.runway.cli.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.runway.config.ConfigLoader;
+import dev.runway.config.LaunchAgentConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +55,11 @@ class LinuxInstallTest {
         assertThat(Files.readString(config)).contains("auth_token: \"" + TestRoot.TOKEN + "\"")
                 .contains("url: \"http://127.0.0.1:7733\"").contains("name: \"test-runner\"")
                 .contains("working_directory: \"/var/opt/runway/workdir/%s\"").contains("task_user: \"circleci\"");
+        LaunchAgentConfig loaded = assertDoesNotThrow(() -> ConfigLoader.load(config, Map.of()).config());
+        assertThat(loaded.api().authToken().reveal()).isEqualTo(TestRoot.TOKEN);
+        assertThat(loaded.runner().name()).isEqualTo("test-runner");
+        assertThat(loaded.runner().taskUser()).isEqualTo("circleci");
+        assertThat(loaded.runner().cleanupWorkingDirectory()).isTrue();
 
         Path unit = t.at("/etc/systemd/system/runway.service");
         assertThat(TestRoot.mode(unit)).isEqualTo("rw-r--r--");
