@@ -50,6 +50,11 @@ final class JobFollower {
             out.flush();
         }
         status = client.jobStatus(jobId);
+        // the steps are over; the task's result follows within moments
+        while (live && !status.state().isFinal()) {
+            Thread.sleep(250);
+            status = client.jobStatus(jobId);
+        }
         if (live) {
             out.println("Job #" + status.buildNum() + " " + status.name() + ": " + status.state().name()
                     .toLowerCase(Locale.ROOT) + " in " + seconds(jobDuration(status))

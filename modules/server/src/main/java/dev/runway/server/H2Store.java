@@ -414,6 +414,12 @@ final class H2Store implements Store {
     }
 
     @Override
+    public void extendRunningLeases(long leaseUntil) {
+        tx(() -> update("UPDATE tasks SET lease_until = GREATEST(lease_until, ?) WHERE state = 'RUNNING'",
+                leaseUntil));
+    }
+
+    @Override
     public void startStep(String taskId, int index, String name, long now) {
         tx(() -> {
             int updated = update("UPDATE steps SET status = 'RUNNING', name = COALESCE(?, name),"

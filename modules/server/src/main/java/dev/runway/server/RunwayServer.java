@@ -61,6 +61,8 @@ public final class RunwayServer implements AutoCloseable {
         String adminToken = AdminToken.loadOrCreate(dataDir);
         Store store = H2Store.open(dataDir);
         Clock clock = Clock.systemUTC();
+        // while the server was down no heartbeat could arrive: running tasks get a full lease to reconnect
+        store.extendRunningLeases(clock.millis() + settings.lease().toMillis());
         ClaimWaiters claims = new ClaimWaiters();
         OutputWatchers watchers = new OutputWatchers();
         OutputFiles output = new OutputFiles(dataDir.resolve("output"));

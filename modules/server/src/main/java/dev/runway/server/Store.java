@@ -92,6 +92,9 @@ interface Store extends AutoCloseable {
 
     void renewLease(String taskId, long leaseUntil);
 
+    /** Gives every running task at least until {@code leaseUntil} (after a restart: runners could not reach us). */
+    void extendRunningLeases(long leaseUntil);
+
     void startStep(String taskId, int index, String name, long now);
 
     void finishStep(String taskId, int index, String name, StepResult result);

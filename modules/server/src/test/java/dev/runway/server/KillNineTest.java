@@ -91,7 +91,8 @@ class KillNineTest {
             for (String id : jobIds.subList(1, jobIds.size())) {
                 assertThat(admin.jobStatus(id).state()).isEqualTo(JobState.QUEUED);
             }
-            // the task token and the resource-class token still work
+            // the task token and the resource-class token still work; the lease restarted with the server
+            assertThat(restarted.server.routes()).isNotEmpty();
             TaskClient task = restarted.runner(rcToken).forTask(claim);
             assertThat(task.heartbeat().canceled()).isFalse();
             ClaimResponse next = restarted.runner(rcToken).claim(TestServer.claimRequest("r1", 0)).orElseThrow();

@@ -157,6 +157,24 @@ class RunnerProtocolTest {
     }
 
     @Test
+    void aRestartGivesRunningTasksAFullLeaseToReconnect() throws Exception {
+        server.close();
+        ServerSettings shortLease = new ServerSettings(data, "127.0.0.1", 0).withLease(Duration.ofMillis(500));
+        server = new TestServer(shortLease);
+        runner = server.runner(server.resourceClassToken());
+        JobStatus job = server.admin.submitJob(JobsApi.JobSubmission.ofCommands(TestServer.RESOURCE_CLASS, "kept",
+                "true"));
+        ClaimResponse claim = runner.claim(TestServer.claimRequest("steady", 5)).orElseThrow();
+        server.close();
+        Thread.sleep(1000); // longer than the lease: no heartbeat could arrive while the server was down
+        server = new TestServer(shortLease);
+        TaskClient task = server.runner("unused").forTask(claim);
+        assertThat(task.heartbeat().canceled()).isFalse();
+        assertThat(server.admin.jobStatus(job.id()).state()).isEqualTo(JobState.RUNNING);
+        assertThat(server.admin.jobStatus(job.id()).attempts()).isEqualTo(1);
+    }
+
+    @Test
     void unclaimGivesTheTaskBackWithoutUsingAnAttempt() throws Exception {
         JobStatus job = server.admin.submitJob(JobsApi.JobSubmission.ofCommands(TestServer.RESOURCE_CLASS, "back",
                 "true"));
