@@ -55,7 +55,8 @@ public final class TaskAgent {
      */
     public TaskResult run() throws ApiException, InterruptedException, IOException {
         TaskJob job = client.job();
-        LOG.info("Task {}: job {} ({}), {} steps", client.taskId(), job.jobName(), job.jobId(), job.steps().size());
+        LOG.info("Task {}: job {} ({}), {} steps", client.taskId(), job.jobName(), job.jobId(),
+                job.steps() == null ? 0 : job.steps().size());
         Path scratch = createScratchDirectory();
         CancelWatcher watcher = new CancelWatcher(client, cancel, settings.cancelCheckInterval(),
                 settings.maxRunTime());
@@ -98,7 +99,7 @@ public final class TaskAgent {
         }
 
         TaskResult execute() throws ApiException, InterruptedException {
-            List<StepSpec> steps = job.steps();
+            List<StepSpec> steps = job.steps() == null ? List.of() : job.steps();
             try {
                 for (int index = 0; index < steps.size(); index++) {
                     StepSpec step = steps.get(index);

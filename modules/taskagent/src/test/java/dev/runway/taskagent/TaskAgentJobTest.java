@@ -290,6 +290,25 @@ class TaskAgentJobTest {
         assertThat(output).isEqualTo("key=********;\n********\n********\nvisible-value\n");
     }
 
+    @Test
+    void theTaskTokenIsMaskedShouldAStepEverPrintIt() throws Exception {
+        ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps(
+                "{\"run\": \"echo token=$(cat token.txt)\"}"), null, null, null));
+        Files.writeString(workDir.resolve("token.txt"), claim.taskToken());
+        agent(claim).run();
+        assertThat(server.outputText(claim.jobId(), 0)).isEqualTo("token=********\n");
+    }
+
+    @Test
+    void aStepChoosesItsShell() throws Exception {
+        Run run = run("{\"run\": {\"shell\": \"/bin/bash\", \"command\": \"false; echo no -e here\"}}",
+                "{\"run\": {\"shell\": \"/bin/sh -e\", \"command\": \"echo sh; false; echo not reached\"}}");
+        assertThat(run.step(0)).isEqualTo(StepStatus.SUCCESS);
+        assertThat(output(run, 0)).isEqualTo("no -e here\n");
+        assertThat(run.step(1)).isEqualTo(StepStatus.FAILED);
+        assertThat(output(run, 1)).isEqualTo("sh\n");
+    }
+
     private static String git(Path dir, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("git"));
         command.addAll(List.of(args));
