@@ -1,6 +1,7 @@
 package dev.runway.cli;
 
 import dev.runway.client.HttpTransport;
+import dev.runway.config.Secret;
 import dev.runway.client.TaskClient;
 import dev.runway.protocol.GoDuration;
 import dev.runway.taskagent.TaskAgent;
@@ -84,6 +85,11 @@ public final class TaskAgentCommand implements Callable<Integer> {
             err.println("runway task-agent: no task token on standard input (the launch agent writes it there)");
             return Runway.EXIT_INVALID;
         }
+        // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it
+        Logging.configure(new dev.runway.config.Logging(dev.runway.config.Logging.STDERR,
+                dev.runway.config.Logging.Level.INFO, dev.runway.config.Logging.Format.TEXT,
+                dev.runway.config.Logging.DEFAULT_MAX_FILE_BYTES, dev.runway.config.Logging.DEFAULT_MAX_FILES),
+                Secret.of(token));
         Path workingDirectory = TaskAgentSettings.jobDirectory(environment, Path.of("").toAbsolutePath());
         if (!Files.isDirectory(workingDirectory)) {
             err.println("runway task-agent: working directory " + workingDirectory + " does not exist"
