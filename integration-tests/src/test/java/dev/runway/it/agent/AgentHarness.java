@@ -32,13 +32,15 @@ import java.util.function.Predicate;
 final class AgentHarness implements AutoCloseable {
     static final Path RUNWAY = Path.of(System.getProperty("runway.image", "../modules/distribution/target/image"))
             .toAbsolutePath().resolve("bin/runway");
-    static final String RESOURCE_CLASS = "agent-tests/linux";
+    static final String NAMESPACE = "agent-tests";
 
     final Path home;
     private final List<AgentProcess> agents = new ArrayList<>();
     private RunwayServer server;
     private int port;
     ManagementClient management;
+    /** The resource class that jobs are submitted to and agents claim from, and its token. */
+    String resourceClass;
     String token;
 
     private AgentHarness(Path home) {
@@ -49,10 +51,19 @@ final class AgentHarness implements AutoCloseable {
         assertThat(RUNWAY).as("the built image (package modules/distribution first)").isExecutable();
         AgentHarness harness = new AgentHarness(home);
         harness.startServer(0);
-        harness.management.createNamespace("agent-tests", UUID.randomUUID().toString());
-        harness.management.createResourceClass(RESOURCE_CLASS, "launch agent end-to-end tests");
-        harness.token = harness.management.createToken(RESOURCE_CLASS, "e2e").token();
+        harness.management.createNamespace(NAMESPACE, UUID.randomUUID().toString());
+        harness.useNewResourceClass("linux");
         return harness;
+    }
+
+    /**
+     * Creates a resource class and a token and makes them current: later agents claim from it and later jobs go
+     * to it, so an agent of an earlier test can never take a later test's job.
+     */
+    void useNewResourceClass(String name) throws Exception {
+        resourceClass = NAMESPACE + "/" + name;
+        management.createResourceClass(resourceClass, "launch agent end-to-end tests");
+        token = management.createToken(resourceClass, "e2e").token();
     }
 
     /** Starts the server on {@code port} (0: any) over the same data directory. */
@@ -100,11 +111,11 @@ final class AgentHarness implements AutoCloseable {
     }
 
     JobStatus submit(String name, String... commands) throws Exception {
-        return management.submitJob(JobSubmission.ofCommands(RESOURCE_CLASS, name, commands));
+        return management.submitJob(JobSubmission.ofCommands(resourceClass, name, commands));
     }
 
     JobStatus submit(String name, String maxRunTime, List<JsonNode> steps) throws Exception {
-        return management.submitJob(new JobSubmission(RESOURCE_CLASS, name, steps, null, null, null, maxRunTime));
+        return management.submitJob(new JobSubmission(resourceClass, name, steps, null, null, null, maxRunTime));
     }
 
     static JsonNode run(String name, String command) {

@@ -57,10 +57,15 @@ final class AgentProcess {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
     }
 
-    /** Test teardown: SIGKILL the agent and everything below it. */
+    /** Test teardown: SIGKILL the agent and everything below it, and wait until it is gone. */
     void killTree() {
         List<ProcessHandle> tree = process.descendants().collect(Collectors.toList());
         process.destroyForcibly();
         tree.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

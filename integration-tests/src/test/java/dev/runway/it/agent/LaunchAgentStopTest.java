@@ -42,6 +42,7 @@ class LaunchAgentStopTest {
     @Test
     void maxRunTimeStopsTheJobAndEverythingItStarted() throws Exception {
         String marker = "maxrun-" + UUID.randomUUID();
+        harness.useNewResourceClass("maxrun");
         AgentProcess agent = harness.launchAgent("stopper", "max_run_time: 4s\ngrace_period: 2s\n");
         JobStatus job = harness.submit("forever", escapingStep(marker));
         harness.awaitOutput(job.id(), 0, "started", Duration.ofSeconds(40));
@@ -58,6 +59,7 @@ class LaunchAgentStopTest {
     @Test
     void cancelStopsTheJobAndEverythingItStarted() throws Exception {
         String marker = "cancel-" + UUID.randomUUID();
+        harness.useNewResourceClass("cancel");
         AgentProcess agent = harness.launchAgent("canceler", "grace_period: 2s\n");
         JobStatus job = harness.submit("to-cancel", "10m", java.util.List.of(
                 AgentHarness.run("blocks", escapingStep(marker))));

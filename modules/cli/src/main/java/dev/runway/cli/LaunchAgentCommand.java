@@ -72,6 +72,7 @@ public final class LaunchAgentCommand implements Callable<Integer> {
         try {
             LoadedConfig loaded = ConfigLoader.load(configFile, environment);
             config = loaded.config();
+            Logging.configure(config.logging(), config.api().authToken());
             loaded.warnings().forEach(warning -> LOG.warn("{}", warning));
         } catch (ConfigException e) {
             err.println(e.getMessage());

@@ -21,18 +21,15 @@ import dev.runway.launcher.Launchers;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.JobsApi.JobSubmission;
-import dev.runway.protocol.JobsApi.StepState;
 import dev.runway.protocol.Json;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -56,7 +53,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--keep", description = "Keep the temporary directory (server data, logs) and print where it is.")
+    @Option(names = "--keep", description = "Keep the temporary directory (server data, logs; kept anyway when "
+            + "the job fails) and print where it is.")
     boolean keep;
 
     @Option(names = "--step-command", paramLabel = "COMMAND",
@@ -66,13 +64,15 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        QuietLogs.apply();
         Path home = Files.createTempDirectory("runway-quickstart-");
+        // The server's and agent's routine logs go to a file: this command tells its own story.
+        dev.runway.cli.Logging.configure(agentLogging(home));
         out.println("Runway quickstart (temporary directory " + home + ")");
         RunwayServer server = null;
         Launcher launcher = null;
         LaunchAgent agent = null;
         Thread agentThread = null;
+        boolean succeeded = false;
         try {
             server = RunwayServer.start(new ServerSettings(home.resolve("server"), "127.0.0.1", 0));
             out.println("  server        " + server.uri());
@@ -105,21 +105,18 @@ public final class QuickstartCommand implements Callable<Integer> {
             JobStatus submitted = management.submitJob(sampleJob());
             out.println("Job #" + submitted.buildNum() + " \"" + submitted.name() + "\" submitted");
             out.flush();
-            JobStatus finished = new JobFollower(management, out).follow(submitted.id());
-            out.println();
-            out.println("Result: " + finished.state().name().toLowerCase(Locale.ROOT)
-                    + (finished.reason() == null ? "" : " (" + finished.reason() + ")") + " in "
-                    + seconds(duration(finished)));
+            JobStatus finished = new JobFollower(management, out).print(submitted.id(), true);
+            succeeded = finished.state() == JobState.SUCCESS;
             printWhatNext(out);
-            return finished.state() == JobState.SUCCESS ? 0 : 1;
+            return succeeded ? 0 : 1;
         } catch (ApiException | LaunchException | RuntimeException e) {
             out.flush();
             spec.commandLine().getErr().println("quickstart failed: " + e.getMessage());
             return 1;
         } finally {
             stop(agent, agentThread, launcher, server);
-            if (keep) {
-                out.println("Kept " + home);
+            if (keep || !succeeded) {
+                out.println("Kept " + home + " (logs in runway.log)");
             } else {
                 TreeRemover.remove(home);
             }
@@ -132,8 +129,11 @@ public final class QuickstartCommand implements Callable<Integer> {
                 home.resolve("work").toString() + "/%s", true, Duration.ofMinutes(10), Mode.CONTINUOUS,
                 Duration.ZERO, true, "process", null, 1, Duration.ofSeconds(5), null);
         return new LaunchAgentConfig(new Api(server.uri().toString(), Secret.of(token)), runner,
-                new Logging(home.resolve("agent.log").toString(), Logging.Level.INFO, Logging.Format.TEXT, 0, 1),
-                new Health(""));
+                agentLogging(home), new Health(""));
+    }
+
+    private static Logging agentLogging(Path home) {
+        return new Logging(home.resolve("runway.log").toString(), Logging.Level.INFO, Logging.Format.TEXT, 0, 1);
     }
 
     /** Three steps that show what a job sees: its environment, live output over time, files in its directory. */
@@ -184,102 +184,13 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     private static void printWhatNext(PrintWriter out) {
         out.println();
-        out.println("What next:");
-        out.println("  runway server --data-dir DIR                      run the control plane for real");
-        out.println("  runway namespace create / runway runner resource-class create / runway runner token create");
-        out.println("                                                    set up a resource class and its token");
-        out.println("  runway launch-agent --config launch-agent-config.yaml");
-        out.println("                                                    run a runner (docs/operation.md)");
-        out.println("  runway job submit job.yml --follow                run your own jobs");
-    }
-
-    static Duration duration(JobStatus status) {
-        if (status.startedAt() == null || status.finishedAt() == null) {
-            return Duration.ZERO;
-        }
-        return Duration.between(java.time.Instant.parse(status.startedAt()),
-                java.time.Instant.parse(status.finishedAt()));
-    }
-
-    static String seconds(Duration duration) {
-        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
-    }
-
-    /** Prints a job's steps as they run: a header per step, its output live, then its status and duration. */
-    static final class JobFollower {
-        private static final Duration POLL = Duration.ofSeconds(5);
-        private final ManagementClient management;
-        private final PrintWriter out;
-
-        JobFollower(ManagementClient management, PrintWriter out) {
-            this.management = management;
-            this.out = out;
-        }
-
-        JobStatus follow(String jobId) throws ApiException, InterruptedException {
-            JobStatus status = management.jobStatus(jobId);
-            int step = 0;
-            while (true) {
-                while (status.steps() != null && step < status.steps().size()
-                        && status.steps().get(step).startedAt() != null) {
-                    StepState state = status.steps().get(step);
-                    out.println("==> " + state.name());
-                    out.flush();
-                    streamOutput(jobId, step);
-                    status = management.jobStatus(jobId);
-                    StepState done = status.steps().get(step);
-                    out.println("<== " + done.name() + ": " + String.valueOf(done.status()).toLowerCase(Locale.ROOT)
-                            + (done.durationMillis() == null ? "" : " in " + seconds(Duration.ofMillis(
-                                    done.durationMillis())))
-                            + (done.reason() == null || done.reason().isBlank() ? "" : " (" + done.reason() + ")"));
-                    out.flush();
-                    step++;
-                }
-                if (status.state().isFinal()) {
-                    for (int rest = step; status.steps() != null && rest < status.steps().size(); rest++) {
-                        out.println("--- " + status.steps().get(rest).name() + ": not run");
-                    }
-                    return status;
-                }
-                Thread.sleep(100);
-                status = management.jobStatus(jobId);
-            }
-        }
-
-        private void streamOutput(String jobId, int step) throws ApiException, InterruptedException {
-            long offset = 0;
-            boolean lineStart = true;
-            while (true) {
-                ManagementClient.OutputChunk chunk = management.jobOutput(jobId, step, offset, POLL);
-                String text = new String(chunk.data(), StandardCharsets.UTF_8);
-                for (int i = 0; i < text.length(); i++) {
-                    if (lineStart) {
-                        out.print("    ");
-                    }
-                    char c = text.charAt(i);
-                    out.print(c);
-                    lineStart = c == '\n';
-                }
-                out.flush();
-                offset = chunk.nextOffset();
-                if (chunk.complete()) {
-                    if (!lineStart) {
-                        out.println();
-                    }
-                    return;
-                }
-            }
-        }
-    }
-
-    /** Quickstart prints its own story; the server's and agent's routine logs would drown it. */
-    static final class QuietLogs {
-        static void apply() {
-            if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {
-                ch.qos.logback.classic.LoggerContext context =
-                        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-                context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
-            }
-        }
+        out.println("What next (docs/operation.md has the details):");
+        out.println("  runway server --data-dir /var/lib/runway-server          the control plane; admin token in "
+                + "/var/lib/runway-server/admin-token");
+        out.println("  runway namespace create my-org github my-org             with that token in CIRCLE_TOKEN:");
+        out.println("  runway runner resource-class create my-org/linux \"Linux runners\"");
+        out.println("  runway runner token create my-org/linux my-machine       prints a launch-agent config");
+        out.println("  runway launch-agent --config launch-agent-config.yaml    a runner on each machine");
+        out.println("  runway job submit job.yml --follow                       your own jobs");
     }
 }
