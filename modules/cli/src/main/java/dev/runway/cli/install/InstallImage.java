@@ -47,6 +47,7 @@ public final class InstallImage implements Step {
         }
         Path parent = prefix.toAbsolutePath().getParent();
         Files.createDirectories(parent);
+        removeStaleStaging(parent);
         Path staging = Files.createTempDirectory(parent, "." + prefix.getFileName() + ".new-");
         try {
             copyTree(source, staging);
@@ -99,6 +100,19 @@ public final class InstallImage implements Step {
         AtomicFiles.syncDirectory(prefix.getParent());
         if (old != null) {
             RemoveTree.delete(old);
+        }
+    }
+
+    /** A run killed half-way (power loss, SIGKILL) leaves its staging copy; it is never used, so it goes. */
+    private void removeStaleStaging(Path parent) throws IOException {
+        String name = "." + prefix.getFileName();
+        try (Stream<Path> siblings = Files.list(parent)) {
+            for (Path sibling : (Iterable<Path>) siblings::iterator) {
+                String file = sibling.getFileName().toString();
+                if (file.startsWith(name + ".new-") || file.startsWith(name + ".old-")) {
+                    RemoveTree.delete(sibling);
+                }
+            }
         }
     }
 

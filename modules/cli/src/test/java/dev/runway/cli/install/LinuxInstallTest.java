@@ -127,6 +127,17 @@ class LinuxInstallTest {
     }
 
     @Test
+    void aStagingCopyLeftByAKilledRunIsRemovedByTheNextOne() throws IOException {
+        Path stale = Files.createDirectories(t.at("/opt/.runway.new-123456/bin"));
+        Files.writeString(stale.resolve("runway"), "half a copy");
+
+        assertThat(install().exit()).isZero();
+
+        assertThat(t.at("/opt/.runway.new-123456")).doesNotExist();
+        assertThat(RuntimeImage.sameContent(t.image, t.at("/opt/runway"))).isTrue();
+    }
+
+    @Test
     void aBadTokenFileFailsTheConfigStepWithoutWritingIt() throws IOException {
         Files.writeString(t.tokenFile, "two words\n");
 
