@@ -174,7 +174,7 @@ class ConfigCommandTest {
 
         Run real = run(Runway.commandLine(), "config", "validate", file.toString());
         assertThat(real.exitCode()).isZero();
-        assertThat(real.out()).contains("auth_token: '********'");
+        assertThat(real.out()).contains("auth_token: \"********\"");
 
         Run bare = run(Runway.commandLine(), "config");
         assertThat(bare.exitCode()).isEqualTo(2);

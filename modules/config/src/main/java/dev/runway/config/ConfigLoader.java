@@ -77,7 +77,7 @@ public final class ConfigLoader {
                 if (result.strict()) {
                     findings.error(fileName, 0, 0, "", issue);
                 } else {
-                    findings.warn(fileName, 0, 0, "", issue + " (an error with --strict)");
+                    findings.warn(fileName, 0, 0, "", issue + " (an error with config validate --strict)");
                 }
             }
         }

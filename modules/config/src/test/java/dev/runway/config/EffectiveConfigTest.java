@@ -36,4 +36,26 @@ class EffectiveConfigTest {
         assertThat(json.path("logging").path("max_file_size").asText()).isEqualTo("10MiB");
         assertThat(json.path("health").path("listen").asText()).isEmpty();
     }
+
+    @Test
+    void oddCharactersSurviveTheRoundTripInYamlAndJson() throws Exception {
+        // Built directly: YAML itself would fold the NEL and LS characters if they were written raw in a file.
+        String file = "/var/log/\"odd\" \\ name: #x [y] {z} ü \u0085 \u2028 \t \u0001 end.log";
+        LaunchAgentConfig parsed = parse("api:\n  auth_token: " + TOKEN + "\n").config();
+        Logging logging = parsed.logging();
+        LaunchAgentConfig config = new LaunchAgentConfig(parsed.api(), parsed.runner(),
+                new Logging(file, logging.level(), logging.format(), logging.maxFileBytes(), logging.maxFiles()),
+                parsed.health());
+
+        LaunchAgentConfig reread = parse(EffectiveConfig.toYaml(config), Map.of("CIRCLECI_API_TOKEN", TOKEN)).config();
+        assertThat(reread).isEqualTo(config);
+        JsonNode json = new ObjectMapper().readTree(EffectiveConfig.toJson(EffectiveConfig.toMap(config)));
+        assertThat(json.path("logging").path("file").asText()).isEqualTo(file);
+    }
+
+    @Test
+    void jsonOfNestedValuesIsIndented() {
+        assertThat(EffectiveConfig.toJson(Map.of("a", java.util.List.of("x", 1, true), "b", Map.of())))
+                .isIn("{\n  \"a\": [\"x\", 1, true],\n  \"b\": {}\n}", "{\n  \"b\": {},\n  \"a\": [\"x\", 1, true]\n}");
+    }
 }

@@ -82,9 +82,9 @@ class RedactionTest {
     @Test
     void theEffectiveConfigurationShowsTheTokenRedacted() throws ConfigException {
         LaunchAgentConfig config = parse(Samples.NESTED_FULL.replace("AUTH_TOKEN_VALUE_1234", TOKEN)).config();
-        assertThat(EffectiveConfig.toYaml(config)).doesNotContain(TOKEN).contains("auth_token: '********'");
+        assertThat(EffectiveConfig.toYaml(config)).doesNotContain(TOKEN).contains("auth_token: \"********\"");
         assertThat(EffectiveConfig.toJson(EffectiveConfig.toMap(config))).doesNotContain(TOKEN)
-                .contains("\"auth_token\" : \"********\"");
+                .contains("\"auth_token\": \"********\"");
     }
 
     @Test
