@@ -291,6 +291,33 @@ class TaskAgentJobTest {
     }
 
     @Test
+    void outputTheServerLostAfterAcknowledgingItFailsTheTaskInsteadOfLeavingAHole() throws Exception {
+        ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps(
+                "{\"run\": \"for i in $(seq 100); do echo line $i; sleep 0.05; done\"}"), null, null, null));
+        CompletableFuture<TaskResult> result = CompletableFuture.supplyAsync(() -> {
+            try {
+                return agent(claim).run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!server.outputText(claim.jobId(), 0).contains("line 10\n") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        // the server's file is the truth about what it holds: make it forget what it acknowledged
+        Path log = serverData.resolve("output").resolve(claim.taskId()).resolve("0.log");
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(log,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            file.truncate(0);
+        }
+        TaskResult finished = result.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(finished.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(finished.reason()).contains("output could not be stored");
+        assertThat(server.status(claim.jobId()).steps().get(0).status()).isEqualTo(StepStatus.FAILED);
+    }
+
+    @Test
     void theTaskTokenIsMaskedShouldAStepEverPrintIt() throws Exception {
         ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps(
                 "{\"run\": \"echo token=$(cat token.txt)\"}"), null, null, null));
