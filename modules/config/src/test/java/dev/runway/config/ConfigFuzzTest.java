@@ -9,16 +9,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs 100,000+ random and mutated documents through the loader: whatever the input, the only exception that may
  * escape is {@link ConfigException}, and no message may hold the token. Seeded, so a failure is reproducible: the
- * failing input is printed.
+ * failing input is printed, with its worker and index.
  */
 class ConfigFuzzTest {
     private static final long SEED = 20261129L;
     private static final int INPUTS = 100_000;
+    private static final int WORKERS = 2;
     private static final String TOKEN = Configs.TOKEN;
     private static final String[] KEYS = {"api", "runner", "logging", "health", "auth_token", "url", "name",
             "command_prefix", "working_directory", "cleanup_working_directory", "max_run_time", "mode",
@@ -32,32 +37,62 @@ class ConfigFuzzTest {
             "2026-11-29", "0b1010", "+12", "1_000", "ünïcödé", "\u202e", "💥", "\t", "? complex\n: key"};
 
     @Test
-    void onlyConfigExceptionEverEscapes() {
-        Random random = new Random(SEED);
+    void onlyConfigExceptionEverEscapes() throws Exception {
+        long cpuStart = processCpuMillis();
+        long wallStart = System.nanoTime();
+        // A fixed number of workers, each with its own seed: the inputs are the same on any machine.
+        ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
+        try {
+            List<Future<long[]>> results = new ArrayList<>();
+            for (int worker = 0; worker < WORKERS; worker++) {
+                int id = worker;
+                results.add(workers.submit(() -> fuzz(id, INPUTS / WORKERS)));
+            }
+            long[] nanos = new long[4];
+            for (Future<long[]> result : results) {
+                long[] part = result.get();
+                for (int kind = 0; kind < nanos.length; kind++) {
+                    nanos[kind] += part[kind];
+                }
+            }
+            // CPU time as well as wall time: on a shared machine the wall time says more about the neighbours.
+            System.out.printf("fuzz: %d inputs in %d ms on %d threads; parse time generated %d ms, mutated %d ms, "
+                    + "hostile %d ms; process CPU time %d ms%n", INPUTS, (System.nanoTime() - wallStart) / 1_000_000,
+                    WORKERS, nanos[0] / 1_000_000, (nanos[1] + nanos[2]) / 1_000_000, nanos[3] / 1_000_000,
+                    processCpuMillis() - cpuStart);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AssertionError failure) {
+                throw failure; // the failing input, as the worker reported it
+            }
+            throw e;
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    /** One worker's share; returns the time spent parsing per kind of input. */
+    private static long[] fuzz(int worker, int count) {
+        Random random = new Random(SEED + worker);
         List<String> seeds = seeds();
         long[] nanos = new long[4];
-        long cpuStart = processCpuMillis();
-        for (int i = 0; i < INPUTS; i++) {
+        for (int i = 0; i < count; i++) {
             byte[] input = switch (i % 4) {
                 case 0 -> generated(random).getBytes(StandardCharsets.UTF_8);
                 case 1, 2 -> mutated(random, seeds.get(random.nextInt(seeds.size())));
                 default -> hostile(random);
             };
             long start = System.nanoTime();
-            check(i, input, random.nextInt(8) == 0 ? environment(random) : Map.of());
+            check(worker + "/" + i, input, random.nextInt(8) == 0 ? environment(random) : Map.of());
             nanos[i % 4] += System.nanoTime() - start;
         }
-        // CPU time as well as wall time: on a shared machine the wall time says more about the neighbours.
-        System.out.printf("fuzz: %d inputs; wall time generated %d ms, mutated %d ms, hostile %d ms; "
-                + "process CPU time %d ms%n", INPUTS, nanos[0] / 1_000_000, (nanos[1] + nanos[2]) / 1_000_000,
-                nanos[3] / 1_000_000, processCpuMillis() - cpuStart);
+        return nanos;
     }
 
     private static long processCpuMillis() {
         return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
     }
 
-    private static void check(int index, byte[] input, Map<String, String> environment) {
+    private static void check(String index, byte[] input, Map<String, String> environment) {
         LoadedConfig loaded = null;
         ConfigException refused = null;
         try {
@@ -78,7 +113,7 @@ class ConfigFuzzTest {
         }
     }
 
-    private static void assertNoToken(int index, byte[] input, String text) {
+    private static void assertNoToken(String index, byte[] input, String text) {
         if (text.contains(TOKEN)) {
             fail("input #" + index + " leaked the token:\n" + new String(input, StandardCharsets.UTF_8)
                     + "\nin:\n" + text);
