@@ -32,7 +32,7 @@ final class SystemdLauncher implements Launcher {
     private static final Logger LOG = LoggerFactory.getLogger(SystemdLauncher.class);
     private static final long POLL_MILLIS = 100;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_TIMEOUT_MARGIN = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     /** systemd's own exit codes for a unit whose set-up failed before exec (systemd.exec(5), "Process exit codes"). */
     private static final int FIRST_SYSTEMD_EXIT_CODE = 200;
     private static final int LAST_SYSTEMD_EXIT_CODE = 245;
@@ -103,7 +103,10 @@ final class SystemdLauncher implements Launcher {
         return leftovers;
     }
 
-    /** Takes a reference on the leftover unit, then runs the same ladder as {@link TaskProcess#stop()}. */
+    /**
+     * Takes a reference on the leftover unit (so its end can be read), then SIGKILL to its cgroup and StopUnit. No
+     * SIGTERM first: the task it ran belongs to a launch agent that died, and is reported failed by the new one.
+     */
     @Override
     public void remove(Leftover leftover) throws LaunchException {
         String unit = unitName(leftover.launchId());
@@ -120,8 +123,7 @@ final class SystemdLauncher implements Launcher {
         }
         running.put(unit, task);
         try {
-            ExitStatus status = task.stop().get(settings.grace().plus(STOP_TIMEOUT_MARGIN).toMillis(),
-                    TimeUnit.MILLISECONDS);
+            ExitStatus status = task.forceStop().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("Leftover task {}: unit {} removed ({})", leftover.launchId(), unit, status);
         } catch (TimeoutException | ExecutionException e) {
             throw new LaunchException("leftover unit " + unit + " did not stop: " + e, e);

@@ -94,10 +94,14 @@ final class SystemdTaskProcess implements TaskProcess {
     }
 
     private void killIfRunning() {
-        if (exit.isDone()) {
-            return;
+        if (!exit.isDone()) {
+            LOG.info("Task {}: still running {} after SIGTERM, sending SIGKILL to unit {}", launchId, grace, unit);
+            forceStop();
         }
-        LOG.info("Task {}: still running {} after SIGTERM, sending SIGKILL to unit {}", launchId, grace, unit);
+    }
+
+    /** SIGKILL to the whole cgroup, then StopUnit so that the unit ends even if systemd had not noticed yet. */
+    CompletableFuture<ExitStatus> forceStop() {
         signal(LibC.SIGKILL);
         try {
             systemd.stopUnit(unit);
@@ -106,6 +110,7 @@ final class SystemdTaskProcess implements TaskProcess {
                 LOG.warn("Task {}: StopUnit {} failed: {}", launchId, unit, e.getMessage());
             }
         }
+        return exit;
     }
 
     private void signal(int signal) {
