@@ -19,6 +19,7 @@ import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
+import dev.runway.config.LaunchAgentConfig;
 import dev.runway.config.Logging.Format;
 import dev.runway.config.Secret;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,11 @@ public final class Logging {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
 
     private Logging() {}
+
+    /** {@link #configure(dev.runway.config.Logging, Secret...)} for a launch agent: its logging, its token masked. */
+    public static void configure(LaunchAgentConfig config) {
+        configure(config.logging(), config.api().authToken());
+    }
 
     /**
      * Replaces any earlier set-up with the one {@code settings} describes. Call it once the configuration is loaded,

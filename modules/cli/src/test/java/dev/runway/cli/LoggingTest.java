@@ -167,4 +167,15 @@ class LoggingTest {
                 .contains("logging to standard error instead")
                 .contains("still logged");
     }
+
+    @Test
+    void aLaunchAgentConfigurationMasksItsOwnToken() throws Exception {
+        Path log = temp.resolve("agent.log");
+        dev.runway.config.LaunchAgentConfig config = dev.runway.config.ConfigLoader.load(null, java.util.Map.of(
+                "LAUNCH_AGENT_API_AUTH_TOKEN", SECRET, "LAUNCH_AGENT_LOGGING_FILE", log.toString(),
+                "LAUNCH_AGENT_LOGGING_LEVEL", "debug")).config();
+        Logging.configure(config);
+        LOG.debug("sending Authorization: Bearer {}", SECRET);
+        assertThat(Files.readString(log)).contains("Bearer ********").doesNotContain(SECRET);
+    }
 }
