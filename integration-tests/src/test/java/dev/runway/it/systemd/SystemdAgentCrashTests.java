@@ -5,26 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** kill -9 of a launch agent (systemd launcher) in the middle of a task, then a restart. */
-class SystemdAgentCrashTests {
-    private static SystemdAgentHarness harness;
-
-    @BeforeAll
-    static void start() throws Exception {
-        harness = SystemdAgentHarness.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
+class SystemdAgentCrashTests extends SystemdAgentTestCase {
     @Test
     void anAgentKilledMidTaskLeavesNothingOnceRestartedAndTheTaskIsReported() throws Exception {
         harness.agent();

@@ -6,26 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Jobs through the real server and launch agent with the systemd launcher (see {@link SystemdAgentHarness}). */
-class SystemdAgentTests {
-    private static SystemdAgentHarness harness;
-
-    @BeforeAll
-    static void start() throws Exception {
-        harness = SystemdAgentHarness.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
+class SystemdAgentTests extends SystemdAgentTestCase {
     @Test
     void aJobRunsAsTheTaskUserInItsOwnUnitAndTheAgentReportsHealthToSystemd() throws Exception {
         String agent = harness.agent();
