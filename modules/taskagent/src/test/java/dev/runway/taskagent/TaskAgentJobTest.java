@@ -176,7 +176,7 @@ class TaskAgentJobTest {
     void backgroundStepRunsAlongsideLaterStepsAndIsStoppedAtTheEnd() throws Exception {
         Run run = run("{\"run\": {\"name\": \"server\", \"background\": true, \"command\":"
                         + " \"echo bg-started > bg.flag; echo background up; exec -a " + marker + " sleep 1000\"}}",
-                "{\"run\": \"for i in $(seq 50); do [ -f bg.flag ] && break; sleep 0.1; done; cat bg.flag\"}");
+                "{\"run\": \"for i in $(seq 300); do [ -f bg.flag ] && break; sleep 0.1; done; cat bg.flag\"}");
         assertThat(run.status().state()).isEqualTo(JobState.SUCCESS);
         assertThat(output(run, 1)).isEqualTo("bg-started\n");
         assertThat(output(run, 0)).isEqualTo("background up\n");
@@ -241,7 +241,7 @@ class TaskAgentJobTest {
                 throw new IllegalStateException(e);
             }
         });
-        long deadline = System.currentTimeMillis() + 10_000;
+        long deadline = System.currentTimeMillis() + 30_000;
         while (!server.outputText(claim.jobId(), 0).contains("ready") && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
@@ -301,7 +301,7 @@ class TaskAgentJobTest {
                 throw new IllegalStateException(e);
             }
         });
-        long deadline = System.currentTimeMillis() + 10_000;
+        long deadline = System.currentTimeMillis() + 30_000;
         while (!server.outputText(claim.jobId(), 0).contains("line 10\n") && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
