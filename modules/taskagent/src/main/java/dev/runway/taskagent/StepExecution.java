@@ -64,7 +64,8 @@ final class StepExecution {
     static StepExecution start(String label, List<String> argv, Map<String, String> environment, Path directory,
             StepSettings settings, CancelSignal cancel, Collection<String> secrets, OutputUpload upload)
             throws IOException {
-        ProcessGroup group = ProcessGroup.start(argv, environment, directory, label + "-" + java.util.UUID.randomUUID());
+        String trackingId = label.replace(' ', '-') + "-" + java.util.UUID.randomUUID();
+        ProcessGroup group = ProcessGroup.start(argv, environment, directory, trackingId);
         StepExecution step = new StepExecution(label, settings, cancel, group, secrets, upload);
         step.uploader.start();
         step.reader.start();

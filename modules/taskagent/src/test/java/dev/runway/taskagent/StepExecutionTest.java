@@ -164,7 +164,7 @@ class StepExecutionTest {
                 Map.of("FOO", "bar", "PATH", System.getenv("PATH")), dir, settings, cancel, List.of(), upload)
                 .supervise();
         assertThat(result.status()).isEqualTo(StepStatus.SUCCESS);
-        assertThat(upload.text()).startsWith("bar:env step-");
+        assertThat(upload.text()).startsWith("bar:env-step-");
     }
 
     private void waitForOutput(String text) throws InterruptedException {
