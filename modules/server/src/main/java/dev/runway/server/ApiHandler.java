@@ -4,6 +4,7 @@ import dev.runway.protocol.RunnerApi.ErrorBody;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -26,7 +27,10 @@ final class ApiHandler extends Handler.Abstract {
         CompletableFuture<Reply> reply;
         try {
             Router.Match match = router.match(request.getMethod(), request.getHttpURI().getPath());
-            reply = match.action().handle(new Exchange(request, match.parameters()));
+            Executor executor = request.getComponents().getExecutor();
+            // the route runs once its body is in, on a pool thread: no Jetty thread ever waits for bytes
+            reply = Exchange.readBody(request, Limits.LARGEST_BODY).thenComposeAsync(
+                    body -> match.action().handle(new Exchange(request, match.parameters(), body)), executor);
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.runway.protocol.Json;
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -17,11 +17,13 @@ import org.eclipse.jetty.util.Fields;
 final class Exchange {
     private final Request request;
     private final Map<String, String> pathParameters;
+    private final byte[] body;
     private Fields query;
 
-    Exchange(Request request, Map<String, String> pathParameters) {
+    Exchange(Request request, Map<String, String> pathParameters, byte[] body) {
         this.request = request;
         this.pathParameters = pathParameters;
+        this.body = body;
     }
 
     String method() {
@@ -74,23 +76,34 @@ final class Exchange {
         return Request.getRemoteAddr(request);
     }
 
-    /** The body, refused with 413 past {@code limit} bytes. */
+    /** The body (read before the route runs), refused with 413 past {@code limit} bytes. */
     byte[] body(int limit) {
-        long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-        if (declared > limit) {
+        if (body.length > limit) {
             throw tooLarge(limit);
         }
-        try {
-            return Content.Source.asByteArrayAsync(request, limit).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof IllegalStateException) {
+        return body;
+    }
+
+    /**
+     * Reads the whole body without blocking a thread (a blocked Jetty thread could be the one that would deliver
+     * the bytes); refused with 413 past {@code limit} bytes.
+     */
+    static CompletableFuture<byte[]> readBody(Request request, int limit) {
+        long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (declared > limit) {
+            return CompletableFuture.failedFuture(tooLarge(limit));
+        }
+        return Content.Source.asByteArrayAsync(request, limit).handle((bytes, error) -> {
+            if (error == null) {
+                return bytes;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
                 throw tooLarge(limit);
             }
-            throw ApiError.badRequest("cannot read the request body: " + e.getCause().getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(503, "the server is stopping");
-        }
+            throw ApiError.badRequest("cannot read the request body: " + cause.getMessage());
+        });
     }
 
     private static ApiError tooLarge(int limit) {

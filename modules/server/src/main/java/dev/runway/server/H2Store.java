@@ -315,19 +315,22 @@ final class H2Store implements Store {
     }
 
     @Override
-    public void touchRunner(String resourceClassId, String name, String hostname, String ip, String version,
-            long now, boolean used) {
+    public void touchRunner(String resourceClassId, RunnerVisit runner, long now) {
         tx(() -> {
-            int updated = update("UPDATE runners SET hostname = ?, ip = ?, version = ?, last_connected = ?,"
-                    + " last_used = CASE WHEN ? THEN ? ELSE last_used END WHERE resource_class_id = ? AND name = ?",
-                    hostname, ip, version, now, used, now, resourceClassId, name);
-            if (updated == 0) {
-                update("INSERT INTO runners (resource_class_id, name, hostname, ip, version, first_connected,"
-                        + " last_connected, last_used) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", resourceClassId, name,
-                        hostname, ip, version, now, now, used ? now : null);
-            }
+            visit(resourceClassId, runner, now, false);
             return null;
         });
+    }
+
+    private void visit(String resourceClassId, RunnerVisit runner, long now, boolean used) throws SQLException {
+        int updated = update("UPDATE runners SET hostname = ?, ip = ?, version = ?, last_connected = ?,"
+                + " last_used = CASE WHEN ? THEN ? ELSE last_used END WHERE resource_class_id = ? AND name = ?",
+                runner.hostname(), runner.ip(), runner.version(), now, used, now, resourceClassId, runner.name());
+        if (updated == 0) {
+            update("INSERT INTO runners (resource_class_id, name, hostname, ip, version, first_connected,"
+                    + " last_connected, last_used) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", resourceClassId, runner.name(),
+                    runner.hostname(), runner.ip(), runner.version(), now, now, used ? now : null);
+        }
     }
 
     @Override
@@ -374,9 +377,13 @@ final class H2Store implements Store {
     }
 
     @Override
-    public Optional<Claim> claimNext(String resourceClassId, String runnerName, String tokenHash, long now,
-            long leaseUntil) {
+    public Optional<Claim> claimNext(String resourceClassId, String resourceClassTokenHash, RunnerVisit runner,
+            String taskTokenHash, long now, long leaseUntil) {
         return tx(() -> {
+            if (one(row -> 1, "SELECT 1 FROM tokens WHERE hash = ? AND resource_class_id = ?",
+                    resourceClassTokenHash, resourceClassId).isEmpty()) {
+                throw new ApiError(401, "the resource-class token was deleted");
+            }
             Optional<Job> next = one(H2Store::job, "SELECT * FROM jobs WHERE resource_class_id = ?"
                     + " AND state = 'QUEUED' ORDER BY build_num LIMIT 1", resourceClassId);
             if (next.isEmpty()) {
@@ -386,8 +393,9 @@ final class H2Store implements Store {
             String taskId = newId();
             int attempt = job.attempts() + 1;
             update("INSERT INTO tasks (id, job_id, attempt, token_hash, runner_name, state, claimed_at, lease_until)"
-                    + " VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?)", taskId, job.id(), attempt, tokenHash, runnerName,
-                    now, leaseUntil);
+                    + " VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?)", taskId, job.id(), attempt, taskTokenHash,
+                    runner.name(), now, leaseUntil);
+            visit(resourceClassId, runner, now, true);
             update("UPDATE jobs SET state = 'RUNNING', attempts = ?, task_id = ?,"
                     + " started_at = COALESCE(started_at, ?) WHERE id = ?", attempt, taskId, now, job.id());
             Task task = one(H2Store::task, "SELECT " + TASK_COLUMNS + " FROM tasks WHERE id = ?", taskId)

@@ -42,6 +42,7 @@ final class RunnerRoutes {
     private final ServerSettings settings;
     private final Executor executor;
     private final Clock clock;
+    private final RunnerVisits visits;
 
     RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
             ServerSettings settings, Executor executor, Clock clock) {
@@ -53,6 +54,7 @@ final class RunnerRoutes {
         this.settings = settings;
         this.executor = executor;
         this.clock = clock;
+        this.visits = new RunnerVisits(store, clock);
     }
 
     void register(Router router) {
@@ -86,19 +88,19 @@ final class RunnerRoutes {
         if (request.waitSeconds() < 0) {
             throw ApiError.badRequest("wait_seconds: must not be negative");
         }
-        String ip = exchange.remoteAddress();
-        store.touchRunner(identity.resourceClass().id(), request.name(), request.hostname(), ip, request.version(),
-                clock.millis(), false);
+        Store.RunnerVisit runner = new Store.RunnerVisit(request.name(), request.hostname(),
+                exchange.remoteAddress(), request.version());
+        visits.record(identity.resourceClass().id(), runner);
         long wait = Math.min(request.waitSeconds() * 1000L, settings.maxClaimWait().toMillis());
-        return attempt(identity, request, ip, clock.millis() + wait);
+        return attempt(identity, runner, clock.millis() + wait);
     }
 
     /** Tries to claim; else waits for a signal of the class (no thread held) and tries again until the deadline. */
-    private CompletableFuture<Reply> attempt(Auth.RunnerIdentity identity, ClaimRequest request, String ip,
+    private CompletableFuture<Reply> attempt(Auth.RunnerIdentity identity, Store.RunnerVisit runner,
             long deadline) {
         String rcId = identity.resourceClass().id();
         long seen = claims.version(rcId);
-        Optional<Reply> claimed = tryClaim(identity, request, ip);
+        Optional<Reply> claimed = tryClaim(identity, runner);
         if (claimed.isPresent()) {
             return CompletableFuture.completedFuture(claimed.get());
         }
@@ -109,10 +111,10 @@ final class RunnerRoutes {
         return claims.await(rcId, seen, remaining).thenComposeAsync(woken -> {
             if (!woken) {
                 // one last look: the wait ended, but a task may have arrived right at the end
-                return CompletableFuture.completedFuture(tryClaim(identity, request, ip).orElse(Reply.noContent()));
+                return CompletableFuture.completedFuture(tryClaim(identity, runner).orElse(Reply.noContent()));
             }
             try {
-                return attempt(identity, request, ip, deadline);
+                return attempt(identity, runner, deadline);
             } catch (RuntimeException e) {
                 // this claim cannot take the task it was woken for (e.g. its token was deleted): pass it on
                 claims.signal(rcId);
@@ -121,24 +123,20 @@ final class RunnerRoutes {
         }, executor);
     }
 
-    private Optional<Reply> tryClaim(Auth.RunnerIdentity identity, ClaimRequest request, String ip) {
+    private Optional<Reply> tryClaim(Auth.RunnerIdentity identity, Store.RunnerVisit runner) {
         String rcId = identity.resourceClass().id();
-        if (store.resourceClassByTokenHash(identity.tokenHash()).filter(rc -> rc.id().equals(rcId)).isEmpty()) {
-            throw new ApiError(401, "the resource-class token was deleted");
-        }
         String taskToken = Tokens.generate();
         long now = clock.millis();
-        Optional<Claim> claim = store.claimNext(rcId, request.name(), Tokens.hash(taskToken), now,
+        Optional<Claim> claim = store.claimNext(rcId, identity.tokenHash(), runner, Tokens.hash(taskToken), now,
                 now + leaseMillis());
         if (claim.isEmpty()) {
             return Optional.empty();
         }
         Task task = claim.get().task();
         Job job = claim.get().job();
-        store.touchRunner(rcId, request.name(), request.hostname(), ip, request.version(), now, true);
         watchers.changed(JobRoutes.queuedKey(job.id()));
         LOG.info("task {} (job #{} {}, attempt {}) claimed by runner {} of {}", task.id(), job.buildNum(),
-                job.name(), task.attempt(), request.name(), identity.resourceClass().fullName());
+                job.name(), task.attempt(), runner.name(), identity.resourceClass().fullName());
         ClaimResponse response = new ClaimResponse(task.id(), allocation(task), taskToken, job.id(), job.name(),
                 job.maxRunTimeSeconds(), leaseSeconds());
         return Optional.of(Reply.ok(response).onLost(() -> {

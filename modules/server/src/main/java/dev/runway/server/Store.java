@@ -37,6 +37,9 @@ interface Store extends AutoCloseable {
 
     record Step(String taskId, int index, String name, StepResult result, Long startedAt) {}
 
+    /** A runner as it describes itself when it claims, and where it called from. */
+    record RunnerVisit(String name, String hostname, String ip, String version) {}
+
     /** A claim: the task just created and its job. */
     record Claim(Task task, Job job) {}
 
@@ -66,9 +69,8 @@ interface Store extends AutoCloseable {
 
     Optional<ResourceClass> resourceClassByTokenHash(String hash);
 
-    /** Records a runner's visit; {@code used}: it got a task. */
-    void touchRunner(String resourceClassId, String name, String hostname, String ip, String version, long now,
-            boolean used);
+    /** Records a runner's visit to the inventory. */
+    void touchRunner(String resourceClassId, RunnerVisit runner, long now);
 
     List<Runner> runners(List<String> resourceClassIds);
 
@@ -82,9 +84,13 @@ interface Store extends AutoCloseable {
 
     long countJobs(String resourceClassId, JobState state);
 
-    /** Takes the oldest queued job of the class, if any, as a new running task holding {@code tokenHash}. */
-    Optional<Claim> claimNext(String resourceClassId, String runnerName, String tokenHash, long now,
-            long leaseUntil);
+    /**
+     * Takes the oldest queued job of the class, if any, as a new running task holding {@code taskTokenHash}, and
+     * records the runner as used. Refused (401) when the resource-class token is gone: it may have been deleted
+     * while the claim waited.
+     */
+    Optional<Claim> claimNext(String resourceClassId, String resourceClassTokenHash, RunnerVisit runner,
+            String taskTokenHash, long now, long leaseUntil);
 
     Optional<Task> taskByTokenHash(String hash);
 

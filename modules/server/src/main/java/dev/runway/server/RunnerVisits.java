@@ -1,0 +1,33 @@
+package dev.runway.server;
+
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Keeps the runner inventory's "last connected" without a database write on every claim: a runner that asks
+ * again within {@link #PRECISION_MILLIS} is not written again. A claim that gets a task records the runner in the
+ * same transaction anyway.
+ */
+final class RunnerVisits {
+    static final long PRECISION_MILLIS = 5_000;
+    private final Store store;
+    private final Clock clock;
+    private final ConcurrentMap<String, Long> lastWritten = new ConcurrentHashMap<>();
+
+    RunnerVisits(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    void record(String resourceClassId, Store.RunnerVisit runner) {
+        long now = clock.millis();
+        String key = resourceClassId + "/" + runner.name() + "/" + runner.hostname() + "/" + runner.ip() + "/"
+                + runner.version();
+        Long last = lastWritten.get(key);
+        if (last == null || now - last >= PRECISION_MILLIS) {
+            store.touchRunner(resourceClassId, runner, now);
+            lastWritten.put(key, now);
+        }
+    }
+}
