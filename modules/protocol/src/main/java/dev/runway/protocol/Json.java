@@ -42,8 +42,16 @@ public final class Json {
         }
     }
 
-    /** Reads a value; a malformed body raises {@link IOException} whose message names the field at fault. */
+    /**
+     * Reads a value; a malformed body raises {@link IOException} whose message names the field at fault. A body that
+     * is JSON {@code null} is malformed too (never a null value: callers would fail later, less clearly).
+     */
     public static <T> T read(byte[] body, Class<T> type) throws IOException {
-        return MAPPER.readValue(body, type);
+        T value = MAPPER.readValue(body, type);
+        if (value == null) {
+            throw com.fasterxml.jackson.databind.exc.MismatchedInputException.from(null, type,
+                    "expected " + type.getSimpleName() + ", not null");
+        }
+        return value;
     }
 }

@@ -1,0 +1,258 @@
+package dev.runway.it.faults;
+
+import dev.runway.client.ApiException;
+import dev.runway.client.ManagementClient;
+import dev.runway.it.support.LaunchAgentProcess;
+import dev.runway.it.support.ProcFs;
+import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.protocol.JobsApi.JobStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** The invariants checked after every run, each recorded in the cluster's tally (a violation names what it saw). */
+final class RunChecks {
+    private final FaultCluster cluster;
+    private final Map<String, FaultJob> jobs;
+    private final SecretWatch secrets;
+    private final Map<String, JobStatus> finals = new HashMap<>();
+
+    RunChecks(FaultCluster cluster, Map<String, FaultJob> jobs, SecretWatch secrets) {
+        this.cluster = cluster;
+        this.jobs = jobs;
+        this.secrets = secrets;
+    }
+
+    /** Every submitted job reaches a terminal state. */
+    void allFinal(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        for (String id : jobs.keySet()) {
+            JobStatus last = null;
+            while (Instant.now().isBefore(deadline)) {
+                last = status(id);
+                if (last != null && last.state().isFinal()) {
+                    finals.put(id, last);
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            cluster.tally.check(finals.containsKey(id), "job " + id + " (" + jobs.get(id).name()
+                    + ") reaches a terminal state within " + timeout + "; last: " + last);
+        }
+    }
+
+    /** ... exactly one: it stays what it was, and the job list shows each job once. */
+    void stableAndListedOnce() throws Exception {
+        Thread.sleep(1_000);
+        for (Map.Entry<String, JobStatus> entry : finals.entrySet()) {
+            JobStatus again = status(entry.getKey());
+            cluster.tally.check(again != null && again.state() == entry.getValue().state()
+                    && again.attempts() == entry.getValue().attempts(), "job " + entry.getKey()
+                    + " keeps its terminal state: first " + entry.getValue().state() + ", then " + again);
+            cluster.tally.check(entry.getValue().attempts() <= 4, "job " + entry.getKey()
+                    + " was claimed at most 4 times (3 requeues): " + entry.getValue().attempts());
+        }
+        Map<String, Integer> listed = new HashMap<>();
+        for (JobStatus status : cluster.management.listJobs(FaultCluster.RESOURCE_CLASS, null, 1000).items()) {
+            listed.merge(status.id(), 1, Integer::sum);
+        }
+        for (String id : jobs.keySet()) {
+            cluster.tally.check(listed.getOrDefault(id, 0) == 1, "job " + id + " is listed exactly once: "
+                    + listed.getOrDefault(id, 0));
+        }
+    }
+
+    /**
+     * A job ends as its own script says unless a kill hit its task: at most {@code allowance} jobs may end
+     * otherwise, and each of those says why.
+     */
+    void outcomes(int allowance) {
+        List<String> others = new ArrayList<>();
+        finals.forEach((id, status) -> {
+            FaultJob job = jobs.get(id);
+            if (status.state() != job.ownOutcome()) {
+                others.add(job.name() + " " + status.state() + " (" + status.reason() + ")");
+                cluster.tally.check(status.reason() != null && !status.reason().isBlank(), "job " + id + " ("
+                        + job.name() + ") that ended " + status.state() + " says why");
+            }
+        });
+        cluster.tally.check(others.size() <= allowance, "at most " + allowance + " jobs (one per killed task or "
+                + "agent slot) end otherwise than their script says; these did: " + others);
+    }
+
+    /** Output acknowledged is output stored, byte for byte, once: for every job that ended as its script says. */
+    void outputsByteExact() throws InterruptedException {
+        finals.forEach((id, status) -> {
+            FaultJob job = jobs.get(id);
+            if (status.state() != job.ownOutcome()) {
+                return;
+            }
+            for (int step = 0; step < job.expectedOutput().size(); step++) {
+                byte[] expected = job.expectedOutput().get(step);
+                if (expected == null) {
+                    continue;
+                }
+                byte[] stored = output(id, step);
+                cluster.tally.check(java.util.Arrays.equals(expected, stored), "job " + id + " (" + job.name()
+                        + ") step " + step + " output is byte-exact: " + difference(expected, stored));
+            }
+        });
+    }
+
+    /** Jobs that print their environment show no agent credential and no agent setting. */
+    void environmentsClean() {
+        Set<String> known = secrets.secrets();
+        finals.forEach((id, status) -> {
+            FaultJob job = jobs.get(id);
+            if (job.kind() != FaultJob.Kind.PRINT_ENV || status.state() != JobState.SUCCESS) {
+                return;
+            }
+            String environment = new String(output(id, 0), StandardCharsets.ISO_8859_1);
+            boolean clean = known.stream().noneMatch(environment::contains)
+                    && !environment.contains("AUTH_TOKEN") && !environment.contains("LAUNCH_AGENT_")
+                    && environment.contains(cluster.marker); // proves it really is the job's environment
+            cluster.tally.check(clean, "job " + id + " environment holds no token and no agent setting:\n"
+                    + environment);
+        });
+    }
+
+    /** No process or working directory of a finished task remains (the agents themselves may stay). */
+    void noLeftovers(Duration timeout) throws InterruptedException, IOException {
+        Instant deadline = Instant.now().plus(timeout);
+        List<ProcFs.Snapshot> left;
+        List<String> directories;
+        do {
+            List<Long> agents = cluster.agentPids();
+            left = ProcFs.withMarker(cluster.marker).stream().filter(p -> !agents.contains(p.pid())).toList();
+            directories = workDirectoryEntries();
+            if (left.isEmpty() && directories.isEmpty()) {
+                break;
+            }
+            Thread.sleep(250);
+        } while (Instant.now().isBefore(deadline));
+        cluster.tally.check(left.isEmpty(), "no process of a finished task remains: "
+                + left.stream().map(p -> p.pid() + " " + p.argv()).toList());
+        cluster.tally.check(directories.isEmpty(), "no working directory of a finished task remains "
+                + "(cleanup_working_directory is on): " + directories);
+        ProcFs.kill(left.stream().map(ProcFs.Snapshot::pid).toList());
+    }
+
+    private List<String> workDirectoryEntries() throws IOException {
+        List<String> entries = new ArrayList<>();
+        for (LaunchAgentProcess agent : cluster.agents) {
+            if (Files.isDirectory(agent.workDirectory())) {
+                try (Stream<Path> list = Files.list(agent.workDirectory())) {
+                    list.forEach(path -> entries.add(path.toString()));
+                }
+            }
+        }
+        return entries;
+    }
+
+    /** No token in a log file or in any job's stored output. */
+    void secretsNowhere() throws IOException {
+        Set<String> known = secrets.secrets();
+        cluster.tally.check(secrets.taskTokenCount() > 0 || jobs.isEmpty(), "the suite saw the task tokens it "
+                + "looks for (" + secrets.taskTokenCount() + ")");
+        for (Path log : cluster.logFiles()) {
+            if (Files.isRegularFile(log)) {
+                String text = new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1);
+                List<String> found = known.stream().filter(text::contains).map(s -> s.substring(0, 6) + "...")
+                        .toList();
+                cluster.tally.check(found.isEmpty(), "no secret in log " + log + ": " + found);
+            }
+        }
+        finals.forEach((id, status) -> {
+            for (int step = 0; step < status.steps().size(); step++) {
+                String text = new String(output(id, step), StandardCharsets.ISO_8859_1);
+                List<String> found = known.stream().filter(text::contains).map(s -> s.substring(0, 6) + "...")
+                        .toList();
+                cluster.tally.check(found.isEmpty(), "no secret in the output of job " + id + " step " + step
+                        + ": " + found);
+            }
+        });
+    }
+
+    /** After the faults, the server answers and an agent claims a new job within {@code claimTimeout}. */
+    void recovers(Random random, Duration claimTimeout) throws Exception {
+        cluster.tally.check(cluster.awaitServer(Duration.ofSeconds(30)), "the server answers after the faults");
+        FaultJob probe = FaultJob.random(random, "probe", List.of(FaultJob.Kind.LINES));
+        JobStatus submitted = cluster.management.submitJob(probe.submission(FaultCluster.RESOURCE_CLASS));
+        Instant deadline = Instant.now().plus(claimTimeout);
+        JobStatus status = submitted;
+        while (status.state() == JobState.QUEUED && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            status = cluster.management.jobStatus(submitted.id());
+        }
+        cluster.tally.check(status.state() != JobState.QUEUED, "an agent claims a new job within " + claimTimeout
+                + " after the faults end");
+        Instant finish = Instant.now().plusSeconds(60);
+        while (!status.state().isFinal() && Instant.now().isBefore(finish)) {
+            Thread.sleep(200);
+            status = cluster.management.jobStatus(submitted.id());
+        }
+        cluster.tally.check(status.state() == JobState.SUCCESS
+                && java.util.Arrays.equals(probe.expectedOutput().get(0), output(submitted.id(), 0)),
+                "the job submitted after the faults succeeds with its exact output: " + status);
+    }
+
+    private JobStatus status(String id) throws InterruptedException {
+        try {
+            return cluster.management.jobStatus(id);
+        } catch (ApiException e) {
+            return null; // the server is coming back
+        }
+    }
+
+    /** Everything stored of a step's output (empty when the server cannot say). */
+    private byte[] output(String id, int step) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        long offset = 0;
+        try {
+            while (true) {
+                ManagementClient.OutputChunk chunk = cluster.management.jobOutput(id, step, offset, Duration.ZERO);
+                bytes.writeBytes(chunk.data());
+                if (chunk.data().length == 0 || chunk.nextOffset() == offset) {
+                    return bytes.toByteArray();
+                }
+                offset = chunk.nextOffset();
+            }
+        } catch (ApiException e) {
+            cluster.tally.note("cannot read output of " + id + " step " + step + ": " + e.getMessage());
+            return bytes.toByteArray();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return bytes.toByteArray();
+        }
+    }
+
+    /** Where two byte strings part, for a violation's message. */
+    static String difference(byte[] expected, byte[] actual) {
+        if (java.util.Arrays.equals(expected, actual)) {
+            return "equal";
+        }
+        int at = java.util.Arrays.mismatch(expected, actual);
+        return "expected " + expected.length + " bytes, stored " + actual.length + ", first difference at byte "
+                + at + " (expected "
+                + excerpt(expected, at) + ", stored " + excerpt(actual, at) + ")";
+    }
+
+    private static String excerpt(byte[] bytes, int at) {
+        if (at >= bytes.length) {
+            return "<end>";
+        }
+        int end = Math.min(bytes.length, at + 40);
+        return "\"" + new String(bytes, at, end - at, StandardCharsets.ISO_8859_1).replace("\n", "\\n") + "\"";
+    }
+}
