@@ -4,7 +4,10 @@ import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;
 
-/** Sizes such as {@code 10485760}, {@code 10MiB}, {@code 500KB}, {@code 1.5GiB}: KiB/MiB/GiB are 1024-based, KB/MB/GB 1000. */
+/**
+ * Sizes such as {@code 10485760}, {@code 10MiB}, {@code 500KB}, {@code 1.5GiB}: KiB, MiB and GiB are powers of 1024,
+ * KB, MB and GB powers of 1000; units in any case.
+ */
 final class ByteSizes {
     private static final Map<String, Long> UNITS = Map.of(
             "", 1L, "b", 1L,

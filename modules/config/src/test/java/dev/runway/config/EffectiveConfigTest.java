@@ -15,7 +15,8 @@ class EffectiveConfigTest {
     void theYamlReadsBackToTheSameConfiguration() throws Exception {
         for (String source : new String[] {Samples.NESTED_FULL, Samples.read(Samples.LINUX),
                 Samples.read(Samples.MACOS), Samples.GUIDE_MACOS, "api:\n  auth_token: x1234\nrunner:\n"
-                + "  grace_period: 1.5s\n  max_run_time: 250ms\n  idle_timeout: 90m\nlogging:\n  max_file_size: 1000\n"}) {
+                + "  grace_period: 1.5s\n  max_run_time: 250ms\n  idle_timeout: 90m\n"
+                + "logging:\n  max_file_size: 1000\n"}) {
             LaunchAgentConfig original = parse(source).config();
             String yaml = EffectiveConfig.toYaml(original);
             LaunchAgentConfig reread = parse(yaml, Map.of("LAUNCH_AGENT_API_AUTH_TOKEN",
