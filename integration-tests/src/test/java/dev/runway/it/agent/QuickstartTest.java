@@ -24,7 +24,7 @@ class QuickstartTest {
 
         assertThat(process.exitValue()).as(out).isZero();
         assertThat(out).contains("==> [1/3] Show where the job runs", "==> [2/3] Print progress over time",
-                "    progress 5/5", "==> [3/3] Write and read a file", "    hello from a Runway job", "What next:")
+                "    progress 5/5", "==> [3/3] Write and read a file", "    hello from a Runway job", "What next")
                 .containsPattern("Job #1 quickstart-sample: success in [0-9.]+ s");
         Matcher home = Pattern.compile("temporary directory (\\S+)\\)").matcher(out);
         assertThat(home.find()).isTrue();

@@ -38,6 +38,8 @@ public final class LaunchAgent {
     public static final Path DEFAULT_STATE_DIRECTORY = Path.of("/var/lib/runway");
     /** After the second signal: how long beyond the grace period to wait for tasks to be stopped and reported. */
     static final Duration CANCEL_SLACK = Duration.ofSeconds(5);
+    /** At start-up: how long crash reports may take before leftovers are removed anyway. */
+    static final Duration RECOVERY_REPORT_WAIT = Duration.ofSeconds(5);
 
     private final AgentContext context;
     private final HttpTransport transport;
@@ -88,20 +90,7 @@ public final class LaunchAgent {
      * 0 when everything running finished on its own, 1 when tasks had to be canceled or killed.
      */
     public int run() throws InterruptedException {
-        CrashRecovery recovery = new CrashRecovery(context, transport);
-        recovery.removeLeftovers();
-        List<TaskStateStore.TaskState> interrupted = recovery.interruptedTasks();
-        if (!interrupted.isEmpty()) {
-            Thread reporter = new Thread(() -> {
-                try {
-                    recovery.reportInterrupted(interrupted);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "crash-recovery");
-            reporter.setDaemon(true);
-            reporter.start();
-        }
+        recoverFromCrash();
         ScheduledExecutorService watchdog = startWatchdog();
         try {
             startHealthServer();
@@ -136,6 +125,30 @@ public final class LaunchAgent {
             }
             taskThreads.shutdown();
         }
+    }
+
+    /**
+     * Reports the tasks an earlier agent left (their state files), then stops their leftover processes. The report
+     * comes first, while those processes still run: a task agent that is SIGTERM'd would otherwise report its task
+     * canceled, hiding that the runner failed. The report gets a few seconds (the server may be away; it goes on in
+     * the background), the leftovers are removed before the first claim either way.
+     */
+    private void recoverFromCrash() throws InterruptedException {
+        CrashRecovery recovery = new CrashRecovery(context, transport);
+        List<TaskStateStore.TaskState> interrupted = recovery.interruptedTasks();
+        if (!interrupted.isEmpty()) {
+            Thread reporter = new Thread(() -> {
+                try {
+                    recovery.reportInterrupted(interrupted);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "crash-recovery");
+            reporter.setDaemon(true);
+            reporter.start();
+            reporter.join(RECOVERY_REPORT_WAIT.toMillis());
+        }
+        recovery.removeLeftovers();
     }
 
     /** Waits for the claim loop to end and every task to finish; after a cancel, at most grace + slack more. */
