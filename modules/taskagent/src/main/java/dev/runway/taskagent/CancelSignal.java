@@ -5,8 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Why and whether the task must stop early: the server canceled it, the task agent got SIGTERM, the job ran past its
- * max run time, or its output cannot reach the server. The first reason wins. Also remembers when the server last
- * answered, so the cancel watcher only asks when the output has been quiet.
+ * max run time, or its output cannot reach the server. The first reason wins.
  */
 final class CancelSignal {
     enum Reason { CANCELED, MAX_RUN_TIME, SERVER_UNREACHABLE }
@@ -14,7 +13,6 @@ final class CancelSignal {
     private final CountDownLatch fired = new CountDownLatch(1);
     private volatile Reason reason;
     private volatile String message;
-    private volatile long lastServerContactNanos = System.nanoTime();
 
     void cancel(Reason why, String text) {
         synchronized (this) {
@@ -43,13 +41,5 @@ final class CancelSignal {
     /** Waits up to {@code millis} for a cancellation; answers whether there is one. */
     boolean await(long millis) throws InterruptedException {
         return fired.await(millis, TimeUnit.MILLISECONDS);
-    }
-
-    void serverContacted() {
-        lastServerContactNanos = System.nanoTime();
-    }
-
-    long millisSinceServerContact() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastServerContactNanos);
     }
 }

@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Notices cancellation when the output is quiet (output acknowledgements carry it otherwise) by asking the server
- * with a heartbeat, and stops the job at its max run time. The launch agent owns the lease; a heartbeat from here
- * only renews it once more, which is harmless.
+ * Notices cancellation while a step is quiet (output acknowledgements carry it otherwise) by asking the server with
+ * a heartbeat every interval, and stops the job at its max run time. The launch agent owns the lease; a heartbeat
+ * from here renews it once more, which is harmless (and keeps a task agent started by hand alive).
  */
 final class CancelWatcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(CancelWatcher.class);
@@ -56,9 +56,7 @@ final class CancelWatcher implements Runnable {
                 if (cancel.await(Math.min(intervalMillis, untilDeadline)) || finished) {
                     return;
                 }
-                if (cancel.millisSinceServerContact() >= intervalMillis) {
-                    askServer();
-                }
+                askServer();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -68,7 +66,6 @@ final class CancelWatcher implements Runnable {
     private void askServer() throws InterruptedException {
         try {
             HeartbeatResponse answer = client.heartbeat();
-            cancel.serverContacted();
             if (answer.canceled()) {
                 cancel.cancel(CancelSignal.Reason.CANCELED, "the job was canceled");
             }

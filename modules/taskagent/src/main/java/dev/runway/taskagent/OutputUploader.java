@@ -66,7 +66,6 @@ final class OutputUploader {
     private long send(OutputRing.Chunk taken) throws ApiException, InterruptedException {
         try {
             OutputAck ack = upload.append(taken.offset(), chunk, taken.length(), taken.readAtMillis());
-            cancel.serverContacted();
             if (ack.canceled()) {
                 cancel.cancel(CancelSignal.Reason.CANCELED, "the job was canceled");
             }

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param home what {@code ~} expands to
  * @param maxRunTime the job is stopped after this long; zero means no limit
  * @param cancelGrace SIGTERM to SIGKILL on cancel, no_output_timeout and the end of background steps
- * @param cancelCheckInterval how often the server is asked about cancellation while output is quiet
+ * @param cancelCheckInterval how often the server is asked (a heartbeat) whether the task was canceled
  * @param pipeGrace how long to wait for a step's output pipe to close after its processes were killed
  * @param ringBytes per-step output buffer (bounded memory whatever the volume)
  * @param chunkBytes largest output chunk sent in one request

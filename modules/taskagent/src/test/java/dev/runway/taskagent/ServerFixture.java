@@ -50,7 +50,11 @@ final class ServerFixture implements AutoCloseable {
     }
 
     static ServerFixture inProcess(Path dataDir) throws Exception {
-        RunwayServer server = RunwayServer.start(new ServerSettings(dataDir, "127.0.0.1", 0));
+        return inProcess(new ServerSettings(dataDir, "127.0.0.1", 0));
+    }
+
+    static ServerFixture inProcess(ServerSettings settings) throws Exception {
+        RunwayServer server = RunwayServer.start(settings);
         return new ServerFixture(server, server.uri(), server.adminToken());
     }
 
