@@ -1,6 +1,5 @@
 package dev.runway.launcher.linux.subreaper;
 
-import dev.runway.launcher.process.LaunchMarker;
 import dev.runway.launcher.tracking.ProcessId;
 import dev.runway.launcher.tracking.ProcessInfo;
 import dev.runway.launcher.tracking.ProcessTable;
@@ -18,19 +17,16 @@ import java.util.stream.Collectors;
  * task's {@link dev.runway.launcher.tracking.TreeTracker} keeps it even when it also left the task's session and
  * scrubbed its environment.
  *
- * <p>Which children of the agent are orphans: task roots carry the launch marker in their environment; the agent's
+ * <p>Which children of the agent are orphans: task roots are registered by the launcher as it starts them; the agent's
  * other children (helpers such as {@code id} or {@code kill}) stay in the agent's session; task processes never do
- * (each task root starts a session of its own). So a child of the agent outside the agent's session and without the
- * marker can only be an orphan of some task.
+ * (each task root starts a session of its own). So a child of the agent outside the agent's session that is not a
+ * task root can only be an orphan.
  */
 final class OrphanAdoptingTable implements ProcessTable {
     private final ProcessTable table;
     private final long agentPid;
     private final long agentSid;
-    /**
-     * Children of the agent known to be task roots. Only positive answers are kept: until it execs the task command,
-     * a new child still has the JVM's environment (it is the JDK's spawn helper), without the marker.
-     */
+    /** Task roots, kept until the JVM has collected them (a zombie root's exit status is the JVM's, not ours). */
     private final Set<ProcessId> roots = new HashSet<>();
 
     OrphanAdoptingTable(ProcessTable table, long agentPid) {
@@ -39,20 +35,29 @@ final class OrphanAdoptingTable implements ProcessTable {
         this.agentSid = table.process(agentPid).map(ProcessInfo::sid).orElse(-1L);
     }
 
+    /** Registers a task root the launcher just started. */
+    void addRoot(long pid) {
+        table.process(pid).ifPresent(root -> {
+            synchronized (roots) {
+                roots.add(root.id());
+            }
+        });
+    }
+
     @Override
     public List<ProcessInfo> snapshot() {
         List<ProcessInfo> snapshot = table.snapshot();
-        List<ProcessInfo> children = snapshot.stream().filter(p -> p.ppid() == agentPid && p.isAlive())
+        List<ProcessInfo> children = snapshot.stream().filter(p -> p.ppid() == agentPid)
                 .collect(Collectors.toList());
         List<ProcessInfo> taskRoots;
         synchronized (roots) {
-            Set<ProcessId> alive = children.stream().map(ProcessInfo::id).collect(Collectors.toSet());
-            roots.retainAll(alive);
-            taskRoots = children.stream().filter(this::isTaskRoot).collect(Collectors.toList());
+            roots.retainAll(children.stream().map(ProcessInfo::id).collect(Collectors.toSet()));
+            taskRoots = children.stream().filter(p -> p.isAlive() && roots.contains(p.id()))
+                    .collect(Collectors.toList());
         }
         List<ProcessInfo> adopted = new ArrayList<>(snapshot.size());
         for (ProcessInfo p : snapshot) {
-            adopted.add(isOrphan(p, taskRoots) ? adopt(p, taskRoots) : p);
+            adopted.add(p.isAlive() && isOrphan(p) ? adopt(p, taskRoots) : p);
         }
         return adopted;
     }
@@ -62,10 +67,7 @@ final class OrphanAdoptingTable implements ProcessTable {
      * that ended.
      */
     List<ProcessInfo> orphans(List<ProcessInfo> snapshot) {
-        synchronized (roots) {
-            return snapshot.stream().filter(p -> p.ppid() == agentPid && p.sid() != agentSid
-                    && !roots.contains(p.id())).collect(Collectors.toList());
-        }
+        return snapshot.stream().filter(this::isOrphan).collect(Collectors.toList());
     }
 
     @Override
@@ -83,19 +85,13 @@ final class OrphanAdoptingTable implements ProcessTable {
         return table.commandLine(pid);
     }
 
-    private boolean isTaskRoot(ProcessInfo child) {
-        if (roots.contains(child.id())) {
-            return true;
+    private boolean isOrphan(ProcessInfo p) {
+        if (p.ppid() != agentPid || p.sid() == agentSid) {
+            return false;
         }
-        boolean marked = table.environmentVariable(child.pid(), LaunchMarker.LAUNCH_ID).isPresent();
-        if (marked) {
-            roots.add(child.id());
+        synchronized (roots) {
+            return !roots.contains(p.id());
         }
-        return marked;
-    }
-
-    private boolean isOrphan(ProcessInfo p, List<ProcessInfo> taskRoots) {
-        return p.ppid() == agentPid && p.isAlive() && p.sid() != agentSid && !taskRoots.contains(p);
     }
 
     /** The orphan as a child of the latest task root started no later than it (unchanged if there is none). */

@@ -1,5 +1,6 @@
 package dev.runway.launcher.linux.subreaper;
 
+import dev.runway.launcher.process.LaunchMarker;
 import dev.runway.launcher.tracking.ProcessInfo;
 import dev.runway.launcher.tracking.Signaller;
 import dev.runway.launcher.tracking.TreeTracker;
@@ -16,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * Kills what ended tasks left re-parented to the agent and no running task can have started: orphans born after a
  * task's root that no live task root claims (the tracker missed them because their parent died between two samples
  * and they scrubbed the marker). Each goes with its own session and descendants, through the kill ladder.
+ *
+ * <p>Where the agent is a container's PID 1, every orphan of the container comes back to it: a daemon started with
+ * {@code docker exec} while a task ran, and left without a parent, looks the same and goes too.
  */
 final class StrayOrphans {
     private static final Logger LOG = LoggerFactory.getLogger(StrayOrphans.class);
@@ -34,8 +38,12 @@ final class StrayOrphans {
 
     /** Terminates (TERM, grace, KILL) every unclaimed orphan started no earlier than {@code startTime}. */
     void killBornSince(long startTime) {
+        // A process with a launch marker is found by its task's tracker; a root that is being started (not yet
+        // registered) has one too, so it is never taken for a stray.
         List<ProcessInfo> strays = table.orphans(table.snapshot()).stream()
-                .filter(p -> p.isAlive() && p.startTime() >= startTime).collect(Collectors.toList());
+                .filter(p -> p.isAlive() && p.startTime() >= startTime
+                        && table.environmentVariable(p.pid(), LaunchMarker.LAUNCH_ID).isEmpty())
+                .collect(Collectors.toList());
         if (strays.isEmpty()) {
             return;
         }

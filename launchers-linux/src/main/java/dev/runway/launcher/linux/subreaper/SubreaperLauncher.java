@@ -37,6 +37,7 @@ final class SubreaperLauncher implements Launcher {
     @Override
     public TaskProcess start(LaunchSpec spec) throws LaunchException {
         TaskProcess task = launcher.start(spec);
+        table.addRoot(task.pid());
         long rootStartTime = table.process(task.pid()).map(ProcessInfo::startTime).orElse(0L);
         return new SubreaperTaskProcess(task, strays, rootStartTime, ladders);
     }
