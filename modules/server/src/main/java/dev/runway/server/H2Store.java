@@ -53,9 +53,13 @@ final class H2Store implements Store {
     private static final String TASK_COLUMNS = "id, job_id, attempt, runner_name, state, claimed_at, lease_until,"
             + " finished_at";
 
-    private final Connection connection;
+    private final String url;
+    private Connection connection;
+    /** Set when a transaction failed: the next one first checks that the database is still open. */
+    private boolean suspect;
 
-    private H2Store(Connection connection) {
+    private H2Store(String url, Connection connection) {
+        this.url = url;
         this.connection = connection;
     }
 
@@ -64,17 +68,49 @@ final class H2Store implements Store {
         String url = "jdbc:h2:file:" + dataDir.resolve("runway").toAbsolutePath()
                 + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         try {
-            Connection connection = new org.h2.Driver().connect(url, new java.util.Properties());
-            if (connection == null) {
-                throw new IllegalStateException("H2 refused " + url);
-            }
-            try (Statement statement = connection.createStatement()) {
-                statement.execute(SCHEMA);
-            }
-            connection.setAutoCommit(false);
-            return new H2Store(connection);
+            return new H2Store(url, connect(url));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(String url) throws SQLException {
+        Connection connection = new org.h2.Driver().connect(url, new java.util.Properties());
+        if (connection == null) {
+            throw new IllegalStateException("H2 refused " + url);
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(SCHEMA);
+        }
+        connection.setAutoCommit(false);
+        return connection;
+    }
+
+    /**
+     * H2 closes the whole database after a failed write (a full disk, found by the fault-injection suite) and never
+     * opens it again by itself; a new connection opens it anew from its last commit once the disk has room.
+     */
+    private void reopenIfClosed() {
+        try {
+            if (connection.isValid(5)) {
+                suspect = false;
+                return;
+            }
+        } catch (SQLException e) {
+            // closed: open it again below
+        }
+        try {
+            Connection fresh = connect(url);
+            try {
+                connection.close();
+            } catch (SQLException alreadyClosed) {
+                // nothing left to close
+            }
+            connection = fresh;
+            suspect = false;
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error: the database closed after an error and cannot be "
+                    + "opened again yet: " + e.getMessage(), e);
         }
     }
 
@@ -85,11 +121,15 @@ final class H2Store implements Store {
 
     /** Runs {@code work} as one transaction. */
     private synchronized <T> T tx(Work<T> work) {
+        if (suspect) {
+            reopenIfClosed();
+        }
         try {
             T result = work.run();
             connection.commit();
             return result;
         } catch (SQLException | RuntimeException e) {
+            suspect = e instanceof SQLException;
             try {
                 connection.rollback();
             } catch (SQLException rollback) {

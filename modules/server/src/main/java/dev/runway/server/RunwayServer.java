@@ -73,7 +73,9 @@ public final class RunwayServer implements AutoCloseable {
         new ManagementRoutes(store, auth, claims, clock).register(router);
         new JobRoutes(store, auth, claims, watchers, output, continuations, clock).register(router);
 
-        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        // routes never wait for a client (bodies are read asynchronously, claims wait without a thread) and the
+        // store is one serialised connection: a small pool does, and keeps memory down with many held claims
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("runway-http");
         Server jetty = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();

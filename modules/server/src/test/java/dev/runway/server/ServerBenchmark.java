@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -41,30 +40,43 @@ public final class ServerBenchmark {
 
     private ServerBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    /** A server in its own JVM with a resource class and a token. */
+    private record Started(Process process, URI uri, ManagementClient admin, String token) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Started startServer() throws Exception {
         Path data = Files.createTempDirectory("runway-bench-");
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-cp", classPath(), ServerProcessMain.class.getName(),
-                data.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine();
-            URI uri = URI.create(line.substring("LISTENING ".length()));
-            HttpTransport transport = new HttpTransport(uri, Duration.ofSeconds(90));
-            ManagementClient admin = new ManagementClient(transport,
-                    Files.readString(data.resolve("admin-token")).strip());
-            admin.createNamespace("bench", "bench");
-            admin.createResourceClass(RC, "benchmark");
-            String token = admin.createToken(RC, "bench").token();
-            System.out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s; server in its own JVM (-XX:+UseSerialGC)%n",
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), Runtime.version());
-            claimRoundTrip(admin, new RunnerClient(transport, token));
-            submitToClaim(admin, new RunnerClient(transport, token));
-            concurrentClaims(admin, uri, token);
-            idleLongPollMemory(uri, token, server.pid());
-        } finally {
-            server.destroyForcibly();
-            server.waitFor(30, TimeUnit.SECONDS);
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-cp", classPath(), ServerProcessMain.class.getName(), data.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        URI uri = URI.create(line.substring("LISTENING ".length()));
+        ManagementClient admin = new ManagementClient(new HttpTransport(uri, Duration.ofSeconds(90)),
+                Files.readString(data.resolve("admin-token")).strip());
+        admin.createNamespace("bench", "bench");
+        admin.createResourceClass(RC, "benchmark");
+        return new Started(process, uri, admin, admin.createToken(RC, "bench").token());
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s, load average %s; server in its own JVM "
+                + "(-XX:+UseSerialGC, default heap)%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"), Runtime.version(),
+                Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        try (Started server = startServer()) {
+            idleLongPollMemory(server);
+        }
+        try (Started server = startServer()) {
+            HttpTransport transport = new HttpTransport(server.uri(), Duration.ofSeconds(90));
+            claimRoundTrip(server.admin(), new RunnerClient(transport, server.token()));
+            submitToClaim(server.admin(), new RunnerClient(transport, server.token()));
+            concurrentClaims(server.admin(), server.uri(), server.token());
         }
     }
 
@@ -106,45 +118,53 @@ public final class ServerBenchmark {
         print("submit to claim while an agent long-polls (" + count + " jobs)", nanos);
     }
 
+    /**
+     * 200 agents claiming at once until the queue is empty. Each agent is a chain of asynchronous requests on one
+     * client (so the figure is the server's, not 200 client threads fighting for the same cores).
+     */
     private static void concurrentClaims(ManagementClient admin, URI uri, String token) throws Exception {
         int agents = 200;
         int jobs = 10_000;
         submit(admin, jobs);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         AtomicInteger claimed = new AtomicInteger();
-        CountDownLatch ready = new CountDownLatch(agents);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int a = 0; a < agents; a++) {
-            int id = a;
-            Thread thread = new Thread(() -> {
-                RunnerClient runner = new RunnerClient(new HttpTransport(uri, Duration.ofSeconds(60)), token);
-                ClaimRequest request = new ClaimRequest("agent-" + id, "bench", "0", "linux", "amd64", 1, 0);
-                ready.countDown();
-                try {
-                    go.await();
-                    while (runner.claim(request).isPresent()) {
-                        claimed.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            thread.start();
-            threads.add(thread);
-        }
-        ready.await();
+        List<CompletableFuture<Void>> chains = new ArrayList<>();
         long start = System.nanoTime();
-        go.countDown();
-        for (Thread thread : threads) {
-            thread.join();
+        for (int a = 0; a < agents; a++) {
+            chains.add(claimUntilEmpty(http, uri, token, "agent-" + a, claimed));
         }
+        CompletableFuture.allOf(chains.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "claims per second, %d concurrent agents: %.0f (%d claims in %.2f s)%n",
                 agents, claimed.get() / seconds, claimed.get(), seconds);
     }
 
-    private static void idleLongPollMemory(URI uri, String token, long pid) throws Exception {
-        System.gc();
+    private static CompletableFuture<Void> claimUntilEmpty(HttpClient http, URI uri, String token, String name,
+            AtomicInteger claimed) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(uri + ApiPaths.CLAIM))
+                .timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\",\"hostname\":\"h\","
+                        + "\"version\":\"0\",\"os\":\"linux\",\"arch\":\"amd64\",\"free_slots\":1,"
+                        + "\"wait_seconds\":0}"))
+                .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenCompose(response -> {
+            if (response.statusCode() == 200) {
+                claimed.incrementAndGet();
+                return claimUntilEmpty(http, uri, token, name, claimed);
+            }
+            if (response.statusCode() == 204) {
+                return CompletableFuture.completedFuture(null);
+            }
+            throw new IllegalStateException("claim answered " + response.statusCode());
+        });
+    }
+
+    private static void idleLongPollMemory(Started server) throws Exception {
+        URI uri = server.uri();
+        String token = server.token();
+        long pid = server.process().pid();
         Thread.sleep(2000);
         long before = rssKib(pid);
         int agents = 1000;
@@ -161,7 +181,11 @@ public final class ServerBenchmark {
                     .build();
             polls.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()));
         }
-        Thread.sleep(15_000); // all connected and held
+        // all connected and held: every agent is in the inventory
+        while (server.admin().listRunnersOfResourceClass(RC).items().size() < agents) {
+            Thread.sleep(500);
+        }
+        Thread.sleep(2000);
         long held = rssKib(pid);
         long threads = Files.list(Path.of("/proc", Long.toString(pid), "task")).count();
         System.out.printf(Locale.ROOT, "server RSS: %d MiB idle before, %d MiB with %d held long-polls "
