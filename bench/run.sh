@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runway's benchmark suite in one command (docs/benchmarks.md): builds the image and the harness class paths, then
+# runs dev.runway.it.bench.Benchmarks, which prints one table and writes it to bench/target/benchmarks.json.
+#   bench/run.sh [--no-build] [--quick] [--runs N] [--jobs N] [--idle-seconds S] [--mib M] [--only a,b,...]
+# Root is needed for the systemd rows (a systemd booted in a namespace); without it they are skipped, with the reason.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=1
+args=()
+for arg in "$@"; do
+  if [ "$arg" = --no-build ]; then build=0; else args+=("$arg"); fi
+done
+cd "$repo"
+if [ "$build" = 1 ]; then
+  # package builds the jlink image; build-classpath writes each module's test class path for the harness
+  ./mvnw -B -o -q -DskipTests package dependency:build-classpath \
+    -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+fi
+for module in integration-tests modules/taskagent; do
+  if [ ! -s "$module/target/bench-classpath.txt" ] || [ ! -d "$module/target/test-classes" ]; then
+    echo "bench: $module is not built; run bench/run.sh without --no-build" >&2
+    exit 2
+  fi
+done
+# A copy of the image: other builds may rebuild modules/distribution/target/image while the benchmark runs.
+rm -rf "$repo/bench/target/image"
+mkdir -p "$repo/bench/target"
+cp -a "$repo/modules/distribution/target/image" "$repo/bench/target/image"
+# Class paths of the harnesses, with this repository's classes and jars copied under bench/target/cp (other
+# engineers' builds may clean those target directories while the benchmark runs).
+rm -rf "$repo/bench/target/cp"
+mkdir -p "$repo/bench/target/cp"
+classpath() {
+  local entries entry copies=0 copied=() into="$repo/bench/target/cp/$(basename "$1")"
+  mkdir -p "$into"
+  IFS=: read -r -a entries <<< "$repo/$1/target/test-classes:$repo/$1/target/classes:$(cat "$repo/$1/target/bench-classpath.txt")"
+  for entry in "${entries[@]}"; do
+    if [ -e "$entry" ] && [[ $entry == "$repo"/* ]]; then
+      copies=$((copies + 1))
+      cp -a "$entry" "$into/$copies-$(basename "$entry")"
+      entry="$into/$copies-$(basename "$entry")"
+    fi
+    [ -e "$entry" ] && copied+=("$entry")
+  done
+  (IFS=:; echo "${copied[*]}")
+}
+it_classpath=$(classpath integration-tests)
+taskagent_classpath=$(classpath modules/taskagent)
+cd "$repo/bench"  # relative paths of the shared fixtures (target/...) land in bench/target
+exec java -cp "$it_classpath" \
+  -Dbench.taskagent.classpath="$taskagent_classpath" \
+  -Drunway.image="$repo/bench/target/image" \
+  dev.runway.it.bench.Benchmarks ${args[@]+"${args[@]}"}

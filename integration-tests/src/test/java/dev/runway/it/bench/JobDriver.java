@@ -1,0 +1,75 @@
+package dev.runway.it.bench;
+
+import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.protocol.JobsApi.JobStatus;
+import dev.runway.protocol.JobsApi.JobSubmission;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Submits jobs to one resource class and waits for them; the first step of a timed job stamps the time it ran. */
+final class JobDriver {
+    private static final long TIMEOUT_NANOS = 120_000_000_000L;
+
+    private final Cluster cluster;
+    private final String resourceClass;
+    private final Path markers;
+    private final Supplier<String> agentLog;
+    private int sequence;
+
+    JobDriver(Cluster cluster, String resourceClass, Path markers, Supplier<String> agentLog) throws Exception {
+        this.cluster = cluster;
+        this.resourceClass = resourceClass;
+        this.markers = Files.createDirectories(markers);
+        this.agentLog = agentLog;
+    }
+
+    /**
+     * Milliseconds from just before the submit request to the first step running (it writes {@code date +%s%N});
+     * returns once the job is over and the agent had a moment to go back to its long poll.
+     */
+    double pickupMillis() throws Exception {
+        Path marker = markers.resolve("started-" + (++sequence));
+        long submitted = Processes.epochNanos();
+        JobStatus job = cluster.management.submitJob(JobSubmission.ofCommands(resourceClass, "pickup-" + sequence,
+                "date +%s%N > " + marker));
+        awaitFinal(List.of(job.id()));
+        long started = Long.parseLong(Files.readString(marker).strip());
+        Thread.sleep(200);
+        return (started - submitted) / 1e6;
+    }
+
+    /** Jobs per second for {@code count} trivial jobs submitted at once, until the last one is over. */
+    double jobsPerSecond(int count) throws Exception {
+        long start = System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(cluster.management.submitJob(JobSubmission.ofCommands(resourceClass, "trivial-" + i, "true")).id());
+        }
+        awaitFinal(ids);
+        return count / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private void awaitFinal(List<String> jobIds) throws Exception {
+        List<String> open = new ArrayList<>(jobIds);
+        long deadline = System.nanoTime() + TIMEOUT_NANOS;
+        while (!open.isEmpty()) {
+            JobStatus status = cluster.management.jobStatus(open.get(0));
+            if (status.state().isFinal()) {
+                if (status.state() != JobState.SUCCESS) {
+                    throw new IllegalStateException("job " + status.id() + " ended " + status.state() + "; agent log:\n"
+                            + agentLog.get());
+                }
+                open.remove(0);
+                continue;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("job " + status.id() + " still " + status.state()
+                        + " after 120 s; agent log:\n" + agentLog.get());
+            }
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.runway.it.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * What to measure and how often. The documented run uses the defaults; {@code --quick} shortens every figure
+ * (fewer runs, 10 s idle window) for a first look.
+ */
+record Options(int runs, int pickupJobs, int concurrentJobs, int idleSeconds, int outputMiB, long graceMillis,
+        int startupRuns, int idlePolls, int claimAgents, int claimJobs, Set<String> only, Path image, Path work,
+        Path json, String taskAgentClassPath) {
+
+    static final Set<String> SECTIONS = Set.of("startup", "pickup", "systemd", "jobs", "idle", "output", "server",
+            "kill");
+
+    static Options parse(String[] args) {
+        int runs = 3;
+        int pickupJobs = 50;
+        int concurrentJobs = 24;
+        int idleSeconds = 60;
+        int outputMiB = 256;
+        long graceMillis = 2000;
+        int startupRuns = 20;
+        int claimJobs = 2000;
+        Set<String> only = new LinkedHashSet<>(SECTIONS);
+        Path image = Path.of(System.getProperty("runway.image", "../modules/distribution/target/image"));
+        Path work = Path.of("target/work");
+        Path json = Path.of("target/benchmarks.json");
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--quick" -> {
+                    runs = 2;
+                    pickupJobs = 10;
+                    concurrentJobs = 8;
+                    idleSeconds = 10;
+                    outputMiB = 64;
+                    startupRuns = 6;
+                    claimJobs = 600;
+                }
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--jobs" -> pickupJobs = Integer.parseInt(args[++i]);
+                case "--idle-seconds" -> idleSeconds = Integer.parseInt(args[++i]);
+                case "--mib" -> outputMiB = Integer.parseInt(args[++i]);
+                case "--only" -> {
+                    only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+                    if (!SECTIONS.containsAll(only)) {
+                        throw new IllegalArgumentException("--only takes a comma list of " + SECTIONS);
+                    }
+                }
+                case "--image" -> image = Path.of(args[++i]);
+                case "--json" -> json = Path.of(args[++i]);
+                case "--work" -> work = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + arg + "; known: --quick, --runs N, "
+                        + "--jobs N, --idle-seconds S, --mib M, --only " + String.join(",", SECTIONS)
+                        + ", --image DIR, --json FILE, --work DIR");
+            }
+        }
+        return new Options(runs, pickupJobs, concurrentJobs, idleSeconds, outputMiB, graceMillis, startupRuns, 1000,
+                200, claimJobs, only, image.toAbsolutePath().normalize(), work.toAbsolutePath().normalize(),
+                json.toAbsolutePath().normalize(), System.getProperty("bench.taskagent.classpath", ""));
+    }
+
+    Path runway() {
+        return image.resolve("bin/runway");
+    }
+
+    Path java() {
+        return image.resolve("bin/java");
+    }
+
+    boolean wants(String section) {
+        return only.contains(section);
+    }
+}

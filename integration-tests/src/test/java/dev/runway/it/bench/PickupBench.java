@@ -1,0 +1,93 @@
+package dev.runway.it.bench;
+
+import dev.runway.it.support.LaunchAgentProcess;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pickup (submit -> first step running) and jobs per second through the real parts: the image's server, its launch
+ * agent with the process launcher, its task agents.
+ */
+final class PickupBench {
+    private static final int WARM_UP_JOBS = 2;
+
+    private final Options options;
+    private final StartupBench startup;
+
+    PickupBench(Options options, StartupBench startup) {
+        this.options = options;
+        this.startup = startup;
+    }
+
+    List<Row> processLauncher(Cluster cluster) throws Exception {
+        return withAgent(cluster, "pickup-process", "", jobs -> pickupRows("process launcher", jobs,
+                startup.pickupFloor(), "task agent JVM alone + bash -c true"));
+    }
+
+    private interface AgentWork<T> {
+        T run(JobDriver jobs) throws Exception;
+    }
+
+    /** Runs {@code work} against a launch agent (process launcher) of its own resource class {@code name}. */
+    private <T> T withAgent(Cluster cluster, String name, String runnerYaml, AgentWork<T> work) throws Exception {
+        Path directory = options.work().resolve(name);
+        LaunchAgentProcess agent = LaunchAgentProcess.start(List.of(), directory, "bench-" + name, cluster.apiUrl(),
+                cluster.resourceClassToken(name), runnerYaml, Map.of());
+        try {
+            return work.run(new JobDriver(cluster, Cluster.resourceClass(name), directory.resolve("markers"),
+                    () -> tail(agent.logText())));
+        } finally {
+            agent.kill();
+        }
+    }
+
+    /** p50 and p99 of {@code pickupJobs} pickups, per run; the rows show median, min and max over the runs. */
+    List<Row> pickupRows(String launcher, JobDriver jobs, Stats floor, String floorName) throws Exception {
+        for (int i = 0; i < WARM_UP_JOBS; i++) {
+            jobs.pickupMillis();
+        }
+        List<Double> p50 = new ArrayList<>();
+        List<Double> p99 = new ArrayList<>();
+        for (int run = 0; run < options.runs(); run++) {
+            List<Double> millis = new ArrayList<>();
+            for (int i = 0; i < options.pickupJobs(); i++) {
+                millis.add(jobs.pickupMillis());
+            }
+            p50.add(Stats.percentile(millis, 50));
+            p99.add(Stats.percentile(millis, 99));
+        }
+        String jobsNote = options.pickupJobs() + " jobs per run, one at a time, the agent long-polling";
+        Stats p50Stats = Stats.of(p50);
+        Stats p99Stats = Stats.of(p99);
+        return List.of(
+                Row.measured("pickup p50, " + launcher, "ms", p50Stats, floorName, floor, "<= 1.3x floor",
+                        p50Stats.median() <= 1.3 * floor.median(), jobsNote),
+                Row.measured("pickup p99, " + launcher, "ms", p99Stats, floorName, floor, "<= 2x floor",
+                        p99Stats.median() <= 2 * floor.median(), ""));
+    }
+
+    /** Trivial jobs through an agent with 4 slots, against 4 slots each doing one floor pickup after another. */
+    Row jobsPerSecond(Cluster cluster) throws Exception {
+        List<Double> rates = withAgent(cluster, "jobs-per-second", "max_concurrent_tasks: 4", jobs -> {
+            jobs.jobsPerSecond(4); // warm-up
+            List<Double> measured = new ArrayList<>();
+            for (int run = 0; run < options.runs(); run++) {
+                measured.add(jobs.jobsPerSecond(options.concurrentJobs()));
+            }
+            return measured;
+        });
+        Stats floorPickup = startup.pickupFloor();
+        Stats floor = new Stats(4000 / floorPickup.median(), 4000 / floorPickup.max(), 4000 / floorPickup.min(),
+                floorPickup.count());
+        Stats figure = Stats.of(rates);
+        return Row.measured("jobs/s, trivial jobs, 4 slots", "jobs/s", figure, "4 slots / floor pickup", floor,
+                ">= 0.7x floor", figure.median() >= 0.7 * floor.median(),
+                options.concurrentJobs() + " jobs submitted at once per run, timed until the last is over");
+    }
+
+    static String tail(String log) {
+        return log.length() <= 4000 ? log : "..." + log.substring(log.length() - 4000);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.runway.it.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Start-up figures: {@code runway --version} against {@code java -version} of the image's own runtime, and the
+ * pickup floor's parts: the task agent's JVM started alone, {@code bash -c true}. Runs alternate so that both sides
+ * of a ratio see the same machine load.
+ */
+final class StartupBench {
+    private final Options options;
+    private Stats pickupFloor;
+    private Stats taskAgentJvm;
+
+    StartupBench(Options options) {
+        this.options = options;
+    }
+
+    Row version() throws Exception {
+        List<Double> runway = new ArrayList<>();
+        List<Double> java = new ArrayList<>();
+        Processes.timeMillis(options.runway().toString(), "--version"); // page cache warm, as for any later start
+        for (int i = 0; i < options.startupRuns(); i++) {
+            runway.add(Processes.timeMillis(options.runway().toString(), "--version"));
+            java.add(Processes.timeMillis(options.java().toString(), "-version"));
+        }
+        Stats floor = Stats.of(java);
+        Stats figure = Stats.of(runway);
+        return Row.measured("runway --version, cold process", "ms", figure, "image's bin/java -version", floor,
+                "<= 1.5x floor", figure.median() <= 1.5 * floor.median(), "");
+    }
+
+    /**
+     * JVM start of the task agent alone ({@code runway task-agent} with no token on stdin: the launcher script, the
+     * JVM, picocli and argument checks, then exit 2) plus {@code bash -c true}, summed run by run.
+     */
+    Stats pickupFloor() throws Exception {
+        if (pickupFloor == null) {
+            List<Double> jvm = new ArrayList<>();
+            List<Double> sum = new ArrayList<>();
+            for (int i = 0; i < options.startupRuns(); i++) {
+                double agent = Processes.timeMillis(options.runway().toString(), "task-agent", "--api-url",
+                        "http://127.0.0.1:9", "--task-id", "bench-floor");
+                double bash = Processes.timeMillis("bash", "-c", "true");
+                jvm.add(agent);
+                sum.add(agent + bash);
+            }
+            taskAgentJvm = Stats.of(jvm);
+            pickupFloor = Stats.of(sum);
+        }
+        return pickupFloor;
+    }
+
+    /** The JVM part of {@link #pickupFloor()} (measured with it). */
+    Stats taskAgentJvm() throws Exception {
+        pickupFloor();
+        return taskAgentJvm;
+    }
+}
