@@ -64,8 +64,12 @@ final class RunChecks {
                     + " was claimed at most 4 times (3 requeues): " + entry.getValue().attempts());
         }
         Map<String, Integer> listed = new HashMap<>();
-        for (JobStatus status : cluster.management.listJobs(FaultCluster.RESOURCE_CLASS, null, 1000).items()) {
-            listed.merge(status.id(), 1, Integer::sum);
+        try {
+            for (JobStatus status : cluster.management.listJobs(FaultCluster.RESOURCE_CLASS, null, 1000).items()) {
+                listed.merge(status.id(), 1, Integer::sum);
+            }
+        } catch (ApiException e) {
+            cluster.tally.check(false, "the server lists its jobs: " + e.getMessage());
         }
         for (String id : jobs.keySet()) {
             cluster.tally.check(listed.getOrDefault(id, 0) == 1, "job " + id + " is listed exactly once: "
@@ -186,7 +190,11 @@ final class RunChecks {
 
     /** After the faults, the server answers and an agent claims a new job within {@code claimTimeout}. */
     void recovers(Random random, Duration claimTimeout) throws Exception {
-        cluster.tally.check(cluster.awaitServer(Duration.ofSeconds(30)), "the server answers after the faults");
+        boolean answers = cluster.awaitServer(Duration.ofSeconds(30));
+        cluster.tally.check(answers, "the server answers after the faults");
+        if (!answers) {
+            return;
+        }
         FaultJob probe = FaultJob.random(random, "probe", List.of(FaultJob.Kind.LINES));
         JobStatus submitted = cluster.management.submitJob(probe.submission(FaultCluster.RESOURCE_CLASS));
         Instant deadline = Instant.now().plus(claimTimeout);

@@ -55,8 +55,8 @@ final class H2Store implements Store {
 
     private final String url;
     private Connection connection;
-    /** Set when a transaction failed: the next one first checks that the database is still open. */
-    private boolean suspect;
+    /** Set when H2 closed the database after an error: the next transaction opens it again first. */
+    private boolean broken;
 
     private H2Store(String url, Connection connection) {
         this.url = url;
@@ -90,28 +90,25 @@ final class H2Store implements Store {
      * H2 closes the whole database after a failed write (a full disk, found by the fault-injection suite) and never
      * opens it again by itself; a new connection opens it anew from its last commit once the disk has room.
      */
-    private void reopenIfClosed() {
+    private void reopen() {
         try {
-            if (connection.isValid(5)) {
-                suspect = false;
-                return;
-            }
-        } catch (SQLException e) {
-            // closed: open it again below
+            connection.close();
+        } catch (SQLException alreadyClosed) {
+            // nothing left to close
         }
         try {
-            Connection fresh = connect(url);
-            try {
-                connection.close();
-            } catch (SQLException alreadyClosed) {
-                // nothing left to close
-            }
-            connection = fresh;
-            suspect = false;
+            connection = connect(url);
+            broken = false;
         } catch (SQLException e) {
             throw new IllegalStateException("database error: the database closed after an error and cannot be "
                     + "opened again yet: " + e.getMessage(), e);
         }
+    }
+
+    /** H2's codes for "the database has been closed" and for a failed write underneath (e.g. no space left). */
+    private static boolean closesTheDatabase(Exception e) {
+        return e instanceof SQLException && (((SQLException) e).getErrorCode() == 90098
+                || ((SQLException) e).getErrorCode() == 50000);
     }
 
     @FunctionalInterface
@@ -121,15 +118,15 @@ final class H2Store implements Store {
 
     /** Runs {@code work} as one transaction. */
     private synchronized <T> T tx(Work<T> work) {
-        if (suspect) {
-            reopenIfClosed();
+        if (broken) {
+            reopen();
         }
         try {
             T result = work.run();
             connection.commit();
             return result;
         } catch (SQLException | RuntimeException e) {
-            suspect = e instanceof SQLException;
+            broken = closesTheDatabase(e);
             try {
                 connection.rollback();
             } catch (SQLException rollback) {
