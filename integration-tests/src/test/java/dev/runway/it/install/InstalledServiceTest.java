@@ -7,6 +7,7 @@ import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
 import dev.runway.it.systemd.NamespacedSystemd;
 import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.JobsApi.JobSubmission;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
@@ -87,11 +88,12 @@ class InstalledServiceTest {
 
         String jobId = admin.submitJob(JobSubmission.ofCommands("it/service", "drain-me", "sleep 5",
                 "echo finished")).id();
+        // Wait until the job's first step has started: a task claimed but not yet started is given back by a drain.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (admin.jobStatus(jobId).state() != JobState.RUNNING && System.nanoTime() < deadline) {
+        while (!stepStarted(admin, jobId) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(admin.jobStatus(jobId).state()).as(agentLog(root)).isEqualTo(JobState.RUNNING);
+        assertThat(stepStarted(admin, jobId)).as(agentLog(root)).isTrue();
 
         long stopStarted = System.nanoTime();
         String stop = inNamespace("systemctl stop runway.service && echo stopped");
@@ -103,6 +105,12 @@ class InstalledServiceTest {
         assertThat(systemd.run("systemctl", "show", "--property=ActiveState,Result", "runway.service"))
                 .contains("ActiveState=inactive").contains("Result=success");
         assertThat(inNamespace("systemctl status runway.service --no-pager; true")).doesNotContain(token);
+    }
+
+    private static boolean stepStarted(ManagementClient admin, String jobId) throws Exception {
+        JobStatus status = admin.jobStatus(jobId);
+        return status.state() == JobState.RUNNING && !status.steps().isEmpty()
+                && status.steps().get(0).startedAt() != null;
     }
 
     private String inNamespace(String script) throws Exception {
