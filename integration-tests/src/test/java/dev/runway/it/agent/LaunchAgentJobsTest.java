@@ -68,7 +68,13 @@ class LaunchAgentJobsTest {
         String base = "http://127.0.0.1:" + healthPort;
         assertThat(get(http, base + "/live").statusCode()).isEqualTo(200);
         assertThat(get(http, base + "/ready").statusCode()).isEqualTo(200);
+        // The server has the result a moment before the task agent's process is gone and counted.
         HttpResponse<String> metrics = get(http, base + "/metrics");
+        Instant counted = Instant.now().plusSeconds(15);
+        while (metrics.body().contains("runway_agent_tasks_running 1") && Instant.now().isBefore(counted)) {
+            Thread.sleep(100);
+            metrics = get(http, base + "/metrics");
+        }
         assertThat(metrics.body()).containsPattern("runway_agent_tasks_claimed_total [1-9]")
                 .containsPattern("runway_agent_tasks_succeeded_total [1-9]").contains("runway_agent_slots 1");
     }
