@@ -244,21 +244,22 @@ public final class LaunchAgent {
     }
 
     private void startTask(ClaimResponse claim) {
-        TaskSupervisor[] self = new TaskSupervisor[1];
-        self[0] = new TaskSupervisor(context, claim, new RunnerClient(transport, context.resourceClassToken())
-                .forTask(claim), () -> {
-                    running.remove(self[0]);
-                    slots.give();
-                    idle.taskEnded();
-                    synchronized (lock) {
-                        lock.notifyAll();
-                    }
-                });
-        running.add(self[0]);
+        TaskSupervisor supervisor = new TaskSupervisor(context, claim,
+                new RunnerClient(transport, context.resourceClassToken()).forTask(claim), this::taskEnded);
+        running.add(supervisor);
         if (state() == AgentState.CANCELING) {
-            self[0].stop(TaskSupervisor.StopReason.AGENT_SHUTDOWN);
+            supervisor.stop(TaskSupervisor.StopReason.AGENT_SHUTDOWN);
         }
-        taskThreads.execute(self[0]);
+        taskThreads.execute(supervisor);
+    }
+
+    private void taskEnded(TaskSupervisor supervisor) {
+        running.remove(supervisor);
+        slots.give();
+        idle.taskEnded();
+        synchronized (lock) {
+            lock.notifyAll();
+        }
     }
 
     private void startHealthServer() {

@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -57,13 +58,13 @@ final class TaskSupervisor implements Runnable {
     private final ClaimResponse claim;
     private final TaskClient client;
     private final String launchId;
-    private final Runnable onEnd;
+    private final Consumer<TaskSupervisor> onEnd;
     private volatile TaskProcess process;
     private volatile StopReason stopReason;
     private Instant endedOnServerAt;
     private Instant canceledAt;
 
-    TaskSupervisor(AgentContext context, ClaimResponse claim, TaskClient client, Runnable onEnd) {
+    TaskSupervisor(AgentContext context, ClaimResponse claim, TaskClient client, Consumer<TaskSupervisor> onEnd) {
         this.context = context;
         this.claim = claim;
         this.client = client;
@@ -111,7 +112,7 @@ final class TaskSupervisor implements Runnable {
         } finally {
             context.metrics().taskEnded(success);
             MDC.remove(MDC_TASK_ID);
-            onEnd.run();
+            onEnd.accept(this);
         }
     }
 

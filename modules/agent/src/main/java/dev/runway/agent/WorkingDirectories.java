@@ -53,8 +53,9 @@ public final class WorkingDirectories {
         if (!changed && cleaned.length() <= MAX_VALUE_LENGTH) {
             return cleaned;
         }
-        String prefix = cleaned.length() > MAX_VALUE_LENGTH - 13 ? cleaned.substring(0, MAX_VALUE_LENGTH - 13) : cleaned;
-        return prefix + "-" + shortHash(original);
+        // "-" and 12 hex digits of hash follow the kept prefix.
+        int keep = Math.min(cleaned.length(), MAX_VALUE_LENGTH - 13);
+        return cleaned.substring(0, keep) + "-" + shortHash(original);
     }
 
     /** The task's directory for the server's {@code allocation}; throws if it would not stay under the parent. */
