@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * second with 200 concurrent agents, and the server's RSS with 1,000 idle long-polling agents.
  *
  * <pre>./mvnw -q -o test-compile exec:java -pl modules/server -Dexec.mainClass=dev.runway.server.ServerBenchmark \
- *     -Dexec.classpathScope=test</pre>
+ *     -Dexec.classpathScope=test [-Dexec.args="memory latency throughput"]</pre>
  */
 public final class ServerBenchmark {
     private static final String RC = "bench/linux";
@@ -69,14 +69,21 @@ public final class ServerBenchmark {
                 + "(-XX:+UseSerialGC, default heap)%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), Runtime.version(),
                 Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-        try (Started server = startServer()) {
-            idleLongPollMemory(server);
+        List<String> phases = args.length > 0 ? List.of(args) : List.of("memory", "latency", "throughput");
+        if (phases.contains("memory")) {
+            try (Started server = startServer()) {
+                idleLongPollMemory(server);
+            }
         }
         try (Started server = startServer()) {
             HttpTransport transport = new HttpTransport(server.uri(), Duration.ofSeconds(90));
-            claimRoundTrip(server.admin(), new RunnerClient(transport, server.token()));
-            submitToClaim(server.admin(), new RunnerClient(transport, server.token()));
-            concurrentClaims(server.admin(), server.uri(), server.token());
+            if (phases.contains("latency")) {
+                claimRoundTrip(server.admin(), new RunnerClient(transport, server.token()));
+                submitToClaim(server.admin(), new RunnerClient(transport, server.token()));
+            }
+            if (phases.contains("throughput")) {
+                concurrentClaims(server.admin(), server.uri(), server.token());
+            }
         }
     }
 
@@ -124,7 +131,7 @@ public final class ServerBenchmark {
      */
     private static void concurrentClaims(ManagementClient admin, URI uri, String token) throws Exception {
         int agents = 200;
-        int jobs = 10_000;
+        int jobs = 3_000;
         submit(admin, jobs);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         AtomicInteger claimed = new AtomicInteger();
