@@ -15,10 +15,12 @@ import java.util.Map;
  */
 public final class Benchmarks {
     private final Options options;
+    private final Map<String, Object> machine;
     private final List<Row> rows = new ArrayList<>();
 
-    private Benchmarks(Options options) {
+    private Benchmarks(Options options, Map<String, Object> machine) {
         this.options = options;
+        this.machine = machine;
     }
 
     public static void main(String[] args) throws Exception {
@@ -30,7 +32,7 @@ public final class Benchmarks {
         System.setProperty("runway.image", options.image().toString()); // the shared fixtures start this image
         Files.createDirectories(options.work());
         Map<String, Object> machine = machine(options);
-        List<Row> rows = new Benchmarks(options).run();
+        List<Row> rows = new Benchmarks(options, machine).run();
         machine.put("load average after", Processes.loadAverage());
         machine.put("finished", Instant.now().toString());
         Report.print(System.out, machine, rows);
@@ -83,6 +85,11 @@ public final class Benchmarks {
             e.printStackTrace(System.out);
             rows.add(new Row(figure, "", null, null, null, 0, "", null, null, "", "ERROR",
                     e.getClass().getSimpleName() + ": " + firstLine(e.getMessage())));
+        }
+        try {
+            Report.writeJson(options.json(), machine, rows); // what is measured so far survives an interrupted run
+        } catch (java.io.IOException e) {
+            System.out.println("cannot write " + options.json() + ": " + e);
         }
     }
 

@@ -24,7 +24,7 @@ record Options(int runs, int pickupJobs, int concurrentJobs, int idleSeconds, in
         int outputMiB = 256;
         long graceMillis = 2000;
         int startupRuns = 20;
-        int claimJobs = 2000;
+        int claimJobs = 1000;
         Set<String> only = new LinkedHashSet<>(SECTIONS);
         Path image = Path.of(System.getProperty("runway.image", "../modules/distribution/target/image"));
         Path work = Path.of("target/work");
@@ -39,7 +39,7 @@ record Options(int runs, int pickupJobs, int concurrentJobs, int idleSeconds, in
                     idleSeconds = 10;
                     outputMiB = 64;
                     startupRuns = 6;
-                    claimJobs = 600;
+                    claimJobs = 300;
                 }
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--jobs" -> pickupJobs = Integer.parseInt(args[++i]);
@@ -59,8 +59,10 @@ record Options(int runs, int pickupJobs, int concurrentJobs, int idleSeconds, in
                         + ", --image DIR, --json FILE, --work DIR");
             }
         }
+        // a directory per run: servers' data, agents' state and logs of earlier runs stay apart (and can be read)
+        Path runDirectory = work.resolve("run-" + java.time.Instant.now().getEpochSecond());
         return new Options(runs, pickupJobs, concurrentJobs, idleSeconds, outputMiB, graceMillis, startupRuns, 1000,
-                200, claimJobs, only, image.toAbsolutePath().normalize(), work.toAbsolutePath().normalize(),
+                200, claimJobs, only, image.toAbsolutePath().normalize(), runDirectory.toAbsolutePath().normalize(),
                 json.toAbsolutePath().normalize(), System.getProperty("bench.taskagent.classpath", ""));
     }
 
