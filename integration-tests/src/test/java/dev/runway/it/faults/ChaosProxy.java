@@ -135,6 +135,8 @@ final class ChaosProxy implements Closeable {
                 return;
             }
             boolean stallPending = fault == ConnectionFault.STALL;
+            // a body fault picked for an answer without a JSON body (e.g. an empty claim) waits for the next one
+            ExchangeFault pending = ExchangeFault.NONE;
             while (!closed) {
                 HttpMessage request = readMessage(fromClient, true, false);
                 if (request == null) {
@@ -143,7 +145,9 @@ final class ChaosProxy implements Closeable {
                 if (fault == ConnectionFault.DELAY) {
                     Thread.sleep(randomMillis(50, 800));
                 }
-                ExchangeFault exchange = pickExchangeFault();
+                ExchangeFault exchange = pending != ExchangeFault.NONE && faultRate > 0 ? pending
+                        : pickExchangeFault();
+                pending = ExchangeFault.NONE;
                 if (exchange == ExchangeFault.ERROR_500 || exchange == ExchangeFault.TOO_MANY_429) {
                     tally.injected("proxy: " + (exchange == ExchangeFault.ERROR_500 ? "500" : "429 Retry-After"));
                     toClient.write(errorAnswer(exchange));
@@ -172,7 +176,12 @@ final class ChaosProxy implements Closeable {
                     stallPending = false;
                     Thread.sleep(randomMillis(2_000, 6_000));
                 }
-                if (exchange == ExchangeFault.TRUNCATED_BODY && response.body().length > 1) {
+                boolean bodyFault = exchange == ExchangeFault.TRUNCATED_BODY || exchange == ExchangeFault.GARBAGE_JSON;
+                if (bodyFault && !response.isJson()) {
+                    pending = exchange;
+                    exchange = ExchangeFault.NONE;
+                }
+                if (exchange == ExchangeFault.TRUNCATED_BODY) {
                     tally.injected("proxy: truncated body");
                     toClient.write(response.head());
                     toClient.write(response.body(), 0, response.body().length / 2);
@@ -180,7 +189,7 @@ final class ChaosProxy implements Closeable {
                     client.setSoLinger(true, 0);
                     return;
                 }
-                if (exchange == ExchangeFault.GARBAGE_JSON && response.isJson()) {
+                if (exchange == ExchangeFault.GARBAGE_JSON) {
                     tally.injected("proxy: garbage JSON");
                     toClient.write(response.withBody(garbage()));
                 } else {

@@ -52,9 +52,9 @@ class FaultInjectionTest {
             for (int i = 0; i < 2; i++) {
                 cluster.addAgent(List.of(), home.resolve("agent-" + i), "agent-" + i, proxy.url(), slots);
             }
-            FaultRun.Settings settings = new FaultRun.Settings(longRun ? 40 : 10, ALL_KINDS,
+            FaultRun.Settings settings = new FaultRun.Settings(longRun ? 40 : 8, ALL_KINDS,
                     EnumSet.of(Fault.KILL_SERVER, Fault.KILL_LAUNCH_AGENT, Fault.KILL_TASK_AGENT,
-                            Fault.PROXY_WINDOW), longRun ? 16 : 6, 0.2, slots, Duration.ofSeconds(150));
+                            Fault.PROXY_WINDOW), longRun ? 16 : 5, 0.2, slots, Duration.ofSeconds(150));
             new FaultRun(cluster, seed, settings).run();
             if (!tally.violations().isEmpty()) {
                 System.out.println("[faults] logs of the failed round in " + home + "\n" + cluster.agentLogs());

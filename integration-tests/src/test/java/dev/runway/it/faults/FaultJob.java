@@ -39,7 +39,7 @@ record FaultJob(String name, Kind kind, List<JsonNode> steps, List<byte[]> expec
         JobState outcome = JobState.SUCCESS;
         switch (kind) {
             case LINES -> steps.add(lines(random, tag, 1 + random.nextInt(400), 1 + random.nextInt(3), 0.05));
-            case SLOW_LINES -> steps.add(lines(random, tag, 20 + random.nextInt(200), 8 + random.nextInt(12), 0.3));
+            case SLOW_LINES -> steps.add(lines(random, tag, 20 + random.nextInt(200), 4 + random.nextInt(8), 0.3));
             case BINARY -> steps.add(binary(random, 1 + random.nextInt(20_000)));
             case MULTI_STEP -> {
                 steps.add(lines(random, tag + "a", 1 + random.nextInt(100), 2, 0.1));

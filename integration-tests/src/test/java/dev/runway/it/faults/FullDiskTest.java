@@ -65,14 +65,16 @@ class FullDiskTest {
             FaultTally tally = new FaultTally();
             Path home = FaultSeeds.home("disk", roundSeed);
             try (FaultCluster cluster = new FaultCluster(home, tally)) {
-                cluster.serverDisk = TmpfsMount.mount(home.resolve("server-disk"), "8m");
-                cluster.workDisks.add(TmpfsMount.mount(home.resolve("agent").resolve("work"), "8m"));
+                // big enough for all the output of the run (only the filler may fill it), small enough to fill fast
+                String size = longRun ? "32m" : "8m";
+                cluster.serverDisk = TmpfsMount.mount(home.resolve("server-disk"), size);
+                cluster.workDisks.add(TmpfsMount.mount(home.resolve("agent").resolve("work"), size));
                 cluster.startServer(List.of(), cluster.serverDisk.path().resolve("data"), "127.0.0.1");
                 cluster.provision(URI.create("http://127.0.0.1:" + cluster.server.port()));
                 cluster.addAgent(List.of(), home.resolve("agent"), "disk", "http://127.0.0.1:" + cluster.server.port(),
                         2);
-                FaultRun.Settings settings = new FaultRun.Settings(longRun ? 20 : 5,
-                        List.of(Kind.LINES, Kind.SLOW_LINES, Kind.BINARY, Kind.WRITE_FILES, Kind.BIG_OUTPUT),
+                FaultRun.Settings settings = new FaultRun.Settings(longRun ? 20 : 4,
+                        List.of(Kind.LINES, Kind.SLOW_LINES, Kind.BINARY, Kind.WRITE_FILES, Kind.MULTI_STEP),
                         EnumSet.of(Fault.FILL_SERVER_DISK, Fault.FILL_WORK_DISK), longRun ? 10 : 2, 0, 2,
                         Duration.ofSeconds(120));
                 new FaultRun(cluster, roundSeed, settings).run();

@@ -42,9 +42,10 @@ class NetworkPartitionTest {
                 cluster.provision(URI.create("http://127.0.0.1:" + relay));
                 cluster.addAgent(cluster.network.agentPrefix(), home.resolve("agent"), "partitioned",
                         "http://" + NetworkNamespaces.SERVER_ADDRESS + ":" + cluster.server.port(), 2);
-                FaultRun.Settings settings = new FaultRun.Settings(longRun ? 20 : 5,
+                FaultRun.Settings settings = new FaultRun.Settings(longRun ? 20 : 4,
                         List.of(Kind.LINES, Kind.SLOW_LINES, Kind.BINARY, Kind.MULTI_STEP, Kind.BIG_OUTPUT),
-                        EnumSet.of(Fault.PARTITION, Fault.KILL_SERVER, Fault.KILL_TASK_AGENT), longRun ? 10 : 3, 0,
+                        longRun ? EnumSet.of(Fault.PARTITION, Fault.KILL_SERVER, Fault.KILL_TASK_AGENT)
+                                : EnumSet.of(Fault.PARTITION), longRun ? 10 : 2, 0,
                         2, Duration.ofSeconds(120));
                 new FaultRun(cluster, roundSeed, settings).run();
             }

@@ -80,7 +80,9 @@ class OutputOffsetFuzzTest {
             List<String> violations) throws InterruptedException {
         long length = stored.length;
         int kind = random.nextInt(10);
-        long offset = kind < 5 ? length : kind < 8 ? (length == 0 ? 0 : random.nextInt((int) length + 1))
+        // resends start at most 256 KiB back: a real resend is one chunk, and a body stays under the 4 MiB limit
+        long resendFrom = Math.max(0, length - 256 * 1024);
+        long offset = kind < 5 ? length : kind < 8 ? resendFrom + random.nextInt((int) (length - resendFrom) + 1)
                 : kind == 8 ? length + 1 + random.nextInt(1000) : -1 - random.nextInt(1000);
         byte[] fresh = new byte[random.nextInt(4) == 0 ? 0 : random.nextInt(random.nextBoolean() ? 64 : 9000)];
         random.nextBytes(fresh);
