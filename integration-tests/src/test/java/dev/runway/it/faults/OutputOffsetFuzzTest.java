@@ -54,6 +54,9 @@ class OutputOffsetFuzzTest {
 
             ByteArrayOutputStream model = new ByteArrayOutputStream();
             for (int op = 0; op < operations; op++) {
+                if (op % 500 == 0) {
+                    task.heartbeat(); // appends do not renew the lease; a long run would lose its task
+                }
                 byte[] stored = model.toByteArray();
                 switch (random.nextInt(10)) {
                     case 0, 1, 2, 3, 4 -> append(task, random, model, stored, violations);
