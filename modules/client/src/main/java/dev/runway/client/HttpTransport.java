@@ -60,6 +60,23 @@ public final class HttpTransport {
      */
     public HttpResponse<byte[]> send(Supplier<HttpRequest> request, RetryPolicy policy, Duration extraTimeout)
             throws ApiException, InterruptedException {
+        return exchange(request, policy, extraTimeout, null).response();
+    }
+
+    /**
+     * As {@link #send}, and reads the answer as {@code type}. A 2xx answer that cannot be read (truncated, garbage)
+     * counts as no answer and is retried like one: every call of the protocol is idempotent, so asking again is
+     * safe, and a proxy that mangled one answer must not fail a task. A 204 reads as null.
+     */
+    public <T> T sendForJson(Supplier<HttpRequest> request, RetryPolicy policy, Duration extraTimeout,
+            Class<T> type) throws ApiException, InterruptedException {
+        return type.cast(exchange(request, policy, extraTimeout, type).value());
+    }
+
+    private record Exchange(HttpResponse<byte[]> response, Object value) {}
+
+    private Exchange exchange(Supplier<HttpRequest> request, RetryPolicy policy, Duration extraTimeout,
+            Class<?> type) throws ApiException, InterruptedException {
         Instant deadline = Instant.now().plus(policy.maxElapsed());
         for (int attempt = 0; ; attempt++) {
             ApiException failure;
@@ -69,10 +86,20 @@ public final class HttpTransport {
             }
             try {
                 HttpResponse<byte[]> response = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                if (response.statusCode() < 400) {
-                    return response;
+                if (response.statusCode() >= 400) {
+                    failure = toException(req, response);
+                } else if (type == null || response.statusCode() == 204) {
+                    return new Exchange(response, null);
+                } else {
+                    try {
+                        return new Exchange(response, Json.read(response.body(), type));
+                    } catch (IOException unreadable) {
+                        // The parser's message is left out: it may quote the body, and a body may hold a token.
+                        failure = new ApiException(0, req.method() + " " + req.uri().getPath()
+                                + ": unreadable answer (HTTP " + response.statusCode() + ", "
+                                + response.body().length + " bytes)", null, null, null);
+                    }
                 }
-                failure = toException(req, response);
             } catch (IOException e) {
                 failure = new ApiException(0, req.method() + " " + req.uri().getPath() + ": no answer from "
                         + baseUri + " (" + describe(e) + ")", null, null, e);

@@ -24,15 +24,11 @@ public final class RunnerClient {
      * No retry here: the caller's loop owns backoff, so it can also drain and report health between tries.
      */
     public Optional<ClaimResponse> claim(ClaimRequest request) throws ApiException, InterruptedException {
-        HttpResponse<byte[]> response = transport.send(
+        return Optional.ofNullable(transport.sendForJson(
                 () -> transport.request(ApiPaths.CLAIM, "Authorization", resourceClassToken)
                         .header("Content-Type", "application/json")
                         .POST(HttpTransport.json(request)).build(),
-                RetryPolicy.NONE, Duration.ofSeconds(request.waitSeconds()));
-        if (response.statusCode() == 204) {
-            return Optional.empty();
-        }
-        return Optional.of(read(response, ClaimResponse.class));
+                RetryPolicy.NONE, Duration.ofSeconds(request.waitSeconds()), ClaimResponse.class));
     }
 
     /** A client for one claimed task, authenticated with its task token. */
@@ -44,9 +40,10 @@ public final class RunnerClient {
         try {
             return Json.read(response.body(), type);
         } catch (IOException e) {
+            // The parser's message is left out: it may quote the body, and a body may hold a token.
             throw new ApiException(response.statusCode(), response.request().method() + " "
-                    + response.request().uri().getPath() + ": unreadable answer: " + e.getMessage(), null,
-                    response.body(), e);
+                    + response.request().uri().getPath() + ": unreadable answer (" + response.body().length
+                    + " bytes)", null, null, null);
         }
     }
 }

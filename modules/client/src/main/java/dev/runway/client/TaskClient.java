@@ -36,11 +36,12 @@ public final class TaskClient {
     }
 
     public TaskJob job() throws ApiException, InterruptedException {
-        return RunnerClient.read(send(get(ApiPaths.taskJob(taskId)), RetryPolicy.PERSISTENT), TaskJob.class);
+        return transport.sendForJson(get(ApiPaths.taskJob(taskId)), RetryPolicy.PERSISTENT, Duration.ZERO,
+                TaskJob.class);
     }
 
     public HeartbeatResponse heartbeat() throws ApiException, InterruptedException {
-        return RunnerClient.read(send(post(ApiPaths.heartbeat(taskId), null), RetryPolicy.QUICK),
+        return transport.sendForJson(post(ApiPaths.heartbeat(taskId), null), RetryPolicy.QUICK, Duration.ZERO,
                 HeartbeatResponse.class);
     }
 
@@ -57,10 +58,10 @@ public final class TaskClient {
             throws ApiException, InterruptedException {
         String path = ApiPaths.stepOutput(taskId, step) + "?offset=" + offset + "&at=" + readAtEpochMillis;
         try {
-            return RunnerClient.read(send(() -> transport.request(path, "Authorization", taskToken)
+            return transport.sendForJson(() -> transport.request(path, "Authorization", taskToken)
                     .header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(data, 0, length)).build(), RetryPolicy.PERSISTENT),
-                    OutputAck.class);
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(data, 0, length)).build(), RetryPolicy.PERSISTENT,
+                    Duration.ZERO, OutputAck.class);
         } catch (ApiException e) {
             if (e.status() == 409) {
                 throw new OffsetMismatchException(e, expectedOffset(e));
