@@ -15,6 +15,8 @@ import org.eclipse.jetty.util.Fields;
 
 /** One request as the routes see it: path parameters, query, headers, a size-limited body. */
 final class Exchange {
+    /** An oversized body up to this size is read and dropped before the 413 answer; a larger one is cut off. */
+    private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
     private final Request request;
     private final Map<String, String> pathParameters;
     private final byte[] body;
@@ -91,7 +93,16 @@ final class Exchange {
     static CompletableFuture<byte[]> readBody(Request request, int limit) {
         long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         if (declared > limit) {
-            return CompletableFuture.failedFuture(tooLarge(limit));
+            CompletableFuture<byte[]> refused = new CompletableFuture<>();
+            if (declared > DISCARD_LIMIT) {
+                refused.completeExceptionally(tooLarge(limit));
+                return refused;
+            }
+            // read and drop the body first, so the client (still sending) gets to read the 413 answer
+            Content.Source.consumeAll(request, org.eclipse.jetty.util.Callback.from(
+                    () -> refused.completeExceptionally(tooLarge(limit)),
+                    failure -> refused.completeExceptionally(tooLarge(limit))));
+            return refused;
         }
         return Content.Source.asByteArrayAsync(request, limit).handle((bytes, error) -> {
             if (error == null) {
