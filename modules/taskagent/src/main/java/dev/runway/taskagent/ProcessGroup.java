@@ -65,10 +65,14 @@ final class ProcessGroup {
 
     /** Sends {@code signal} to the group and to every tracked process outside it. */
     void signal(Signal signal) {
+        // Who gets a signal of their own is settled before the group gets one, and group members get only the group's:
+        // a TERM trap's clean-up commands start after the signal and must not get a second TERM that cuts them short.
+        Set<ProcessHandle> targets = stragglers();
         if (ownGroup) {
+            targets.removeIf(handle -> processGroupOf(handle.pid()) == leader.pid());
             signalGroup(signal);
         }
-        for (ProcessHandle handle : stragglers()) {
+        for (ProcessHandle handle : targets) {
             if (signal == Signal.KILL) {
                 handle.destroyForcibly();
             } else {
@@ -150,6 +154,17 @@ final class ProcessGroup {
             return contains(Files.readAllBytes(dir.resolve("environ")), trackingEntry);
         } catch (IOException | RuntimeException e) {
             return false; // gone meanwhile, or not ours to read
+        }
+    }
+
+    /** The process group of {@code pid} from /proc, or -1 when it cannot be read. */
+    private static long processGroupOf(long pid) {
+        try {
+            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"),
+                    StandardCharsets.ISO_8859_1);
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
