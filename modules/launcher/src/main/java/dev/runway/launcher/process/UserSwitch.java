@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /**
  * How a task runs as {@code runner.task_user} when no {@code command_prefix} is configured: the guide's
- * {@code sudo -niHu USER --}, or util-linux {@code setpriv} where sudo is not installed (minimal Linux images).
+ * {@code sudo -niHu USER --} where util-linux {@code setpriv} is missing (macOS), else setpriv (Linux: no login shell
+ * or PAM session needed, so a system user without a shell works as well).
  */
 public final class UserSwitch {
     private final String user;
@@ -56,13 +57,15 @@ public final class UserSwitch {
                     + agentUid + ", not root: only root can start tasks as another user (run the agent as root, or"
                     + " remove runner.task_user)");
         }
-        Optional<Path> sudo = Commands.find("sudo");
-        if (sudo.isPresent()) {
-            return viaSudo(user, sudo.get());
-        }
+        // setpriv first (Linux): it needs neither a login shell nor PAM, so system users such as nobody work too;
+        // sudo where there is no setpriv (macOS), in the guide's form.
         Optional<Path> setpriv = Commands.find("setpriv");
         if (setpriv.isPresent()) {
             return viaSetpriv(user, setpriv.get());
+        }
+        Optional<Path> sudo = Commands.find("sudo");
+        if (sudo.isPresent()) {
+            return viaSudo(user, sudo.get());
         }
         throw new LaunchException("runner.task_user is '" + user + "' but neither sudo nor setpriv is installed");
     }
