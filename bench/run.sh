@@ -3,8 +3,12 @@
 # runs dev.runway.it.bench.Benchmarks, which prints one table and writes it to bench/target/benchmarks.json.
 #   bench/run.sh [--no-build] [--quick] [--runs N] [--jobs N] [--idle-seconds S] [--mib M] [--only a,b,...]
 # Root is needed for the systemd rows (a systemd booted in a namespace); without it they are skipped, with the reason.
+# RUNWAY_BENCH_HOME (default bench/) is where target/ goes; RUNWAY_BENCH_IMAGE (default the distribution module's)
+# is the image measured: two runs with different homes do not disturb each other's files.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+home=${RUNWAY_BENCH_HOME:-$repo/bench}
+image=${RUNWAY_BENCH_IMAGE:-$repo/modules/distribution/target/image}
 build=1
 args=()
 for arg in "$@"; do
@@ -23,15 +27,15 @@ for module in integration-tests modules/taskagent; do
   fi
 done
 # A copy of the image: other builds may rebuild modules/distribution/target/image while the benchmark runs.
-rm -rf "$repo/bench/target/image"
-mkdir -p "$repo/bench/target"
-cp -a "$repo/modules/distribution/target/image" "$repo/bench/target/image"
+rm -rf "$home/target/image"
+mkdir -p "$home/target"
+cp -a "$image" "$home/target/image"
 # Class paths of the harnesses, with this repository's classes and jars copied under bench/target/cp (other
 # engineers' builds may clean those target directories while the benchmark runs).
-rm -rf "$repo/bench/target/cp"
-mkdir -p "$repo/bench/target/cp"
+rm -rf "$home/target/cp"
+mkdir -p "$home/target/cp"
 classpath() {
-  local entries entry copies=0 copied=() into="$repo/bench/target/cp/$(basename "$1")"
+  local entries entry copies=0 copied=() into="$home/target/cp/$(basename "$1")"
   mkdir -p "$into"
   IFS=: read -r -a entries <<< "$repo/$1/target/test-classes:$repo/$1/target/classes:$(cat "$repo/$1/target/bench-classpath.txt")"
   for entry in "${entries[@]}"; do
@@ -46,8 +50,8 @@ classpath() {
 }
 it_classpath=$(classpath integration-tests)
 taskagent_classpath=$(classpath modules/taskagent)
-cd "$repo/bench"  # relative paths of the shared fixtures (target/...) land in bench/target
+cd "$home"  # relative paths of the shared fixtures (target/...) land in $home/target
 exec java -cp "$it_classpath" \
   -Dbench.taskagent.classpath="$taskagent_classpath" \
-  -Drunway.image="$repo/bench/target/image" \
+  -Drunway.image="$home/target/image" \
   dev.runway.it.bench.Benchmarks ${args[@]+"${args[@]}"}
