@@ -62,15 +62,19 @@ ROOT
 # java (so signals reach the JVM and the pid is the agent's) and takes extra JVM options from RUNWAY_JAVA_OPTS.
 cat > "$image/bin/runway" <<'LAUNCHER'
 #!/bin/sh
+# No subshell or helper program on the way (each costs milliseconds of every start) unless bin/runway is a symlink.
 self=$0
 while [ -L "$self" ]; do
   link=$(readlink "$self")
-  case $link in /*) self=$link ;; *) self=$(dirname "$self")/$link ;; esac
+  case $link in /*) self=$link ;; *) case $self in */*) self=${self%/*}/$link ;; *) self=$link ;; esac ;; esac
 done
-bin=$(cd "$(dirname "$self")" && pwd)
+case $self in */*) bin=${self%/*} ;; *) bin=. ;; esac
+# The long-running processes take the serial collector (the smallest footprint); the others keep the default, G1,
+# the only collector with which JDK 17 maps the archived module graph (a quicker start).
+case ${1-} in launch-agent|server) gc=-XX:+UseSerialGC ;; *) gc= ;; esac
 # By class name with an empty class path, not -m: see dev.runway.image above (the archive's classes are used).
 # shellcheck disable=SC2086
-exec "$bin/java" -XX:+UseSerialGC -cp "" $RUNWAY_JAVA_OPTS dev.runway.cli.Runway "$@"
+exec "$bin/java" $gc -cp "" $RUNWAY_JAVA_OPTS dev.runway.cli.Main "$@"
 LAUNCHER
 chmod 755 "$image/bin/runway"
 
@@ -84,7 +88,7 @@ train() {
   local name=$1
   shift
   (cd "$lists" && timeout 300 "$image/bin/java" -XX:+UseSerialGC -XX:DumpLoadedClassList="$lists/$name.lst" -cp "" \
-    dev.runway.cli.Runway "$@" >"$lists/$name.out" 2>&1 </dev/null) || echo "class list training '$*' failed (see $lists/$name.out)"
+    dev.runway.cli.Main "$@" >"$lists/$name.out" 2>&1 </dev/null) || echo "class list training '$*' failed (see $lists/$name.out)"
 }
 train version --version
 train help --help

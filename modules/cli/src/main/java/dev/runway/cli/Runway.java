@@ -1,51 +1,73 @@
 package dev.runway.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code runway}: one launcher for the launch agent, the task agent, the server and the management commands. */
 @Command(name = "runway", mixinStandardHelpOptions = true, versionProvider = Runway.Version.class,
-        description = "Self-hosted CI runner: launch agent, task agent and control plane.",
-        subcommands = {CommandLine.HelpCommand.class, InstallCommand.class, UninstallCommand.class,
-                TaskAgentCommand.class, LaunchAgentCommand.class, QuickstartCommand.class,
-                ServerCommand.class, NamespaceCommand.class, RunnerCommand.class, JobCommand.class,
-                ConfigCommand.class})
+        description = "Self-hosted CI runner: launch agent, task agent and control plane.")
 public final class Runway {
+    /**
+     * Every subcommand by its name, in the order of the usage text. Picocli reads a command's annotations when the
+     * command is added, which for the whole tree costs more than the JVM's own start; {@link #main} therefore adds
+     * only the subcommand that it runs (the task agent starts once per task).
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
+            "help", CommandLine.HelpCommand.class, "install", InstallCommand.class,
+            "uninstall", UninstallCommand.class, "task-agent", TaskAgentCommand.class,
+            "launch-agent", LaunchAgentCommand.class, "quickstart", QuickstartCommand.class,
+            "server", ServerCommand.class, "namespace", NamespaceCommand.class, "runner", RunnerCommand.class,
+            "job", JobCommand.class, "config", ConfigCommand.class);
 
     /** Exit code for bad input (configuration, arguments); picocli's usage errors use the same code. */
     public static final int EXIT_INVALID = 2;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 
-    /** The command tree; every subcommand registers here. */
+    /** The whole command tree. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Runway());
+        SUBCOMMANDS.forEach(commandLine::addSubcommand);
         return commandLine;
+    }
+
+    /**
+     * The tree that {@code args} need: the root and the subcommand that {@code args[0]} names; the whole tree for
+     * anything else (help, a usage text, a mistyped name that picocli answers with suggestions).
+     */
+    static CommandLine commandLine(String[] args) {
+        Class<?> subcommand = args.length == 0 || "help".equals(args[0]) ? null : SUBCOMMANDS.get(args[0]);
+        if (subcommand == null) {
+            return commandLine();
+        }
+        CommandLine commandLine = new CommandLine(new Runway());
+        commandLine.addSubcommand(args[0], subcommand);
+        return commandLine;
+    }
+
+    /** Names written out (reading each class's annotation would cost what the lazy tree saves); a test checks them. */
+    private static Map<String, Class<?>> subcommands(Object... namesAndCommands) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndCommands.length; i += 2) {
+            byName.put((String) namesAndCommands[i], (Class<?>) namesAndCommands[i + 1]);
+        }
+        return Collections.unmodifiableMap(byName);
     }
 
     /** The version the build stamped into the jar. */
     public static String version() {
-        try (InputStream in = Runway.class.getResourceAsStream("version.properties")) {
-            Properties properties = new Properties();
-            if (in != null) {
-                properties.load(in);
-            }
-            return properties.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return Main.version();
     }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"runway " + version() + " (Java " + Runtime.version() + ", "
-                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")"};
+            return new String[] {Main.versionText()};
         }
     }
 }

@@ -28,10 +28,21 @@ public final class HttpTransport {
     public HttpTransport(URI baseUri, Duration requestTimeout) {
         this.baseUri = stripTrailingSlash(baseUri);
         this.requestTimeout = requestTimeout;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+                .version(HttpClient.Version.HTTP_1_1);
+        if ("http".equalsIgnoreCase(this.baseUri.getScheme())) {
+            // The default TLS context reads the JDK's whole trust store when the client is built: a third of a task
+            // agent's start, for a server that speaks plain HTTP. No redirect is followed, so TLS is never used here;
+            // should it be, this context trusts no certificate and the connection fails closed.
+            builder.sslContext(TrustNothing.CONTEXT);
+        }
+        this.http = builder.build();
+    }
+
+    /** The TLS context of the underlying client (tests: plain-HTTP transports never read the trust store). */
+    javax.net.ssl.SSLContext tlsContext() {
+        return http.sslContext();
     }
 
     public URI baseUri() {

@@ -1,0 +1,40 @@
+package dev.runway.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/**
+ * The entry point of {@code bin/runway}. It answers {@code runway --version}, the commonest probe of an install,
+ * before picocli is loaded (a class of its own, free of picocli types: the verifier loads what a class's methods
+ * name), and hands everything else to {@link Runway}.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        if (args.length == 1 && ("--version".equals(args[0]) || "-V".equals(args[0]))) {
+            System.out.println(versionText());
+            return;
+        }
+        Runway.main(args);
+    }
+
+    /** What {@code runway --version} prints (picocli's version option prints the same). */
+    static String versionText() {
+        return "runway " + version() + " (Java " + System.getProperty("java.runtime.version") + ", "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")";
+    }
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
