@@ -67,7 +67,7 @@ class UnreadableAnswerTest {
         }
         HttpTransport transport = new HttpTransport(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
                 Duration.ofSeconds(5));
-        RetryPolicy brief = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(3));
+        RetryPolicy brief = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(10));
 
         assertThatThrownBy(() -> transport.sendForJson(() -> transport.request("/x", "Authorization", "t").GET()
                 .build(), brief, Duration.ZERO, OutputAck.class))
