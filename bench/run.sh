@@ -51,7 +51,7 @@ classpath() {
 it_classpath=$(classpath integration-tests)
 taskagent_classpath=$(classpath modules/taskagent)
 cd "$home"  # relative paths of the shared fixtures (target/...) land in $home/target
-exec java -cp "$it_classpath" \
+exec java ${RUNWAY_BENCH_JAVA_OPTS-} -cp "$it_classpath" \
   -Dbench.taskagent.classpath="$taskagent_classpath" \
   -Drunway.image="$home/target/image" \
   dev.runway.it.bench.Benchmarks ${args[@]+"${args[@]}"}

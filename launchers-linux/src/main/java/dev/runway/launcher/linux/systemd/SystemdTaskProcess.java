@@ -59,9 +59,12 @@ final class SystemdTaskProcess implements TaskProcess {
     public synchronized CompletableFuture<ExitStatus> stop() {
         if (!stopping && !exit.isDone()) {
             stopping = true;
+            // the grace period runs from this request, not from the bus answers (two round trips to systemd)
+            long killAt = System.nanoTime() + grace.toNanos();
             signal(LibC.SIGTERM);
             signal(LibC.SIGCONT); // a stopped process only acts on SIGTERM once continued
-            scheduler.schedule(this::killIfRunning, grace.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(this::killIfRunning, Math.max(0, killAt - System.nanoTime()), TimeUnit.NANOSECONDS);
+            LOG.debug("Task {}: SIGTERM sent to unit {}, SIGKILL in {}", launchId, unit, grace);
         }
         return exit;
     }
@@ -103,6 +106,7 @@ final class SystemdTaskProcess implements TaskProcess {
     /** SIGKILL to the whole cgroup, then StopUnit so that the unit ends even if systemd had not noticed yet. */
     CompletableFuture<ExitStatus> forceStop() {
         signal(LibC.SIGKILL);
+        LOG.debug("Task {}: SIGKILL sent to unit {}", launchId, unit);
         try {
             systemd.stopUnit(unit);
         } catch (BusException e) {
