@@ -70,11 +70,18 @@ while [ -L "$self" ]; do
 done
 case $self in */*) bin=${self%/*} ;; *) bin=. ;; esac
 # The long-running processes take the serial collector (the smallest footprint); the others keep the default, G1,
-# the only collector with which JDK 17 maps the archived module graph (a quicker start).
-case ${1-} in launch-agent|server) gc=-XX:+UseSerialGC ;; *) gc= ;; esac
+# the only collector with which JDK 17 maps the archived module graph (a quicker start). The launch agent mostly
+# waits on a long poll: the client compiler alone, small thread stacks and a heap given back after each collection
+# keep it small (docs/benchmarks.md, idle launch agent). RUNWAY_JAVA_OPTS comes last, so it can override any of it.
+case ${1-} in
+  launch-agent) vm="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=16m -Xms4m
+    -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20" ;;
+  server) vm=-XX:+UseSerialGC ;;
+  *) vm= ;;
+esac
 # By class name with an empty class path, not -m: see dev.runway.image above (the archive's classes are used).
 # shellcheck disable=SC2086
-exec "$bin/java" $gc -cp "" $RUNWAY_JAVA_OPTS dev.runway.cli.Main "$@"
+exec "$bin/java" $vm -cp "" $RUNWAY_JAVA_OPTS dev.runway.cli.Main "$@"
 LAUNCHER
 chmod 755 "$image/bin/runway"
 

@@ -3,7 +3,15 @@ package dev.runway.cli;
 import dev.runway.client.HttpTransport;
 import dev.runway.config.Secret;
 import dev.runway.client.TaskClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runway.protocol.GoDuration;
+import dev.runway.protocol.Json;
+import dev.runway.protocol.RunnerApi.HeartbeatResponse;
+import dev.runway.protocol.RunnerApi.OutputAck;
+import dev.runway.protocol.RunnerApi.StepResult;
+import dev.runway.protocol.RunnerApi.StepStart;
+import dev.runway.protocol.RunnerApi.TaskJob;
+import dev.runway.protocol.RunnerApi.TaskResult;
 import dev.runway.taskagent.TaskAgent;
 import dev.runway.taskagent.TaskAgentSettings;
 import java.io.IOException;
@@ -15,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -65,6 +74,26 @@ public final class TaskAgentCommand implements Callable<Integer> {
 
     public TaskAgentCommand() {
         this(System.in, System.getenv());
+        prepareJsonMappings();
+    }
+
+    /**
+     * Builds the JSON mappings of the runner protocol on a second thread while this one parses the arguments, reads
+     * the token and sets up logging and HTTP: Jackson's first look at each record takes a tenth of a task agent's
+     * start, and the step cannot run before the job is read.
+     */
+    private static void prepareJsonMappings() {
+        Thread thread = new Thread(() -> {
+            ObjectMapper mapper = Json.mapper();
+            for (Class<?> read : List.of(TaskJob.class, HeartbeatResponse.class, OutputAck.class)) {
+                mapper.readerFor(read);
+            }
+            for (Class<?> written : List.of(StepStart.class, StepResult.class, TaskResult.class)) {
+                mapper.writerFor(written);
+            }
+        }, "json-mappings");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     TaskAgentCommand(InputStream tokenSource, Map<String, String> environment) {
