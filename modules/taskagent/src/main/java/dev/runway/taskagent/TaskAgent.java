@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,8 +138,14 @@ public final class TaskAgent {
 
         /** Runs a step in the foreground and answers its result, or starts it in the background (null). */
         private StepResult runStep(int index, StepSpec step) throws ApiException, InterruptedException {
-            client.stepStarted(index, new StepStart(stepName(step), Instant.now().toString()));
-            OutputUpload upload = (offset, data, length, at) -> client.appendOutput(index, offset, data, length, at);
+            StepStart started = new StepStart(stepName(step), Instant.now().toString());
+            // The step starts while its start is reported (a round trip less before the job's first command); its
+            // output waits for that report: the server takes a step's output once the step has started.
+            CountDownLatch reported = new CountDownLatch(1);
+            OutputUpload upload = (offset, data, length, at) -> {
+                reported.await();
+                return client.appendOutput(index, offset, data, length, at);
+            };
             long noOutputTimeout = step.noOutputTimeoutMillis() > 0 ? step.noOutputTimeoutMillis()
                     : TaskAgentSettings.DEFAULT_NO_OUTPUT_TIMEOUT_MILLIS;
             StepExecution.StepSettings stepSettings = new StepExecution.StepSettings(noOutputTimeout,
@@ -148,11 +155,15 @@ public final class TaskAgent {
             try {
                 execution = start(index, step, stepSettings, upload);
             } catch (IOException | IllegalArgumentException e) {
+                reportStart(index, started, reported);
                 StepResult failed = StepExecution.failedToStart("The step could not start: " + e.getMessage(), cancel,
                         upload, stepSettings);
                 client.stepFinished(index, failed);
                 return failed;
             }
+            // Should the report fail for good, the exception ends the task agent; the launcher then removes the
+            // step's processes with the rest of the task's tree.
+            reportStart(index, started, reported);
             if (step.background()) {
                 background.add(new BackgroundStep(index, step, execution));
                 return null;
@@ -160,6 +171,15 @@ public final class TaskAgent {
             StepResult result = execution.supervise();
             client.stepFinished(index, result);
             return result;
+        }
+
+        private void reportStart(int index, StepStart started, CountDownLatch reported)
+                throws ApiException, InterruptedException {
+            try {
+                client.stepStarted(index, started);
+            } finally {
+                reported.countDown();
+            }
         }
 
         private StepExecution start(int index, StepSpec step, StepExecution.StepSettings stepSettings,
