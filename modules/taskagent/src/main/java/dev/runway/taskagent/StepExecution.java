@@ -64,7 +64,7 @@ final class StepExecution {
     static StepExecution start(String label, List<String> argv, Map<String, String> environment, Path directory,
             StepSettings settings, CancelSignal cancel, Collection<String> secrets, OutputUpload upload)
             throws IOException {
-        String trackingId = label.replace(' ', '-') + "-" + java.util.UUID.randomUUID();
+        String trackingId = label.replace(' ', '-') + "-" + UniqueNames.next();
         ProcessGroup group = ProcessGroup.start(argv, environment, directory, trackingId);
         StepExecution step = new StepExecution(label, settings, cancel, group, secrets, upload);
         step.uploader.start();

@@ -291,13 +291,27 @@ public final class TaskAgent {
         return "step " + (index + 1) + " (" + stepName(step) + ")";
     }
 
-    /** Scripts and BASH_ENV live outside the working directory (a checkout needs it empty), readable by us only. */
+    /**
+     * Scripts and BASH_ENV live outside the working directory (a checkout needs it empty), readable by us only. Not
+     * Files.createTempDirectory: its random names come from a SecureRandom whose set-up costs a task agent's start
+     * tens of milliseconds. A name that exists already (whatever it is, a symlink included) is never used.
+     */
     private static Path createScratchDirectory() throws IOException {
-        try {
-            return Files.createTempDirectory("runway-task-", java.nio.file.attribute.PosixFilePermissions
-                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-        } catch (UnsupportedOperationException e) {
-            return Files.createTempDirectory("runway-task-");
+        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        for (int attempt = 0; ; attempt++) {
+            Path directory = temp.resolve("runway-task-" + UniqueNames.next());
+            try {
+                try {
+                    return Files.createDirectory(directory, java.nio.file.attribute.PosixFilePermissions
+                            .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                } catch (UnsupportedOperationException e) {
+                    return Files.createDirectory(directory);
+                }
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
+            }
         }
     }
 
