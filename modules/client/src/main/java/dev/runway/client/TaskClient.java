@@ -58,10 +58,8 @@ public final class TaskClient {
             throws ApiException, InterruptedException {
         String path = ApiPaths.stepOutput(taskId, step) + "?offset=" + offset + "&at=" + readAtEpochMillis;
         try {
-            return transport.sendForJson(() -> transport.request(path, "Authorization", taskToken)
-                    .header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(data, 0, length)).build(), RetryPolicy.PERSISTENT,
-                    Duration.ZERO, OutputAck.class);
+            return transport.postBytes(path, "Authorization", taskToken, data, length, RetryPolicy.PERSISTENT,
+                    OutputAck.class);
         } catch (ApiException e) {
             if (e.status() == 409) {
                 throw new OffsetMismatchException(e, expectedOffset(e));

@@ -20,6 +20,8 @@ final class OutputRing implements OutputSink {
     private long written;  // offset after the last byte written
     private long released; // offset before which bytes were acknowledged and freed
     private boolean closed;
+    // the taker sleeps until this much is written: waking it for every small write would cost a thread switch each
+    private long takerWakesAt = Long.MAX_VALUE;
     // (offset, epoch millis) of the first byte read at that time, oldest first
     private final ArrayDeque<long[]> marks = new ArrayDeque<>();
 
@@ -50,7 +52,9 @@ final class OutputRing implements OutputSink {
             System.arraycopy(bytes, offset + done, ring, start, n);
             written += n;
             done += n;
-            notifyAll();
+            if (written >= takerWakesAt) {
+                notifyAll();
+            }
         }
     }
 
@@ -77,6 +81,7 @@ final class OutputRing implements OutputSink {
         if (from < released) {
             throw new IllegalArgumentException("offset " + from + " was already released (" + released + ")");
         }
+        takerWakesAt = from + 1;
         while (written <= from && !closed) {
             wait();
         }
@@ -84,11 +89,13 @@ final class OutputRing implements OutputSink {
             return null;
         }
         // a steady stream: let a chunk fill up a little, so it is sent in fewer, larger requests
+        takerWakesAt = from + dest.length / 2;
         long lingerEnd = System.nanoTime() + LINGER_NANOS;
         long waitNanos;
-        while (!closed && written - from < dest.length / 2 && (waitNanos = lingerEnd - System.nanoTime()) > 0) {
+        while (!closed && written < takerWakesAt && (waitNanos = lingerEnd - System.nanoTime()) > 0) {
             wait(Math.max(1, waitNanos / 1_000_000));
         }
+        takerWakesAt = Long.MAX_VALUE;
         long at = 0;
         long end = Math.min(written, from + dest.length);
         for (long[] mark : marks) {

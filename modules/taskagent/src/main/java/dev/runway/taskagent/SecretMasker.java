@@ -13,12 +13,18 @@ import java.util.Set;
  * Replaces secret values in a byte stream with {@code ********} before it reaches the sink. Works across write
  * boundaries: it holds back at most (longest secret - 1) bytes that might be the start of a secret, and nothing
  * else. Not thread-safe: one writer at a time.
+ *
+ * <p>Scanning skips ahead like Wu-Manber's multi-pattern search: the last two bytes of a window as long as the
+ * shortest secret tell how far no secret can start, so ordinary output is looked at every few dozen bytes rather
+ * than at every byte.
  */
 final class SecretMasker implements OutputSink {
     /** CircleCI does not mask values shorter than this: masking "1" or "yes" would garble every log. */
     static final int MIN_SECRET_LENGTH = 4;
     static final byte[] MASK = "********".getBytes(StandardCharsets.US_ASCII);
     private static final int HOLD = -1;
+    /** Longest skip window: skips are stored in a byte. */
+    private static final int MAX_WINDOW = 128;
 
     private final OutputSink sink;
     private final byte[][] secrets; // longest first, so the longest match wins and a longer candidate is waited for
@@ -26,6 +32,9 @@ final class SecretMasker implements OutputSink {
     // hashes of every secret's first 4 bytes (all secrets have 4 or more): rules out almost every position at once
     private final boolean[] prefixes = new boolean[1 << 16];
     private final int maxLength;
+    private final int window; // no longer than any secret
+    // by the last two bytes of a window: how many positions from its start on no secret can start at
+    private final byte[] shifts = new byte[1 << 16];
     private byte[] work;
     private int pending; // bytes held back at the start of work
 
@@ -34,12 +43,23 @@ final class SecretMasker implements OutputSink {
         this.secrets = maskableForms(values).stream().map(s -> s.getBytes(StandardCharsets.UTF_8))
                 .sorted(Comparator.comparingInt((byte[] b) -> b.length).reversed()).toArray(byte[][]::new);
         int longest = 0;
+        int shortest = MAX_WINDOW;
         for (byte[] secret : secrets) {
             firstBytes[secret[0] & 0xff] = true;
             prefixes[prefixHash(secret, 0)] = true;
             longest = Math.max(longest, secret.length);
+            shortest = Math.min(shortest, secret.length);
         }
         this.maxLength = longest;
+        this.window = shortest;
+        Arrays.fill(shifts, (byte) (window - 1));
+        for (byte[] secret : secrets) {
+            // a window whose last two bytes are bytes q-1 and q of a secret may hold it from (window-1-q) on
+            for (int q = 1; q < window; q++) {
+                int pair = pair(secret, q);
+                shifts[pair] = (byte) Math.min(shifts[pair], window - 1 - q);
+            }
+        }
         this.work = new byte[Math.max(0, longest - 1) + 64 * 1024];
     }
 
@@ -98,6 +118,13 @@ final class SecretMasker implements OutputSink {
         int emitted = 0;
         int i = 0;
         while (i < end) {
+            if (i + window <= end) {
+                int shift = shifts[pair(work, i + window - 1)];
+                if (shift > 0) {
+                    i += shift;
+                    continue;
+                }
+            }
             boolean candidate = end - i >= 4 ? prefixes[prefixHash(work, i)] : firstBytes[work[i] & 0xff];
             if (!candidate) {
                 i++;
@@ -121,6 +148,11 @@ final class SecretMasker implements OutputSink {
         }
         pending = end - i;
         System.arraycopy(work, i, work, 0, pending);
+    }
+
+    /** Bytes {@code at-1} and {@code at}. */
+    private static int pair(byte[] bytes, int at) {
+        return (bytes[at - 1] & 0xff) << 8 | (bytes[at] & 0xff);
     }
 
     private static int prefixHash(byte[] bytes, int at) {

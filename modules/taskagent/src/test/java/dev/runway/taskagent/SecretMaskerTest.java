@@ -94,21 +94,69 @@ class SecretMaskerTest {
                 text.append(random.nextBoolean() ? secrets.get(random.nextInt(secrets.size()))
                         : randomText(random, random.nextInt(8)));
             }
-            List<String> writes = new java.util.ArrayList<>();
-            int at = 0;
-            while (at < text.length()) {
-                int next = Math.min(text.length(), at + 1 + random.nextInt(7));
-                writes.add(text.substring(at, next));
-                at = next;
-            }
-            // the masker's forms: each value, and each line of a multi-line value
-            String expected = java.util.regex.Pattern.compile(SecretMasker.maskableForms(secrets).stream()
-                    .sorted(java.util.Comparator.comparingInt(String::length).reversed())
-                    .map(java.util.regex.Pattern::quote).collect(java.util.stream.Collectors.joining("|")))
-                    .matcher(text).replaceAll("********");
-            assertThat(mask(secrets, writes.toArray(String[]::new))).as("secrets %s in %s", secrets, text)
-                    .isEqualTo(expected);
+            assertThat(mask(secrets, cut(text.toString(), random, 7))).as("secrets %s in %s", secrets, text)
+                    .isEqualTo(maskedByRegularExpression(secrets, text.toString()));
         }
+    }
+
+    @Test
+    void skippingScanMasksATokenInNumberedLinesSplitAtEveryPosition() throws Exception {
+        // seq-like output and a hex token: the scan skips most of the text; the token, cut anywhere, is still found
+        String token = "3a5f00c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f809";
+        StringBuilder lines = new StringBuilder();
+        for (int n = 1; n <= 40; n++) {
+            lines.append(n).append('\n');
+        }
+        String text = lines + "token=" + token + "\n" + lines + token;
+        String expected = lines + "token=********\n" + lines + "********";
+        for (int split = 0; split <= text.length(); split++) {
+            assertThat(mask(List.of(token, "s3cr3t-password"), text.substring(0, split), text.substring(split)))
+                    .as("split at %d", split).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void agreesWithARegularExpressionForLongSecretsInLargeWrites() throws Exception {
+        // secrets of every length around the skip window's cap, in text made of their own pieces
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 200; round++) {
+            List<String> secrets = new java.util.ArrayList<>();
+            for (int k = 1 + random.nextInt(3); k > 0; k--) {
+                secrets.add(randomText(random, 4 + random.nextInt(200)));
+            }
+            StringBuilder text = new StringBuilder();
+            for (int piece = random.nextInt(60); piece > 0; piece--) {
+                String secret = secrets.get(random.nextInt(secrets.size()));
+                int cut = random.nextInt(secret.length() + 1);
+                text.append(switch (random.nextInt(3)) {
+                    case 0 -> secret;
+                    case 1 -> secret.substring(0, cut); // a prefix: held back, then let go
+                    default -> randomText(random, random.nextInt(300));
+                });
+            }
+            assertThat(mask(secrets, cut(text.toString(), random, 2000))).as("round %d", round)
+                    .isEqualTo(maskedByRegularExpression(secrets, text.toString()));
+        }
+    }
+
+    /** {@code text} cut into writes of 1 to {@code longest} characters. */
+    private static String[] cut(String text, java.util.Random random, int longest) {
+        List<String> writes = new java.util.ArrayList<>();
+        int at = 0;
+        while (at < text.length()) {
+            int next = Math.min(text.length(), at + 1 + random.nextInt(longest));
+            writes.add(text.substring(at, next));
+            at = next;
+        }
+        return writes.toArray(String[]::new);
+    }
+
+    /** What the masker must make of {@code text}: its forms (each value, each line of a multi-line value) masked. */
+    private static String maskedByRegularExpression(List<String> secrets, String text) {
+        return java.util.regex.Pattern.compile(SecretMasker.maskableForms(secrets).stream()
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                .map(java.util.regex.Pattern::quote).collect(java.util.stream.Collectors.joining("|")))
+                .matcher(text).replaceAll("********");
     }
 
     /** Text over a small alphabet, so secrets overlap and repeat. */
