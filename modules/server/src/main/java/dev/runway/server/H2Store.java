@@ -20,6 +20,8 @@ import java.util.UUID;
  * {@link Store} on an embedded H2 database file ({@code DATA/runway.mv.db}). One connection, one transaction per
  * method, serialised: the work per call is tiny and this keeps claims trivially race-free. {@code WRITE_DELAY=0}
  * writes every commit to the file before the call returns, so a kill -9 loses nothing that was acknowledged.
+ * Claims are the busy path: those that arrive together share one transaction ({@link GroupCommit}), and the
+ * resource class of a token is remembered ({@link TokenClasses}) instead of read per request.
  */
 final class H2Store implements Store {
     private static final String SCHEMA = String.join("\n",
@@ -57,6 +59,12 @@ final class H2Store implements Store {
     private Connection connection;
     /** Set when H2 closed the database after an error: the next transaction opens it again first. */
     private boolean broken;
+    private final TokenClasses tokenClasses = new TokenClasses();
+    private final GroupCommit<ClaimOrder, Optional<Claim>> claims = new GroupCommit<>(this, this::claimAll);
+
+    /** One claimNext call, waiting for its batch. */
+    private record ClaimOrder(String resourceClassId, String resourceClassTokenHash, RunnerVisit runner,
+            String taskTokenHash, long now, long leaseUntil) {}
 
     private H2Store(String url, Connection connection) {
         this.url = url;
@@ -66,7 +74,7 @@ final class H2Store implements Store {
     /** Opens (creating when needed) the database in {@code dataDir}. */
     static H2Store open(Path dataDir) {
         String url = "jdbc:h2:file:" + dataDir.resolve("runway").toAbsolutePath()
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
         try {
             return new H2Store(url, connect(url));
         } catch (SQLException e) {
@@ -309,6 +317,7 @@ final class H2Store implements Store {
             update("UPDATE jobs SET state = 'FAILED', reason = ?, finished_at = ? WHERE resource_class_id = ?"
                     + " AND state IN ('QUEUED', 'RUNNING')", reason, now, id);
             update("DELETE FROM resource_classes WHERE id = ?", id);
+            tokenClasses.forget(id);
             return null;
         });
     }
@@ -341,14 +350,24 @@ final class H2Store implements Store {
             Optional<String> resourceClassId = one(row -> row.getString(1),
                     "SELECT resource_class_id FROM tokens WHERE id = ?", id);
             update("DELETE FROM tokens WHERE id = ?", id);
+            resourceClassId.ifPresent(tokenClasses::forget);
             return resourceClassId;
         });
     }
 
     @Override
     public Optional<ResourceClass> resourceClassByTokenHash(String hash) {
-        return tx(() -> one(H2Store::resourceClass, "SELECT rc.* FROM tokens t JOIN resource_classes rc"
-                + " ON rc.id = t.resource_class_id WHERE t.hash = ?", hash));
+        ResourceClass known = tokenClasses.get(hash);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        return tx(() -> {
+            Optional<ResourceClass> found = one(H2Store::resourceClass, "SELECT rc.* FROM tokens t"
+                    + " JOIN resource_classes rc ON rc.id = t.resource_class_id WHERE t.hash = ?", hash);
+            // remembered under the lock that deleteToken and deleteResourceClass hold: never after a revoke
+            found.ifPresent(rc -> tokenClasses.remember(hash, rc));
+            return found;
+        });
     }
 
     @Override
@@ -416,30 +435,63 @@ final class H2Store implements Store {
     @Override
     public Optional<Claim> claimNext(String resourceClassId, String resourceClassTokenHash, RunnerVisit runner,
             String taskTokenHash, long now, long leaseUntil) {
+        return claims.submit(new ClaimOrder(resourceClassId, resourceClassTokenHash, runner, taskTokenHash, now,
+                leaseUntil));
+    }
+
+    /** Claims that arrived together, in one transaction: each sees the jobs the ones before it took. */
+    private List<GroupCommit.Outcome<Optional<Claim>>> claimAll(List<ClaimOrder> orders) {
         return tx(() -> {
-            if (one(row -> 1, "SELECT 1 FROM tokens WHERE hash = ? AND resource_class_id = ?",
-                    resourceClassTokenHash, resourceClassId).isEmpty()) {
-                throw new ApiError(401, "the resource-class token was deleted");
+            List<GroupCommit.Outcome<Optional<Claim>>> outcomes = new ArrayList<>(orders.size());
+            for (ClaimOrder order : orders) {
+                if (!tokenStillValid(order.resourceClassTokenHash(), order.resourceClassId())) {
+                    outcomes.add(GroupCommit.Outcome.refused(new ApiError(401,
+                            "the resource-class token was deleted")));
+                } else {
+                    outcomes.add(GroupCommit.Outcome.of(claimOne(order)));
+                }
             }
-            Optional<Job> next = one(H2Store::job, "SELECT * FROM jobs WHERE resource_class_id = ?"
-                    + " AND state = 'QUEUED' ORDER BY build_num LIMIT 1", resourceClassId);
-            if (next.isEmpty()) {
-                return Optional.empty();
-            }
-            Job job = next.get();
-            String taskId = newId();
-            int attempt = job.attempts() + 1;
-            update("INSERT INTO tasks (id, job_id, attempt, token_hash, runner_name, state, claimed_at, lease_until)"
-                    + " VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?)", taskId, job.id(), attempt, taskTokenHash,
-                    runner.name(), now, leaseUntil);
-            visit(resourceClassId, runner, now, true);
-            update("UPDATE jobs SET state = 'RUNNING', attempts = ?, task_id = ?,"
-                    + " started_at = COALESCE(started_at, ?) WHERE id = ?", attempt, taskId, now, job.id());
-            Task task = one(H2Store::task, "SELECT " + TASK_COLUMNS + " FROM tasks WHERE id = ?", taskId)
-                    .orElseThrow();
-            Job claimed = one(H2Store::job, "SELECT * FROM jobs WHERE id = ?", job.id()).orElseThrow();
-            return Optional.of(new Claim(task, claimed));
+            return outcomes;
         });
+    }
+
+    /** Whether the token still exists (it may have been deleted while the claim waited); called under the lock. */
+    private boolean tokenStillValid(String hash, String resourceClassId) throws SQLException {
+        ResourceClass known = tokenClasses.get(hash);
+        if (known != null) {
+            return known.id().equals(resourceClassId);
+        }
+        return one(row -> 1, "SELECT 1 FROM tokens WHERE hash = ? AND resource_class_id = ?", hash,
+                resourceClassId).isPresent();
+    }
+
+    private Optional<Claim> claimOne(ClaimOrder order) throws SQLException {
+        // ordered by all of jobs_queue's columns (the first two are fixed here) so that H2 reads the index in
+        // order and stops at the first row; by build_num alone it would read and sort the whole queue per claim
+        Optional<Job> next = one(H2Store::job, "SELECT * FROM jobs WHERE resource_class_id = ?"
+                + " AND state = 'QUEUED' ORDER BY resource_class_id, state, build_num LIMIT 1",
+                order.resourceClassId());
+        if (next.isEmpty()) {
+            return Optional.empty();
+        }
+        Job job = next.get();
+        String taskId = newId();
+        int attempt = job.attempts() + 1;
+        long now = order.now();
+        update("INSERT INTO tasks (id, job_id, attempt, token_hash, runner_name, state, claimed_at, lease_until)"
+                + " VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?)", taskId, job.id(), attempt, order.taskTokenHash(),
+                order.runner().name(), now, order.leaseUntil());
+        visit(order.resourceClassId(), order.runner(), now, true);
+        update("UPDATE jobs SET state = 'RUNNING', attempts = ?, task_id = ?,"
+                + " started_at = COALESCE(started_at, ?) WHERE id = ?", attempt, taskId, now, job.id());
+        // the rows as just written (not read back: a claim is the busy path)
+        Task task = new Task(taskId, job.id(), attempt, order.runner().name(), TaskState.RUNNING, now,
+                order.leaseUntil(), null);
+        Job claimed = new Job(job.id(), job.buildNum(), job.resourceClassId(), job.resourceClass(), job.name(),
+                job.definition(), job.maxRunTimeSeconds(), JobState.RUNNING, job.reason(), job.cancelRequested(),
+                attempt, job.requeues(), taskId, job.createdAt(), job.startedAt() != null ? job.startedAt() : now,
+                job.finishedAt());
+        return Optional.of(new Claim(task, claimed));
     }
 
     @Override

@@ -12,10 +12,7 @@ import dev.runway.protocol.RunnerApi.ClaimResponse;
 import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.StepStatus;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,21 +33,14 @@ class KillNineTest {
 
     @Test
     void nothingAcknowledgedIsLostOnKillNine() throws Exception {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ServerProcessMain.class.getName(), data.toString())
-                .redirectError(data.resolveSibling(data.getFileName() + "-server.log").toFile())
-                .start();
+        ServerProcessMain.Launched server = ServerProcessMain.launch(data);
+        Process process = server.process();
         String rcToken;
         List<String> jobIds = new ArrayList<>();
         ClaimResponse claim;
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String line = out.readLine();
-            assertThat(line).as("server start line").startsWith("LISTENING ");
-            URI uri = URI.create(line.substring("LISTENING ".length()));
-            HttpTransport transport = new HttpTransport(uri, Duration.ofSeconds(10));
+            HttpTransport transport = new HttpTransport(server.uri(), Duration.ofSeconds(10));
             ManagementClient admin = new ManagementClient(transport,
                     Files.readString(data.resolve("admin-token")).strip());
             admin.createNamespace("acme", "github/acme");
