@@ -74,13 +74,12 @@ public final class TaskAgentCommand implements Callable<Integer> {
 
     public TaskAgentCommand() {
         this(System.in, System.getenv());
-        prepareJsonMappings();
     }
 
     /**
-     * Builds the JSON mappings of the runner protocol on a second thread while this one parses the arguments, reads
-     * the token and sets up logging and HTTP: Jackson's first look at each record takes a tenth of a task agent's
-     * start, and the step cannot run before the job is read.
+     * Builds the JSON mappings of the runner protocol on a second thread while this one sets up logging and HTTP:
+     * Jackson's first look at each record takes a tenth of a task agent's start, and the step cannot run before the
+     * job is read.
      */
     private static void prepareJsonMappings() {
         Thread thread = new Thread(() -> {
@@ -114,6 +113,7 @@ public final class TaskAgentCommand implements Callable<Integer> {
             err.println("runway task-agent: no task token on standard input (the launch agent writes it there)");
             return Runway.EXIT_INVALID;
         }
+        prepareJsonMappings();
         // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it
         Logging.configure(new dev.runway.config.Logging(dev.runway.config.Logging.STDERR,
                 dev.runway.config.Logging.Level.INFO, dev.runway.config.Logging.Format.TEXT,
