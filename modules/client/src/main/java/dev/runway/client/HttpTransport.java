@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,45 +101,69 @@ public final class HttpTransport {
         URI uri = URI.create(baseUri + pathAndQuery);
         String call = "POST " + uri.getPath();
         return type.cast(withRetries(policy, () -> {
-            HttpURLConnection connection = null;
-            int status;
-            String retryAfter;
-            byte[] body;
+            Answer answer;
             try {
-                connection = (HttpURLConnection) uri.toURL().openConnection();
-                connection.setConnectTimeout(5_000);
-                connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
-                connection.setInstanceFollowRedirects(false);
-                connection.setUseCaches(false);
-                connection.setRequestMethod("POST");
-                connection.setDoOutput(true);
-                connection.setFixedLengthStreamingMode(length);
-                connection.setRequestProperty("Accept", "application/json");
-                connection.setRequestProperty("User-Agent", "runway");
-                connection.setRequestProperty("Content-Type", "application/octet-stream");
-                if (authValue != null) {
-                    connection.setRequestProperty(authHeader, authorization(authHeader, authValue));
-                }
-                try (OutputStream out = connection.getOutputStream()) {
-                    out.write(data, 0, length);
-                }
-                status = connection.getResponseCode();
-                retryAfter = connection.getHeaderField("Retry-After");
-                // read to the end and close: that hands the connection back for the next request
-                try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
-                    body = in == null ? new byte[0] : in.readAllBytes();
-                }
+                answer = post(uri, authHeader, authValue, data, length);
             } catch (IOException e) {
-                if (connection != null) {
-                    connection.disconnect(); // never reuse a connection in an unknown state
-                }
                 throw noAnswer(call, e);
             }
-            if (status >= 400) {
-                throw failed(call, status, Optional.ofNullable(retryAfter), body);
+            if (answer.status() >= 400) {
+                throw failed(call, answer.status(), Optional.ofNullable(answer.retryAfter()), answer.body());
             }
-            return status == 204 ? null : read(call, status, body, type);
+            return answer.status() == 204 ? null : read(call, answer.status(), answer.body(), type);
         }));
+    }
+
+    private record Answer(int status, String retryAfter, byte[] body) {}
+
+    /** One POST of {@code data}; a connection left in an unknown state is closed, never reused. */
+    private Answer post(URI uri, String authHeader, String authValue, byte[] data, int length) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        // sending has no timeout of its own: a server that stops reading would hold the write forever
+        ScheduledFuture<?> deadline = Watchdog.TIMER.schedule(connection::disconnect, requestTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            connection.setConnectTimeout(5_000);
+            connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setRequestMethod("POST");
+            connection.setDoOutput(true);
+            connection.setFixedLengthStreamingMode(length);
+            connection.setRequestProperty("Accept", "application/json");
+            connection.setRequestProperty("User-Agent", "runway");
+            connection.setRequestProperty("Content-Type", "application/octet-stream");
+            if (authValue != null) {
+                connection.setRequestProperty(authHeader, authorization(authHeader, authValue));
+            }
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(data, 0, length);
+            }
+            int status = connection.getResponseCode();
+            String retryAfter = connection.getHeaderField("Retry-After");
+            // read to the end and close: that hands the connection back for the next request
+            try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+                return new Answer(status, retryAfter, in == null ? new byte[0] : in.readAllBytes());
+            }
+        } catch (IOException e) {
+            connection.disconnect();
+            throw e;
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    /** Ends blocking exchanges that overran their time (one daemon thread, started on first use). */
+    private static final class Watchdog {
+        static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "runway-http-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        static {
+            TIMER.setRemoveOnCancelPolicy(true);
+        }
     }
 
     private record Exchange(HttpResponse<byte[]> response, Object value) {}

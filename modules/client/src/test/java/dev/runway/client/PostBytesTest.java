@@ -7,7 +7,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.runway.protocol.RunnerApi.OutputAck;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -114,6 +117,31 @@ class PostBytesTest {
                             "POST /api/v3/runner/tasks/task-1/steps/0/output: HTTP 403: not your task");
                 });
         assertThat(received).hasSize(1);
+    }
+
+    @Test
+    void aServerThatStopsReadingEndsTheSendAtTheRequestTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try (Socket unread = silent.accept()) {
+                    Thread.sleep(20_000); // holds the connection open and reads nothing
+                } catch (IOException | InterruptedException e) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            HttpTransport transport = new HttpTransport(URI.create("http://127.0.0.1:" + silent.getLocalPort()),
+                    Duration.ofSeconds(1));
+            byte[] more = new byte[64 * 1024 * 1024]; // far more than the socket buffers hold
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> transport.postBytes("/x", "Authorization", TOKEN, more, more.length,
+                    RetryPolicy.NONE, OutputAck.class)).isInstanceOfSatisfying(ApiException.class,
+                            e -> assertThat(e.status()).isZero());
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            acceptor.interrupt();
+        }
     }
 
     @Test
