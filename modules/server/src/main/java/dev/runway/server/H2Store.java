@@ -420,6 +420,12 @@ final class H2Store implements Store {
     }
 
     @Override
+    public Optional<Boolean> cancelRequested(String jobId) {
+        // one column by the primary key: the definition (a CLOB) stays unread
+        return tx(() -> one(row -> row.getBoolean(1), "SELECT cancel_requested FROM jobs WHERE id = ?", jobId));
+    }
+
+    @Override
     public List<Job> jobs(String resourceClassId, JobState state, int limit) {
         return tx(() -> query(H2Store::job, "SELECT * FROM jobs WHERE (? IS NULL OR resource_class_id = ?)"
                 + " AND (? IS NULL OR state = ?) ORDER BY build_num DESC LIMIT ?", resourceClassId, resourceClassId,

@@ -54,7 +54,9 @@ final class OutputFiles {
                     return length;
                 }
                 Path log = log(taskId, step);
-                Files.createDirectories(log.getParent());
+                if (length == 0) {
+                    Files.createDirectories(log.getParent()); // a longer file has its directory already
+                }
                 try (FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                     ByteBuffer buffer = ByteBuffer.wrap(data, (int) skip, data.length - (int) skip);

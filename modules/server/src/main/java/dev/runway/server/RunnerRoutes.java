@@ -43,6 +43,7 @@ final class RunnerRoutes {
     private final Executor executor;
     private final Clock clock;
     private final RunnerVisits visits;
+    private final StepCounts stepCounts;
 
     RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
             ServerSettings settings, Executor executor, Clock clock) {
@@ -55,6 +56,7 @@ final class RunnerRoutes {
         this.executor = executor;
         this.clock = clock;
         this.visits = new RunnerVisits(store, clock);
+        this.stepCounts = new StepCounts(store);
     }
 
     void register(Router router) {
@@ -173,13 +175,19 @@ final class RunnerRoutes {
     }
 
     private Job jobOf(Task task) {
-        return store.job(task.jobId()).orElseThrow(() -> ApiError.notFound("the job of task " + task.id()
-                + " is gone"));
+        return store.job(task.jobId()).orElseThrow(() -> jobGone(task));
+    }
+
+    private static ApiError jobGone(Task task) {
+        return ApiError.notFound("the job of task " + task.id() + " is gone");
     }
 
     private int stepIndex(Exchange exchange, Job job) {
+        return checkedStep(exchange, StoredJob.fromJson(job.definition()).steps().size());
+    }
+
+    private int checkedStep(Exchange exchange, int count) {
         int step = exchange.intPath("step");
-        int count = StoredJob.fromJson(job.definition()).steps().size();
         if (step >= count) {
             throw ApiError.notFound("step " + step + " does not exist: the job has " + count + " steps (0 to "
                     + (count - 1) + ")");
@@ -216,10 +224,10 @@ final class RunnerRoutes {
         return Reply.ok(Map.of());
     }
 
+    /** Per chunk: no read of the job's definition (the step count is remembered, the cancel flag read alone). */
     private Reply stepOutput(Exchange exchange) {
         Task task = runningTask(exchange);
-        Job job = jobOf(task);
-        int step = stepIndex(exchange, job);
+        int step = checkedStep(exchange, stepCounts.of(task.jobId()).orElseThrow(() -> jobGone(task)));
         if (exchange.query("offset") == null) {
             throw ApiError.badRequest("query parameter offset is required");
         }
@@ -228,7 +236,10 @@ final class RunnerRoutes {
         byte[] data = exchange.body(Limits.OUTPUT_CHUNK);
         long next = output.append(task.id(), step, offset, data, at);
         watchers.changed(task.id());
-        return Reply.ok(new OutputAck(next, job.cancelRequested()));
+        // read after the append, so a cancel asked while the chunk was written is in this answer; the bytes are
+        // stored, so a job gone meanwhile is answered as "stop", not as an error
+        boolean canceled = store.cancelRequested(task.jobId()).orElse(true);
+        return Reply.ok(new OutputAck(next, canceled));
     }
 
     private Reply stepResult(Exchange exchange) {

@@ -79,6 +79,14 @@ interface Store extends AutoCloseable {
 
     Optional<Job> job(String id);
 
+    /**
+     * Whether a cancel was asked for the job; empty when the job is gone. The output route asks this per chunk: an
+     * implementation should answer it without reading the job's definition.
+     */
+    default Optional<Boolean> cancelRequested(String jobId) {
+        return job(jobId).map(Job::cancelRequested);
+    }
+
     /** Newest first; null filters match all. */
     List<Job> jobs(String resourceClassId, JobState state, int limit);
 
