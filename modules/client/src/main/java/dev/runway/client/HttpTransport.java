@@ -27,28 +27,46 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpTransport {
     private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
-    private final HttpClient http;
     private final URI baseUri;
     private final Duration requestTimeout;
+    /** Built on first use: the task agent, whose calls all go through the blocking path, never pays for it. */
+    private volatile HttpClient http;
 
     public HttpTransport(URI baseUri, Duration requestTimeout) {
         this.baseUri = stripTrailingSlash(baseUri);
         this.requestTimeout = requestTimeout;
+    }
+
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                client = http;
+                if (client == null) {
+                    client = newClient(baseUri);
+                    http = client;
+                }
+            }
+        }
+        return client;
+    }
+
+    private static HttpClient newClient(URI baseUri) {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1);
-        if ("http".equalsIgnoreCase(this.baseUri.getScheme())) {
+        if ("http".equalsIgnoreCase(baseUri.getScheme())) {
             // The default TLS context reads the JDK's whole trust store when the client is built: a third of a task
             // agent's start, for a server that speaks plain HTTP. No redirect is followed, so TLS is never used here;
             // should it be, this context refuses it. Given parameters spare the client asking the context for them.
             builder.sslContext(TrustNothing.CONTEXT).sslParameters(new javax.net.ssl.SSLParameters());
         }
-        this.http = builder.build();
+        return builder.build();
     }
 
     /** The TLS context of the underlying client (tests: plain-HTTP transports never read the trust store). */
     javax.net.ssl.SSLContext tlsContext() {
-        return http.sslContext();
+        return http().sslContext();
     }
 
     public URI baseUri() {
@@ -98,26 +116,50 @@ public final class HttpTransport {
      */
     public <T> T postBytes(String pathAndQuery, String authHeader, String authValue, byte[] data, int length,
             RetryPolicy policy, Class<T> type) throws ApiException, InterruptedException {
+        return blocking("POST", pathAndQuery, authHeader, authValue, "application/octet-stream", data, length, policy,
+                type);
+    }
+
+    /**
+     * A JSON call over the same blocking path, retried as {@link #sendForJson} is: the task agent's calls, so that
+     * its start does not pay for setting up java.net.http (a tenth of it). {@code body} null sends no body;
+     * {@code type} null reads no answer.
+     */
+    public <T> T callBlocking(String method, String pathAndQuery, String authHeader, String authValue, Object body,
+            RetryPolicy policy, Class<T> type) throws ApiException, InterruptedException {
+        byte[] json = body == null ? null : Json.write(body);
+        return blocking(method, pathAndQuery, authHeader, authValue, "application/json", json,
+                json == null ? 0 : json.length, policy, type);
+    }
+
+    private <T> T blocking(String method, String pathAndQuery, String authHeader, String authValue,
+            String contentType, byte[] data, int length, RetryPolicy policy, Class<T> type)
+            throws ApiException, InterruptedException {
         URI uri = URI.create(baseUri + pathAndQuery);
-        String call = "POST " + uri.getPath();
-        return type.cast(withRetries(policy, () -> {
+        String call = method + " " + uri.getPath();
+        Object value = withRetries(policy, () -> {
             Answer answer;
             try {
-                answer = post(uri, authHeader, authValue, data, length);
+                answer = exchangeBlocking(method, uri, authHeader, authValue, contentType, data, length);
             } catch (IOException e) {
                 throw noAnswer(call, e);
             }
             if (answer.status() >= 400) {
                 throw failed(call, answer.status(), Optional.ofNullable(answer.retryAfter()), answer.body());
             }
-            return answer.status() == 204 ? null : read(call, answer.status(), answer.body(), type);
-        }));
+            return type == null || answer.status() == 204 ? null : read(call, answer.status(), answer.body(), type);
+        });
+        return type == null ? null : type.cast(value);
     }
 
     private record Answer(int status, String retryAfter, byte[] body) {}
 
-    /** One POST of {@code data}; a connection left in an unknown state is closed, never reused. */
-    private Answer post(URI uri, String authHeader, String authValue, byte[] data, int length) throws IOException {
+    /**
+     * One exchange ({@code data} null: no body; a POST then sends an empty one); a connection left in an unknown
+     * state is closed, never reused.
+     */
+    private Answer exchangeBlocking(String method, URI uri, String authHeader, String authValue, String contentType,
+            byte[] data, int length) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
         // sending has no timeout of its own: a server that stops reading would hold the write forever
         ScheduledFuture<?> deadline = Watchdog.TIMER.schedule(connection::disconnect, requestTimeout.toMillis(),
@@ -127,17 +169,21 @@ public final class HttpTransport {
             connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
             connection.setInstanceFollowRedirects(false);
             connection.setUseCaches(false);
-            connection.setRequestMethod("POST");
-            connection.setDoOutput(true);
-            connection.setFixedLengthStreamingMode(length);
+            connection.setRequestMethod(method);
             connection.setRequestProperty("Accept", "application/json");
             connection.setRequestProperty("User-Agent", "runway");
-            connection.setRequestProperty("Content-Type", "application/octet-stream");
             if (authValue != null) {
                 connection.setRequestProperty(authHeader, authorization(authHeader, authValue));
             }
-            try (OutputStream out = connection.getOutputStream()) {
-                out.write(data, 0, length);
+            if (data != null || "POST".equals(method)) {
+                connection.setDoOutput(true);
+                connection.setFixedLengthStreamingMode(data == null ? 0 : length);
+                connection.setRequestProperty("Content-Type", contentType);
+                try (OutputStream out = connection.getOutputStream()) {
+                    if (data != null) {
+                        out.write(data, 0, length);
+                    }
+                }
             }
             int status = connection.getResponseCode();
             String retryAfter = connection.getHeaderField("Retry-After");
@@ -178,7 +224,7 @@ public final class HttpTransport {
             String call = req.method() + " " + req.uri().getPath();
             HttpResponse<byte[]> response;
             try {
-                response = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                response = http().send(req, HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 throw noAnswer(call, e);
             }

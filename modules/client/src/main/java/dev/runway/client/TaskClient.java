@@ -12,9 +12,6 @@ import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.RunnerApi.TaskResult;
 import java.io.IOException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 
 /**
  * Everything done after a claim, with the task's own token (it touches only its task). Calls whose loss would lose
@@ -36,17 +33,17 @@ public final class TaskClient {
     }
 
     public TaskJob job() throws ApiException, InterruptedException {
-        return transport.sendForJson(get(ApiPaths.taskJob(taskId)), RetryPolicy.PERSISTENT, Duration.ZERO,
-                TaskJob.class);
+        return transport.callBlocking("GET", ApiPaths.taskJob(taskId), "Authorization", taskToken, null,
+                RetryPolicy.PERSISTENT, TaskJob.class);
     }
 
     public HeartbeatResponse heartbeat() throws ApiException, InterruptedException {
-        return transport.sendForJson(post(ApiPaths.heartbeat(taskId), null), RetryPolicy.QUICK, Duration.ZERO,
-                HeartbeatResponse.class);
+        return transport.callBlocking("POST", ApiPaths.heartbeat(taskId), "Authorization", taskToken, null,
+                RetryPolicy.QUICK, HeartbeatResponse.class);
     }
 
     public void stepStarted(int step, StepStart start) throws ApiException, InterruptedException {
-        send(post(ApiPaths.stepStart(taskId, step), start), RetryPolicy.PERSISTENT);
+        post(ApiPaths.stepStart(taskId, step), start);
     }
 
     /**
@@ -69,34 +66,24 @@ public final class TaskClient {
     }
 
     public void stepFinished(int step, StepResult result) throws ApiException, InterruptedException {
-        send(post(ApiPaths.stepResult(taskId, step), result), RetryPolicy.PERSISTENT);
+        post(ApiPaths.stepResult(taskId, step), result);
     }
 
     public void taskFinished(TaskResult result) throws ApiException, InterruptedException {
-        send(post(ApiPaths.taskResult(taskId), result), RetryPolicy.PERSISTENT);
+        post(ApiPaths.taskResult(taskId), result);
     }
 
     public void unclaim() throws ApiException, InterruptedException {
-        send(post(ApiPaths.unclaim(taskId), null), RetryPolicy.PERSISTENT);
+        post(ApiPaths.unclaim(taskId), null);
     }
 
     public void fail(InfraFailure failure) throws ApiException, InterruptedException {
-        send(post(ApiPaths.fail(taskId), failure), RetryPolicy.PERSISTENT);
+        post(ApiPaths.fail(taskId), failure);
     }
 
-    private java.util.function.Supplier<HttpRequest> get(String path) {
-        return () -> transport.request(path, "Authorization", taskToken).GET().build();
-    }
-
-    private java.util.function.Supplier<HttpRequest> post(String path, Object body) {
-        return () -> transport.request(path, "Authorization", taskToken)
-                .header("Content-Type", "application/json")
-                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpTransport.json(body)).build();
-    }
-
-    private HttpResponse<byte[]> send(java.util.function.Supplier<HttpRequest> request, RetryPolicy policy)
-            throws ApiException, InterruptedException {
-        return transport.send(request, policy, Duration.ZERO);
+    /** A report the task cannot do without: retried until the server takes it (or the policy gives up). */
+    private void post(String path, Object body) throws ApiException, InterruptedException {
+        transport.callBlocking("POST", path, "Authorization", taskToken, body, RetryPolicy.PERSISTENT, null);
     }
 
     private static long expectedOffset(ApiException e) throws ApiException {
