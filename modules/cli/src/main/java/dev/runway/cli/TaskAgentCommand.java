@@ -113,12 +113,6 @@ public final class TaskAgentCommand implements Callable<Integer> {
             err.println("runway task-agent: no task token on standard input (the launch agent writes it there)");
             return Runway.EXIT_INVALID;
         }
-        prepareJsonMappings();
-        // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it
-        Logging.configure(new dev.runway.config.Logging(dev.runway.config.Logging.STDERR,
-                dev.runway.config.Logging.Level.INFO, dev.runway.config.Logging.Format.TEXT,
-                dev.runway.config.Logging.DEFAULT_MAX_FILE_BYTES, dev.runway.config.Logging.DEFAULT_MAX_FILES),
-                Secret.of(token));
         Path workingDirectory = TaskAgentSettings.jobDirectory(environment, Path.of("").toAbsolutePath());
         if (!Files.isDirectory(workingDirectory)) {
             err.println("runway task-agent: working directory " + workingDirectory + " does not exist"
@@ -127,7 +121,14 @@ public final class TaskAgentCommand implements Callable<Integer> {
         }
         TaskAgentSettings settings = TaskAgentSettings.defaults(workingDirectory, environment, maxRun)
                 .withCancelGrace(grace);
+        prepareJsonMappings();
         TaskClient client = new TaskClient(new HttpTransport(apiUrl, Duration.ofSeconds(60)), taskId, token);
+        client.prefetchJob(); // fetched while logging is set up (neither waits for the other)
+        // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it
+        Logging.configure(new dev.runway.config.Logging(dev.runway.config.Logging.STDERR,
+                dev.runway.config.Logging.Level.INFO, dev.runway.config.Logging.Format.TEXT,
+                dev.runway.config.Logging.DEFAULT_MAX_FILE_BYTES, dev.runway.config.Logging.DEFAULT_MAX_FILES),
+                Secret.of(token));
         TaskAgent agent = new TaskAgent(client, token, settings);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onTerm = new Thread(() -> {

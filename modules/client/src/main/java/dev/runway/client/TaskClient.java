@@ -12,6 +12,8 @@ import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.RunnerApi.TaskResult;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Everything done after a claim, with the task's own token (it touches only its task). Calls whose loss would lose
@@ -21,6 +23,7 @@ public final class TaskClient {
     private final HttpTransport transport;
     private final String taskId;
     private final String taskToken;
+    private volatile CompletableFuture<TaskJob> prefetched;
 
     public TaskClient(HttpTransport transport, String taskId, String taskToken) {
         this.transport = transport;
@@ -32,7 +35,45 @@ public final class TaskClient {
         return taskId;
     }
 
+    /** The job, from {@link #prefetchJob} when that was called, else fetched now. */
     public TaskJob job() throws ApiException, InterruptedException {
+        CompletableFuture<TaskJob> fetching = prefetched;
+        if (fetching == null) {
+            return fetchJob();
+        }
+        prefetched = null;
+        try {
+            return fetching.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new IllegalStateException("fetching the job failed", e.getCause());
+        }
+    }
+
+    /**
+     * Starts fetching the job on a thread of its own, for a start that has other work to do meanwhile (the task
+     * agent sets up its logging); {@link #job()} answers it.
+     */
+    public void prefetchJob() {
+        CompletableFuture<TaskJob> fetching = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                fetching.complete(fetchJob());
+            } catch (ApiException | InterruptedException | RuntimeException e) {
+                fetching.completeExceptionally(e);
+            }
+        }, "job-prefetch");
+        thread.setDaemon(true);
+        prefetched = fetching;
+        thread.start();
+    }
+
+    private TaskJob fetchJob() throws ApiException, InterruptedException {
         return transport.callBlocking("GET", ApiPaths.taskJob(taskId), "Authorization", taskToken, null,
                 RetryPolicy.PERSISTENT, TaskJob.class);
     }

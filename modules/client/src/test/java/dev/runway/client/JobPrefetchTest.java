@@ -1,0 +1,73 @@
+package dev.runway.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.runway.protocol.RunnerApi.TaskJob;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The task agent fetches its job while it sets up logging: the prefetch answers job() once, errors included. */
+class JobPrefetchTest {
+    private static final String JOB = "{\"task_id\":\"task-1\",\"job_id\":\"job-1\",\"job_name\":\"build\","
+            + "\"build_num\":7,\"steps\":[]}";
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicReference<String> authorization = new AtomicReference<>();
+    private volatile int status = 200;
+    private HttpServer server;
+    private TaskClient client;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = (status == 200 ? JOB : "{\"message\":\"no such task\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        client = new TaskClient(new HttpTransport(uri, Duration.ofSeconds(5)), "task-1", "task-token");
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    @Test
+    void aPrefetchedJobIsAnsweredOnceThenFetchedAgain() throws Exception {
+        client.prefetchJob();
+        TaskJob job = client.job();
+        assertThat(job.jobName()).isEqualTo("build");
+        assertThat(job.buildNum()).isEqualTo(7);
+        assertThat(requests).hasValue(1);
+        assertThat(authorization).hasValue("Bearer task-token");
+
+        assertThat(client.job().jobId()).isEqualTo("job-1");
+        assertThat(requests).hasValue(2);
+    }
+
+    @Test
+    void aPrefetchThatFailedThrowsTheServersRefusal() {
+        status = 404;
+        client.prefetchJob();
+        assertThatThrownBy(client::job).isInstanceOf(ApiException.class)
+                .hasMessageContaining("HTTP 404").hasMessageContaining("no such task")
+                .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(404));
+    }
+}
