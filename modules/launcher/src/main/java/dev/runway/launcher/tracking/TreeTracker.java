@@ -51,6 +51,7 @@ public final class TreeTracker {
     private final Map<Long, Long> missingSince = new HashMap<>();
     /** Processes already found not to carry the marker (environments do not change without exec). */
     private final Set<ProcessId> unmarked = new HashSet<>();
+    private final Set<ProcessId> unmarkedOnce = new HashSet<>();
 
     private TreeTracker(ProcessTable table, Signaller signaller, Map<String, String> marker, long notBefore) {
         this.table = table;
@@ -247,7 +248,9 @@ public final class TreeTracker {
         }
         live = found;
         forgetEndedGroups(byPid);
-        unmarked.retainAll(byPid.values().stream().map(ProcessInfo::id).collect(Collectors.toSet()));
+        Set<ProcessId> present = byPid.values().stream().map(ProcessInfo::id).collect(Collectors.toSet());
+        unmarked.retainAll(present);
+        unmarkedOnce.retainAll(present);
     }
 
     private static void add(ProcessInfo p, Map<ProcessId, ProcessInfo> found, Deque<ProcessInfo> toVisit) {
@@ -295,7 +298,11 @@ public final class TreeTracker {
         }
         for (Map.Entry<String, String> entry : marker.entrySet()) {
             if (!table.environmentVariable(p.pid(), entry.getKey()).map(entry.getValue()::equals).orElse(false)) {
-                unmarked.add(p.id());
+                // A process read while it execs shows an empty environment for a moment: only a second look, a
+                // sample later, settles that it is not the task's (else an escaped child could be missed for good).
+                if (!unmarkedOnce.add(p.id())) {
+                    unmarked.add(p.id());
+                }
                 return false;
             }
         }

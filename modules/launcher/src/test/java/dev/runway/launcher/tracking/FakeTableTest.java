@@ -77,6 +77,28 @@ class FakeTableTest {
         assertThat(tracker.members()).extracting(ProcessInfo::pid).containsExactlyInAnyOrder(300L, 301L);
     }
 
+    @Test
+    void aMarkedProcessSeenMidExecWithAnEmptyEnvironmentIsFoundOnTheNextLook() {
+        table.put(proc(500, 1, 500, 500, 50)); // escaped (own session, re-parented), its environment not readable yet
+        TreeTracker tracker = TreeTracker.forMarker(table, recorder, Map.of("RUNWAY_LAUNCH_ID", "a"));
+        assertThat(tracker.members()).isEmpty();
+
+        table.environment.put(500L, Map.of("RUNWAY_LAUNCH_ID", "a")); // the exec is over
+        assertThat(tracker.refresh()).extracting(ProcessInfo::pid).containsExactly(500L);
+    }
+
+    @Test
+    void aProcessWithoutTheMarkerIsSettledAfterTwoLooks() {
+        table.put(proc(600, 1, 600, 600, 60));
+        TreeTracker tracker = TreeTracker.forMarker(table, recorder, Map.of("RUNWAY_LAUNCH_ID", "a"));
+        tracker.refresh();
+        assertThat(tracker.members()).isEmpty();
+
+        // settled as not ours: a marker that appears later (it cannot, short of a new process) is not looked for
+        table.environment.put(600L, Map.of("RUNWAY_LAUNCH_ID", "a"));
+        assertThat(tracker.refresh()).isEmpty();
+    }
+
     private static ProcessInfo proc(long pid, long ppid, long pgid, long sid, long start) {
         return new ProcessInfo(pid, ppid, pgid, sid, 1000, start, ProcessState.SLEEPING);
     }
