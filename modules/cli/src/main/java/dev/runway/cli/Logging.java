@@ -181,11 +181,11 @@ public final class Logging {
             String level = event.getLevel().toString();
             if (color) {
                 line.append("\u001b[2m").append(TIME.format(Instant.ofEpochMilli(event.getTimeStamp())))
-                        .append("\u001b[0m ").append(levelColor(event.getLevel())).append(String.format("%-5s", level))
+                        .append("\u001b[0m ").append(levelColor(event.getLevel())).append(padded(level))
                         .append("\u001b[0m");
             } else {
                 line.append(TIME.format(Instant.ofEpochMilli(event.getTimeStamp()))).append(' ')
-                        .append(String.format("%-5s", level));
+                        .append(padded(level));
             }
             line.append(" [").append(event.getThreadName()).append("] ").append(shortName(event.getLoggerName()))
                     .append(" - ").append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
@@ -194,6 +194,11 @@ public final class Logging {
                 line.append(ThrowableProxyUtil.asString(thrown)).append(CoreConstants.LINE_SEPARATOR);
             }
             return mask(line.toString(), secrets);
+        }
+
+        /** The level in five columns (not String.format: its parser costs the first log line of every process). */
+        private static String padded(String level) {
+            return level.length() >= 5 ? level : (level + "     ").substring(0, 5);
         }
 
         private static String levelColor(Level level) {
