@@ -69,6 +69,14 @@ final class FaultRun {
                 boolean faultDue = faultsLeft > 0 && (next >= jobs.size() || random.nextInt(3) == 0);
                 if (faultDue && inject()) {
                     faultsLeft--;
+                } else if (faultDue && next >= jobs.size() && targets < MAX_TARGETS
+                        && runningTaskAgents().isEmpty()) {
+                    // every job is over before its faults came (task agents start and end quickly): a slow job
+                    // gives the faults that need a running task something to hit
+                    FaultJob target = FaultJob.random(random, String.format("s%x-t%d", seed, targets++),
+                            List.of(FaultJob.Kind.SLOW_LINES));
+                    cluster.tally.jobs(1);
+                    submit(target);
                 }
             }
             endAllFaults();
@@ -92,6 +100,9 @@ final class FaultRun {
     }
 
     private final Instant started = Instant.now();
+    /** Slow jobs added when nothing is left for a fault to hit; bounded, so that a run always ends. */
+    private static final int MAX_TARGETS = 3;
+    private int targets;
 
     private void phase(String what) {
         System.out.println("[faults] +" + Duration.between(started, Instant.now()).toSeconds() + "s " + what);
