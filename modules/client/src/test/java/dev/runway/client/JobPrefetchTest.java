@@ -3,14 +3,9 @@ package dev.runway.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -24,29 +19,23 @@ class JobPrefetchTest {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicReference<String> authorization = new AtomicReference<>();
     private volatile int status = 200;
-    private HttpServer server;
+    private LoopbackServer server;
     private TaskClient client;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
+        server = new LoopbackServer(exchange -> {
             requests.incrementAndGet();
             authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
-            byte[] body = (status == 200 ? JOB : "{\"message\":\"no such task\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+            LoopbackServer.reply(exchange, status,
+                    (status == 200 ? JOB : "{\"message\":\"no such task\"}").getBytes(StandardCharsets.UTF_8));
         });
-        server.start();
-        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        client = new TaskClient(new HttpTransport(uri, Duration.ofSeconds(5)), "task-1", "task-token");
+        client = server.taskClient("task-token");
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     @Test

@@ -3,12 +3,9 @@ package dev.runway.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.runway.protocol.RunnerApi.OutputAck;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -29,13 +26,12 @@ class PostBytesTest {
     private final Deque<Object[]> answers = new ArrayDeque<>();
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<Integer> clientPorts = new CopyOnWriteArrayList<>();
-    private HttpServer server;
+    private LoopbackServer server;
     private TaskClient client;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
+        server = new LoopbackServer(exchange -> {
             clientPorts.add(exchange.getRemoteAddress().getPort());
             received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
                     + exchange.getRequestHeaders().getFirst("Authorization") + " "
@@ -45,20 +41,15 @@ class PostBytesTest {
             if (answer[1] != null) {
                 exchange.getResponseHeaders().add("Retry-After", (String) answer[1]);
             }
-            byte[] body = ((String) answer[2]).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders((Integer) answer[0], body.length == 0 ? -1 : body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+            LoopbackServer.reply(exchange, (Integer) answer[0],
+                    ((String) answer[2]).getBytes(StandardCharsets.UTF_8));
         });
-        server.start();
-        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        client = new TaskClient(new HttpTransport(uri, Duration.ofSeconds(5)), "task-1", TOKEN);
+        client = server.taskClient(TOKEN);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private void answer(int status, String retryAfter, String body) {
@@ -146,9 +137,8 @@ class PostBytesTest {
 
     @Test
     void noServerIsNoAnswerAfterThePolicysTime() throws Exception {
-        server.stop(0);
-        HttpTransport transport = new HttpTransport(URI.create("http://127.0.0.1:"
-                + server.getAddress().getPort()), Duration.ofSeconds(1));
+        server.close();
+        HttpTransport transport = new HttpTransport(server.uri(), Duration.ofSeconds(1));
         RetryPolicy brief = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofMillis(300));
 
         assertThatThrownBy(() -> transport.postBytes("/x", "Authorization", TOKEN, new byte[] {'x'}, 1, brief,

@@ -3,12 +3,8 @@ package dev.runway.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.runway.protocol.RunnerApi.OutputAck;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -23,29 +19,23 @@ class UnreadableAnswerTest {
     private static final String SECRET_IN_BODY = "tok_do_not_print_me";
     private final Deque<String> answers = new ArrayDeque<>();
     private final AtomicInteger requests = new AtomicInteger();
-    private HttpServer server;
+    private LoopbackServer server;
     private TaskClient client;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
+        server = new LoopbackServer(exchange -> {
             requests.incrementAndGet();
             exchange.getRequestBody().readAllBytes();
-            byte[] body = answers.isEmpty() ? new byte[0] : answers.poll().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+            LoopbackServer.reply(exchange, 200,
+                    answers.isEmpty() ? new byte[0] : answers.poll().getBytes(StandardCharsets.UTF_8));
         });
-        server.start();
-        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        client = new TaskClient(new HttpTransport(uri, Duration.ofSeconds(5)), "task-1", "task-token");
+        client = server.taskClient("task-token");
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     @Test
@@ -65,7 +55,7 @@ class UnreadableAnswerTest {
         for (int i = 0; i < 200; i++) {
             answers.add("{\"task_token\": \"" + SECRET_IN_BODY + "\", garbage");
         }
-        HttpTransport transport = new HttpTransport(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+        HttpTransport transport = new HttpTransport(server.uri(),
                 Duration.ofSeconds(5));
         RetryPolicy brief = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(10));
 
