@@ -13,5 +13,7 @@ module dev.runway.cli {
     requires ch.qos.logback.classic;
     requires ch.qos.logback.core;
 
-    opens dev.runway.cli to info.picocli;
+    opens dev.runway.cli to info.picocli, org.slf4j;
+
+    provides ch.qos.logback.classic.spi.Configurator with dev.runway.cli.LogbackDefaults;
 }

@@ -23,9 +23,6 @@ import dev.runway.config.LaunchAgentConfig;
 import dev.runway.config.Logging.Format;
 import dev.runway.config.Secret;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +34,6 @@ import org.slf4j.LoggerFactory;
  * {@code max_files} old ones as {@code FILE.1} (newest) to {@code FILE.N}. Secrets handed in are masked in every line.
  */
 public final class Logging {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
-
     private Logging() {}
 
     /** {@link #configure(dev.runway.config.Logging, Secret...)} for a launch agent: its logging, its token masked. */
@@ -54,7 +48,16 @@ public final class Logging {
      * @param masked secrets (the token) to print as ******** should any log line ever hold one
      */
     public static void configure(dev.runway.config.Logging settings, Secret... masked) {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        apply((LoggerContext) LoggerFactory.getILoggerFactory(), settings, masked);
+    }
+
+    /** The set-up a process has before it calls {@link #configure}: text lines on standard error, INFO and up. */
+    static final dev.runway.config.Logging DEFAULTS = new dev.runway.config.Logging(
+            dev.runway.config.Logging.STDERR, dev.runway.config.Logging.Level.INFO,
+            dev.runway.config.Logging.Format.TEXT, dev.runway.config.Logging.DEFAULT_MAX_FILE_BYTES,
+            dev.runway.config.Logging.DEFAULT_MAX_FILES);
+
+    static void apply(LoggerContext context, dev.runway.config.Logging settings, Secret... masked) {
         context.reset();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         if (settings.format() == Format.NONE) {
@@ -154,18 +157,7 @@ public final class Logging {
                 null, null);
     }
 
-    /** Replaces each secret in a formatted line; a secret must never reach a log, whatever logged it. */
-    private static String mask(String line, List<String> secrets) {
-        String masked = line;
-        for (String secret : secrets) {
-            if (masked.contains(secret)) {
-                masked = masked.replace(secret, Secret.REDACTED);
-            }
-        }
-        return masked;
-    }
-
-    /** {@code 2026-11-29T08:10:00.123Z INFO  [main] LaunchAgent - message}, ANSI-coloured by level on request. */
+    /** Lines of {@link LogLines#text}, ANSI-coloured by level on request. */
     static final class TextLayout extends LayoutBase<ILoggingEvent> {
         private final List<String> secrets;
         private final boolean color;
@@ -177,28 +169,11 @@ public final class Logging {
 
         @Override
         public String doLayout(ILoggingEvent event) {
-            StringBuilder line = new StringBuilder(128);
-            String level = event.getLevel().toString();
-            if (color) {
-                line.append("\u001b[2m").append(TIME.format(Instant.ofEpochMilli(event.getTimeStamp())))
-                        .append("\u001b[0m ").append(levelColor(event.getLevel())).append(padded(level))
-                        .append("\u001b[0m");
-            } else {
-                line.append(TIME.format(Instant.ofEpochMilli(event.getTimeStamp()))).append(' ')
-                        .append(padded(level));
-            }
-            line.append(" [").append(event.getThreadName()).append("] ").append(shortName(event.getLoggerName()))
-                    .append(" - ").append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
             IThrowableProxy thrown = event.getThrowableProxy();
-            if (thrown != null) {
-                line.append(ThrowableProxyUtil.asString(thrown)).append(CoreConstants.LINE_SEPARATOR);
-            }
-            return mask(line.toString(), secrets);
-        }
-
-        /** The level in five columns (not String.format: its parser costs the first log line of every process). */
-        private static String padded(String level) {
-            return level.length() >= 5 ? level : (level + "     ").substring(0, 5);
+            String color = this.color ? levelColor(event.getLevel()) : null;
+            return LogLines.mask(LogLines.text(event.getTimeStamp(), event.getLevel().toString(), color,
+                    event.getThreadName(), event.getLoggerName(), event.getFormattedMessage(),
+                    thrown == null ? null : ThrowableProxyUtil.asString(thrown)), secrets);
         }
 
         private static String levelColor(Level level) {
@@ -208,10 +183,6 @@ public final class Logging {
                 case Level.INFO_INT -> "\u001b[34m";
                 default -> "\u001b[2m";
             };
-        }
-
-        private static String shortName(String loggerName) {
-            return loggerName.substring(loggerName.lastIndexOf('.') + 1);
         }
     }
 
@@ -226,18 +197,18 @@ public final class Logging {
         @Override
         public String doLayout(ILoggingEvent event) {
             StringBuilder json = new StringBuilder(160).append('{');
-            field(json, "time", TIME.format(Instant.ofEpochMilli(event.getTimeStamp()))).append(',');
+            field(json, "time", LogLines.timestamp(event.getTimeStamp())).append(',');
             field(json, "level", event.getLevel().toString()).append(',');
             field(json, "logger", event.getLoggerName()).append(',');
             field(json, "thread", event.getThreadName()).append(',');
-            field(json, "message", mask(event.getFormattedMessage(), secrets));
+            field(json, "message", LogLines.mask(event.getFormattedMessage(), secrets));
             Map<String, String> mdc = event.getMDCPropertyMap();
             if (mdc != null && !mdc.isEmpty()) {
                 json.append(",\"mdc\":{");
                 boolean first = true;
                 for (Map.Entry<String, String> entry : mdc.entrySet()) {
                     json.append(first ? "" : ",");
-                    field(json, entry.getKey(), mask(String.valueOf(entry.getValue()), secrets));
+                    field(json, entry.getKey(), LogLines.mask(String.valueOf(entry.getValue()), secrets));
                     first = false;
                 }
                 json.append('}');
@@ -245,7 +216,7 @@ public final class Logging {
             IThrowableProxy thrown = event.getThrowableProxy();
             if (thrown != null) {
                 json.append(',');
-                field(json, "exception", mask(ThrowableProxyUtil.asString(thrown), secrets));
+                field(json, "exception", LogLines.mask(ThrowableProxyUtil.asString(thrown), secrets));
             }
             return json.append('}').append(CoreConstants.LINE_SEPARATOR).toString();
         }

@@ -7,7 +7,7 @@ import java.util.Properties;
 /**
  * The entry point of {@code bin/runway}. It answers {@code runway --version}, the commonest probe of an install,
  * before picocli is loaded (a class of its own, free of picocli types: the verifier loads what a class's methods
- * name), and hands everything else to {@link Runway}.
+ * name), and hands everything else to {@link Runway}; a task agent logs through {@link TaskAgentLog}.
  */
 public final class Main {
     private Main() {}
@@ -16,6 +16,9 @@ public final class Main {
         if (args.length == 1 && ("--version".equals(args[0]) || "-V".equals(args[0]))) {
             System.out.println(versionText());
             return;
+        }
+        if (args.length > 0 && "task-agent".equals(args[0])) {
+            TaskAgentLog.select();
         }
         Runway.main(args);
     }

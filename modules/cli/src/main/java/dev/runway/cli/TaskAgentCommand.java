@@ -3,15 +3,7 @@ package dev.runway.cli;
 import dev.runway.client.HttpTransport;
 import dev.runway.config.Secret;
 import dev.runway.client.TaskClient;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runway.protocol.GoDuration;
-import dev.runway.protocol.Json;
-import dev.runway.protocol.RunnerApi.HeartbeatResponse;
-import dev.runway.protocol.RunnerApi.OutputAck;
-import dev.runway.protocol.RunnerApi.StepResult;
-import dev.runway.protocol.RunnerApi.StepStart;
-import dev.runway.protocol.RunnerApi.TaskJob;
-import dev.runway.protocol.RunnerApi.TaskResult;
 import dev.runway.taskagent.TaskAgent;
 import dev.runway.taskagent.TaskAgentSettings;
 import java.io.IOException;
@@ -23,8 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -76,25 +68,6 @@ public final class TaskAgentCommand implements Callable<Integer> {
         this(System.in, System.getenv());
     }
 
-    /**
-     * Builds the JSON mappings of the runner protocol on a second thread while this one sets up logging and HTTP:
-     * Jackson's first look at each record takes a tenth of a task agent's start, and the step cannot run before the
-     * job is read.
-     */
-    private static void prepareJsonMappings() {
-        Thread thread = new Thread(() -> {
-            ObjectMapper mapper = Json.mapper();
-            for (Class<?> read : List.of(TaskJob.class, HeartbeatResponse.class, OutputAck.class)) {
-                mapper.readerFor(read);
-            }
-            for (Class<?> written : List.of(StepStart.class, StepResult.class, TaskResult.class)) {
-                mapper.writerFor(written);
-            }
-        }, "json-mappings");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
     TaskAgentCommand(InputStream tokenSource, Map<String, String> environment) {
         this.tokenSource = tokenSource;
         this.environment = environment;
@@ -121,14 +94,14 @@ public final class TaskAgentCommand implements Callable<Integer> {
         }
         TaskAgentSettings settings = TaskAgentSettings.defaults(workingDirectory, environment, maxRun)
                 .withCancelGrace(grace);
-        prepareJsonMappings();
         TaskClient client = new TaskClient(new HttpTransport(apiUrl, Duration.ofSeconds(60)), taskId, token);
         client.prefetchJob(); // fetched while logging is set up (neither waits for the other)
         // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it
-        Logging.configure(new dev.runway.config.Logging(dev.runway.config.Logging.STDERR,
-                dev.runway.config.Logging.Level.INFO, dev.runway.config.Logging.Format.TEXT,
-                dev.runway.config.Logging.DEFAULT_MAX_FILE_BYTES, dev.runway.config.Logging.DEFAULT_MAX_FILES),
-                Secret.of(token));
+        if (LoggerFactory.getILoggerFactory() instanceof TaskAgentLog.Loggers) {
+            TaskAgentLog.mask(Secret.of(token)); // started by bin/runway (Main)
+        } else {
+            Logging.configure(Logging.DEFAULTS, Secret.of(token)); // in the process of a test
+        }
         TaskAgent agent = new TaskAgent(client, token, settings);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onTerm = new Thread(() -> {

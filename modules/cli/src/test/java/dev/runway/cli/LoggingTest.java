@@ -38,6 +38,20 @@ class LoggingTest {
     }
 
     @Test
+    void timestampsAreIsoUtcWithMilliseconds() {
+        java.time.format.DateTimeFormatter reference = java.time.format.DateTimeFormatter
+                .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(java.time.ZoneOffset.UTC);
+        java.util.Random random = new java.util.Random(7);
+        for (long millis : new long[] {0, 999, 1_000, 951_782_400_000L, 4_102_444_799_999L, 1_796_000_000_123L}) {
+            assertThat(LogLines.timestamp(millis)).isEqualTo(reference.format(java.time.Instant.ofEpochMilli(millis)));
+        }
+        for (int i = 0; i < 10_000; i++) {
+            long millis = Math.floorMod(random.nextLong(), 253_402_300_800_000L); // up to the year 9999
+            assertThat(LogLines.timestamp(millis)).isEqualTo(reference.format(java.time.Instant.ofEpochMilli(millis)));
+        }
+    }
+
+    @Test
     void aFileRotatesBySizeKeepingMaxFiles() throws IOException {
         Path log = temp.resolve("logs/agent.log");
         Logging.configure(settings(log, Level.INFO, Format.TEXT, 4096, 3));

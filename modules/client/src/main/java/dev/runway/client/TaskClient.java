@@ -1,7 +1,7 @@
 package dev.runway.client;
 
 import dev.runway.protocol.ApiPaths;
-import dev.runway.protocol.Json;
+import dev.runway.protocol.TaskWire;
 
 import dev.runway.protocol.RunnerApi.HeartbeatResponse;
 import dev.runway.protocol.RunnerApi.InfraFailure;
@@ -129,7 +129,7 @@ public final class TaskClient {
 
     private static long expectedOffset(ApiException e) throws ApiException {
         try {
-            return Json.read(e.body(), OffsetMismatch.class).expectedOffset();
+            return TaskWire.read(e.body(), OffsetMismatch.class).expectedOffset();
         } catch (IOException unreadable) {
             throw e;
         }
