@@ -4,6 +4,8 @@ import dev.runway.client.HttpTransport;
 import dev.runway.config.Secret;
 import dev.runway.client.TaskClient;
 import dev.runway.protocol.GoDuration;
+import dev.runway.protocol.RunnerApi.TaskJob;
+import dev.runway.protocol.TaskWire;
 import dev.runway.taskagent.TaskAgent;
 import dev.runway.taskagent.TaskAgentSettings;
 import java.io.IOException;
@@ -29,11 +31,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code runway task-agent}: runs one claimed task. The launch agent starts it in the task's working directory, with
  * CIRCLE_WORKING_DIRECTORY set, and writes the task token to its standard input (never an argument or a variable,
- * so it shows in no process listing or job environment).
+ * so it shows in no process listing or job environment), as the first line. The job's JSON may follow it, fetched by
+ * the launch agent while this JVM starts (as GitHub's runner hands its worker the job): the first step then does not
+ * wait for this process's first request. Without it, the job is fetched from the server.
  */
 @Command(name = "task-agent", mixinStandardHelpOptions = true,
-        description = {"Runs one task's job: reads the task token from standard input, fetches the",
-                "job, runs its steps, streams their output and reports the results.",
+        description = {"Runs one task's job: reads the task token from standard input (its first",
+                "line; the job's JSON may follow), fetches the job when it does not, runs",
+                "its steps, streams their output and reports the results.",
                 "Started by the launch agent, in the task's working directory.",
                 "SIGTERM cancels the task: SIGTERM to the running step's processes, the",
                 "grace period, SIGKILL; then the output is flushed and the task reported.",
@@ -43,6 +48,7 @@ import picocli.CommandLine.Spec;
 public final class TaskAgentCommand implements Callable<Integer> {
     /** A token is a line; anything this long is not one. */
     private static final int MAX_TOKEN_BYTES = 64 * 1024;
+    private static final int MAX_STDIN_BYTES = MAX_TOKEN_BYTES + 1 + TaskClient.MAX_HANDED_OVER_JOB_BYTES;
 
     @Spec
     CommandSpec spec;
@@ -81,7 +87,8 @@ public final class TaskAgentCommand implements Callable<Integer> {
         if (!"http".equals(apiUrl.getScheme()) && !"https".equals(apiUrl.getScheme())) {
             throw new ParameterException(spec.commandLine(), "--api-url: expected an http(s) URL, got " + apiUrl);
         }
-        String token = readToken();
+        byte[] stdin = readStandardInput();
+        String token = token(stdin);
         if (token.isEmpty()) {
             err.println("runway task-agent: no task token on standard input (the launch agent writes it there)");
             return Runway.EXIT_INVALID;
@@ -95,7 +102,13 @@ public final class TaskAgentCommand implements Callable<Integer> {
         TaskAgentSettings settings = TaskAgentSettings.defaults(workingDirectory, environment, maxRun)
                 .withCancelGrace(grace);
         TaskClient client = new TaskClient(new HttpTransport(apiUrl, Duration.ofSeconds(60)), taskId, token);
-        client.prefetchJob(); // fetched while logging is set up (neither waits for the other)
+        TaskJob handedOver = handedOverJob(stdin, err);
+        Arrays.fill(stdin, (byte) 0); // the token, and the job's secrets
+        if (handedOver != null) {
+            client.useJob(handedOver);
+        } else {
+            client.prefetchJob(); // fetched while logging is set up (neither waits for the other)
+        }
         // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it
         if (LoggerFactory.getILoggerFactory() instanceof TaskAgentLog.Loggers) {
             TaskAgentLog.mask(Secret.of(token)); // started by bin/runway (Main)
@@ -130,15 +143,56 @@ public final class TaskAgentCommand implements Callable<Integer> {
         }
     }
 
-    private String readToken() throws IOException {
-        byte[] bytes = tokenSource.readNBytes(MAX_TOKEN_BYTES + 1);
-        if (bytes.length > MAX_TOKEN_BYTES) {
-            throw new ParameterException(spec.commandLine(), "standard input: more than " + MAX_TOKEN_BYTES
-                    + " bytes; expected a task token");
+    private byte[] readStandardInput() throws IOException {
+        byte[] bytes = tokenSource.readNBytes(MAX_STDIN_BYTES + 1);
+        int lineEnd = lineEnd(bytes);
+        if (lineEnd > MAX_TOKEN_BYTES) {
+            Arrays.fill(bytes, (byte) 0);
+            throw new ParameterException(spec.commandLine(), "standard input: a first line of more than "
+                    + MAX_TOKEN_BYTES + " bytes; expected a task token");
         }
-        String token = new String(bytes, StandardCharsets.UTF_8).strip();
-        Arrays.fill(bytes, (byte) 0);
-        return token;
+        if (bytes.length > MAX_STDIN_BYTES) {
+            Arrays.fill(bytes, (byte) 0);
+            throw new ParameterException(spec.commandLine(), "standard input: more than "
+                    + TaskClient.MAX_HANDED_OVER_JOB_BYTES + " bytes after the task token; expected a job");
+        }
+        return bytes;
+    }
+
+    /** The first line of standard input. */
+    private static String token(byte[] stdin) {
+        return new String(stdin, 0, lineEnd(stdin), StandardCharsets.UTF_8).strip();
+    }
+
+    /**
+     * The job after the token line, when the launch agent handed one over and it is this task's; null when there is
+     * none or it cannot be read (then it is fetched, as when none was handed over).
+     */
+    private TaskJob handedOverJob(byte[] stdin, PrintWriter err) {
+        int start = Math.min(stdin.length, lineEnd(stdin) + 1);
+        if (new String(stdin, start, stdin.length - start, StandardCharsets.UTF_8).isBlank()) {
+            return null;
+        }
+        try {
+            TaskJob job = TaskWire.read(Arrays.copyOfRange(stdin, start, stdin.length), TaskJob.class);
+            if (taskId.equals(job.taskId())) {
+                return job;
+            }
+            err.println("runway task-agent: the job on standard input is another task's; fetching this task's job");
+        } catch (IOException unreadable) {
+            err.println("runway task-agent: the job on standard input is unreadable (" + unreadable.getMessage()
+                    + "); fetching it");
+        }
+        return null;
+    }
+
+    private static int lineEnd(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return bytes.length;
     }
 
     private Duration duration(String option, String value) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
 import dev.runway.client.RunnerClient;
+import dev.runway.client.TaskClient;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobSubmission;
 import dev.runway.protocol.RunnerApi.ClaimRequest;
@@ -21,6 +22,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class TaskAgentCommandTest {
@@ -83,5 +86,55 @@ class TaskAgentCommandTest {
                     .isEqualTo(work.toRealPath() + "\n");
             assertThat(err.toString()).doesNotContain(claim.taskToken());
         }
+    }
+
+    /** The launch agent hands the job over after the token; the task agent runs it without fetching it. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "handed over, from-stdin",
+            "unreadable, from-server",
+            "another task's, from-server",
+    })
+    void runsTheJobHandedOverOnStandardInputElseFetchesIt(String handedOver, String expectedOutput,
+            @TempDir Path data, @TempDir Path work) throws Exception {
+        try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
+            HttpTransport transport = new HttpTransport(server.uri(), Duration.ofSeconds(30));
+            ManagementClient admin = new ManagementClient(transport, server.adminToken());
+            admin.createNamespace("cli", "org-cli");
+            admin.createResourceClass("cli/agent", "task agent command test");
+            RunnerClient runner = new RunnerClient(transport, admin.createToken("cli/agent", "t").token());
+            String jobId = admin.submitJob(JobSubmission.ofCommands("cli/agent", "cli-job", "echo from-server")).id();
+            ClaimResponse claim = runner.claim(new ClaimRequest("r", "h", "v", "linux", "amd64", 1, 10))
+                    .orElseThrow();
+            String json = new String(new TaskClient(transport, claim.taskId(), claim.taskToken()).jobJson(),
+                    StandardCharsets.UTF_8);
+            String job = switch (handedOver) {
+                case "handed over" -> json.replace("echo from-server", "echo from-stdin");
+                case "unreadable" -> json.substring(0, json.length() / 2);
+                default -> json.replace(claim.taskId(), "another-task").replace("echo from-server", "echo no");
+            };
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("CIRCLE_WORKING_DIRECTORY", work.toString());
+
+            int exit = execute(claim.taskToken() + "\n" + job, env, "--api-url", server.uri().toString(),
+                    "--task-id", claim.taskId());
+
+            assertThat(exit).as(err.toString()).isZero();
+            assertThat(admin.jobStatus(jobId).state()).isEqualTo(JobState.SUCCESS);
+            assertThat(new String(admin.jobOutput(jobId, 0, 0, Duration.ZERO).data(), StandardCharsets.UTF_8))
+                    .isEqualTo(expectedOutput + "\n");
+            if (!handedOver.equals("handed over")) {
+                assertThat(err.toString()).contains(handedOver.equals("unreadable") ? "unreadable" : "another task's");
+            }
+            assertThat(err.toString()).doesNotContain(claim.taskToken());
+        }
+    }
+
+    @Test
+    void refusesAFirstLineTooLongForAToken() {
+        int exit = execute("x".repeat(70_000) + "\n{}", Map.of(), "--api-url", "http://127.0.0.1:1", "--task-id",
+                "t1");
+        assertThat(exit).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(err.toString()).contains("first line of more than 65536 bytes");
     }
 }

@@ -20,6 +20,12 @@ import java.util.concurrent.ExecutionException;
  * data (output, results) retry persistently; the heartbeat retries briefly since it repeats anyway.
  */
 public final class TaskClient {
+    /**
+     * The largest job a launch agent hands to a task agent on its standard input. A pipe holds it (systemd's launcher
+     * fills the pipe before the task starts; Linux grows a pipe up to 1 MiB for anyone). Larger jobs are fetched.
+     */
+    public static final int MAX_HANDED_OVER_JOB_BYTES = 512 * 1024;
+
     private final HttpTransport transport;
     private final String taskId;
     private final String taskToken;
@@ -71,6 +77,28 @@ public final class TaskClient {
         thread.setDaemon(true);
         prefetched = fetching;
         thread.start();
+    }
+
+    /**
+     * The job as the server sends it (JSON), for a launch agent to hand to the task agent with its token: checked
+     * to be a readable job, so that what is handed over is one. Asks once, without retries: the task agent fetches
+     * the job itself when this fails.
+     */
+    public byte[] jobJson() throws ApiException, InterruptedException {
+        byte[] json = transport.callBlocking("GET", ApiPaths.taskJob(taskId), "Authorization", taskToken, null,
+                RetryPolicy.NONE, byte[].class);
+        try {
+            TaskWire.read(json, TaskJob.class);
+        } catch (IOException unreadable) {
+            throw new ApiException(0, "GET " + ApiPaths.taskJob(taskId) + ": unreadable job (" + json.length
+                    + " bytes)", null, null, null);
+        }
+        return json;
+    }
+
+    /** The job handed over by the launch agent: {@link #job()} answers it without asking the server. */
+    public void useJob(TaskJob job) {
+        prefetched = CompletableFuture.completedFuture(job);
     }
 
     private TaskJob fetchJob() throws ApiException, InterruptedException {
