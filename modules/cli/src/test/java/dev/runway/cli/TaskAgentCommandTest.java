@@ -66,14 +66,10 @@ class TaskAgentCommandTest {
     @Test
     void runsAClaimedTaskWithTheTokenFromStandardInput(@TempDir Path data, @TempDir Path work) throws Exception {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
-            HttpTransport transport = new HttpTransport(server.uri(), Duration.ofSeconds(30));
-            ManagementClient admin = new ManagementClient(transport, server.adminToken());
-            admin.createNamespace("cli", "org-cli");
-            admin.createResourceClass("cli/agent", "task agent command test");
-            RunnerClient runner = new RunnerClient(transport, admin.createToken("cli/agent", "t").token());
-            String jobId = admin.submitJob(JobSubmission.ofCommands("cli/agent", "cli-job", "pwd", "exit 4")).id();
-            ClaimResponse claim = runner.claim(new ClaimRequest("r", "h", "v", "linux", "amd64", 1, 10))
-                    .orElseThrow();
+            Claimed claimed = Claimed.job(server, "pwd", "exit 4");
+            ManagementClient admin = claimed.admin();
+            String jobId = claimed.jobId();
+            ClaimResponse claim = claimed.claim();
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("CIRCLE_WORKING_DIRECTORY", work.toString());
 
@@ -98,16 +94,12 @@ class TaskAgentCommandTest {
     void runsTheJobHandedOverOnStandardInputElseFetchesIt(String handedOver, String expectedOutput,
             @TempDir Path data, @TempDir Path work) throws Exception {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
-            HttpTransport transport = new HttpTransport(server.uri(), Duration.ofSeconds(30));
-            ManagementClient admin = new ManagementClient(transport, server.adminToken());
-            admin.createNamespace("cli", "org-cli");
-            admin.createResourceClass("cli/agent", "task agent command test");
-            RunnerClient runner = new RunnerClient(transport, admin.createToken("cli/agent", "t").token());
-            String jobId = admin.submitJob(JobSubmission.ofCommands("cli/agent", "cli-job", "echo from-server")).id();
-            ClaimResponse claim = runner.claim(new ClaimRequest("r", "h", "v", "linux", "amd64", 1, 10))
-                    .orElseThrow();
-            String json = new String(new TaskClient(transport, claim.taskId(), claim.taskToken()).jobJson(),
-                    StandardCharsets.UTF_8);
+            Claimed claimed = Claimed.job(server, "echo from-server");
+            ManagementClient admin = claimed.admin();
+            String jobId = claimed.jobId();
+            ClaimResponse claim = claimed.claim();
+            String json = new String(new TaskClient(new HttpTransport(server.uri(), Duration.ofSeconds(30)),
+                    claim.taskId(), claim.taskToken()).jobJson(), StandardCharsets.UTF_8);
             String job = switch (handedOver) {
                 case "handed over" -> json.replace("echo from-server", "echo from-stdin");
                 case "unreadable" -> json.substring(0, json.length() / 2);
@@ -136,5 +128,20 @@ class TaskAgentCommandTest {
                 "t1");
         assertThat(exit).isEqualTo(Runway.EXIT_INVALID);
         assertThat(err.toString()).contains("first line of more than 65536 bytes");
+    }
+
+    /** A job of {@code commands} submitted to a fresh resource class of {@code server}, and claimed. */
+    private record Claimed(ManagementClient admin, String jobId, ClaimResponse claim) {
+        static Claimed job(RunwayServer server, String... commands) throws Exception {
+            HttpTransport transport = new HttpTransport(server.uri(), Duration.ofSeconds(30));
+            ManagementClient admin = new ManagementClient(transport, server.adminToken());
+            admin.createNamespace("cli", "org-cli");
+            admin.createResourceClass("cli/agent", "task agent command test");
+            RunnerClient runner = new RunnerClient(transport, admin.createToken("cli/agent", "t").token());
+            String jobId = admin.submitJob(JobSubmission.ofCommands("cli/agent", "cli-job", commands)).id();
+            ClaimResponse claim = runner.claim(new ClaimRequest("r", "h", "v", "linux", "amd64", 1, 10))
+                    .orElseThrow();
+            return new Claimed(admin, jobId, claim);
+        }
     }
 }
