@@ -19,6 +19,7 @@ public final class Main {
         }
         if (args.length > 0 && "task-agent".equals(args[0])) {
             TaskAgentLog.select();
+            TaskAgentWarmUp.start();
         }
         Runway.main(args);
     }

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import org.slf4j.LoggerFactory;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -110,7 +109,7 @@ public final class TaskAgentCommand implements Callable<Integer> {
             client.prefetchJob(); // fetched while logging is set up (neither waits for the other)
         }
         // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it
-        if (LoggerFactory.getILoggerFactory() instanceof TaskAgentLog.Loggers) {
+        if (TaskAgentLog.selected()) {
             TaskAgentLog.mask(Secret.of(token)); // started by bin/runway (Main)
         } else {
             Logging.configure(Logging.DEFAULTS, Secret.of(token)); // in the process of a test
