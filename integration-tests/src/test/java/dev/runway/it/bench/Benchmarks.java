@@ -53,7 +53,7 @@ public final class Benchmarks {
                 try (Cluster cluster = Cluster.start(options.work().resolve("cluster"))) {
                     section("pickup", "pickup, process launcher", () -> pickup.processLauncher(cluster));
                     section("systemd", "pickup, systemd launcher", () -> systemd.pickup(cluster, pickup, startup));
-                    section("jobs", "jobs/s", () -> List.of(pickup.jobsPerSecond(cluster)));
+                    section("jobs", "jobs/s", () -> pickup.jobsPerSecond(cluster));
                     section("idle", "idle launch agent", () -> new IdleAgentBench(options).measure(cluster));
                 }
             }

@@ -41,15 +41,20 @@ final class JobDriver {
         return (started - submitted) / 1e6;
     }
 
-    /** Jobs per second for {@code count} trivial jobs submitted at once, until the last one is over. */
-    double jobsPerSecond(int count) throws Exception {
+    /** What a batch of trivial jobs took: jobs per second, and the machine's CPU time per job (every process). */
+    record Throughput(double jobsPerSecond, double cpuMillisPerJob) {}
+
+    /** {@code count} trivial jobs submitted at once, timed until the last one is over. */
+    Throughput jobsPerSecond(int count) throws Exception {
+        double busyBefore = Processes.machineBusyMillis();
         long start = System.nanoTime();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             ids.add(cluster.management.submitJob(JobSubmission.ofCommands(resourceClass, "trivial-" + i, "true")).id());
         }
         awaitFinal(ids);
-        return count / ((System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Throughput(count / seconds, (Processes.machineBusyMillis() - busyBefore) / count);
     }
 
     private void awaitFinal(List<String> jobIds) throws Exception {

@@ -68,11 +68,15 @@ final class PickupBench {
                         p99Stats.median() <= 2 * floor.median(), ""));
     }
 
-    /** Trivial jobs through an agent with 4 slots, against 4 slots each doing one floor pickup after another. */
-    Row jobsPerSecond(Cluster cluster) throws Exception {
-        List<Double> rates = withAgent(cluster, "jobs-per-second", "max_concurrent_tasks: 4", jobs -> {
+    /**
+     * Trivial jobs through an agent with 4 slots, against 4 slots each doing one floor pickup after another; beside it
+     * the CPU time the machine spent per job and the rate its cores allow at that cost (the floor assumes 4 task
+     * agent starts in parallel cost no more time than one, which needs 4 free cores).
+     */
+    List<Row> jobsPerSecond(Cluster cluster) throws Exception {
+        List<JobDriver.Throughput> runs = withAgent(cluster, "jobs-per-second", "max_concurrent_tasks: 4", jobs -> {
             jobs.jobsPerSecond(4); // warm-up
-            List<Double> measured = new ArrayList<>();
+            List<JobDriver.Throughput> measured = new ArrayList<>();
             for (int run = 0; run < options.runs(); run++) {
                 measured.add(jobs.jobsPerSecond(options.concurrentJobs()));
             }
@@ -81,10 +85,17 @@ final class PickupBench {
         Stats floorPickup = startup.pickupFloor();
         Stats floor = new Stats(4000 / floorPickup.median(), 4000 / floorPickup.max(), 4000 / floorPickup.min(),
                 floorPickup.count());
-        Stats figure = Stats.of(rates);
-        return Row.measured("jobs/s, trivial jobs, 4 slots", "jobs/s", figure, "4 slots / floor pickup", floor,
+        Stats figure = Stats.of(runs.stream().map(JobDriver.Throughput::jobsPerSecond).toList());
+        Stats cpu = Stats.of(runs.stream().map(JobDriver.Throughput::cpuMillisPerJob).toList());
+        int cores = Runtime.getRuntime().availableProcessors();
+        Stats ceiling = Stats.of(runs.stream().map(run -> cores * 1000 / run.cpuMillisPerJob()).toList());
+        return List.of(Row.measured("jobs/s, trivial jobs, 4 slots", "jobs/s", figure, "4 slots / floor pickup", floor,
                 ">= 0.7x floor", figure.median() >= 0.7 * floor.median(),
-                options.concurrentJobs() + " jobs submitted at once per run, timed until the last is over");
+                options.concurrentJobs() + " jobs submitted at once per run, timed until the last is over"),
+                Row.info("CPU time per trivial job (every process of the machine)", "ms", cpu,
+                        "server, launch agent, task agent, shells and this harness, from /proc/stat"),
+                Row.info("jobs/s the machine's cores allow at that CPU time", "jobs/s", ceiling,
+                        cores + " cores x 1000 / CPU ms per job"));
     }
 
     static String tail(String log) {

@@ -86,6 +86,18 @@ final class Processes {
     }
 
     /** Nanoseconds since the epoch, comparable with {@code date +%s%N} in a child process. */
+    /** CPU time all processes of the machine used so far (/proc/stat: busy ticks, idle and iowait left out), in ms. */
+    static double machineBusyMillis() throws IOException {
+        String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < fields.length && i <= 8; i++) {
+            if (i != 4 && i != 5) { // idle, iowait
+                busy += Long.parseLong(fields[i]);
+            }
+        }
+        return busy * 1000.0 / TICKS_PER_SECOND;
+    }
+
     static long epochNanos() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
