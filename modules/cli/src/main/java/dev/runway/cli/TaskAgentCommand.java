@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -108,11 +109,11 @@ public final class TaskAgentCommand implements Callable<Integer> {
         } else {
             client.prefetchJob(); // fetched while logging is set up (neither waits for the other)
         }
-        // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it
-        if (TaskAgentLog.selected()) {
-            TaskAgentLog.mask(Secret.of(token)); // started by bin/runway (Main)
-        } else {
-            Logging.configure(Logging.DEFAULTS, Secret.of(token)); // in the process of a test
+        // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it, by
+        // TaskAgentLog (chosen by Main) or by logback (a test's process, or should slf4j not have loaded TaskAgentLog)
+        TaskAgentLog.mask(Secret.of(token));
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {
+            Logging.configure(Logging.DEFAULTS, Secret.of(token));
         }
         TaskAgent agent = new TaskAgent(client, token, settings);
         CountDownLatch finished = new CountDownLatch(1);

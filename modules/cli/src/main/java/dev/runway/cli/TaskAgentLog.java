@@ -37,11 +37,6 @@ public final class TaskAgentLog implements SLF4JServiceProvider {
         System.setProperty("slf4j.internal.verbosity", "WARN");
     }
 
-    /** Whether {@link #select} chose this provider for this process. */
-    static boolean selected() {
-        return TaskAgentLog.class.getName().equals(System.getProperty("slf4j.provider"));
-    }
-
     /** Masks {@code secret} in every line from now on (as {@link Logging#configure} does for logback). */
     static void mask(Secret secret) {
         if (secret != null && secret.reveal().length() >= 4) {
