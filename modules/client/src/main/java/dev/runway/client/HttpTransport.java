@@ -36,6 +36,14 @@ public final class HttpTransport {
         this.requestTimeout = requestTimeout;
     }
 
+    /**
+     * The same server with another time limit per request, for the blocking path (its kept-alive connections are
+     * shared: they belong to the JDK's connection cache, not to a transport).
+     */
+    public HttpTransport withRequestTimeout(Duration timeout) {
+        return new HttpTransport(baseUri, timeout);
+    }
+
     private HttpClient http() {
         HttpClient client = http;
         if (client == null) {

@@ -12,6 +12,7 @@ import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.RunnerApi.TaskResult;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -25,6 +26,8 @@ public final class TaskClient {
      * fills the pipe before the task starts; Linux grows a pipe up to 1 MiB for anyone). Larger jobs are fetched.
      */
     public static final int MAX_HANDED_OVER_JOB_BYTES = 512 * 1024;
+    /** How long a launch agent waits for the job it would hand over, before leaving the fetch to the task agent. */
+    static final Duration HANDOVER_FETCH_TIMEOUT = Duration.ofSeconds(2);
 
     private final HttpTransport transport;
     private final String taskId;
@@ -81,12 +84,12 @@ public final class TaskClient {
 
     /**
      * The job as the server sends it (JSON), for a launch agent to hand to the task agent with its token: checked
-     * to be a readable job, so that what is handed over is one. Asks once, without retries: the task agent fetches
-     * the job itself when this fails.
+     * to be a readable job, so that what is handed over is one. Asks once, without retries, for at most
+     * {@link #HANDOVER_FETCH_TIMEOUT}: the task agent fetches the job itself when this fails.
      */
     public byte[] jobJson() throws ApiException, InterruptedException {
-        byte[] json = transport.callBlocking("GET", ApiPaths.taskJob(taskId), "Authorization", taskToken, null,
-                RetryPolicy.NONE, byte[].class);
+        byte[] json = transport.withRequestTimeout(HANDOVER_FETCH_TIMEOUT).callBlocking("GET",
+                ApiPaths.taskJob(taskId), "Authorization", taskToken, null, RetryPolicy.NONE, byte[].class);
         try {
             TaskWire.read(json, TaskJob.class);
         } catch (IOException unreadable) {

@@ -23,6 +23,7 @@ class JobPrefetchTest {
     private final AtomicReference<String> authorization = new AtomicReference<>();
     private volatile int status = 200;
     private volatile String body = JOB;
+    private volatile long delayMillis;
     private LoopbackServer server;
     private TaskClient client;
 
@@ -30,6 +31,11 @@ class JobPrefetchTest {
     void start() throws IOException {
         server = new LoopbackServer(exchange -> {
             requests.incrementAndGet();
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
             LoopbackServer.reply(exchange, status,
                     (status == 200 ? body : "{\"message\":\"no such task\"}").getBytes(StandardCharsets.UTF_8));
@@ -86,5 +92,15 @@ class JobPrefetchTest {
         client.useJob(handedOver);
         assertThat(client.job()).isSameAs(handedOver);
         assertThat(requests).hasValue(0);
+    }
+
+    @Test
+    void aSlowServerIsNotWaitedForLongerThanTheHandoverLimit() {
+        delayMillis = 4_000;
+        long started = System.nanoTime();
+        assertThatThrownBy(client::jobJson).isInstanceOf(ApiException.class);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(tookMillis).isGreaterThanOrEqualTo(TaskClient.HANDOVER_FETCH_TIMEOUT.toMillis() - 100)
+                .isLessThan(3_500); // it did not wait for the answer
     }
 }
