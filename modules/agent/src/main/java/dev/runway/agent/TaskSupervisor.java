@@ -165,7 +165,7 @@ final class TaskSupervisor implements Runnable {
     /**
      * What the task agent reads on its standard input: the task token as the first line, then the job's JSON. This
      * process fetches the job (a few ms, its HTTP client warm) so that the task agent's first step does not wait for
-     * its own first request (a cold start of an HTTP client, about 20 ms). A job that cannot be had now or that is
+     * its own first request (a cold start of an HTTP client, 20-35 ms). A job that cannot be had now or that is
      * too big is left out: the task agent then fetches it.
      */
     private byte[] taskAgentInput() throws InterruptedException {

@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * {@code max_files} old ones as {@code FILE.1} (newest) to {@code FILE.N}. Secrets handed in are masked in every line.
  */
 public final class Logging {
+    /** The set-up a process has before it calls {@link #configure}: text lines on standard error, INFO and up. */
+    static final dev.runway.config.Logging DEFAULTS = new dev.runway.config.Logging(
+            dev.runway.config.Logging.STDERR, dev.runway.config.Logging.Level.INFO,
+            dev.runway.config.Logging.Format.TEXT, dev.runway.config.Logging.DEFAULT_MAX_FILE_BYTES,
+            dev.runway.config.Logging.DEFAULT_MAX_FILES);
+
     private Logging() {}
 
     /** {@link #configure(dev.runway.config.Logging, Secret...)} for a launch agent: its logging, its token masked. */
@@ -50,12 +56,6 @@ public final class Logging {
     public static void configure(dev.runway.config.Logging settings, Secret... masked) {
         apply((LoggerContext) LoggerFactory.getILoggerFactory(), settings, masked);
     }
-
-    /** The set-up a process has before it calls {@link #configure}: text lines on standard error, INFO and up. */
-    static final dev.runway.config.Logging DEFAULTS = new dev.runway.config.Logging(
-            dev.runway.config.Logging.STDERR, dev.runway.config.Logging.Level.INFO,
-            dev.runway.config.Logging.Format.TEXT, dev.runway.config.Logging.DEFAULT_MAX_FILE_BYTES,
-            dev.runway.config.Logging.DEFAULT_MAX_FILES);
 
     static void apply(LoggerContext context, dev.runway.config.Logging settings, Secret... masked) {
         context.reset();

@@ -2,7 +2,6 @@ package dev.runway.client;
 
 import dev.runway.protocol.Json;
 import dev.runway.protocol.TaskWire;
-import dev.runway.protocol.RunnerApi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
