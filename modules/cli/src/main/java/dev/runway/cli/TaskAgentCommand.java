@@ -170,7 +170,7 @@ public final class TaskAgentCommand implements Callable<Integer> {
      */
     private TaskJob handedOverJob(byte[] stdin, PrintWriter err) {
         int start = Math.min(stdin.length, lineEnd(stdin) + 1);
-        if (new String(stdin, start, stdin.length - start, StandardCharsets.UTF_8).isBlank()) {
+        if (blankFrom(stdin, start)) {
             return null;
         }
         try {
@@ -184,6 +184,16 @@ public final class TaskAgentCommand implements Callable<Integer> {
                     + "); fetching it");
         }
         return null;
+    }
+
+    /** Whether nothing but JSON whitespace follows {@code start} (no copy of what may be half a MiB). */
+    private static boolean blankFrom(byte[] bytes, int start) {
+        for (int i = start; i < bytes.length; i++) {
+            if (bytes[i] != ' ' && bytes[i] != '\n' && bytes[i] != '\r' && bytes[i] != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int lineEnd(byte[] bytes) {
