@@ -41,11 +41,23 @@ final class JobDriver {
         return (started - submitted) / 1e6;
     }
 
-    /** What a batch of trivial jobs took: jobs per second, and the machine's CPU time per job (every process). */
-    record Throughput(double jobsPerSecond, double cpuMillisPerJob) {}
+    /**
+     * What a batch of trivial jobs took: jobs per second, the machine's CPU time per job (every process), and the
+     * shares of it the server, the launch agent and this harness used (the rest: task agents and their shells).
+     */
+    record Throughput(double jobsPerSecond, double cpuMillisPerJob, double serverMillisPerJob,
+            double agentMillisPerJob, double harnessMillisPerJob) {
+        double taskAgentMillisPerJob() {
+            return cpuMillisPerJob - serverMillisPerJob - agentMillisPerJob - harnessMillisPerJob;
+        }
+    }
 
-    /** {@code count} trivial jobs submitted at once, timed until the last one is over. */
-    Throughput jobsPerSecond(int count) throws Exception {
+    /** {@code count} trivial jobs submitted at once, timed until the last one is over; the agent is process agentPid. */
+    Throughput jobsPerSecond(int count, long agentPid) throws Exception {
+        long self = ProcessHandle.current().pid();
+        long serverBefore = Processes.cpuTicks(cluster.server.pid());
+        long agentBefore = Processes.cpuTicks(agentPid);
+        long harnessBefore = Processes.cpuTicks(self);
         double busyBefore = Processes.machineBusyMillis();
         long start = System.nanoTime();
         List<String> ids = new ArrayList<>();
@@ -54,7 +66,15 @@ final class JobDriver {
         }
         awaitFinal(ids);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Throughput(count / seconds, (Processes.machineBusyMillis() - busyBefore) / count);
+        double busy = Processes.machineBusyMillis() - busyBefore;
+        return new Throughput(count / seconds, busy / count,
+                perJob(Processes.cpuTicks(cluster.server.pid()) - serverBefore, count),
+                perJob(Processes.cpuTicks(agentPid) - agentBefore, count),
+                perJob(Processes.cpuTicks(self) - harnessBefore, count));
+    }
+
+    private static double perJob(long ticks, int count) {
+        return ticks * 1000.0 / Processes.TICKS_PER_SECOND / count;
     }
 
     private void awaitFinal(List<String> jobIds) throws Exception {

@@ -22,12 +22,12 @@ final class PickupBench {
     }
 
     List<Row> processLauncher(Cluster cluster) throws Exception {
-        return withAgent(cluster, "pickup-process", "", jobs -> pickupRows("process launcher", jobs,
+        return withAgent(cluster, "pickup-process", "", (jobs, agentPid) -> pickupRows("process launcher", jobs,
                 startup.pickupFloor(), "task agent JVM alone + bash -c true"));
     }
 
     private interface AgentWork<T> {
-        T run(JobDriver jobs) throws Exception;
+        T run(JobDriver jobs, long agentPid) throws Exception;
     }
 
     /** Runs {@code work} against a launch agent (process launcher) of its own resource class {@code name}. */
@@ -37,7 +37,7 @@ final class PickupBench {
                 cluster.resourceClassToken(name), runnerYaml, Map.of());
         try {
             return work.run(new JobDriver(cluster, Cluster.resourceClass(name), directory.resolve("markers"),
-                    () -> tail(agent.logText())));
+                    () -> tail(agent.logText())), agent.pid());
         } finally {
             agent.kill();
         }
@@ -74,14 +74,21 @@ final class PickupBench {
      * agent starts in parallel cost no more time than one, which needs 4 free cores).
      */
     List<Row> jobsPerSecond(Cluster cluster) throws Exception {
-        List<JobDriver.Throughput> runs = withAgent(cluster, "jobs-per-second", "max_concurrent_tasks: 4", jobs -> {
-            jobs.jobsPerSecond(4); // warm-up
+        List<JobDriver.Throughput> runs = withAgent(cluster, "jobs-per-second", "max_concurrent_tasks: 4", (jobs, agentPid) -> {
+            jobs.jobsPerSecond(4, agentPid); // warm-up
             List<JobDriver.Throughput> measured = new ArrayList<>();
             for (int run = 0; run < options.runs(); run++) {
-                measured.add(jobs.jobsPerSecond(options.concurrentJobs()));
+                measured.add(jobs.jobsPerSecond(options.concurrentJobs(), agentPid));
             }
             return measured;
         });
+        List<StartupBench.ParallelFloor> parallelFloor = new ArrayList<>();
+        for (int run = 0; run < options.runs(); run++) {
+            parallelFloor.add(startup.pickupFloorInParallel(4, options.concurrentJobs()));
+        }
+        Stats floorFourAtOnce = Stats.of(parallelFloor.stream().map(StartupBench.ParallelFloor::pickupsPerSecond)
+                .toList());
+        Stats floorCpu = Stats.of(parallelFloor.stream().map(StartupBench.ParallelFloor::cpuMillisPerPickup).toList());
         Stats floorPickup = startup.pickupFloor();
         Stats floor = new Stats(4000 / floorPickup.median(), 4000 / floorPickup.max(), 4000 / floorPickup.min(),
                 floorPickup.count());
@@ -95,7 +102,24 @@ final class PickupBench {
                 Row.info("CPU time per trivial job (every process of the machine)", "ms", cpu,
                         "server, launch agent, task agent, shells and this harness, from /proc/stat"),
                 Row.info("jobs/s the machine's cores allow at that CPU time", "jobs/s", ceiling,
-                        cores + " cores x 1000 / CPU ms per job"));
+                        cores + " cores x 1000 / CPU ms per job"),
+                Row.info("floor pickups, 4 at a time on this machine", "pickups/s", floorFourAtOnce,
+                        "4 threads, each starting the task agent alone then bash -c true, one after another; "
+                                + options.concurrentJobs() + " per run"),
+                Row.infoBeside("jobs/s against the floor run 4 at a time", "jobs/s", figure,
+                        "floor pickups, 4 at a time", floorFourAtOnce, "what the cores allow the floor itself"),
+                Row.info("CPU time per floor pickup, 4 at a time", "ms", floorCpu, "every process of the machine"),
+                cpuShare("task agents and their shells", runs, JobDriver.Throughput::taskAgentMillisPerJob,
+                        "the machine's CPU time less the three processes below"),
+                cpuShare("launch agent", runs, JobDriver.Throughput::agentMillisPerJob, "/proc/PID/stat"),
+                cpuShare("server", runs, JobDriver.Throughput::serverMillisPerJob, "/proc/PID/stat"),
+                cpuShare("harness (submits and polls the jobs)", runs, JobDriver.Throughput::harnessMillisPerJob,
+                        "/proc/self/stat"));
+    }
+
+    private static Row cpuShare(String part, List<JobDriver.Throughput> runs,
+            java.util.function.ToDoubleFunction<JobDriver.Throughput> share, String source) {
+        return Row.info("  of it: " + part, "ms", Stats.of(runs.stream().map(share::applyAsDouble).toList()), source);
     }
 
     static String tail(String log) {

@@ -17,6 +17,13 @@ record Row(String figure, String unit, Double median, Double min, Double max, in
                 "INFO", note);
     }
 
+    /** A figure beside a floor it has no target against (INFO, with the ratio). */
+    static Row infoBeside(String figure, String unit, Stats stats, String floor, Stats floorStats, String note) {
+        Row row = measured(figure, unit, stats, floor, floorStats, "", true, note);
+        return new Row(row.figure, unit, row.median, row.min, row.max, row.runs, floor, row.floorMedian, row.ratio, "",
+                "INFO", note);
+    }
+
     /** A figure beside its floor; {@code met} decides PASS or MISS. */
     static Row measured(String figure, String unit, Stats stats, String floor, Stats floorStats, String target,
             boolean met, String note) {

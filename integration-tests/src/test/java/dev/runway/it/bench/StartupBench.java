@@ -2,6 +2,10 @@ package dev.runway.it.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Start-up figures: {@code runway --version} against {@code java -version} of the image's own runtime, and the
@@ -50,6 +54,41 @@ final class StartupBench {
             pickupFloor = Stats.of(sum);
         }
         return pickupFloor;
+    }
+
+    /** What the floor itself reaches with several slots at once: floor pickups per second, and CPU time per pickup. */
+    record ParallelFloor(double pickupsPerSecond, double cpuMillisPerPickup) {}
+
+    /**
+     * {@code count} floor pickups (the task agent alone, then {@code bash -c true}) run by {@code slots} threads,
+     * each starting one after another, timed from the first start to the last exit. This is the jobs/s floor run
+     * the way the jobs run, on this machine's cores, rather than multiplied up from one pickup.
+     */
+    ParallelFloor pickupFloorInParallel(int slots, int count) throws Exception {
+        AtomicInteger left = new AtomicInteger(count);
+        ExecutorService pool = Executors.newFixedThreadPool(slots);
+        double busyBefore = Processes.machineBusyMillis();
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> threads = new ArrayList<>();
+            for (int slot = 0; slot < slots; slot++) {
+                threads.add(pool.submit(() -> {
+                    while (left.getAndDecrement() > 0) {
+                        Processes.timeMillis(options.runway().toString(), "task-agent", "--api-url",
+                                "http://127.0.0.1:9", "--task-id", "bench-floor");
+                        Processes.timeMillis("bash", "-c", "true");
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> thread : threads) {
+                thread.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new ParallelFloor(count / seconds, (Processes.machineBusyMillis() - busyBefore) / count);
     }
 
     /** The JVM part of {@link #pickupFloor()} (measured with it). */

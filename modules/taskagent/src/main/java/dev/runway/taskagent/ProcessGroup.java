@@ -27,6 +27,10 @@ final class ProcessGroup {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessGroup.class);
     private static final Path PROC = Path.of("/proc");
     private static final List<String> SESSION_WRAPPER = findSessionWrapper();
+    // Indexes into statFields: /proc/PID/stat fields 3 (state), 5 (pgrp) and 22 (starttime, in clock ticks since boot)
+    private static final int STATE = 0;
+    private static final int PGRP = 2;
+    private static final int STARTTIME = 19;
 
     enum Signal { TERM, KILL }
 
@@ -34,12 +38,15 @@ final class ProcessGroup {
     private final String trackingId;
     private final byte[] trackingEntry;
     private final boolean ownGroup;
+    private final long leaderStartTicks; // -1 when /proc cannot tell
 
     private ProcessGroup(Process leader, String trackingId, boolean ownGroup) {
         this.leader = leader;
         this.trackingId = trackingId;
         this.trackingEntry = (TRACKING_VARIABLE + "=" + trackingId + "\0").getBytes(StandardCharsets.UTF_8);
         this.ownGroup = ownGroup;
+        String[] stat = statFields(leader.pid());
+        this.leaderStartTicks = stat == null ? -1 : Long.parseLong(stat[STARTTIME]);
     }
 
     /** Starts {@code argv} in {@code directory} with exactly {@code environment} plus the tracking id; stderr joins stdout. */
@@ -140,32 +147,41 @@ final class ProcessGroup {
     }
 
     private boolean belongsHere(long pid) {
-        Path dir = PROC.resolve(Long.toString(pid));
+        String[] fields = statFields(pid);
         try {
-            String stat = Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1);
-            // fields after the command name (which may hold spaces): state ppid pgrp ...
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            if (fields[0].equals("Z")) {
+            if (fields == null || fields[STATE].equals("Z")) {
                 return false;
             }
-            if (ownGroup && Long.parseLong(fields[2]) == leader.pid()) {
+            if (ownGroup && Long.parseLong(fields[PGRP]) == leader.pid()) {
                 return true;
             }
-            return contains(Files.readAllBytes(dir.resolve("environ")), trackingEntry);
+            // The tracking id is new with this step: a process started before the shell cannot carry it, so its
+            // environment (the costly read: most of /proc is other processes) is not looked at.
+            if (leaderStartTicks >= 0 && Long.parseLong(fields[STARTTIME]) < leaderStartTicks) {
+                return false;
+            }
+            return contains(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ")), trackingEntry);
         } catch (IOException | RuntimeException e) {
             return false; // gone meanwhile, or not ours to read
         }
     }
 
-    /** The process group of {@code pid} from /proc, or -1 when it cannot be read. */
-    private static long processGroupOf(long pid) {
+    /** The fields of /proc/PID/stat after the command name (which may hold spaces), or null when unreadable. */
+    private static String[] statFields(long pid) {
         try {
             String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"),
                     StandardCharsets.ISO_8859_1);
-            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2]);
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return fields.length > STARTTIME ? fields : null;
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null; // gone, not Linux, or not ours to read
         }
+    }
+
+    /** The process group of {@code pid} from /proc, or -1 when it cannot be read. */
+    private static long processGroupOf(long pid) {
+        String[] fields = statFields(pid);
+        return fields == null ? -1 : Long.parseLong(fields[PGRP]);
     }
 
     private static boolean contains(byte[] environ, byte[] entry) {

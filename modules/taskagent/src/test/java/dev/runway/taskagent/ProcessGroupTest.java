@@ -39,6 +39,38 @@ class ProcessGroupTest {
     }
 
     @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void aProcessOlderThanTheStepIsNotItsStragglerEvenWithItsTrackingId() throws Exception {
+        String marker = "runway-pg-" + UniqueNames.next();
+        String trackingId = "step-1-" + UniqueNames.next();
+        ProcessBuilder older = new ProcessBuilder("setsid", "bash", "-c", "exec -a " + marker + "-older sleep 1000");
+        older.environment().put(ProcessGroup.TRACKING_VARIABLE, trackingId);
+        Process before = older.start();
+        try {
+            Thread.sleep(50); // a later clock tick: /proc's start times count in 10 ms ticks
+            ProcessGroup group = ProcessGroup.start(List.of("/bin/bash", "-c",
+                    "setsid bash -c 'exec -a " + marker + "-escaped sleep 1000' & sleep 0.2"), java.util.Map.of(),
+                    Path.of(System.getProperty("java.io.tmpdir")), trackingId);
+            assertThat(group.leader().waitFor()).isZero();
+            assertThat(group.anyAlive()).as("the escaped child carries the tracking id").isTrue();
+            group.killRemaining();
+            awaitGone(marker + "-escaped");
+            assertThat(ProcessTable.withMarker(marker + "-older")).as("started before the step").hasSize(1);
+        } finally {
+            before.destroyForcibly();
+            ProcessTable.kill(marker);
+        }
+    }
+
+    private static void awaitGone(String marker) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!ProcessTable.withMarker(marker).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(ProcessTable.withMarker(marker)).as(marker).isEmpty();
+    }
+
+    @Test
     void withNeitherTheStepStaysInOurGroup() {
         assertThat(ProcessGroup.sessionWrapper(p -> false)).isEmpty();
     }
