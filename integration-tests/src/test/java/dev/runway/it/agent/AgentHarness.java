@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -84,6 +85,10 @@ final class AgentHarness implements AutoCloseable {
         startServer(port);
     }
 
+    int port() {
+        return port;
+    }
+
     String apiUrl() {
         return "http://127.0.0.1:" + port;
     }
@@ -94,6 +99,12 @@ final class AgentHarness implements AutoCloseable {
     }
 
     AgentProcess launchAgent(String name, String runnerYaml, String extraYaml) throws IOException {
+        return launchAgent(name, runnerYaml, extraYaml, Map.of());
+    }
+
+    /** As above, with {@code environment} added to the agent's own. */
+    AgentProcess launchAgent(String name, String runnerYaml, String extraYaml, Map<String, String> environment)
+            throws IOException {
         Path directory = Files.createDirectories(home.resolve(name));
         Path config = directory.resolve("launch-agent-config.yaml");
         Files.writeString(config, "api:\n  auth_token: " + token + "\n  url: " + apiUrl() + "\n"
@@ -101,9 +112,11 @@ final class AgentHarness implements AutoCloseable {
                 + directory.resolve("work") + "/%s\n" + runnerYaml.indent(2) + extraYaml);
         Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Path log = directory.resolve("agent.log");
-        Process process = new ProcessBuilder(RUNWAY.toString(), "launch-agent", "--config", config.toString(),
+        ProcessBuilder builder = new ProcessBuilder(RUNWAY.toString(), "launch-agent", "--config", config.toString(),
                 "--state-dir", directory.resolve("state").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().close();
         AgentProcess agent = new AgentProcess(process, log, directory);
         agents.add(agent);

@@ -94,9 +94,9 @@ public final class LaunchAgent {
         ScheduledExecutorService watchdog = startWatchdog();
         try {
             startHealthServer();
-            LOG.info("launch agent {} started: {} slot(s), launcher {}, API {}, working directory {}",
+            LOG.info("launch agent {} started: {} slot(s), launcher {}, API {} ({}), working directory {}",
                     identity.name(), slots.total(), context.launcher().id(), context.config().api().url(),
-                    context.config().runner().workingDirectory());
+                    transport.route(), context.config().runner().workingDirectory());
             ClaimLoop loop = new ClaimLoop(context, new RunnerClient(transport, context.resourceClassToken()),
                     identity, slots, idle, () -> state() != AgentState.RUNNING, this::startTask);
             Thread thread = new Thread(() -> {

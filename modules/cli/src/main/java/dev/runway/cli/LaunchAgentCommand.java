@@ -2,6 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.agent.LaunchAgent;
 import dev.runway.agent.ShutdownSignals;
+import dev.runway.client.ProxySettings;
 import dev.runway.config.ConfigException;
 import dev.runway.config.ConfigLoader;
 import dev.runway.config.LaunchAgentConfig;
@@ -79,6 +80,13 @@ public final class LaunchAgentCommand implements Callable<Integer> {
             loaded.warnings().forEach(warning -> LOG.warn("{}", warning));
         } catch (ConfigException e) {
             err.println(e.getMessage());
+            err.flush();
+            return Runway.EXIT_INVALID;
+        }
+        try {
+            ProxySettings.fromEnvironment(environment); // the agent and its task agents read these
+        } catch (IllegalArgumentException e) {
+            err.println("launch-agent: " + e.getMessage());
             err.flush();
             return Runway.EXIT_INVALID;
         }

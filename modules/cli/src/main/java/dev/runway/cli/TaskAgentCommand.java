@@ -1,6 +1,7 @@
 package dev.runway.cli;
 
 import dev.runway.client.HttpTransport;
+import dev.runway.client.ProxySettings;
 import dev.runway.config.Secret;
 import dev.runway.client.TaskClient;
 import dev.runway.protocol.GoDuration;
@@ -101,7 +102,14 @@ public final class TaskAgentCommand implements Callable<Integer> {
         }
         TaskAgentSettings settings = TaskAgentSettings.defaults(workingDirectory, environment, maxRun)
                 .withCancelGrace(grace);
-        TaskClient client = new TaskClient(new HttpTransport(apiUrl, Duration.ofSeconds(60)), taskId, token);
+        ProxySettings proxies;
+        try {
+            proxies = ProxySettings.fromEnvironment(environment);
+        } catch (IllegalArgumentException e) {
+            err.println("runway task-agent: " + e.getMessage());
+            return Runway.EXIT_INVALID;
+        }
+        TaskClient client = new TaskClient(new HttpTransport(apiUrl, Duration.ofSeconds(60), proxies), taskId, token);
         TaskJob handedOver = handedOverJob(stdin, err);
         Arrays.fill(stdin, (byte) 0); // the token, and the job's secrets
         if (handedOver != null) {

@@ -50,6 +50,18 @@ class LaunchAgentCommandTest {
     }
 
     @Test
+    void anUnusableProxyVariableExits2NamingItWithoutItsCredentials() throws Exception {
+        Path config = temp.resolve("launch-agent-config.yaml");
+        Files.writeString(config, "api:\n  auth_token: t0k3n\n  url: https://runway.example.org\nrunner:\n"
+                + "  working_directory: " + temp.resolve("work") + "/%s\n");
+        Run run = run(Map.of("HTTPS_PROXY", "socks5://user:hunter22@proxy.corp:1080"), "--config", config.toString(),
+                "--state-dir", temp.resolve("state").toString());
+        assertThat(run.exitCode()).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(run.err()).contains("HTTPS_PROXY").contains("socks5").doesNotContain("hunter22")
+                .doesNotContain("t0k3n");
+    }
+
+    @Test
     void anUnavailableLauncherIsAClearStartFailure() throws Exception {
         Path config = temp.resolve("launch-agent-config.yaml");
         Files.writeString(config, "api:\n  auth_token: t0k3n\n  url: http://127.0.0.1:9\nrunner:\n"

@@ -27,12 +27,28 @@ import org.slf4j.LoggerFactory;
 public final class HttpTransport {
     private final URI baseUri;
     private final Duration requestTimeout;
+    private final ProxySettings proxies;
     /** Built on first use: the task agent, whose calls all go through the blocking path, never pays for it. */
     private volatile HttpClient http;
 
+    /**
+     * A transport through the proxies of this process's environment ({@link ProxySettings}); throws
+     * IllegalArgumentException, naming the variable, when one of them cannot be used.
+     */
     public HttpTransport(URI baseUri, Duration requestTimeout) {
+        this(baseUri, requestTimeout, ProxySettings.fromEnvironment());
+    }
+
+    public HttpTransport(URI baseUri, Duration requestTimeout, ProxySettings proxies) {
         this.baseUri = stripTrailingSlash(baseUri);
         this.requestTimeout = requestTimeout;
+        this.proxies = proxies;
+        if (proxies.hasCredentials()) {
+            // The JDK answers a proxy's Basic challenge only once these are cleared (read when its HTTP classes load,
+            // which is after this: no request goes out before a transport exists).
+            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+            System.setProperty("jdk.http.auth.proxying.disabledSchemes", "");
+        }
     }
 
     /**
@@ -40,7 +56,7 @@ public final class HttpTransport {
      * shared: they belong to the JDK's connection cache, not to a transport).
      */
     public HttpTransport withRequestTimeout(Duration timeout) {
-        return new HttpTransport(baseUri, timeout);
+        return new HttpTransport(baseUri, timeout, proxies);
     }
 
     private HttpClient http() {
@@ -49,7 +65,7 @@ public final class HttpTransport {
             synchronized (this) {
                 client = http;
                 if (client == null) {
-                    client = newClient(baseUri);
+                    client = newClient(baseUri, proxies);
                     http = client;
                 }
             }
@@ -57,10 +73,16 @@ public final class HttpTransport {
         return client;
     }
 
-    private static HttpClient newClient(URI baseUri) {
+    private static HttpClient newClient(URI baseUri, ProxySettings proxies) {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1);
+        if (proxies.isSet()) {
+            builder.proxy(proxies);
+            if (proxies.authenticator() != null) {
+                builder.authenticator(proxies.authenticator());
+            }
+        }
         if ("http".equalsIgnoreCase(baseUri.getScheme())) {
             // The default TLS context reads the JDK's whole trust store when the client is built: a third of a task
             // agent's start, for a server that speaks plain HTTP. No redirect is followed, so TLS is never used here;
@@ -77,6 +99,11 @@ public final class HttpTransport {
 
     public URI baseUri() {
         return baseUri;
+    }
+
+    /** How requests reach the server: "directly" or "through proxy HOST:PORT (VARIABLE)". */
+    public String route() {
+        return proxies.isSet() ? proxies.route(baseUri) : "directly";
     }
 
     /** A request to {@code pathAndQuery} (starting with '/'), without body. */
@@ -166,7 +193,15 @@ public final class HttpTransport {
      */
     private Answer exchangeBlocking(String method, URI uri, String authHeader, String authValue, String contentType,
             byte[] data, int length) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        HttpURLConnection connection = (HttpURLConnection) (proxies.isSet()
+                ? uri.toURL().openConnection(proxies.proxyFor(uri)) : uri.toURL().openConnection());
+        if (proxies.isSet() && proxies.authenticator() != null) {
+            connection.setAuthenticator(proxies.authenticator());
+            // A streamed body cannot be sent again after a 407, so plain-HTTP proxying gets the credentials up front
+            // (as Go's agent sends them); a CONNECT tunnel (https) answers its 407 before any body goes out.
+            proxies.preemptiveAuthorization(uri).ifPresent(value ->
+                    connection.setRequestProperty("Proxy-Authorization", value));
+        }
         // sending has no timeout of its own: a server that stops reading would hold the write forever
         ScheduledFuture<?> deadline = Watchdog.TIMER.schedule(connection::disconnect, requestTimeout.toMillis(),
                 TimeUnit.MILLISECONDS);
