@@ -3,6 +3,7 @@ package dev.runway.cli;
 import dev.runway.agent.LaunchAgent;
 import dev.runway.agent.ShutdownSignals;
 import dev.runway.client.ProxySettings;
+import dev.runway.client.TlsTrust;
 import dev.runway.config.ConfigException;
 import dev.runway.config.ConfigLoader;
 import dev.runway.config.LaunchAgentConfig;
@@ -85,6 +86,9 @@ public final class LaunchAgentCommand implements Callable<Integer> {
         }
         try {
             ProxySettings.fromEnvironment(environment); // the agent and its task agents read these
+            if (config.api().url().regionMatches(true, 0, "https:", 0, 6)) {
+                TlsTrust.fromEnvironment(environment).check();
+            }
         } catch (IllegalArgumentException e) {
             err.println("launch-agent: " + e.getMessage());
             err.flush();

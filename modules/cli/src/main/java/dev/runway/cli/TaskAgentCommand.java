@@ -2,6 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ProxySettings;
+import dev.runway.client.TlsTrust;
 import dev.runway.config.Secret;
 import dev.runway.client.TaskClient;
 import dev.runway.protocol.GoDuration;
@@ -109,7 +110,8 @@ public final class TaskAgentCommand implements Callable<Integer> {
             err.println("runway task-agent: " + e.getMessage());
             return Runway.EXIT_INVALID;
         }
-        TaskClient client = new TaskClient(new HttpTransport(apiUrl, Duration.ofSeconds(60), proxies), taskId, token);
+        TaskClient client = new TaskClient(new HttpTransport(apiUrl, Duration.ofSeconds(60), proxies,
+                TlsTrust.fromEnvironment(environment)), taskId, token);
         TaskJob handedOver = handedOverJob(stdin, err);
         Arrays.fill(stdin, (byte) 0); // the token, and the job's secrets
         if (handedOver != null) {

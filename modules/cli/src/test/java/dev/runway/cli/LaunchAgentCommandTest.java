@@ -49,16 +49,27 @@ class LaunchAgentCommandTest {
                 .doesNotContain("very-secret-token");
     }
 
-    @Test
-    void anUnusableProxyVariableExits2NamingItWithoutItsCredentials() throws Exception {
+    /** The agent of an https server (token t0k3n) started with {@code environment}. */
+    private Run runForHttpsServer(Map<String, String> environment) throws Exception {
         Path config = temp.resolve("launch-agent-config.yaml");
         Files.writeString(config, "api:\n  auth_token: t0k3n\n  url: https://runway.example.org\nrunner:\n"
                 + "  working_directory: " + temp.resolve("work") + "/%s\n");
-        Run run = run(Map.of("HTTPS_PROXY", "socks5://user:hunter22@proxy.corp:1080"), "--config", config.toString(),
-                "--state-dir", temp.resolve("state").toString());
+        return run(environment, "--config", config.toString(), "--state-dir", temp.resolve("state").toString());
+    }
+
+    @Test
+    void anUnusableProxyVariableExits2NamingItWithoutItsCredentials() throws Exception {
+        Run run = runForHttpsServer(Map.of("HTTPS_PROXY", "socks5://user:hunter22@proxy.corp:1080"));
         assertThat(run.exitCode()).isEqualTo(Runway.EXIT_INVALID);
         assertThat(run.err()).contains("HTTPS_PROXY").contains("socks5").doesNotContain("hunter22")
                 .doesNotContain("t0k3n");
+    }
+
+    @Test
+    void aCaBundleThatCannotBeReadExits2NamingItForAnHttpsServer() throws Exception {
+        Run run = runForHttpsServer(Map.of("SSL_CERT_FILE", "/nonexistent/company-ca.pem"));
+        assertThat(run.exitCode()).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(run.err()).contains("SSL_CERT_FILE /nonexistent/company-ca.pem").doesNotContain("t0k3n");
     }
 
     @Test

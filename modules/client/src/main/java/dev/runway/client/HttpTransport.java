@@ -28,6 +28,7 @@ public final class HttpTransport {
     private final URI baseUri;
     private final Duration requestTimeout;
     private final ProxySettings proxies;
+    private final TlsTrust trust;
     /** Built on first use: the task agent, whose calls all go through the blocking path, never pays for it. */
     private volatile HttpClient http;
 
@@ -36,13 +37,15 @@ public final class HttpTransport {
      * IllegalArgumentException, naming the variable, when one of them cannot be used.
      */
     public HttpTransport(URI baseUri, Duration requestTimeout) {
-        this(baseUri, requestTimeout, ProxySettings.fromEnvironment());
+        this(baseUri, requestTimeout, ProxySettings.fromEnvironment(), TlsTrust.fromEnvironment());
     }
 
-    public HttpTransport(URI baseUri, Duration requestTimeout, ProxySettings proxies) {
+    /** {@code trust}: the authorities an https server's certificate is checked against. */
+    public HttpTransport(URI baseUri, Duration requestTimeout, ProxySettings proxies, TlsTrust trust) {
         this.baseUri = stripTrailingSlash(baseUri);
         this.requestTimeout = requestTimeout;
         this.proxies = proxies;
+        this.trust = trust;
         if (proxies.hasCredentials()) {
             // The JDK answers a proxy's Basic challenge only once these are cleared (read when its HTTP classes load,
             // which is after this: no request goes out before a transport exists).
@@ -56,7 +59,7 @@ public final class HttpTransport {
      * shared: they belong to the JDK's connection cache, not to a transport).
      */
     public HttpTransport withRequestTimeout(Duration timeout) {
-        return new HttpTransport(baseUri, timeout, proxies);
+        return new HttpTransport(baseUri, timeout, proxies, trust);
     }
 
     private HttpClient http() {
@@ -65,7 +68,7 @@ public final class HttpTransport {
             synchronized (this) {
                 client = http;
                 if (client == null) {
-                    client = newClient(baseUri, proxies);
+                    client = newClient(baseUri, proxies, trust);
                     http = client;
                 }
             }
@@ -73,7 +76,7 @@ public final class HttpTransport {
         return client;
     }
 
-    private static HttpClient newClient(URI baseUri, ProxySettings proxies) {
+    private static HttpClient newClient(URI baseUri, ProxySettings proxies, TlsTrust trust) {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1);
@@ -88,6 +91,8 @@ public final class HttpTransport {
             // agent's start, for a server that speaks plain HTTP. No redirect is followed, so TLS is never used here;
             // should it be, this context refuses it. Given parameters spare the client asking the context for them.
             builder.sslContext(TrustNothing.CONTEXT).sslParameters(new javax.net.ssl.SSLParameters());
+        } else {
+            builder.sslContext(trust.context());
         }
         return builder.build();
     }
@@ -195,6 +200,9 @@ public final class HttpTransport {
             byte[] data, int length) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) (proxies.isSet()
                 ? uri.toURL().openConnection(proxies.proxyFor(uri)) : uri.toURL().openConnection());
+        if (connection instanceof javax.net.ssl.HttpsURLConnection https) {
+            https.setSSLSocketFactory(trust.context().getSocketFactory());
+        }
         if (proxies.isSet() && proxies.authenticator() != null) {
             connection.setAuthenticator(proxies.authenticator());
             // A streamed body cannot be sent again after a 407, so plain-HTTP proxying gets the credentials up front

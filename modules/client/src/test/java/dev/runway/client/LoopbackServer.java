@@ -36,6 +36,26 @@ final class LoopbackServer implements AutoCloseable {
         }
     }
 
+    /** Answers {"got":"METHOD PATH BODY-LENGTH"}: what came through, for tests of the way there. */
+    static void echo(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        reply(exchange, 200, ("{\"got\":\"" + exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                + body.length + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A POST of 3 bytes to /blocking over the blocking path, then a GET of /async over java.net.http, against an
+     * {@link #echo} server; answers both bodies, one after the other.
+     */
+    static String exchangeBothWays(HttpTransport transport) throws Exception {
+        byte[] blocking = transport.postBytes("/blocking", "Authorization", "t0ken-value", "abc".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8), 3, RetryPolicy.NONE, byte[].class);
+        byte[] async = transport.sendForJson(() -> transport.request("/async", "Authorization", "t0ken-value").GET()
+                .build(), RetryPolicy.NONE, Duration.ZERO, byte[].class);
+        return new String(blocking, java.nio.charset.StandardCharsets.UTF_8)
+                + new String(async, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Override
     public void close() {
         server.stop(0);

@@ -21,11 +21,7 @@ class ProxiedTransportTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new LoopbackServer(exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            LoopbackServer.reply(exchange, 200, ("{\"got\":\"" + exchange.getRequestMethod() + " "
-                    + exchange.getRequestURI() + " " + body.length + "\"}").getBytes(StandardCharsets.UTF_8));
-        });
+        server = new LoopbackServer(LoopbackServer::echo);
     }
 
     @AfterEach
@@ -37,21 +33,13 @@ class ProxiedTransportTest {
         ProxySettings settings = ProxySettings.fromEnvironment(Map.of("HTTP_PROXY",
                 "http://" + userInfo + "127.0.0.1:" + proxy.port()));
         return new HttpTransport(java.net.URI.create("http://" + SERVER_HOST + ":" + server.uri().getPort()),
-                Duration.ofSeconds(5), settings);
-    }
-
-    private static String exchangeBothWays(HttpTransport transport) throws Exception {
-        byte[] blocking = transport.postBytes("/blocking", "Authorization", "t0ken-value", "abc".getBytes(
-                StandardCharsets.UTF_8), 3, RetryPolicy.NONE, byte[].class);
-        byte[] async = transport.sendForJson(() -> transport.request("/async", "Authorization", "t0ken-value").GET()
-                .build(), RetryPolicy.NONE, Duration.ZERO, byte[].class);
-        return new String(blocking, StandardCharsets.UTF_8) + new String(async, StandardCharsets.UTF_8);
+                Duration.ofSeconds(5), settings, TlsTrust.fromEnvironment(Map.of()));
     }
 
     @Test
     void bothPathsGoThroughTheProxy() throws Exception {
         try (ForwardingProxy proxy = new ForwardingProxy(server.uri().getPort(), null)) {
-            String answers = exchangeBothWays(transportVia(proxy, ""));
+            String answers = LoopbackServer.exchangeBothWays(transportVia(proxy, ""));
             assertThat(answers).isEqualTo("{\"got\":\"POST /blocking 3\"}{\"got\":\"GET /async 0\"}");
             String server = "http://" + SERVER_HOST + ":" + this.server.uri().getPort();
             assertThat(proxy.requests).containsExactly("POST " + server + "/blocking HTTP/1.1 -",
@@ -62,7 +50,7 @@ class ProxiedTransportTest {
     @Test
     void aProxyThatAsksForCredentialsGetsThoseOfItsVariable() throws Exception {
         try (ForwardingProxy proxy = new ForwardingProxy(server.uri().getPort(), "runner:s3cr@t")) {
-            String answers = exchangeBothWays(transportVia(proxy, "runner:s3cr%40t@"));
+            String answers = LoopbackServer.exchangeBothWays(transportVia(proxy, "runner:s3cr%40t@"));
             assertThat(answers).contains("POST /blocking 3", "GET /async 0");
             String basic = "Basic " + Base64.getEncoder().encodeToString("runner:s3cr@t".getBytes(
                     StandardCharsets.UTF_8));

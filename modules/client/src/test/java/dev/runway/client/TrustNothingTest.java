@@ -23,8 +23,9 @@ class TrustNothingTest {
     }
 
     @Test
-    void httpsTransportsKeepTheRuntimesTrustStore() throws Exception {
+    void httpsTransportsTrustTheRuntimesAndTheSystemsAuthorities() throws Exception {
         HttpTransport tls = new HttpTransport(URI.create("https://runway.example"), Duration.ofSeconds(1));
-        assertThat(tls.tlsContext()).isSameAs(SSLContext.getDefault());
+        assertThat(tls.tlsContext()).isSameAs(TlsTrust.fromEnvironment().context())
+                .isNotSameAs(SSLContext.getDefault());
     }
 }
