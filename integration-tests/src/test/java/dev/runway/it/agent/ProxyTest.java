@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Behind a proxy (HTTP_PROXY, as CircleCI's agent reads it), the launch agent and the task agents it starts reach the
- * server only through it: the server's host name resolves nowhere, so every request that arrives came that way.
+ * The network between agents and server as companies have it. Behind a proxy (HTTP_PROXY, as CircleCI's agent reads
+ * it), the launch agent and the task agents it starts reach the server only through it: the server's host name
+ * resolves nowhere, so every request that arrives came that way. Behind a TLS front whose certificate a company CA
+ * signed, both trust it once SSL_CERT_FILE names that CA.
  */
 class ProxyTest {
     @Test
@@ -46,6 +48,26 @@ class ProxyTest {
         }
     }
 
+    @Test
+    void bothTrustATlsFrontSignedByTheCaThatSslCertFileNames(@TempDir Path home) throws Exception {
+        Path keys = java.nio.file.Files.createDirectories(home.resolve("keys"));
+        javax.net.ssl.SSLContext front = CompanyCa.serverContext(keys);
+        try (AgentHarness harness = AgentHarness.start(home); Forwarder tls = new Forwarder(harness.port(), front)) {
+            String frontUrl = "https://127.0.0.1:" + tls.port();
+            AgentProcess agent = harness.launchAgent("behind-tls", "", "", Map.of("LAUNCH_AGENT_API_URL", frontUrl,
+                    "SSL_CERT_FILE", keys.resolve("ca.pem").toString()));
+
+            JobStatus job = harness.submit("behind-tls", "echo over TLS");
+            JobStatus done = harness.awaitFinal(job.id(), Duration.ofSeconds(40));
+
+            assertThat(done.state()).as(harness.agentLogs()).isEqualTo(JobState.SUCCESS);
+            assertThat(harness.output(job.id(), 0)).isEqualTo("over TLS\n");
+            assertThat(tls.requests).as("the launch agent's claims").anyMatch(r -> r.endsWith("/runner/claim"));
+            assertThat(tls.requests).as("the task agent's step output").anyMatch(r -> r.contains("/steps/0/output"));
+            assertThat(java.nio.file.Files.readString(agent.log())).contains("API " + frontUrl);
+        }
+    }
+
     /** A forwarding HTTP proxy: takes absolute-form requests and sends them on to the server on loopback. */
     private static final class Forwarder implements AutoCloseable {
         final List<String> requests = new CopyOnWriteArrayList<>();
@@ -53,8 +75,20 @@ class ProxyTest {
         private final int upstreamPort;
 
         Forwarder(int upstreamPort) throws IOException {
+            this(upstreamPort, null);
+        }
+
+        /** With {@code tls}: a TLS front (a reverse proxy) that takes origin-form requests. */
+        Forwarder(int upstreamPort, javax.net.ssl.SSLContext tls) throws IOException {
             this.upstreamPort = upstreamPort;
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            if (tls == null) {
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            } else {
+                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                        new InetSocketAddress("127.0.0.1", 0), 0);
+                https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+                server = https;
+            }
             server.createContext("/", this::forward);
             server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             server.start();
@@ -65,7 +99,8 @@ class ProxyTest {
         }
 
         private void forward(HttpExchange exchange) throws IOException {
-            URI target = exchange.getRequestURI(); // absolute: http://runway-server.invalid:PORT/path?query
+            // a proxy gets http://runway-server.invalid:PORT/path?query, a TLS front /path?query
+            URI target = exchange.getRequestURI();
             requests.add(exchange.getRequestMethod() + " " + target);
             String pathAndQuery = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
             HttpURLConnection upstream = (HttpURLConnection) new URL("http://127.0.0.1:" + upstreamPort + pathAndQuery)
