@@ -44,8 +44,7 @@ final class StartupBench {
             List<Double> jvm = new ArrayList<>();
             List<Double> sum = new ArrayList<>();
             for (int i = 0; i < options.startupRuns(); i++) {
-                double agent = Processes.timeMillis(options.runway().toString(), "task-agent", "--api-url",
-                        "http://127.0.0.1:9", "--task-id", "bench-floor");
+                double agent = taskAgentJvmMillis();
                 double bash = Processes.timeMillis("bash", "-c", "true");
                 jvm.add(agent);
                 sum.add(agent + bash);
@@ -54,6 +53,17 @@ final class StartupBench {
             pickupFloor = Stats.of(sum);
         }
         return pickupFloor;
+    }
+
+    /** One start of the task agent alone ({@code runway task-agent} with no token: exits 2 after its arguments). */
+    double taskAgentJvmMillis() throws Exception {
+        return Processes.timeMillis(options.runway().toString(), "task-agent", "--api-url", "http://127.0.0.1:9",
+                "--task-id", "bench-floor");
+    }
+
+    /** One floor pickup of the process launcher: the task agent alone, then {@code bash -c true}. */
+    double pickupFloorMillis() throws Exception {
+        return taskAgentJvmMillis() + Processes.timeMillis("bash", "-c", "true");
     }
 
     /** What the floor itself reaches with several slots at once: floor pickups per second, and CPU time per pickup. */
@@ -74,9 +84,7 @@ final class StartupBench {
             for (int slot = 0; slot < slots; slot++) {
                 threads.add(pool.submit(() -> {
                     while (left.getAndDecrement() > 0) {
-                        Processes.timeMillis(options.runway().toString(), "task-agent", "--api-url",
-                                "http://127.0.0.1:9", "--task-id", "bench-floor");
-                        Processes.timeMillis("bash", "-c", "true");
+                        pickupFloorMillis();
                     }
                     return null;
                 }));
