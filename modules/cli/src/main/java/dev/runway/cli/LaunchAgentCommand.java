@@ -2,12 +2,11 @@ package dev.runway.cli;
 
 import dev.runway.agent.LaunchAgent;
 import dev.runway.agent.ShutdownSignals;
-import dev.runway.client.ProxySettings;
-import dev.runway.client.TlsTrust;
 import dev.runway.config.ConfigException;
 import dev.runway.config.ConfigLoader;
 import dev.runway.config.LaunchAgentConfig;
 import dev.runway.config.LoadedConfig;
+import dev.runway.config.Problem;
 import dev.runway.config.Runner;
 import dev.runway.launcher.LaunchException;
 import dev.runway.launcher.Launcher;
@@ -16,6 +15,7 @@ import dev.runway.launcher.Launchers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -79,18 +79,13 @@ public final class LaunchAgentCommand implements Callable<Integer> {
             config = loaded.config();
             Logging.configure(config.logging(), config.api().authToken());
             loaded.warnings().forEach(warning -> LOG.warn("{}", warning));
+            // the agent and its task agents read these; a mistake in them is one of the configuration's
+            List<Problem> network = NetworkEnvironment.problems(environment, config.api().url());
+            if (!network.isEmpty()) {
+                throw new ConfigException(network);
+            }
         } catch (ConfigException e) {
             err.println(e.getMessage());
-            err.flush();
-            return Runway.EXIT_INVALID;
-        }
-        try {
-            ProxySettings.fromEnvironment(environment); // the agent and its task agents read these
-            if (config.api().url().regionMatches(true, 0, "https:", 0, 6)) {
-                TlsTrust.fromEnvironment(environment).check();
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("launch-agent: " + e.getMessage());
             err.flush();
             return Runway.EXIT_INVALID;
         }

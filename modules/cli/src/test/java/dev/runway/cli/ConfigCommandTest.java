@@ -97,6 +97,22 @@ class ConfigCommandTest {
     }
 
     @Test
+    void proxyAndCaVariablesAreCheckedAsTheEnvironmentsProblems() throws IOException {
+        Path file = temp.resolve("launch-agent-config.yaml");
+        Files.writeString(file, "api:\n  auth_token: t0k3n-value\n  url: https://runway.example.org\n");
+        Run run = validate(Map.of("HTTPS_PROXY", "socks5://user:hunter22@proxy.corp:1080", "SSL_CERT_FILE",
+                "/nonexistent/company-ca.pem"), file.toString());
+        assertThat(run.exitCode()).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(run.err()).contains("environment: HTTPS_PROXY: socks5:// proxies are not supported")
+                .contains("environment: SSL_CERT_FILE /nonexistent/company-ca.pem")
+                .doesNotContain("hunter22").doesNotContain("t0k3n-value");
+        Run json = validate(Map.of("HTTP_PROXY", "http://u:hunter22@:3128"), "--json", file.toString());
+        assertThat(json.out()).contains("\"valid\": false").contains("HTTP_PROXY").doesNotContain("hunter22");
+        assertThat(validate(Map.of("HTTPS_PROXY", "proxy.corp:3128", "NO_PROXY", ".corp"), file.toString())
+                .exitCode()).isZero();
+    }
+
+    @Test
     void environmentOverridesAreApplied() throws IOException {
         Path file = config("api:\n  auth_token: " + TOKEN + "\nrunner:\n  name: from-file\n", "rw-------");
         Run run = validate(Map.of("LAUNCH_AGENT_RUNNER_NAME", "from-env",
