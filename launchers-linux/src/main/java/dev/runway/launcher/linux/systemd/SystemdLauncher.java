@@ -158,7 +158,9 @@ final class SystemdLauncher implements Launcher {
                 SystemdManager.UnitState state = systemd.state(unit);
                 if (state.started() && !state.activeState().equals("activating")) {
                     SystemdManager.MainProcess main = systemd.mainProcess(unit);
-                    if (state.ended() && main.exited() && main.status() >= FIRST_SYSTEMD_EXIT_CODE
+                    // Not "ended" as well: a unit whose set-up failed passes through "deactivating" (its stop
+                    // states) with the exit status already recorded, and a poll can see it there.
+                    if (main.exited() && main.status() >= FIRST_SYSTEMD_EXIT_CODE
                             && main.status() <= LAST_SYSTEMD_EXIT_CODE) {
                         release(unit);
                         throw new LaunchException("systemd could not set up unit " + unit + ": exit status "

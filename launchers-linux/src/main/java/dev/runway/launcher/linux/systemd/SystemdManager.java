@@ -151,11 +151,7 @@ final class SystemdManager implements AutoCloseable {
     }
 
     /** A unit's activation state; {@code started} once it has left its first inactive state. */
-    record UnitState(String activeState, String subState, boolean started) {
-        boolean ended() {
-            return started && isEnded(activeState);
-        }
-    }
+    record UnitState(String activeState, String subState, boolean started) {}
 
     /** ExecMainCode is CLD_EXITED (1), CLD_KILLED (2) or CLD_DUMPED (3); 0 before the process ended. */
     record MainProcess(int code, int status, long pid) {
