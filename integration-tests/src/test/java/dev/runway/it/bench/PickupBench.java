@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Pickup (submit -> first step running) and jobs per second through the real parts: the image's server, its launch
@@ -88,14 +89,8 @@ final class PickupBench {
      * agent starts in parallel cost no more time than one, which needs 4 free cores).
      */
     List<Row> jobsPerSecond(Cluster cluster) throws Exception {
-        List<JobDriver.Throughput> runs = withAgent(cluster, "jobs-per-second", "max_concurrent_tasks: 4", (jobs, agentPid) -> {
-            jobs.jobsPerSecond(4, agentPid); // warm-up
-            List<JobDriver.Throughput> measured = new ArrayList<>();
-            for (int run = 0; run < options.runs(); run++) {
-                measured.add(jobs.jobsPerSecond(options.concurrentJobs(), agentPid));
-            }
-            return measured;
-        });
+        List<JobDriver.Throughput> runs = withAgent(cluster, "jobs-per-second", "max_concurrent_tasks: 4",
+                this::throughputRuns);
         List<StartupBench.ParallelFloor> parallelFloor = new ArrayList<>();
         for (int run = 0; run < options.runs(); run++) {
             parallelFloor.add(startup.pickupFloorInParallel(4, options.concurrentJobs()));
@@ -131,8 +126,18 @@ final class PickupBench {
                         "/proc/self/stat"));
     }
 
+    /** A warm-up batch of 4 jobs, then one batch per run. */
+    private List<JobDriver.Throughput> throughputRuns(JobDriver jobs, long agentPid) throws Exception {
+        jobs.jobsPerSecond(4, agentPid);
+        List<JobDriver.Throughput> measured = new ArrayList<>();
+        for (int run = 0; run < options.runs(); run++) {
+            measured.add(jobs.jobsPerSecond(options.concurrentJobs(), agentPid));
+        }
+        return measured;
+    }
+
     private static Row cpuShare(String part, List<JobDriver.Throughput> runs,
-            java.util.function.ToDoubleFunction<JobDriver.Throughput> share, String source) {
+            ToDoubleFunction<JobDriver.Throughput> share, String source) {
         return Row.info("  of it: " + part, "ms", Stats.of(runs.stream().map(share::applyAsDouble).toList()), source);
     }
 

@@ -85,7 +85,6 @@ final class Processes {
         return sockets;
     }
 
-    /** Nanoseconds since the epoch, comparable with {@code date +%s%N} in a child process. */
     /** CPU time all processes of the machine used so far (/proc/stat: busy ticks, idle and iowait left out), in ms. */
     static double machineBusyMillis() throws IOException {
         String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -98,6 +97,7 @@ final class Processes {
         return busy * 1000.0 / TICKS_PER_SECOND;
     }
 
+    /** Nanoseconds since the epoch, comparable with {@code date +%s%N} in a child process. */
     static long epochNanos() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();

@@ -74,10 +74,7 @@ public final class ConfigCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             try {
                 LoadedConfig loaded = ConfigLoader.load(file, environment, strict);
-                List<Problem> network = NetworkEnvironment.problems(environment, loaded.config().api().url());
-                if (!network.isEmpty()) {
-                    throw new ConfigException(network);
-                }
+                NetworkEnvironment.check(environment, loaded.config().api().url());
                 loaded.warnings().forEach(warning -> err.println("warning: " + warning));
                 if (json) {
                     Map<String, Object> result = new LinkedHashMap<>();

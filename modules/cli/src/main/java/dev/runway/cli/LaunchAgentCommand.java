@@ -6,7 +6,6 @@ import dev.runway.config.ConfigException;
 import dev.runway.config.ConfigLoader;
 import dev.runway.config.LaunchAgentConfig;
 import dev.runway.config.LoadedConfig;
-import dev.runway.config.Problem;
 import dev.runway.config.Runner;
 import dev.runway.launcher.LaunchException;
 import dev.runway.launcher.Launcher;
@@ -15,7 +14,6 @@ import dev.runway.launcher.Launchers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -80,10 +78,7 @@ public final class LaunchAgentCommand implements Callable<Integer> {
             Logging.configure(config.logging(), config.api().authToken());
             loaded.warnings().forEach(warning -> LOG.warn("{}", warning));
             // the agent and its task agents read these; a mistake in them is one of the configuration's
-            List<Problem> network = NetworkEnvironment.problems(environment, config.api().url());
-            if (!network.isEmpty()) {
-                throw new ConfigException(network);
-            }
+            NetworkEnvironment.check(environment, config.api().url());
         } catch (ConfigException e) {
             err.println(e.getMessage());
             err.flush();

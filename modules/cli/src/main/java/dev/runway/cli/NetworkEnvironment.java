@@ -2,6 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.client.ProxySettings;
 import dev.runway.client.TlsTrust;
+import dev.runway.config.ConfigException;
 import dev.runway.config.Problem;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,15 @@ import java.util.Map;
 final class NetworkEnvironment {
     private NetworkEnvironment() {}
 
-    static List<Problem> problems(Map<String, String> environment, String apiUrl) {
+    /** Throws a ConfigException with every problem these variables have for a server at {@code apiUrl}. */
+    static void check(Map<String, String> environment, String apiUrl) throws ConfigException {
+        List<Problem> problems = problems(environment, apiUrl);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    private static List<Problem> problems(Map<String, String> environment, String apiUrl) {
         List<Problem> problems = new ArrayList<>();
         try {
             ProxySettings.fromEnvironment(environment);

@@ -46,12 +46,6 @@ public final class HttpTransport {
         this.requestTimeout = requestTimeout;
         this.proxies = proxies;
         this.trust = trust;
-        if (proxies.hasCredentials()) {
-            // The JDK answers a proxy's Basic challenge only once these are cleared (read when its HTTP classes load,
-            // which is after this: no request goes out before a transport exists).
-            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
-            System.setProperty("jdk.http.auth.proxying.disabledSchemes", "");
-        }
     }
 
     /**
@@ -82,9 +76,9 @@ public final class HttpTransport {
                 .version(HttpClient.Version.HTTP_1_1);
         if (proxies.isSet()) {
             builder.proxy(proxies);
-            if (proxies.authenticator() != null) {
-                builder.authenticator(proxies.authenticator());
-            }
+        }
+        if (proxies.authenticator() != null) {
+            builder.authenticator(proxies.authenticator());
         }
         if ("http".equalsIgnoreCase(baseUri.getScheme())) {
             // The default TLS context reads the JDK's whole trust store when the client is built: a third of a task
@@ -108,7 +102,7 @@ public final class HttpTransport {
 
     /** How requests reach the server: "directly" or "through proxy HOST:PORT (VARIABLE)". */
     public String route() {
-        return proxies.isSet() ? proxies.route(baseUri) : "directly";
+        return proxies.route(baseUri);
     }
 
     /** A request to {@code pathAndQuery} (starting with '/'), without body. */
@@ -203,7 +197,7 @@ public final class HttpTransport {
         if (connection instanceof javax.net.ssl.HttpsURLConnection https) {
             https.setSSLSocketFactory(trust.context().getSocketFactory());
         }
-        if (proxies.isSet() && proxies.authenticator() != null) {
+        if (proxies.authenticator() != null) {
             connection.setAuthenticator(proxies.authenticator());
             // A streamed body cannot be sent again after a 407, so plain-HTTP proxying gets the credentials up front
             // (as Go's agent sends them); a CONNECT tunnel (https) answers its 407 before any body goes out.

@@ -43,6 +43,12 @@ public final class ProxySettings extends ProxySelector {
         this.direct = direct;
         this.everythingDirect = everythingDirect;
         this.authenticator = hasCredentials() ? new ProxyAuthenticator() : null;
+        if (authenticator != null) {
+            // The JDK answers a proxy's Basic challenge only once these are cleared. It reads them when its HTTP
+            // classes load, which is later: settings are read before any transport exists.
+            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+            System.setProperty("jdk.http.auth.proxying.disabledSchemes", "");
+        }
     }
 
     /** The proxy of one scheme: where it listens and, if it asks, who we are. */
@@ -175,7 +181,7 @@ public final class ProxySettings extends ProxySelector {
         return java.util.Optional.of("Basic " + java.util.Base64.getEncoder().encodeToString(credentials));
     }
 
-    /** Whether a proxy asks for a password: then the JDK must be allowed to answer with Basic. */
+    /** Whether a proxy variable holds a password: then the JDK must be allowed to answer with Basic. */
     boolean hasCredentials() {
         return (http != null && http.user != null) || (https != null && https.user != null);
     }
