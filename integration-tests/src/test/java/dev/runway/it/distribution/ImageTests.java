@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The jlink image and the release layout that the install script downloads. */
 class ImageTests {
@@ -31,6 +32,30 @@ class ImageTests {
         assertThat(modules).contains("dev.runway.cli@", "dev.runway.agent@", "dev.runway.taskagent@",
                 "dev.runway.server@", "dev.runway.launcher@", "dev.runway.launcher.linux@",
                 "dev.runway.launcher.macos@", "ch.qos.logback.classic@", "com.sun.jna@");
+    }
+
+    /**
+     * The launch agent's arguments run the task agent without picocli, whose model of the command would cost every
+     * job's pickup about 100 ms (modules/cli's TaskAgentOptions); help still comes from picocli.
+     */
+    @Test
+    void taskAgentStartsWithoutPicocliAndStillAnswersHelp(@TempDir Path dir) throws Exception {
+        Path classes = dir.resolve("classes.log");
+        ProcessBuilder taskAgent = new ProcessBuilder(IMAGE.resolve("bin/runway").toString(), "task-agent",
+                "--api-url", "http://127.0.0.1:1", "--task-id", "t-1", "--max-run-time", "1h0m0s",
+                "--cancel-grace-period", "10s").directory(dir.toFile());
+        taskAgent.environment().put("RUNWAY_JAVA_OPTS", "-Xlog:class+load:file=" + classes);
+        Process process = taskAgent.redirectErrorStream(true).start();
+        process.getOutputStream().close(); // no token
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).as(out).isEqualTo(2);
+        assertThat(out).contains("no task token on standard input");
+        String loaded = Files.readString(classes);
+        assertThat(loaded).contains("dev.runway.cli.TaskAgentProgram ").doesNotContain(" picocli.");
+        assertThat(run(IMAGE.resolve("bin/runway").toString(), "task-agent", "--help"))
+                .contains("Usage: runway task-agent", "--cancel-grace-period");
     }
 
     @Test

@@ -2,12 +2,14 @@ package dev.runway.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
  * The entry point of {@code bin/runway}. It answers {@code runway --version}, the commonest probe of an install,
  * before picocli is loaded (a class of its own, free of picocli types: the verifier loads what a class's methods
- * name), and hands everything else to {@link Runway}; a task agent logs through {@link TaskAgentLog}.
+ * name), runs a task agent started by the launch agent without it ({@link TaskAgentOptions}), and hands everything
+ * else to {@link Runway}; a task agent logs through {@link TaskAgentLog}.
  */
 public final class Main {
     private Main() {}
@@ -20,6 +22,10 @@ public final class Main {
         if (args.length > 0 && "task-agent".equals(args[0])) {
             TaskAgentLog.select();
             TaskAgentWarmUp.start();
+            Optional<TaskAgentOptions> options = TaskAgentOptions.read(args, 1);
+            if (options.isPresent()) { // the launch agent's arguments: no picocli on the path of every task
+                System.exit(TaskAgentProgram.main(options.get()));
+            }
         }
         Runway.main(args);
     }

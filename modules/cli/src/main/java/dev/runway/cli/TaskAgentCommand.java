@@ -1,29 +1,10 @@
 package dev.runway.cli;
 
-import dev.runway.client.HttpTransport;
-import dev.runway.client.ProxySettings;
-import dev.runway.client.TlsTrust;
-import dev.runway.config.Secret;
-import dev.runway.client.TaskClient;
-import dev.runway.protocol.GoDuration;
-import dev.runway.protocol.RunnerApi.TaskJob;
-import dev.runway.protocol.TaskWire;
-import dev.runway.taskagent.TaskAgent;
-import dev.runway.taskagent.TaskAgentSettings;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
-import org.slf4j.LoggerFactory;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,6 +17,9 @@ import picocli.CommandLine.Spec;
  * so it shows in no process listing or job environment), as the first line. The job's JSON may follow it, fetched by
  * the launch agent while this JVM starts (as GitHub's runner hands its worker the job): the first step then does not
  * wait for this process's first request. Without it, the job is fetched from the server.
+ *
+ * <p>This class is the command's picocli face (help, and the answers to arguments that are not the launch agent's);
+ * {@link Main} runs {@link TaskAgentProgram} without it when the arguments are the launch agent's.
  */
 @Command(name = "task-agent", mixinStandardHelpOptions = true,
         description = {"Runs one task's job: reads the task token from standard input (its first",
@@ -48,10 +32,6 @@ import picocli.CommandLine.Spec;
                 "reported; 1 when the task could not be run or its result not reported;",
                 "2 for bad arguments or no token."})
 public final class TaskAgentCommand implements Callable<Integer> {
-    /** A token is a line; anything this long is not one. */
-    private static final int MAX_TOKEN_BYTES = 64 * 1024;
-    private static final int MAX_STDIN_BYTES = MAX_TOKEN_BYTES + 1 + TaskClient.MAX_HANDED_OVER_JOB_BYTES;
-
     @Spec
     CommandSpec spec;
 
@@ -61,11 +41,13 @@ public final class TaskAgentCommand implements Callable<Integer> {
     @Option(names = "--task-id", required = true, paramLabel = "ID", description = "The claimed task.")
     String taskId;
 
-    @Option(names = "--max-run-time", paramLabel = "DURATION", defaultValue = "0",
+    @Option(names = "--max-run-time", paramLabel = "DURATION",
+            defaultValue = TaskAgentOptions.DEFAULT_MAX_RUN_TIME,
             description = "Stop the job after this long (Go duration, e.g. 5h, 1h0m0s); 0: no limit here.")
     String maxRunTime;
 
-    @Option(names = "--cancel-grace-period", paramLabel = "DURATION", defaultValue = "10s",
+    @Option(names = "--cancel-grace-period", paramLabel = "DURATION",
+            defaultValue = TaskAgentOptions.DEFAULT_CANCEL_GRACE,
             description = "From SIGTERM to SIGKILL when a step is stopped (default: ${DEFAULT-VALUE}).")
     String cancelGrace;
 
@@ -83,143 +65,11 @@ public final class TaskAgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
-        Duration maxRun = duration("--max-run-time", maxRunTime);
-        Duration grace = duration("--cancel-grace-period", cancelGrace);
-        if (!"http".equals(apiUrl.getScheme()) && !"https".equals(apiUrl.getScheme())) {
-            throw new ParameterException(spec.commandLine(), "--api-url: expected an http(s) URL, got " + apiUrl);
-        }
-        byte[] stdin = readStandardInput();
-        String token = token(stdin);
-        if (token.isEmpty()) {
-            err.println("runway task-agent: no task token on standard input (the launch agent writes it there)");
-            return Runway.EXIT_INVALID;
-        }
-        Path workingDirectory = TaskAgentSettings.jobDirectory(environment, Path.of("").toAbsolutePath());
-        if (!Files.isDirectory(workingDirectory)) {
-            err.println("runway task-agent: working directory " + workingDirectory + " does not exist"
-                    + " (CIRCLE_WORKING_DIRECTORY)");
-            return Runway.EXIT_INVALID;
-        }
-        TaskAgentSettings settings = TaskAgentSettings.defaults(workingDirectory, environment, maxRun)
-                .withCancelGrace(grace);
-        ProxySettings proxies;
         try {
-            proxies = ProxySettings.fromEnvironment(environment);
-        } catch (IllegalArgumentException e) {
-            err.println("runway task-agent: " + e.getMessage());
-            return Runway.EXIT_INVALID;
-        }
-        TaskClient client = new TaskClient(new HttpTransport(apiUrl, Duration.ofSeconds(60), proxies,
-                TlsTrust.fromEnvironment(environment)), taskId, token);
-        TaskJob handedOver = handedOverJob(stdin, err);
-        Arrays.fill(stdin, (byte) 0); // the token, and the job's secrets
-        if (handedOver != null) {
-            client.useJob(handedOver);
-        } else {
-            client.prefetchJob(); // fetched while logging is set up (neither waits for the other)
-        }
-        // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it, by
-        // TaskAgentLog (chosen by Main) or by logback (a test's process, or should slf4j not have loaded TaskAgentLog)
-        TaskAgentLog.mask(Secret.of(token));
-        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {
-            Logging.configure(Logging.DEFAULTS, Secret.of(token));
-        }
-        TaskAgent agent = new TaskAgent(client, token, settings);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread onTerm = new Thread(() -> {
-            agent.cancel("the task agent received SIGTERM");
-            try {
-                // let the ladder run, the last output flush and the result go out before the JVM ends
-                finished.await(grace.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "sigterm");
-        Runtime.getRuntime().addShutdownHook(onTerm);
-        try {
-            agent.run();
-            return 0;
-        } catch (IOException e) { // ApiException included: no server, or a report that could not be delivered
-            err.println("runway task-agent: task " + taskId + ": " + e.getMessage());
-            return 1;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(onTerm);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it returns now that the task is finished
-            }
-        }
-    }
-
-    private byte[] readStandardInput() throws IOException {
-        byte[] bytes = tokenSource.readNBytes(MAX_STDIN_BYTES + 1);
-        int lineEnd = lineEnd(bytes);
-        if (lineEnd > MAX_TOKEN_BYTES) {
-            Arrays.fill(bytes, (byte) 0);
-            throw new ParameterException(spec.commandLine(), "standard input: a first line of more than "
-                    + MAX_TOKEN_BYTES + " bytes; expected a task token");
-        }
-        if (bytes.length > MAX_STDIN_BYTES) {
-            Arrays.fill(bytes, (byte) 0);
-            throw new ParameterException(spec.commandLine(), "standard input: more than "
-                    + TaskClient.MAX_HANDED_OVER_JOB_BYTES + " bytes after the task token; expected a job");
-        }
-        return bytes;
-    }
-
-    /** The first line of standard input. */
-    private static String token(byte[] stdin) {
-        return new String(stdin, 0, lineEnd(stdin), StandardCharsets.UTF_8).strip();
-    }
-
-    /**
-     * The job after the token line, when the launch agent handed one over and it is this task's; null when there is
-     * none or it cannot be read (then it is fetched, as when none was handed over).
-     */
-    private TaskJob handedOverJob(byte[] stdin, PrintWriter err) {
-        int start = Math.min(stdin.length, lineEnd(stdin) + 1);
-        if (blankFrom(stdin, start)) {
-            return null;
-        }
-        try {
-            TaskJob job = TaskWire.read(Arrays.copyOfRange(stdin, start, stdin.length), TaskJob.class);
-            if (taskId.equals(job.taskId())) {
-                return job;
-            }
-            err.println("runway task-agent: the job on standard input is another task's; fetching this task's job");
-        } catch (IOException unreadable) {
-            err.println("runway task-agent: the job on standard input is unreadable (" + unreadable.getMessage()
-                    + "); fetching it");
-        }
-        return null;
-    }
-
-    /** Whether nothing but JSON whitespace follows {@code start} (no copy of what may be half a MiB). */
-    private static boolean blankFrom(byte[] bytes, int start) {
-        for (int i = start; i < bytes.length; i++) {
-            if (bytes[i] != ' ' && bytes[i] != '\n' && bytes[i] != '\r' && bytes[i] != '\t') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int lineEnd(byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '\n') {
-                return i;
-            }
-        }
-        return bytes.length;
-    }
-
-    private Duration duration(String option, String value) {
-        try {
-            return GoDuration.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+            return new TaskAgentProgram(tokenSource, environment, spec.commandLine().getErr())
+                    .run(new TaskAgentOptions(apiUrl, taskId, maxRunTime, cancelGrace));
+        } catch (TaskAgentProgram.BadOption e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 }

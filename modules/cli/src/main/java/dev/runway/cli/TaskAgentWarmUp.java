@@ -10,10 +10,9 @@ import java.time.Instant;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets up, on a second thread while picocli reads the arguments (about 90 ms on the first thread), what a task agent
+ * Sets up, on a second thread while the first reads the token and the job from standard input, what a task agent
  * needs before its first step can start: its logging, the job's JSON mapping, the time formats and the JDK's process
- * start. Done after the arguments, the same work held every first step back by about 15 ms. Nothing here reads the
- * token or the network.
+ * start. Nothing here reads the token or the network.
  */
 final class TaskAgentWarmUp {
     private static final byte[] SAMPLE_JOB = ("{\"task_id\":\"warm-up\",\"job_id\":\"j\",\"job_name\":\"n\","

@@ -1,6 +1,7 @@
 package dev.runway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
@@ -49,6 +50,18 @@ class TaskAgentCommandTest {
                 "--max-run-time", "ten minutes");
         assertThat(exit).isEqualTo(Runway.EXIT_INVALID);
         assertThat(err.toString()).contains("--max-run-time").contains("invalid duration \"ten minutes\"");
+    }
+
+    /** The launch agent's arguments skip picocli ({@link Main}): the program itself names the bad option. */
+    @Test
+    void namesTheBadOptionAlsoWithoutPicocli() {
+        TaskAgentOptions options = TaskAgentOptions.read(new String[] {"task-agent", "--api-url", "http://127.0.0.1:1",
+                "--task-id", "t1", "--cancel-grace-period", "soon"}, 1).orElseThrow();
+        TaskAgentProgram program = new TaskAgentProgram(new ByteArrayInputStream("token\n".getBytes(
+                StandardCharsets.UTF_8)), Map.of(), new PrintWriter(err, true));
+
+        assertThatThrownBy(() -> program.run(options)).isInstanceOf(TaskAgentProgram.BadOption.class)
+                .hasMessageContaining("--cancel-grace-period").hasMessageContaining("soon");
     }
 
     @Test
