@@ -80,7 +80,15 @@ public final class TaskAgentLog implements SLF4JServiceProvider {
 
         @Override
         public Logger getLogger(String name) {
-            return byName.computeIfAbsent(name, n -> new LineLogger(n, out));
+            // no lambda: the first task agent logger is made on the way to the first step, where a lambda that the
+            // JVM has to generate costs milliseconds
+            Logger logger = byName.get(name);
+            if (logger == null) {
+                Logger made = new LineLogger(name, out);
+                logger = byName.putIfAbsent(name, made);
+                return logger == null ? made : logger;
+            }
+            return logger;
         }
     }
 

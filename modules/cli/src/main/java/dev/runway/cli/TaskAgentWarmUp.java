@@ -14,21 +14,24 @@ import org.slf4j.LoggerFactory;
  * needs before its first step can start: its logging, the job's JSON mapping, the time formats and the JDK's process
  * start. Nothing here reads the token or the network.
  */
-final class TaskAgentWarmUp {
+final class TaskAgentWarmUp implements Runnable {
     private static final byte[] SAMPLE_JOB = ("{\"task_id\":\"warm-up\",\"job_id\":\"j\",\"job_name\":\"n\","
             + "\"build_num\":1,\"steps\":[{\"type\":\"run\",\"name\":\"s\",\"command\":\"true\",\"environment\":{},"
             + "\"no_output_timeout_millis\":0,\"background\":false,\"when\":\"on_success\"}],"
             + "\"environment\":{\"A\":\"b\"},\"secret_names\":[],\"checkout\":null}").getBytes(StandardCharsets.UTF_8);
 
-    private TaskAgentWarmUp() {}
+    TaskAgentWarmUp() {}
 
     static void start() {
-        Thread thread = new Thread(TaskAgentWarmUp::run, "task-agent-warm-up");
+        // a class, not a method reference: the JVM's first lambda sets up method handles for about 10 ms, and that
+        // is better done on this thread than on the first, which has the token and the job to read meanwhile
+        Thread thread = new Thread(new TaskAgentWarmUp(), "task-agent-warm-up");
         thread.setDaemon(true);
         thread.start();
     }
 
-    static void run() {
+    @Override
+    public void run() {
         LoggerFactory.getILoggerFactory(); // first: the task agent's classes take their loggers from it
         try {
             TaskWire.read(SAMPLE_JOB, TaskJob.class);
