@@ -1,5 +1,6 @@
 package dev.runway.taskagent;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +27,6 @@ final class ProcessGroup {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessGroup.class);
     private static final Path PROC = Path.of("/proc");
     private static final List<String> SESSION_WRAPPER = findSessionWrapper();
-    // Indexes into statFields: /proc/PID/stat fields 3 (state), 5 (pgrp) and 22 (starttime, in clock ticks since boot)
-    private static final int STATE = 0;
-    private static final int PGRP = 2;
-    private static final int STARTTIME = 19;
 
     enum Signal { TERM, KILL }
 
@@ -45,8 +41,8 @@ final class ProcessGroup {
         this.trackingId = trackingId;
         this.trackingEntry = (TRACKING_VARIABLE + "=" + trackingId + "\0").getBytes(StandardCharsets.UTF_8);
         this.ownGroup = ownGroup;
-        String[] stat = statFields(leader.pid());
-        this.leaderStartTicks = stat == null ? -1 : Long.parseLong(stat[STARTTIME]);
+        Stat stat = Stat.of(leader.pid());
+        this.leaderStartTicks = stat == null ? -1 : stat.startTicks();
     }
 
     /** Starts {@code argv} in {@code directory} with exactly {@code environment} plus the tracking id; stderr joins stdout. */
@@ -132,14 +128,16 @@ final class ProcessGroup {
     private Set<ProcessHandle> stragglers() {
         Set<ProcessHandle> found = new HashSet<>();
         leader.descendants().forEach(found::add);
-        if (Files.isDirectory(PROC)) {
+        // /proc is read after every step, every process's stat: plain loops and bytes, no streams or strings per
+        // process (in a JVM this young, that is interpreted code, and it cost each step about 20 ms of CPU)
+        String[] names = PROC.toFile().list();
+        if (names != null) {
             long self = ProcessHandle.current().pid();
-            try (Stream<Path> entries = Files.list(PROC)) {
-                entries.map(p -> p.getFileName().toString()).filter(ProcessGroup::isNumber).mapToLong(Long::parseLong)
-                        .filter(pid -> pid != self && pid != leader.pid() && belongsHere(pid))
-                        .forEach(pid -> ProcessHandle.of(pid).ifPresent(found::add));
-            } catch (IOException e) {
-                LOG.debug("Could not list /proc: {}", e.getMessage());
+            for (String name : names) {
+                long pid = pidOf(name);
+                if (pid > 0 && pid != self && pid != leader.pid() && belongsHere(pid)) {
+                    ProcessHandle.of(pid).ifPresent(found::add);
+                }
             }
         }
         found.removeIf(h -> !h.isAlive());
@@ -147,41 +145,93 @@ final class ProcessGroup {
     }
 
     private boolean belongsHere(long pid) {
-        String[] fields = statFields(pid);
+        Stat stat = Stat.of(pid);
+        if (stat == null || stat.state() == 'Z') {
+            return false;
+        }
+        if (ownGroup && stat.processGroup() == leader.pid()) {
+            return true;
+        }
+        // The tracking id is new with this step: a process started before the shell cannot carry it, so its
+        // environment (the costly read: most of /proc is other processes) is not looked at.
+        if (leaderStartTicks >= 0 && stat.startTicks() < leaderStartTicks) {
+            return false;
+        }
         try {
-            if (fields == null || fields[STATE].equals("Z")) {
-                return false;
-            }
-            if (ownGroup && Long.parseLong(fields[PGRP]) == leader.pid()) {
-                return true;
-            }
-            // The tracking id is new with this step: a process started before the shell cannot carry it, so its
-            // environment (the costly read: most of /proc is other processes) is not looked at.
-            if (leaderStartTicks >= 0 && Long.parseLong(fields[STARTTIME]) < leaderStartTicks) {
-                return false;
-            }
             return contains(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ")), trackingEntry);
         } catch (IOException | RuntimeException e) {
             return false; // gone meanwhile, or not ours to read
         }
     }
 
-    /** The fields of /proc/PID/stat after the command name (which may hold spaces), or null when unreadable. */
-    private static String[] statFields(long pid) {
-        try {
-            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"),
-                    StandardCharsets.ISO_8859_1);
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return fields.length > STARTTIME ? fields : null;
-        } catch (IOException | RuntimeException e) {
-            return null; // gone, not Linux, or not ours to read
-        }
-    }
-
     /** The process group of {@code pid} from /proc, or -1 when it cannot be read. */
     private static long processGroupOf(long pid) {
-        String[] fields = statFields(pid);
-        return fields == null ? -1 : Long.parseLong(fields[PGRP]);
+        Stat stat = Stat.of(pid);
+        return stat == null ? -1 : stat.processGroup();
+    }
+
+    /**
+     * What the sweep needs of /proc/PID/stat: fields 3 (state), 5 (pgrp) and 22 (starttime, in clock ticks since
+     * boot), counted after the command name, which may hold spaces and parentheses.
+     */
+    record Stat(char state, long processGroup, long startTicks) {
+        private static final int STATE = 0;
+        private static final int PGRP = 2;
+        private static final int STARTTIME = 19;
+
+        /** Null when it cannot be read: gone, not Linux, or not ours to read. */
+        static Stat of(long pid) {
+            byte[] bytes = new byte[1024]; // the fields before starttime take at most about 400 bytes
+            int length;
+            try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+                length = in.readNBytes(bytes, 0, bytes.length);
+            } catch (IOException e) {
+                return null;
+            }
+            return parse(bytes, length);
+        }
+
+        static Stat parse(byte[] bytes, int length) {
+            int at = length - 1;
+            while (at >= 0 && bytes[at] != ')') {
+                at--;
+            }
+            at += 2; // past ") "
+            char state = 0;
+            long group = -1;
+            for (int field = 0; at < length && field <= STARTTIME; field++) {
+                int end = at;
+                while (end < length && bytes[end] != ' ' && bytes[end] != '\n') {
+                    end++;
+                }
+                if (field == STATE) {
+                    state = (char) bytes[at];
+                } else if (field == PGRP) {
+                    group = number(bytes, at, end);
+                } else if (field == STARTTIME) {
+                    long start = number(bytes, at, end);
+                    return state == 0 || group < 0 || start < 0 ? null : new Stat(state, group, start);
+                }
+                at = end + 1;
+            }
+            return null;
+        }
+
+        /** The decimal number in bytes[from, to), or -1 when it is not one. */
+        private static long number(byte[] bytes, int from, int to) {
+            if (from >= to) {
+                return -1;
+            }
+            long value = 0;
+            for (int i = from; i < to; i++) {
+                int digit = bytes[i] - '0';
+                if (digit < 0 || digit > 9) {
+                    return -1;
+                }
+                value = value * 10 + digit;
+            }
+            return value;
+        }
     }
 
     private static boolean contains(byte[] environ, byte[] entry) {
@@ -200,8 +250,20 @@ final class ProcessGroup {
         return false;
     }
 
-    private static boolean isNumber(String name) {
-        return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
+    /** The pid that a /proc entry's name is, or -1 for the entries that are not processes. */
+    private static long pidOf(String name) {
+        if (name.isEmpty() || name.length() > 18) {
+            return -1;
+        }
+        long pid = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            pid = pid * 10 + (c - '0');
+        }
+        return pid;
     }
 
     private static List<String> findSessionWrapper() {

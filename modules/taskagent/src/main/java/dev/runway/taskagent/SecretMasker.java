@@ -27,6 +27,8 @@ final class SecretMasker implements OutputSink {
     private static final int MAX_WINDOW = 128;
 
     private final OutputSink sink;
+    private static final Comparator<byte[]> LONGEST_FIRST = (a, b) -> Integer.compare(b.length, a.length);
+
     private final byte[][] secrets; // longest first, so the longest match wins and a longer candidate is waited for
     private final boolean[] firstBytes = new boolean[256];
     // hashes of every secret's first 4 bytes (all secrets have 4 or more): rules out almost every position at once
@@ -40,8 +42,14 @@ final class SecretMasker implements OutputSink {
 
     SecretMasker(Collection<String> values, OutputSink sink) {
         this.sink = sink;
-        this.secrets = maskableForms(values).stream().map(s -> s.getBytes(StandardCharsets.UTF_8))
-                .sorted(Comparator.comparingInt((byte[] b) -> b.length).reversed()).toArray(byte[][]::new);
+        // a loop and a comparator of ours, not a stream: every task agent builds a masker on its way to the first
+        // step, and the JDK's stream and comparator lambdas would be generated there each time (a few ms)
+        List<String> forms = maskableForms(values);
+        this.secrets = new byte[forms.size()][];
+        for (int i = 0; i < secrets.length; i++) {
+            secrets[i] = forms.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        Arrays.sort(secrets, LONGEST_FIRST);
         int longest = 0;
         int shortest = MAX_WINDOW;
         for (byte[] secret : secrets) {

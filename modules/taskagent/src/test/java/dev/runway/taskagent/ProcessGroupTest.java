@@ -70,6 +70,19 @@ class ProcessGroupTest {
         assertThat(ProcessTable.withMarker(marker)).as(marker).isEmpty();
     }
 
+    /** The command name may hold spaces and parentheses: the fields are counted after its last ')'. */
+    @Test
+    void readsStateGroupAndStartTimeOfAStatLine() {
+        byte[] line = ("4321 (a) b (c)) S 1 4300 4300 0 -1 4194560 120 0 0 0 1 2 0 0 20 0 1 0 987654 8806400 227"
+                + " 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n").getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(ProcessGroup.Stat.parse(line, line.length)).isEqualTo(new ProcessGroup.Stat('S', 4300, 987654));
+        assertThat(ProcessGroup.Stat.parse(line, 40)).isNull(); // cut short
+        assertThat(ProcessGroup.Stat.of(ProcessHandle.current().pid())).isNotNull()
+                .satisfies(self -> assertThat(self.startTicks()).isPositive());
+        assertThat(ProcessGroup.Stat.of(Long.MAX_VALUE)).isNull();
+    }
+
     @Test
     void withNeitherTheStepStaysInOurGroup() {
         assertThat(ProcessGroup.sessionWrapper(p -> false)).isEmpty();
