@@ -37,7 +37,8 @@ final class StartupBench {
 
     /**
      * JVM start of the task agent alone ({@code runway task-agent} with no token on stdin: the launcher script, the
-     * JVM, picocli and argument checks, then exit 2) plus {@code bash -c true}, summed run by run.
+     * JVM, its arguments read (as a task agent started by the launch agent: without picocli), then exit 2) plus
+     * {@code bash -c true}, summed run by run.
      */
     Stats pickupFloor() throws Exception {
         if (pickupFloor == null) {
