@@ -62,6 +62,10 @@ final class TaskAgentProgram {
             Thread.currentThread().interrupt();
             err.println("runway task-agent: task " + options.taskId() + ": interrupted");
             return 1;
+        } catch (RuntimeException e) { // a bug: shown as picocli shows one, and the process still ends with 1
+            err.println("runway task-agent: task " + options.taskId() + ": " + e);
+            e.printStackTrace(err);
+            return 1;
         }
     }
 
