@@ -26,9 +26,9 @@ final class SecretMasker implements OutputSink {
     /** Longest skip window: skips are stored in a byte. */
     private static final int MAX_WINDOW = 128;
 
-    private final OutputSink sink;
     private static final Comparator<byte[]> LONGEST_FIRST = (a, b) -> Integer.compare(b.length, a.length);
 
+    private final OutputSink sink;
     private final byte[][] secrets; // longest first, so the longest match wins and a longer candidate is waited for
     private final boolean[] firstBytes = new boolean[256];
     // hashes of every secret's first 4 bytes (all secrets have 4 or more): rules out almost every position at once
@@ -42,8 +42,8 @@ final class SecretMasker implements OutputSink {
 
     SecretMasker(Collection<String> values, OutputSink sink) {
         this.sink = sink;
-        // a loop and a comparator of ours, not a stream: every task agent builds a masker on its way to the first
-        // step, and the JDK's stream and comparator lambdas would be generated there each time (a few ms)
+        // a loop and a comparator of ours, not a stream: every task agent builds a masker for its first step, and
+        // the JDK's stream and comparator lambdas would be generated at run time in each of them (a few ms)
         List<String> forms = maskableForms(values);
         this.secrets = new byte[forms.size()][];
         for (int i = 0; i < secrets.length; i++) {
