@@ -77,6 +77,11 @@ class TaskAgentImageTest {
 
     /** Starts the task agent as the launch agent does and hands it the token. */
     private Process startTaskAgent(ClaimResponse claim) throws Exception {
+        return startTaskAgent(claim, new byte[0]);
+    }
+
+    /** Starts the task agent as the launch agent does and hands it the token, then {@code job} (may be empty). */
+    private Process startTaskAgent(ClaimResponse claim, byte[] job) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(RUNWAY.toString(), "task-agent", "--api-url",
                 server.uri().toString(), "--task-id", claim.taskId(), "--max-run-time", "1h0m0s",
                 "--cancel-grace-period", "2s").directory(work.toFile()).redirectErrorStream(true)
@@ -86,6 +91,7 @@ class TaskAgentImageTest {
         Process agent = builder.start();
         try (OutputStream stdin = agent.getOutputStream()) {
             stdin.write((claim.taskToken() + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.write(job);
         }
         return agent;
     }
@@ -126,6 +132,26 @@ class TaskAgentImageTest {
         JobStatus status = admin.jobStatus(claim.jobId());
         assertThat(status.state()).isEqualTo(JobState.SUCCESS);
         assertThat(output(claim.jobId(), 0)).isEqualTo("start in " + work.toRealPath() + "\nkey=********\n");
+    }
+
+    /**
+     * Every line the task agent logs reaches its log, the first one too, written while its logging is still being
+     * set up on another thread (a logger taken then once dropped lines). The job is handed over on stdin, as the
+     * launch agent does, which is the quickest way to that first line; five tasks, as the race did not lose the line
+     * every time.
+     */
+    @Test
+    void logsTheJobsFirstLineAsWellWhenTheJobIsHandedOver() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            ClaimResponse claim = submitAndClaim(null, "{\"run\": \"true\"}");
+            byte[] job = runner.forTask(claim).jobJson();
+            Process agent = startTaskAgent(claim, job);
+            assertThat(agent.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(agent.exitValue()).as(agentLog()).isZero();
+            assertThat(agentLog()).contains("Task " + claim.taskId() + ": job image-job")
+                    .contains("Task " + claim.taskId() + ": SUCCESS");
+        }
     }
 
     @Test

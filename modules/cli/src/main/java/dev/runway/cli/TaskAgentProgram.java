@@ -114,6 +114,7 @@ final class TaskAgentProgram {
         }
         // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it, by
         // TaskAgentLog (chosen by Main) or by logback (a test's process, or should slf4j not have loaded TaskAgentLog)
+        TaskAgentWarmUp.awaitLogging(); // before the first logger (TaskAgent's): none of its lines is lost
         TaskAgentLog.mask(Secret.of(token));
         if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {
             Logging.configure(Logging.DEFAULTS, Secret.of(token));

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -22,7 +24,24 @@ final class TaskAgentWarmUp implements Runnable {
 
     TaskAgentWarmUp() {}
 
+    /**
+     * Waits until the warm-up thread has set up slf4j, when it was started. A logger taken meanwhile on another
+     * thread is one of slf4j's substitutes, and what it logs before slf4j is ready is dropped ("Logging calls during
+     * this phase were not honored"): the first line of every task agent was lost that way. The first thread reaches
+     * its first logger after slf4j is ready, so this does not wait in practice.
+     */
+    static void awaitLogging() throws InterruptedException {
+        if (started) {
+            LOGGING_READY.await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Open once slf4j has its provider; {@link #awaitLogging} waits on it. */
+    private static final CountDownLatch LOGGING_READY = new CountDownLatch(1);
+    private static volatile boolean started;
+
     static void start() {
+        started = true;
         // a class, not a method reference: the JVM's first lambda sets up method handles for about 10 ms, and that
         // is better done on this thread than on the first, which has the token and the job to read meanwhile
         Thread thread = new Thread(new TaskAgentWarmUp(), "task-agent-warm-up");
@@ -32,7 +51,11 @@ final class TaskAgentWarmUp implements Runnable {
 
     @Override
     public void run() {
-        LoggerFactory.getILoggerFactory(); // first: the task agent's classes take their loggers from it
+        try {
+            LoggerFactory.getILoggerFactory(); // first: the task agent's classes take their loggers from it
+        } finally {
+            LOGGING_READY.countDown();
+        }
         try {
             TaskWire.read(SAMPLE_JOB, TaskJob.class);
         } catch (IOException e) {
