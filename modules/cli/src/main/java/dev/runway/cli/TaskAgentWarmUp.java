@@ -22,6 +22,12 @@ final class TaskAgentWarmUp implements Runnable {
             + "\"no_output_timeout_millis\":0,\"background\":false,\"when\":\"on_success\"}],"
             + "\"environment\":{\"A\":\"b\"},\"secret_names\":[],\"checkout\":null}").getBytes(StandardCharsets.UTF_8);
 
+    /** The warm-up of this process, once {@link #start} ran; {@link #awaitLogging} waits on it. */
+    private static volatile TaskAgentWarmUp started;
+
+    /** Open once slf4j has its provider. */
+    private final CountDownLatch loggingReady = new CountDownLatch(1);
+
     TaskAgentWarmUp() {}
 
     /**
@@ -31,20 +37,18 @@ final class TaskAgentWarmUp implements Runnable {
      * its first logger after slf4j is ready, so this does not wait in practice.
      */
     static void awaitLogging() throws InterruptedException {
-        if (started) {
-            LOGGING_READY.await(10, TimeUnit.SECONDS);
+        TaskAgentWarmUp warmUp = started;
+        if (warmUp != null) {
+            warmUp.loggingReady.await(10, TimeUnit.SECONDS);
         }
     }
 
-    /** Open once slf4j has its provider; {@link #awaitLogging} waits on it. */
-    private static final CountDownLatch LOGGING_READY = new CountDownLatch(1);
-    private static volatile boolean started;
-
     static void start() {
-        started = true;
+        TaskAgentWarmUp warmUp = new TaskAgentWarmUp();
+        started = warmUp;
         // a class, not a method reference: the JVM's first lambda sets up method handles for about 10 ms, and that
         // is better done on this thread than on the first, which has the token and the job to read meanwhile
-        Thread thread = new Thread(new TaskAgentWarmUp(), "task-agent-warm-up");
+        Thread thread = new Thread(warmUp, "task-agent-warm-up");
         thread.setDaemon(true);
         thread.start();
     }
@@ -54,7 +58,7 @@ final class TaskAgentWarmUp implements Runnable {
         try {
             LoggerFactory.getILoggerFactory(); // first: the task agent's classes take their loggers from it
         } finally {
-            LOGGING_READY.countDown();
+            loggingReady.countDown();
         }
         try {
             TaskWire.read(SAMPLE_JOB, TaskJob.class);
