@@ -65,6 +65,8 @@ public final class NamespacedSystemd implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(bootLog.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("RUNWAY_BOOT_SCRIPT", script.toString());
+        builder.environment().put("RUNWAY_CHECKOUT", // kept visible inside, should it lie under /tmp
+                Path.of(System.getProperty("runway.repo", "..")).toAbsolutePath().normalize().toString());
         builder.environment().put("RUNWAY_CGROUPS",
                 cgroups.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(" ")));
         Process unshare = builder.start();

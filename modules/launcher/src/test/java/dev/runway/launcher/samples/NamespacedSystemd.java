@@ -41,9 +41,11 @@ final class NamespacedSystemd implements AutoCloseable {
     }
 
     static NamespacedSystemd start(Path log) throws Exception {
-        Process unshare = new ProcessBuilder("unshare", "--pid", "--fork", "--mount", "--uts", "--cgroup", "--", "sh",
-                BOOT_SCRIPT.toAbsolutePath().toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder boot = new ProcessBuilder("unshare", "--pid", "--fork", "--mount", "--uts", "--cgroup", "--",
+                "sh", BOOT_SCRIPT.toAbsolutePath().toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        // the checkout (this module's ../..) stays visible inside, should it lie under /tmp
+        boot.environment().put("RUNWAY_CHECKOUT", Path.of("../..").toAbsolutePath().normalize().toString());
+        Process unshare = boot.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline && unshare.isAlive()) {
             Optional<ProcessHandle> systemd = unshare.toHandle().children().findFirst();
