@@ -12,18 +12,22 @@ die() { echo "boot-systemd.sh: $*" >&2; exit 1; }
 
 mount --make-rprivate /
 # The checkout the tests run from (RUNWAY_CHECKOUT) must stay visible at its path when it lies under /tmp or /var/tmp
-# (a clone in /tmp): this shell's working directory still reaches it once the tmpfs covers it, and is bound back.
-keep=
-case "${RUNWAY_CHECKOUT:-}" in /tmp/*|/var/tmp/*) keep=$RUNWAY_CHECKOUT; cd "$keep" ;; esac
-mount -t tmpfs tmpfs /tmp
+# (a clone in /tmp): it is bound to a place in the new /run before the tmpfs covers it, then moved back to its path.
 mount -t tmpfs tmpfs /run
+keep=
+case "${RUNWAY_CHECKOUT:-}" in
+    /tmp/*|/var/tmp/*)
+        keep=$RUNWAY_CHECKOUT
+        mkdir -p /run/runway-checkout && mount --bind "$keep" /run/runway-checkout || die "cannot hold $keep"
+        ;;
+esac
+mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /var/tmp
 for dir in /tmp /run /var/tmp; do
     [ "$(findmnt -n -o FSTYPE --mountpoint "$dir" | tail -n 1)" = tmpfs ] || die "$dir is not a private tmpfs"
 done
 if [ -n "$keep" ]; then
-    mkdir -p "$keep" && mount --bind . "$keep" || die "cannot keep $keep visible"
-    cd /
+    mkdir -p "$keep" && mount --move /run/runway-checkout "$keep" || die "cannot keep $keep visible"
 fi
 # A proc of this PID namespace, so that systemd's view of /proc/<pid> matches the pids it manages.
 mount -t proc proc /proc
