@@ -28,7 +28,8 @@ final class JobDriver {
 
     /**
      * Milliseconds from just before the submit request to the first step running (it writes {@code date +%s%N});
-     * returns once the job is over and the agent had a moment to go back to its long poll.
+     * returns once the job is over, the agent had a moment to go back to its long poll and the machine is quiet
+     * (the agent's standby task agent started).
      */
     double pickupMillis() throws Exception {
         Path marker = markers.resolve("started-" + (++sequence));
@@ -38,6 +39,7 @@ final class JobDriver {
         awaitFinal(List.of(job.id()));
         long started = Long.parseLong(Files.readString(marker).strip());
         Thread.sleep(200);
+        Processes.awaitQuiet();
         return (started - submitted) / 1e6;
     }
 

@@ -1,6 +1,9 @@
 package dev.runway.it.bench;
 
 import dev.runway.it.support.LaunchAgentProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +25,39 @@ final class PickupBench {
         this.startup = startup;
     }
 
+    /**
+     * With the defaults, a task ending leaves a standby task agent waiting for the next task (runner.standby_timeout),
+     * so every pickup but the first after an idle spell finds one. The pickups of an agent without it are shown
+     * beside them, as are the memory the waiting standby holds.
+     */
     List<Row> processLauncher(Cluster cluster) throws Exception {
-        return withAgent(cluster, "pickup-process", "", (jobs, agentPid) -> pickupRows("process launcher", jobs,
-                startup::pickupFloorMillis, "task agent JVM alone + bash -c true"));
+        String floorName = "task agent JVM alone + bash -c true";
+        List<Row> rows = new ArrayList<>(withAgent(cluster, "pickup-process", "", (jobs, agentPid) -> {
+            List<Row> measured = new ArrayList<>(pickupRows("process launcher", jobs, startup::pickupFloorMillis,
+                    floorName));
+            measured.add(Row.info("standby task agent RSS, waiting for a task", "MiB", standbyRss(agentPid),
+                    "the JVM a launch agent keeps started after a task, for runner.standby_timeout (default 5m)"));
+            return measured;
+        }));
+        for (Row cold : withAgent(cluster, "pickup-cold", "standby_timeout: 0", (jobs, agentPid) ->
+                pickupRows("process launcher", jobs, startup::pickupFloorMillis, floorName))) {
+            rows.add(cold.asInfo(cold.figure().replace("pickup", "pickup without a standby"), "standby_timeout: 0 "
+                    + "(as the first pickup after an idle spell, and every pickup with a command_prefix)"));
+        }
+        return rows;
+    }
+
+    /** RSS of the launch agent's standby task agent, sampled 5 times. */
+    private static Stats standbyRss(long agentPid) throws Exception {
+        ProcessHandle standby = ProcessHandle.of(agentPid).orElseThrow().descendants()
+                .filter(PickupBench::isStandby).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no standby task agent under pid " + agentPid));
+        List<Double> samples = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            samples.add(Processes.rssMiB(standby.pid()));
+            Thread.sleep(200);
+        }
+        return Stats.of(samples);
     }
 
     /** One measurement of a pickup's floor. */
@@ -139,6 +172,17 @@ final class PickupBench {
     private static Row cpuShare(String part, List<JobDriver.Throughput> runs,
             ToDoubleFunction<JobDriver.Throughput> share, String source) {
         return Row.info("  of it: " + part, "ms", Stats.of(runs.stream().map(share::applyAsDouble).toList()), source);
+    }
+
+    /** A waiting task agent's JVM (ProcessHandle's command line is cut short: read /proc). */
+    private static boolean isStandby(ProcessHandle process) {
+        try {
+            String commandLine = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"),
+                    StandardCharsets.ISO_8859_1);
+            return commandLine.contains("\0--standby\0") && process.info().command().orElse("").endsWith("/java");
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     static String tail(String log) {

@@ -97,6 +97,22 @@ final class Processes {
         return busy * 1000.0 / TICKS_PER_SECOND;
     }
 
+    /**
+     * Waits (at most 5 s) until the machine is quiet: less than 10 ms of CPU time in 100 ms, all cores together. A
+     * launch agent starts its standby task agent when a task ends; the next floor sample and the next submit wait
+     * for that start to be over, so that neither is measured while another JVM starts beside it.
+     */
+    static void awaitQuiet() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            double before = machineBusyMillis();
+            Thread.sleep(100);
+            if (machineBusyMillis() - before < 10) {
+                return;
+            }
+        }
+    }
+
     /** Nanoseconds since the epoch, comparable with {@code date +%s%N} in a child process. */
     static long epochNanos() {
         Instant now = Instant.now();

@@ -24,6 +24,11 @@ record Row(String figure, String unit, Double median, Double min, Double max, in
                 "INFO", note);
     }
 
+    /** This row renamed, as context without a target (INFO). */
+    Row asInfo(String newFigure, String newNote) {
+        return new Row(newFigure, unit, median, min, max, runs, floor, floorMedian, ratio, "", "INFO", newNote);
+    }
+
     /** A figure beside its floor; {@code met} decides PASS or MISS. */
     static Row measured(String figure, String unit, Stats stats, String floor, Stats floorStats, String target,
             boolean met, String note) {

@@ -54,6 +54,7 @@ public final class LaunchAgent {
     private boolean tasksCanceled;
     private volatile Thread claimThread;
     private volatile HealthServer healthServer;
+    private final StandbyTaskAgent standby;
 
     private LaunchAgent(Builder builder) throws IOException {
         LaunchAgentConfig config = builder.config;
@@ -73,6 +74,7 @@ public final class LaunchAgent {
         this.identity = RunnerIdentity.of(config.runner().name(), builder.version);
         this.slots = new Slots(config.runner().maxConcurrentTasks());
         this.idle = new IdleTimer(config.runner().idleTimeout(), clock);
+        this.standby = new StandbyTaskAgent(context);
         AtomicInteger taskThreadNumber = new AtomicInteger();
         this.taskThreads = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "task-" + taskThreadNumber.incrementAndGet());
@@ -116,6 +118,7 @@ public final class LaunchAgent {
                 return tasksCanceled ? 1 : 0;
             }
         } finally {
+            standby.close();
             if (watchdog != null) {
                 watchdog.shutdownNow();
             }
@@ -149,6 +152,7 @@ public final class LaunchAgent {
             reporter.join(RECOVERY_REPORT_WAIT.toMillis());
         }
         recovery.removeLeftovers();
+        standby.removeLeftoverDirectories();
     }
 
     /** Waits for the claim loop to end and every task to finish; after a cancel, at most grace + slack more. */
@@ -183,6 +187,7 @@ public final class LaunchAgent {
             lock.notifyAll();
         }
         if (changed) {
+            standby.close();
             context.health().draining();
             Thread loop = claimThread;
             if (loop != null) {
@@ -245,7 +250,8 @@ public final class LaunchAgent {
 
     private void startTask(ClaimResponse claim) {
         TaskSupervisor supervisor = new TaskSupervisor(context, claim,
-                new RunnerClient(transport, context.resourceClassToken()).forTask(claim), this::taskEnded);
+                new RunnerClient(transport, context.resourceClassToken()).forTask(claim), standby.take().orElse(null),
+                this::taskEnded);
         running.add(supervisor);
         if (state() == AgentState.CANCELING) {
             supervisor.stop(TaskSupervisor.StopReason.AGENT_SHUTDOWN);
@@ -255,6 +261,9 @@ public final class LaunchAgent {
 
     private void taskEnded(TaskSupervisor supervisor) {
         running.remove(supervisor);
+        if (state() == AgentState.RUNNING) {
+            standby.replenish(); // before the slot is given: the next claim finds it (when the JVM is up)
+        }
         slots.give();
         idle.taskEnded();
         synchronized (lock) {

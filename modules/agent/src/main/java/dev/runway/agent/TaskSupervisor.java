@@ -6,19 +6,25 @@ import dev.runway.launcher.ExitStatus;
 import dev.runway.launcher.LaunchException;
 import dev.runway.launcher.LaunchSpec;
 import dev.runway.launcher.Limits;
+import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
 import dev.runway.protocol.GoDuration;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
 import dev.runway.protocol.RunnerApi.HeartbeatResponse;
 import dev.runway.protocol.RunnerApi.InfraFailure;
+import dev.runway.protocol.RunnerApi.TaskHandover;
+import dev.runway.protocol.TaskWire;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,18 +64,22 @@ final class TaskSupervisor implements Runnable {
     private final AgentContext context;
     private final ClaimResponse claim;
     private final TaskClient client;
-    private final String launchId;
     private final Consumer<TaskSupervisor> onEnd;
+    /** A task agent already started for the next task, or null: this task then starts its own. */
+    private StandbyTaskAgent.Waiting standby;
+    private String launchId;
     private volatile TaskProcess process;
     private volatile StopReason stopReason;
     private Instant endedOnServerAt;
     private Instant canceledAt;
 
-    TaskSupervisor(AgentContext context, ClaimResponse claim, TaskClient client, Consumer<TaskSupervisor> onEnd) {
+    TaskSupervisor(AgentContext context, ClaimResponse claim, TaskClient client, StandbyTaskAgent.Waiting standby,
+            Consumer<TaskSupervisor> onEnd) {
         this.context = context;
         this.claim = claim;
         this.client = client;
-        this.launchId = UUID.randomUUID().toString();
+        this.standby = standby;
+        this.launchId = standby != null ? standby.process().launchId() : UUID.randomUUID().toString();
         this.onEnd = onEnd;
     }
 
@@ -123,23 +133,32 @@ final class TaskSupervisor implements Runnable {
         Path workingDirectory;
         try {
             workingDirectory = context.workingDirectories().resolve(claim.allocation());
-            WorkingDirectories.create(workingDirectory, context.config().runner().taskUser());
+            if (standby == null || !adoptStandbyDirectory(workingDirectory)) {
+                WorkingDirectories.create(workingDirectory, context.config().runner().taskUser());
+            }
         } catch (IOException | RuntimeException e) {
+            discardStandby();
             report("could not prepare the working directory: " + e.getMessage(), null, null);
             return false;
         }
         saveState(workingDirectory);
-        Path outputLog = context.taskLogDirectory().resolve(launchId + ".log");
         Duration maxRunTime = effectiveMaxRunTime();
-        try {
-            process = context.launcher().start(new LaunchSpec(launchId, taskAgentCommand(maxRunTime),
-                    TaskEnvironment.forTask(System.getenv(), launchId, workingDirectory,
-                            context.resourceClassToken()),
-                    workingDirectory, taskAgentInput(), outputLog, Limits.NONE));
-        } catch (LaunchException | RuntimeException e) {
-            boolean reported = report("could not launch the task agent: " + redact(e.getMessage()), null, outputLog);
-            finish(workingDirectory, outputLog, false, reported);
-            return false;
+        if (standby != null) {
+            process = handOverToStandby(workingDirectory, maxRunTime);
+        }
+        Path outputLog = context.taskLogDirectory().resolve(launchId + ".log");
+        if (process == null) {
+            try {
+                process = context.launcher().start(new LaunchSpec(launchId, taskAgentCommand(maxRunTime),
+                        TaskEnvironment.forTask(System.getenv(), launchId, workingDirectory,
+                                context.resourceClassToken()),
+                        workingDirectory, taskAgentInput(), outputLog, Limits.NONE));
+            } catch (LaunchException | RuntimeException e) {
+                boolean reported = report("could not launch the task agent: " + redact(e.getMessage()), null,
+                        outputLog);
+                finish(workingDirectory, outputLog, false, reported);
+                return false;
+            }
         }
         if (stopReason != null) {
             process.stop(); // a shutdown arrived while it was starting
@@ -160,6 +179,70 @@ final class TaskSupervisor implements Runnable {
         }
         finish(workingDirectory, outputLog, success, reported);
         return success;
+    }
+
+    /**
+     * The standby waits in a directory of its own: renamed to the task's, the task agent runs in its task's directory
+     * as one started for it does. False when it cannot be (the task's directory exists already, or lies elsewhere):
+     * the task's directory is then made as for any task, and the standby's removed.
+     */
+    private boolean adoptStandbyDirectory(Path workingDirectory) {
+        Path waitingIn = standby.directory();
+        if (waitingIn.equals(workingDirectory)) {
+            return true; // a working directory shared by every task
+        }
+        if (Objects.equals(waitingIn.getParent(), workingDirectory.getParent())
+                && !Files.exists(workingDirectory, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Files.move(waitingIn, workingDirectory, StandardCopyOption.ATOMIC_MOVE);
+                return true;
+            } catch (IOException e) {
+                LOG.debug("[task {}] could not rename {} to {}: {}", claim.taskId(), waitingIn, workingDirectory,
+                        e.toString());
+            }
+        }
+        StandbyTaskAgent.removeDirectory(standby);
+        return false;
+    }
+
+    /**
+     * Gives the task to the standby: the handover line (what a task agent started for its task has as arguments and
+     * environment), then what every task agent reads. Null when the standby cannot take it: it is killed, and the
+     * task gets a task agent of its own under a new launch id.
+     */
+    private TaskProcess handOverToStandby(Path workingDirectory, Duration maxRunTime) throws InterruptedException {
+        StandbyProcess waiting = standby.process();
+        standby = null;
+        byte[] handover = TaskWire.write(new TaskHandover(claim.taskId(), GoDuration.format(maxRunTime),
+                workingDirectory.toString()));
+        byte[] rest = taskAgentInput();
+        byte[] input = Arrays.copyOf(handover, handover.length + 1 + rest.length);
+        input[handover.length] = '\n';
+        System.arraycopy(rest, 0, input, handover.length + 1, rest.length);
+        try {
+            waiting.handOver(input);
+            LOG.info("[task {}] handed to the standby task agent (pid {})", claim.taskId(), waiting.pid());
+            return waiting;
+        } catch (LaunchException e) {
+            LOG.warn("[task {}] {}; starting a task agent for it", claim.taskId(), e.getMessage());
+            waiting.kill();
+            context.stateStore().delete(launchId);
+            launchId = UUID.randomUUID().toString();
+            saveState(workingDirectory);
+            return null;
+        } finally {
+            Arrays.fill(input, (byte) 0);
+            Arrays.fill(rest, (byte) 0);
+        }
+    }
+
+    /** The task will not run: the standby given to it is stopped. */
+    private void discardStandby() {
+        if (standby != null) {
+            standby.process().kill();
+            StandbyTaskAgent.removeDirectory(standby);
+            standby = null;
+        }
     }
 
     /**

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = {"Runs one task's job: reads the task token from standard input (its first",
                 "line; the job's JSON may follow), fetches the job when it does not, runs",
                 "its steps, streams their output and reports the results.",
-                "Started by the launch agent, in the task's working directory.",
+                "Started by the launch agent, in the task's working directory; or, with",
+                "--standby, ahead of its task, which then arrives on standard input.",
                 "SIGTERM cancels the task: SIGTERM to the running step's processes, the",
                 "grace period, SIGKILL; then the output is flushed and the task reported.",
                 "Exit status: 0 when the task's result (success, failed or canceled) was",
@@ -38,8 +39,12 @@ public final class TaskAgentCommand implements Callable<Integer> {
     @Option(names = "--api-url", required = true, paramLabel = "URL", description = "The Runway server's base URL.")
     URI apiUrl;
 
-    @Option(names = "--task-id", required = true, paramLabel = "ID", description = "The claimed task.")
+    @Option(names = "--task-id", paramLabel = "ID", description = "The claimed task (required without --standby).")
     String taskId;
+
+    @Option(names = TaskAgentOptions.STANDBY, description = {"Start ahead of the task and wait for it: standard input",
+            "then begins with a line of JSON (task_id, max_run_time, working_directory)."})
+    boolean standby;
 
     @Option(names = "--max-run-time", paramLabel = "DURATION",
             defaultValue = TaskAgentOptions.DEFAULT_MAX_RUN_TIME,
@@ -65,9 +70,14 @@ public final class TaskAgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (standby == (taskId != null)) {
+            throw new ParameterException(spec.commandLine(), standby
+                    ? "--standby takes its task from standard input: no --task-id"
+                    : "Missing required option: '--task-id=ID'");
+        }
         try {
             return new TaskAgentProgram(tokenSource, environment, spec.commandLine().getErr())
-                    .run(new TaskAgentOptions(apiUrl, taskId, maxRunTime, cancelGrace));
+                    .run(new TaskAgentOptions(apiUrl, taskId, maxRunTime, cancelGrace, standby));
         } catch (TaskAgentProgram.BadOption e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -12,24 +12,37 @@ import java.util.Set;
  * model of even this one command (annotation proxies generated and reflection, all of it interpreted this early)
  * costs about 100 ms of every task agent's start, and so of every job's pickup.
  *
+ * @param taskId null for a standby
  * @param maxRunTime Go duration, not yet parsed: {@link TaskAgentProgram} names the option when it is bad
  * @param cancelGrace Go duration, not yet parsed
+ * @param standby started ahead of its task, which arrives on standard input (its id and max run time with it)
  */
-record TaskAgentOptions(URI apiUrl, String taskId, String maxRunTime, String cancelGrace) {
+record TaskAgentOptions(URI apiUrl, String taskId, String maxRunTime, String cancelGrace, boolean standby) {
     static final String DEFAULT_MAX_RUN_TIME = "0";
     static final String DEFAULT_CANCEL_GRACE = "10s";
+    static final String STANDBY = "--standby";
     private static final Set<String> NAMES = Set.of("--api-url", "--task-id", "--max-run-time",
             "--cancel-grace-period");
+
+    TaskAgentOptions(URI apiUrl, String taskId, String maxRunTime, String cancelGrace) {
+        this(apiUrl, taskId, maxRunTime, cancelGrace, false);
+    }
 
     /**
      * The options in {@code args} after the subcommand's name, or empty for anything but the four options with
      * their values, each at most once and the first two present (help, an unknown option, a missing value, a URL
-     * that is not one): picocli then reads the arguments and answers them as it does for every command.
+     * that is not one): picocli then reads the arguments and answers them as it does for every command. A standby's
+     * are {@code --standby}, {@code --api-url} and {@code --cancel-grace-period}.
      */
     static Optional<TaskAgentOptions> read(String[] args, int from) {
         Map<String, String> values = new HashMap<>();
+        boolean standby = false;
         for (int i = from; i < args.length; i++) {
             String name = args[i];
+            if (STANDBY.equals(name) && !standby) {
+                standby = true;
+                continue;
+            }
             String value;
             int equals = name.indexOf('=');
             if (name.startsWith("--") && equals > 0) {
@@ -44,13 +57,14 @@ record TaskAgentOptions(URI apiUrl, String taskId, String maxRunTime, String can
                 return Optional.empty();
             }
         }
-        if (!values.containsKey("--api-url") || !values.containsKey("--task-id")) {
+        boolean taskOptions = values.containsKey("--task-id") || values.containsKey("--max-run-time");
+        if (!values.containsKey("--api-url") || (standby ? taskOptions : !values.containsKey("--task-id"))) {
             return Optional.empty();
         }
         try {
             return Optional.of(new TaskAgentOptions(new URI(values.get("--api-url")), values.get("--task-id"),
                     values.getOrDefault("--max-run-time", DEFAULT_MAX_RUN_TIME),
-                    values.getOrDefault("--cancel-grace-period", DEFAULT_CANCEL_GRACE)));
+                    values.getOrDefault("--cancel-grace-period", DEFAULT_CANCEL_GRACE), standby));
         } catch (URISyntaxException notAUrl) {
             return Optional.empty();
         }

@@ -6,6 +6,7 @@ import dev.runway.client.TaskClient;
 import dev.runway.client.TlsTrust;
 import dev.runway.config.Secret;
 import dev.runway.protocol.GoDuration;
+import dev.runway.protocol.RunnerApi.TaskHandover;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.TaskWire;
 import dev.runway.taskagent.TaskAgent;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,10 @@ final class TaskAgentProgram {
     /** A token is a line; anything this long is not one. */
     private static final int MAX_TOKEN_BYTES = 64 * 1024;
     private static final int MAX_STDIN_BYTES = MAX_TOKEN_BYTES + 1 + TaskClient.MAX_HANDED_OVER_JOB_BYTES;
+    /** A standby's handover line: an id, a duration and a path; anything this long is not one. */
+    private static final int MAX_HANDOVER_BYTES = 64 * 1024;
+
+    private static final String WORKING_DIRECTORY = "CIRCLE_WORKING_DIRECTORY";
 
     private final InputStream tokenSource;
     private final Map<String, String> environment;
@@ -75,14 +81,32 @@ final class TaskAgentProgram {
      * @throws BadOption for an option's value that is not one
      */
     int run(TaskAgentOptions options) throws IOException, InterruptedException, BadOption {
-        Duration maxRun = duration("--max-run-time", options.maxRunTime());
         Duration grace = duration("--cancel-grace-period", options.cancelGrace());
         URI apiUrl = options.apiUrl();
-        String taskId = options.taskId();
         if (!"http".equals(apiUrl.getScheme()) && !"https".equals(apiUrl.getScheme())) {
             throw new BadOption("--api-url: expected an http(s) URL, got " + apiUrl);
         }
-        byte[] stdin = readStandardInput();
+        String taskId = options.taskId();
+        Duration maxRun;
+        Map<String, String> environment = this.environment;
+        byte[] stdin;
+        if (options.standby()) {
+            byte[] input = tokenSource.readNBytes(MAX_HANDOVER_BYTES + 1 + MAX_STDIN_BYTES + 1);
+            if (input.length == 0) {
+                return 0; // dismissed: the launch agent closed standard input without a task
+            }
+            int handoverEnd = lineEnd(input);
+            TaskHandover handover = handover(input, handoverEnd);
+            stdin = checkedInput(Arrays.copyOfRange(input, Math.min(input.length, handoverEnd + 1), input.length));
+            Arrays.fill(input, (byte) 0);
+            taskId = handover.taskId();
+            maxRun = duration("max_run_time", handover.maxRunTime());
+            environment = new HashMap<>(environment);
+            environment.put(WORKING_DIRECTORY, handover.workingDirectory());
+        } else {
+            maxRun = duration("--max-run-time", options.maxRunTime());
+            stdin = checkedInput(tokenSource.readNBytes(MAX_STDIN_BYTES + 1));
+        }
         String token = token(stdin);
         if (token.isEmpty()) {
             err.println("runway task-agent: no task token on standard input (the launch agent writes it there)");
@@ -147,8 +171,37 @@ final class TaskAgentProgram {
         }
     }
 
-    private byte[] readStandardInput() throws IOException, BadOption {
-        byte[] bytes = tokenSource.readNBytes(MAX_STDIN_BYTES + 1);
+    /**
+     * The handover line that a standby's standard input begins with.
+     *
+     * @throws BadOption when it is not one (named, never quoted: the token may follow it)
+     */
+    private static TaskHandover handover(byte[] input, int lineEnd) throws BadOption {
+        if (lineEnd > MAX_HANDOVER_BYTES) {
+            Arrays.fill(input, (byte) 0);
+            throw new BadOption("standard input: a first line of more than " + MAX_HANDOVER_BYTES
+                    + " bytes; expected the standby's handover (task_id, max_run_time, working_directory)");
+        }
+        TaskHandover handover;
+        try {
+            handover = TaskWire.read(Arrays.copyOf(input, lineEnd), TaskHandover.class);
+        } catch (IOException e) {
+            Arrays.fill(input, (byte) 0);
+            throw new BadOption("standard input: the standby's handover line: " + e.getMessage());
+        }
+        String missing = handover.taskId() == null || handover.taskId().isBlank() ? "task_id"
+                : handover.maxRunTime() == null ? "max_run_time"
+                : handover.workingDirectory() == null || handover.workingDirectory().isBlank() ? "working_directory"
+                : null;
+        if (missing != null) {
+            Arrays.fill(input, (byte) 0);
+            throw new BadOption("standard input: the standby's handover line has no " + missing);
+        }
+        return handover;
+    }
+
+    /** What a task agent reads on standard input (the token line, the job), within its limits. */
+    private static byte[] checkedInput(byte[] bytes) throws BadOption {
         int lineEnd = lineEnd(bytes);
         if (lineEnd > MAX_TOKEN_BYTES) {
             Arrays.fill(bytes, (byte) 0);

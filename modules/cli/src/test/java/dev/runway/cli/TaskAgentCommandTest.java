@@ -135,6 +135,56 @@ class TaskAgentCommandTest {
         }
     }
 
+    /** A standby learns its task (id, max run time, working directory) from the line before the token. */
+    @Test
+    void aStandbyRunsTheTaskHandedOverInItsDirectory(@TempDir Path data, @TempDir Path work,
+            @TempDir Path elsewhere) throws Exception {
+        try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
+            Claimed claimed = Claimed.job(server, "pwd; echo \"$CIRCLE_WORKING_DIRECTORY\"");
+            ClaimResponse claim = claimed.claim();
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("CIRCLE_WORKING_DIRECTORY", elsewhere.toString()); // where it waited
+            String handover = "{\"task_id\":\"" + claim.taskId() + "\",\"max_run_time\":\"1h0m0s\","
+                    + "\"working_directory\":\"" + work + "\"}\n";
+
+            int exit = execute(handover + claim.taskToken() + "\n", env, "--standby", "--api-url",
+                    server.uri().toString());
+
+            assertThat(exit).as(err.toString()).isZero();
+            assertThat(claimed.admin().jobStatus(claimed.jobId()).state()).isEqualTo(JobState.SUCCESS);
+            assertThat(new String(claimed.admin().jobOutput(claimed.jobId(), 0, 0, Duration.ZERO).data(),
+                    StandardCharsets.UTF_8)).isEqualTo(work.toRealPath() + "\n" + work + "\n");
+            assertThat(err.toString()).doesNotContain(claim.taskToken());
+        }
+    }
+
+    @Test
+    void aDismissedStandbyExitsQuietly() {
+        int exit = execute("", Map.of(), "--standby", "--api-url", "http://127.0.0.1:1");
+        assertThat(exit).isZero();
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "not json | the standby's handover line",
+            "{\"task_id\":\"t\",\"max_run_time\":\"1h\"} | has no working_directory",
+            "{\"task_id\":\"t\",\"max_run_time\":\"soon\",\"working_directory\":\"/w\"} | max_run_time",
+    })
+    void aStandbyNamesWhatIsWrongWithItsHandoverAndNeverTheToken(String line, String expected) {
+        int exit = execute(line + "\nsecret-token-1\n", Map.of(), "--standby", "--api-url", "http://127.0.0.1:1");
+        assertThat(exit).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(err.toString()).contains(expected).doesNotContain("secret-token-1");
+    }
+
+    @Test
+    void aStandbyTakesNoTaskIdAndATaskAgentNeedsOne() {
+        assertThat(execute("", Map.of(), "--standby", "--api-url", "http://127.0.0.1:1", "--task-id", "t"))
+                .isEqualTo(Runway.EXIT_INVALID);
+        assertThat(execute("", Map.of(), "--api-url", "http://127.0.0.1:1")).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(err.toString()).contains("no --task-id").contains("Missing required option: '--task-id=ID'");
+    }
+
     @Test
     void refusesAFirstLineTooLongForAToken() {
         int exit = execute("x".repeat(70_000) + "\n{}", Map.of(), "--api-url", "http://127.0.0.1:1", "--task-id",

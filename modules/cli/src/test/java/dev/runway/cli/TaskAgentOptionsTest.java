@@ -29,6 +29,16 @@ class TaskAgentOptionsTest {
                 TaskAgentOptions.DEFAULT_MAX_RUN_TIME, TaskAgentOptions.DEFAULT_CANCEL_GRACE));
     }
 
+    @Test
+    void readsAStandbysArguments() {
+        // as StandbyTaskAgent writes them: the task's id and max run time arrive on standard input
+        Optional<TaskAgentOptions> options = TaskAgentOptions.read(new String[] {"task-agent", "--standby",
+                "--api-url", "http://127.0.0.1:8080", "--cancel-grace-period", "30s"}, 1);
+
+        assertThat(options).contains(new TaskAgentOptions(URI.create("http://127.0.0.1:8080"), null,
+                TaskAgentOptions.DEFAULT_MAX_RUN_TIME, "30s", true));
+    }
+
     /** Anything else goes to picocli, which answers it as it answers every command (help, usage errors). */
     @ParameterizedTest
     @ValueSource(strings = {
@@ -42,6 +52,10 @@ class TaskAgentOptionsTest {
             "--api-url http://h --task-id t --unknown x",
             "--api-url http://h --task-id t extra",
             "--api-url h^t://x --task-id t",
+            "--standby --api-url http://h --task-id t",
+            "--standby --api-url http://h --max-run-time 5h",
+            "--standby --standby --api-url http://h",
+            "--standby",
     })
     void leavesEverythingElseToPicocli(String arguments) {
         assertThat(TaskAgentOptions.read(("task-agent " + arguments).split(" "), 1)).isEmpty();

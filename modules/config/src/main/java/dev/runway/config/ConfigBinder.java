@@ -71,7 +71,8 @@ final class ConfigBinder {
                 taskUser(),
                 integer(Setting.RUNNER_MAX_CONCURRENT_TASKS, 1, 1, MAX_CONCURRENT_TASKS),
                 duration(Setting.RUNNER_GRACE_PERIOD, Runner.DEFAULT_GRACE_PERIOD, true),
-                hostPort(Setting.RUNNER_SSH_ADVERTISE_ADDR, null, false));
+                hostPort(Setting.RUNNER_SSH_ADVERTISE_ADDR, null, false),
+                duration(Setting.RUNNER_STANDBY_TIMEOUT, Runner.DEFAULT_STANDBY_TIMEOUT, true));
     }
 
     private Logging logging() {

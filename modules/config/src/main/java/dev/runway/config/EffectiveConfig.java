@@ -33,6 +33,7 @@ public final class EffectiveConfig {
         runnerMap.put("task_user", runner.taskUser());
         runnerMap.put("max_concurrent_tasks", runner.maxConcurrentTasks());
         runnerMap.put("grace_period", GoDuration.format(runner.gracePeriod()));
+        runnerMap.put("standby_timeout", GoDuration.format(runner.standbyTimeout()));
         if (runner.sshAdvertiseAddr() != null) {
             runnerMap.put("ssh", Map.of("advertise_addr", runner.sshAdvertiseAddr()));
         }

@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param maxConcurrentTasks      tasks run at the same time; default 1
  * @param gracePeriod             time between SIGTERM and SIGKILL when a task is stopped; default 10s
  * @param sshAdvertiseAddr        {@code runner.ssh.advertise_addr} "host:port" for SSH re-runs; may be null
+ * @param standbyTimeout          how long a standby task agent (started ahead of the next task, so that its pickup
+ *                                does not wait for a JVM) is kept after the last claim; {@link Duration#ZERO} = none;
+ *                                default 5m
  */
 public record Runner(
         String name,
@@ -34,12 +37,14 @@ public record Runner(
         String taskUser,
         int maxConcurrentTasks,
         Duration gracePeriod,
-        String sshAdvertiseAddr) {
+        String sshAdvertiseAddr,
+        Duration standbyTimeout) {
 
     public static final String DEFAULT_WORKING_DIRECTORY = "/var/opt/runway/workdir/%s";
     public static final Duration DEFAULT_MAX_RUN_TIME = Duration.ofHours(5);
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(10);
     public static final String DEFAULT_LAUNCHER = "auto";
+    public static final Duration DEFAULT_STANDBY_TIMEOUT = Duration.ofMinutes(5);
     /** The values {@code runner.launcher} accepts. */
     public static final List<String> LAUNCHERS = List.of("auto", "process", "systemd", "subreaper", "macos");
 
@@ -52,5 +57,6 @@ public record Runner(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(launcher, "launcher");
         Objects.requireNonNull(gracePeriod, "gracePeriod");
+        Objects.requireNonNull(standbyTimeout, "standbyTimeout");
     }
 }

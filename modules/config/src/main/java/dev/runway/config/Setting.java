@@ -29,6 +29,7 @@ enum Setting {
     RUNNER_MAX_CONCURRENT_TASKS("runner", "max_concurrent_tasks", "RUNNER_MAX_CONCURRENT_TASKS",
             "MAX_CONCURRENT_TASKS"),
     RUNNER_GRACE_PERIOD("runner", "grace_period", "RUNNER_GRACE_PERIOD", "GRACE_PERIOD"),
+    RUNNER_STANDBY_TIMEOUT("runner", "standby_timeout", "RUNNER_STANDBY_TIMEOUT", "STANDBY_TIMEOUT"),
     RUNNER_SSH_ADVERTISE_ADDR("runner.ssh", "advertise_addr", "RUNNER_SSH_ADVERTISE_ADDR", "SSH_ADVERTISE_ADDR"),
     LOGGING_FILE("logging", "file", "LOGGING_FILE", "LOGGING_FILE"),
     LOGGING_LEVEL("logging", "level", "LOGGING_LEVEL", "LOGGING_LEVEL"),

@@ -28,7 +28,8 @@ class ConfigFuzzTest {
     private static final String[] KEYS = {"api", "runner", "logging", "health", "auth_token", "url", "name",
             "command_prefix", "working_directory", "cleanup_working_directory", "max_run_time", "mode",
             "idle_timeout", "disable_auto_update", "launcher", "task_user", "max_concurrent_tasks", "grace_period",
-            "ssh", "advertise_addr", "file", "level", "format", "max_file_size", "max_files", "listen", "x", "<<"};
+            "standby_timeout", "ssh", "advertise_addr", "file", "level", "format", "max_file_size", "max_files",
+            "listen", "x", "<<"};
     private static final String[] SCALARS = {"", "~", "null", "true", "no", "0", "-1", "1e400", "0x1F", "0o17",
             ".inf", "-.nan", "5h", "1h30m", "1.5h", "500ms", "-5m", "%s", "/tmp/%s", "/a/%s/%s", "ns/rc", "\"\"",
             "'it''s'", "\"\\u0000\"", "\"\\x41\"", "[]", "{}", "[a, [b, {c: d}]]", "!!binary aGVsbG8=", "!!str 5",

@@ -85,6 +85,16 @@ public final class RunnerApi {
     /** The runner could not run the task: exit status of the task agent and the last lines it printed. */
     public record InfraFailure(String reason, Integer exitStatus, String lastOutput) {}
 
+    /**
+     * Between the launch agent and a standby task agent (one started before its task, waiting on its standard
+     * input): the first line of that input, what a task agent started for its task has as arguments and environment.
+     * The token and the job follow on the next lines, as for every task agent.
+     *
+     * @param maxRunTime Go duration
+     * @param workingDirectory the task's working directory (CIRCLE_WORKING_DIRECTORY)
+     */
+    public record TaskHandover(String taskId, String maxRunTime, String workingDirectory) {}
+
     /** Error body of every 4xx/5xx answer, as CircleCI's API. */
     public record ErrorBody(String message) {}
 }

@@ -10,6 +10,7 @@ import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepSpec;
 import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.StepType;
+import dev.runway.protocol.RunnerApi.TaskHandover;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.RunnerApi.TaskResult;
 import dev.runway.protocol.RunnerApi.When;
@@ -31,9 +32,9 @@ import java.util.Set;
  */
 public final class TaskWire {
     private static final Set<Class<?>> READS = Set.of(TaskJob.class, HeartbeatResponse.class, OutputAck.class,
-            OffsetMismatch.class, ErrorBody.class);
+            OffsetMismatch.class, ErrorBody.class, TaskHandover.class);
     private static final Set<Class<?>> WRITES = Set.of(StepStart.class, StepResult.class, TaskResult.class,
-            InfraFailure.class);
+            InfraFailure.class, TaskHandover.class);
 
     private TaskWire() {}
 
@@ -68,6 +69,10 @@ public final class TaskWire {
         } else if (type == ErrorBody.class) {
             fields.only("message");
             value = new ErrorBody(fields.string("message"));
+        } else if (type == TaskHandover.class) {
+            fields.only("task_id", "max_run_time", "working_directory");
+            value = new TaskHandover(fields.string("task_id"), fields.string("max_run_time"),
+                    fields.string("working_directory"));
         } else {
             throw new IllegalArgumentException("TaskWire does not read " + type.getName() + " (Json does)");
         }
@@ -103,6 +108,9 @@ public final class TaskWire {
         } else if (value instanceof InfraFailure failure) {
             out.field("reason", failure.reason()).field("exit_status", failure.exitStatus())
                     .field("last_output", failure.lastOutput());
+        } else if (value instanceof TaskHandover handover) {
+            out.field("task_id", handover.taskId()).field("max_run_time", handover.maxRunTime())
+                    .field("working_directory", handover.workingDirectory());
         } else {
             throw new IllegalArgumentException("TaskWire does not write "
                     + (value == null ? "null" : value.getClass().getName()) + " (Json does)");

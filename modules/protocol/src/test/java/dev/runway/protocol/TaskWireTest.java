@@ -8,6 +8,7 @@ import dev.runway.protocol.RunnerApi.Checkout;
 import dev.runway.protocol.RunnerApi.ErrorBody;
 import dev.runway.protocol.RunnerApi.HeartbeatResponse;
 import dev.runway.protocol.RunnerApi.InfraFailure;
+import dev.runway.protocol.RunnerApi.TaskHandover;
 import dev.runway.protocol.RunnerApi.OffsetMismatch;
 import dev.runway.protocol.RunnerApi.OutputAck;
 import dev.runway.protocol.RunnerApi.StepResult;
@@ -48,6 +49,8 @@ class TaskWireTest {
             assertThat(TaskWire.read(Json.write(mismatch), OffsetMismatch.class)).isEqualTo(mismatch);
             ErrorBody error = new ErrorBody(text());
             assertThat(TaskWire.read(Json.write(error), ErrorBody.class)).isEqualTo(error);
+            TaskHandover handover = new TaskHandover(text(), text(), text());
+            assertThat(TaskWire.read(Json.write(handover), TaskHandover.class)).isEqualTo(handover);
         }
     }
 
@@ -57,7 +60,7 @@ class TaskWireTest {
             for (Object value : List.of(new StepStart(text(), text()),
                     new StepResult(pick(StepStatus.values()), integer(), integer(), text(), number(), text()),
                     new TaskResult(pick(TaskStatus.values()), text()),
-                    new InfraFailure(text(), integer(), text()))) {
+                    new InfraFailure(text(), integer(), text()), new TaskHandover(text(), text(), text()))) {
                 byte[] ours = TaskWire.write(value);
                 assertThat(Json.mapper().readTree(ours)).isEqualTo(Json.mapper().readTree(Json.write(value)));
                 assertThat(Json.read(ours, value.getClass())).isEqualTo(value);

@@ -6,6 +6,7 @@ import dev.runway.launcher.Launcher;
 import dev.runway.launcher.LauncherSettings;
 import dev.runway.launcher.Leftover;
 import dev.runway.launcher.Limits;
+import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.tracking.ProcessId;
 import dev.runway.launcher.tracking.ProcessSampler;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,13 +84,26 @@ public final class ProcessLauncher implements Launcher {
 
     @Override
     public TaskProcess start(LaunchSpec spec) throws LaunchException {
+        Process process = spawn(spec);
+        TrackedTaskProcess started = track(spec, process);
+        writeStdin(spec, process);
+        return started;
+    }
+
+    /** The standby's standard input stays open: the process waits for its task there. */
+    @Override
+    public Optional<StandbyProcess> startStandby(LaunchSpec spec) throws LaunchException {
+        Process process = spawn(spec);
+        return Optional.of(new ProcessStandby(track(spec, process), process, ladders));
+    }
+
+    private Process spawn(LaunchSpec spec) throws LaunchException {
         if (!Files.isDirectory(spec.workingDirectory())) {
             throw new LaunchException("launch " + spec.launchId() + ": working directory " + spec.workingDirectory()
                     + " does not exist or is not a directory");
         }
-        Map<String, String> marker = LaunchMarker.of(spec.launchId(), agent);
         Map<String, String> taskEnvironment = new HashMap<>(spec.environment());
-        taskEnvironment.putAll(marker);
+        taskEnvironment.putAll(LaunchMarker.of(spec.launchId(), agent));
         List<String> argv = new ArrayList<>(newSession);
         argv.addAll(oomScoreAdjust(spec.limits()));
         if (settings.commandPrefix().isEmpty()) {
@@ -108,15 +123,17 @@ public final class ProcessLauncher implements Launcher {
         environment.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin" : path);
         environment.putAll(taskEnvironment);
         environment.putAll(userSwitch.environment());
-        Process process;
         try {
-            process = builder.start();
+            return builder.start();
         } catch (IOException e) {
             throw new LaunchException("launch " + spec.launchId() + ": cannot start " + argv.get(0) + " (output log "
                     + spec.outputLog() + "): " + e.getMessage(), e);
         }
-        TreeTracker tracker = TreeTracker.forRoot(table, signaller, process.pid(), marker);
-        writeStdin(spec, process);
+    }
+
+    private TrackedTaskProcess track(LaunchSpec spec, Process process) {
+        TreeTracker tracker = TreeTracker.forRoot(table, signaller, process.pid(),
+                LaunchMarker.of(spec.launchId(), agent));
         LOG.info("launch {}: started pid {} as {}", spec.launchId(), process.pid(),
                 userSwitch.user() == null ? "the agent's user" : userSwitch.user());
         return new TrackedTaskProcess(spec.launchId(), process, tracker, grace(), sampler, ladders);

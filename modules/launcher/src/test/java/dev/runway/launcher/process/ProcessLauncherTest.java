@@ -10,6 +10,7 @@ import dev.runway.launcher.Launcher;
 import dev.runway.launcher.LauncherSettings;
 import dev.runway.launcher.Leftover;
 import dev.runway.launcher.Limits;
+import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.tracking.ProcScan;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +83,44 @@ class ProcessLauncherTest {
         TaskProcess task = launcher(SH_PREFIX, null).start(spec("cat > got", secret));
         assertThat(await(task).success()).isTrue();
         assertThat(Files.readAllBytes(dir.resolve("got"))).isEqualTo(secret);
+    }
+
+    @Test
+    void aStandbyWaitsForItsTaskOnStandardInputThenRunsIt() throws Exception {
+        // "started" is written before the read: the standby is up before it has a task
+        StandbyProcess standby = launcher(List.of(), null).startStandby(spec("echo started > up; cat > got",
+                "never written".getBytes(StandardCharsets.UTF_8))).orElseThrow();
+        awaitFile(dir.resolve("up"));
+        assertThat(standby.onExit()).isNotDone();
+        byte[] task = "{\"task_id\":\"t\"}\ntoken\n".getBytes(StandardCharsets.UTF_8);
+        standby.handOver(task);
+        assertThat(await(standby).success()).isTrue();
+        assertThat(Files.readAllBytes(dir.resolve("got"))).isEqualTo(task);
+    }
+
+    @Test
+    void aDismissedStandbyReadsTheEndOfItsInputAndExits() throws Exception {
+        StandbyProcess standby = launcher(List.of(), null)
+                .startStandby(spec("cat > got; exit 4", new byte[0])).orElseThrow();
+        standby.dismiss();
+        assertThat(await(standby)).isEqualTo(ExitStatus.exited(4));
+        assertThat(Files.readAllBytes(dir.resolve("got"))).isEmpty();
+    }
+
+    @Test
+    void aStandbyThatHasEndedRefusesItsTask() throws Exception {
+        StandbyProcess standby = launcher(List.of(), null).startStandby(spec("exit 9", new byte[0])).orElseThrow();
+        await(standby);
+        assertThatThrownBy(() -> standby.handOver("token\n".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(LaunchException.class).hasMessageContaining("has exited (exit status 9)")
+                .hasMessageNotContaining("token");
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 400 && !Files.exists(file); i++) {
+            Thread.sleep(25);
+        }
+        assertThat(file).exists();
     }
 
     @Test

@@ -1,0 +1,152 @@
+package dev.runway.it.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.protocol.JobsApi.JobStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A task that ends leaves a standby task agent waiting for the next task (runner.standby_timeout): the next task is
+ * handed to it, and it runs that task as a task agent started for it would, in the task's directory.
+ */
+class StandbyTaskAgentTest {
+    private static final Pattern STANDBY_STARTED = Pattern.compile("standby task agent started \\(pid (\\d+)");
+    private static final Duration WAIT = Duration.ofSeconds(40);
+
+    @Test
+    void theNextTaskIsHandedToTheStandbyAndRunsInItsOwnDirectory(@TempDir Path home) throws Exception {
+        try (AgentHarness harness = AgentHarness.start(home)) {
+            AgentProcess agent = harness.launchAgent("standby", "");
+            assertSucceeds(harness, harness.submit("first", "true"));
+            long standby = awaitStandby(agent, 1);
+
+            JobStatus second = harness.submit("second", "pwd", "echo \"$CIRCLE_WORKING_DIRECTORY\"",
+                    "readlink /proc/$PPID/cwd");
+            assertSucceeds(harness, second);
+
+            assertThat(agent.logText()).contains("handed to the standby task agent (pid " + standby + ")");
+            String directory = harness.output(second.id(), 0).strip();
+            assertThat(Path.of(directory).getParent()).isEqualTo(agent.directory().resolve("work"));
+            assertThat(harness.output(second.id(), 1).strip()).isEqualTo(directory);
+            assertThat(harness.output(second.id(), 2).strip()).as("the task agent's own directory, renamed")
+                    .isEqualTo(directory);
+            assertThat(standbyDirectories(agent)).as("only the next standby's").hasSize(1);
+        }
+    }
+
+    @Test
+    void aStoppedAgentDismissesItsStandbyAndLeavesNothingOfIt(@TempDir Path home) throws Exception {
+        try (AgentHarness harness = AgentHarness.start(home)) {
+            AgentProcess agent = harness.launchAgent("stopping", "");
+            assertSucceeds(harness, harness.submit("only", "true"));
+            long standby = awaitStandby(agent, 1);
+
+            agent.signal("TERM");
+
+            assertThat(agent.awaitExit(WAIT)).as(agent.logText()).isZero();
+            assertThat(ProcessHandle.of(standby).map(ProcessHandle::isAlive)).as("the standby")
+                    .isNotEqualTo(Optional.of(true));
+            assertThat(standbyDirectories(agent)).isEmpty();
+            try (Stream<Path> logs = Files.list(agent.directory().resolve("state/logs"))) {
+                assertThat(logs).as("task agent logs").isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void theStandbyIsDismissedAfterTheTimeoutAndNoneStartsWithoutOne(@TempDir Path home) throws Exception {
+        try (AgentHarness harness = AgentHarness.start(home)) {
+            AgentProcess agent = harness.launchAgent("brief", "standby_timeout: 2s\n");
+            assertSucceeds(harness, harness.submit("brief", "true"));
+            long standby = awaitStandby(agent, 1);
+            awaitLog(agent, "dismissing the standby task agent");
+            awaitGone(standby);
+            assertThat(standbyDirectories(agent)).isEmpty();
+
+            harness.useNewResourceClass("never");
+            AgentProcess without = harness.launchAgent("never", "standby_timeout: 0\n");
+            assertSucceeds(harness, harness.submit("one", "true"));
+            assertSucceeds(harness, harness.submit("two", "true"));
+            assertThat(without.logText()).doesNotContain("standby");
+        }
+    }
+
+    @Test
+    void aTaskWhoseStandbyDiedGetsATaskAgentOfItsOwn(@TempDir Path home) throws Exception {
+        try (AgentHarness harness = AgentHarness.start(home)) {
+            AgentProcess agent = harness.launchAgent("died", "");
+            assertSucceeds(harness, harness.submit("first", "true"));
+            long standby = awaitStandby(agent, 1);
+            ProcessHandle.of(standby).ifPresent(ProcessHandle::destroyForcibly);
+            awaitGone(standby);
+
+            JobStatus second = harness.submit("second", "echo ran");
+            assertSucceeds(harness, second);
+
+            assertThat(harness.output(second.id(), 0)).isEqualTo("ran\n");
+            assertThat(agent.logText()).containsAnyOf("had exited; the task starts its own",
+                    "starting a task agent for it");
+        }
+    }
+
+    private static void assertSucceeds(AgentHarness harness, JobStatus job) throws Exception {
+        assertThat(harness.awaitFinal(job.id(), WAIT).state()).as(harness.agentLogs()).isEqualTo(JobState.SUCCESS);
+    }
+
+    /** The pid of the {@code n}th standby the agent started. */
+    private static long awaitStandby(AgentProcess agent, int n) throws Exception {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            Matcher started = STANDBY_STARTED.matcher(agent.logText());
+            for (int seen = 1; started.find(); seen++) {
+                if (seen == n) {
+                    return Long.parseLong(started.group(1));
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no standby task agent #" + n + "; agent log:\n" + agent.logText());
+    }
+
+    private static void awaitLog(AgentProcess agent, String text) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (!agent.logText().contains(text)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no \"" + text + "\" in the agent log:\n" + agent.logText());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void awaitGone(long pid) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("pid " + pid + " still runs");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static List<Path> standbyDirectories(AgentProcess agent) throws IOException {
+        Path work = agent.directory().resolve("work");
+        if (!Files.isDirectory(work)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(work)) {
+            return entries.filter(path -> path.getFileName().toString().startsWith("runway-standby-")).toList();
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.runway.agent;
+
+import dev.runway.config.Mode;
+import dev.runway.config.Runner;
+import dev.runway.launcher.LaunchException;
+import dev.runway.launcher.LaunchSpec;
+import dev.runway.launcher.Limits;
+import dev.runway.launcher.StandbyProcess;
+import dev.runway.protocol.GoDuration;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one task agent started ahead of the next task, its JVM up and waiting on standard input, so that a pickup
+ * does not wait for a JVM to start. One is started when a task ends (a slot is free again) while the last claim is
+ * less than {@code runner.standby_timeout} ago, and dismissed when that time has passed: an agent that has been idle
+ * that long holds no task agent, and its first pickup starts one as before.
+ *
+ * <p>Not with a {@code command_prefix}: the prefix is CircleCI's contract, given each task's own arguments. Not in
+ * single-task mode, and only where the launcher can start one ({@link dev.runway.launcher.Launcher#startStandby}).
+ */
+final class StandbyTaskAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StandbyTaskAgent.class);
+    /** The directory a standby waits in, under the working directory's parent; renamed to its task's directory. */
+    static final String DIRECTORY_PREFIX = "runway-standby-";
+    /** How long a dismissed standby gets to read the end of its input and exit when the agent stops. */
+    static final Duration DISMISS_WAIT = Duration.ofSeconds(5);
+
+    private final AgentContext context;
+    private final Duration timeout;
+    private final ScheduledExecutorService expiry;
+    private Waiting waiting;
+    private Instant lastClaim;
+    private boolean closed;
+
+    /** A started standby and the directory it waits in. */
+    record Waiting(StandbyProcess process, Path directory) {}
+
+    StandbyTaskAgent(AgentContext context) {
+        this.context = context;
+        Runner runner = context.config().runner();
+        boolean possible = runner.commandPrefix().isEmpty() && runner.mode() == Mode.CONTINUOUS;
+        this.timeout = possible ? runner.standbyTimeout() : Duration.ZERO;
+        this.expiry = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "standby-expiry");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** The waiting standby for a task just claimed, when there is one and it still runs. */
+    synchronized Optional<Waiting> take() {
+        lastClaim = context.clock().instant();
+        Waiting taken = waiting;
+        waiting = null;
+        if (taken != null && taken.process().onExit().isDone()) {
+            LOG.warn("the standby task agent (pid {}) had exited; the task starts its own", taken.process().pid());
+            removeDirectory(taken);
+            return Optional.empty();
+        }
+        return Optional.ofNullable(taken);
+    }
+
+    /** Starts a standby when a slot is free again, none waits, and the last claim is recent enough. */
+    void replenish() {
+        LaunchSpec spec;
+        synchronized (this) {
+            if (closed || waiting != null || timeout.isZero() || lastClaim == null || expired()) {
+                return;
+            }
+            String launchId = UUID.randomUUID().toString();
+            Path directory;
+            try {
+                directory = directory(launchId);
+                WorkingDirectories.create(directory, context.config().runner().taskUser());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("no standby task agent: could not prepare its directory: {}", e.getMessage());
+                return;
+            }
+            spec = new LaunchSpec(launchId, command(), TaskEnvironment.forTask(System.getenv(), launchId, directory,
+                    context.resourceClassToken()), directory, new byte[0],
+                    context.taskLogDirectory().resolve(launchId + ".log"), Limits.NONE);
+            try {
+                Optional<StandbyProcess> started = context.launcher().startStandby(spec);
+                if (started.isEmpty()) {
+                    removeDirectory(directory);
+                    return;
+                }
+                waiting = new Waiting(started.get(), directory);
+                LOG.info("standby task agent started (pid {}, launch id {})", started.get().pid(), launchId);
+            } catch (LaunchException | RuntimeException e) {
+                LOG.warn("could not start a standby task agent: {}", e.getMessage());
+                removeDirectory(directory);
+                return;
+            }
+        }
+        Duration untilExpiry = Duration.between(context.clock().instant(), lastClaim.plus(timeout));
+        expiry.schedule(this::dismissIfExpired, Math.max(0, untilExpiry.toMillis()) + 1, TimeUnit.MILLISECONDS);
+    }
+
+    /** The standby's directory: the task's template with a name of its own, or the shared directory. */
+    private Path directory(String launchId) {
+        return context.workingDirectories().resolve(DIRECTORY_PREFIX + launchId);
+    }
+
+    private boolean expired() {
+        return !context.clock().instant().isBefore(lastClaim.plus(timeout));
+    }
+
+    private synchronized void dismissIfExpired() {
+        if (waiting != null && expired()) {
+            LOG.info("no task claimed for runner.standby_timeout ({}): dismissing the standby task agent",
+                    GoDuration.format(timeout));
+            dismiss(waiting);
+            waiting = null;
+        }
+    }
+
+    /**
+     * No more standbys (drain, stop): the waiting one is dismissed, and given a few seconds to exit (then killed), so
+     * that the agent leaves neither its process nor its directory behind.
+     */
+    @Override
+    public void close() {
+        Waiting last;
+        synchronized (this) {
+            closed = true;
+            last = waiting;
+            waiting = null;
+            expiry.shutdownNow();
+        }
+        if (last == null) {
+            return;
+        }
+        dismiss(last);
+        try {
+            last.process().onExit().get(DISMISS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("the standby task agent (pid {}) did not exit when dismissed; killing it", last.process().pid());
+            last.process().kill();
+        } catch (InterruptedException e) {
+            last.process().kill();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Directories of standbys that an earlier run of the agent left when it died (they are empty). */
+    void removeLeftoverDirectories() {
+        Path named = namedForStandby(directory("x"));
+        if (named == null || named.getParent() == null || !Files.isDirectory(named.getParent())) {
+            return;
+        }
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(named.getParent(), DIRECTORY_PREFIX + "*")) {
+            for (Path leftover : leftovers) {
+                String name = leftover.getFileName().toString();
+                removeDirectory(directory(name.substring(DIRECTORY_PREFIX.length())));
+            }
+        } catch (IOException e) {
+            LOG.debug("could not look for leftover standby directories: {}", e.getMessage());
+        }
+    }
+
+    /** The standby reads the end of its input and exits; its directory and log go when it has. */
+    private void dismiss(Waiting standby) {
+        standby.process().dismiss();
+        standby.process().onExit().whenComplete((exit, error) -> {
+            removeDirectory(standby);
+            if (exit != null && exit.success()) {
+                try {
+                    Files.deleteIfExists(context.taskLogDirectory().resolve(standby.process().launchId() + ".log"));
+                } catch (IOException e) {
+                    LOG.debug("could not delete the standby's log: {}", e.getMessage());
+                }
+            } else {
+                LOG.warn("the dismissed standby task agent ended with {}; its output is in {}", exit,
+                        context.taskLogDirectory().resolve(standby.process().launchId() + ".log"));
+            }
+        });
+    }
+
+    /** The command of a standby: a task agent's, without what only its task can say (id, max_run_time). */
+    private List<String> command() {
+        return List.of(context.runwayExecutable().toString(), "task-agent", "--standby", "--api-url",
+                context.config().api().url(), "--cancel-grace-period",
+                GoDuration.format(context.config().runner().gracePeriod()));
+    }
+
+    static void removeDirectory(Waiting standby) {
+        removeDirectory(standby.directory());
+    }
+
+    /**
+     * Removes a standby's directory when it is still empty (once renamed it is the task's directory), and the
+     * directory named for it above, for a template such as {@code /work/%s/checkout}.
+     */
+    private static void removeDirectory(Path directory) {
+        Path named = namedForStandby(directory);
+        if (named == null) {
+            return; // the shared working directory (a template without %s): not the standby's
+        }
+        for (Path path = directory; path.startsWith(named); path = path.getParent()) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException notEmptyOrGone) {
+                LOG.debug("left {}: {}", path, notEmptyOrGone.getMessage());
+                return;
+            }
+        }
+    }
+
+    /** The directory itself or the one above it that is named for a standby; null for none. */
+    private static Path namedForStandby(Path directory) {
+        Path named = directory;
+        while (named != null && (named.getFileName() == null
+                || !named.getFileName().toString().startsWith(DIRECTORY_PREFIX))) {
+            named = named.getParent();
+        }
+        return named;
+    }
+}
