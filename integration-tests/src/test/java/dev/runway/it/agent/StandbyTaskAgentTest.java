@@ -73,7 +73,7 @@ class StandbyTaskAgentTest {
             long standby = awaitStandby(agent, 1);
             awaitLog(agent, "dismissing the standby task agent");
             awaitGone(standby);
-            assertThat(standbyDirectories(agent)).isEmpty();
+            awaitNoStandbyDirectory(agent); // removed once the agent has seen the standby's exit
 
             harness.useNewResourceClass("never");
             AgentProcess without = harness.launchAgent("never", "standby_timeout: 0\n");
@@ -138,6 +138,14 @@ class StandbyTaskAgentTest {
             }
             Thread.sleep(50);
         }
+    }
+
+    private static void awaitNoStandbyDirectory(AgentProcess agent) throws Exception {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (!standbyDirectories(agent).isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        assertThat(standbyDirectories(agent)).isEmpty();
     }
 
     private static List<Path> standbyDirectories(AgentProcess agent) throws IOException {

@@ -201,10 +201,10 @@ final class FaultRun {
         return true;
     }
 
-    /** Task agents of this run alive now (a fault that should hit a task waits for one). */
+    /** Task agents of this run alive now, with a task (a fault that should hit a task waits for one). */
     private List<ProcFs.Snapshot> runningTaskAgents() {
         return ProcFs.withMarker(cluster.marker).stream()
-                .filter(p -> p.commandLine().contains("\0task-agent\0")).toList();
+                .filter(p -> p.commandLine().contains("\0task-agent\0") && !ProcFs.isWaitingStandby(p)).toList();
     }
 
     private void fillFor(TmpfsMount disk, String what) throws IOException, InterruptedException {

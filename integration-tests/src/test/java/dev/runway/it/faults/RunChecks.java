@@ -17,8 +17,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The invariants checked after every run, each recorded in the cluster's tally (a violation names what it saw). */
@@ -131,20 +133,31 @@ final class RunChecks {
         });
     }
 
-    /** No process or working directory of a finished task remains (the agents themselves may stay). */
+    /**
+     * No process or working directory of a finished task remains (the agents themselves may stay, each with at most
+     * one standby task agent waiting for a task, in its own directory).
+     */
     void noLeftovers(Duration timeout) throws InterruptedException, IOException {
         Instant deadline = Instant.now().plus(timeout);
         List<ProcFs.Snapshot> left;
         List<String> directories;
+        List<ProcFs.Snapshot> standbys;
         do {
             List<Long> agents = cluster.agentPids();
-            left = ProcFs.withMarker(cluster.marker).stream().filter(p -> !agents.contains(p.pid())).toList();
-            directories = workDirectoryEntries();
+            List<ProcFs.Snapshot> marked = ProcFs.withMarker(cluster.marker).stream()
+                    .filter(p -> !agents.contains(p.pid())).toList();
+            standbys = marked.stream().filter(ProcFs::isWaitingStandby).toList();
+            left = marked.stream().filter(p -> !ProcFs.isWaitingStandby(p)).toList();
+            Set<String> standbyDirectories = standbys.stream().map(p -> ProcFs.workingDirectory(p.pid()))
+                    .flatMap(Optional::stream).map(Path::toString).collect(Collectors.toSet());
+            directories = workDirectoryEntries().stream().filter(d -> !standbyDirectories.contains(d)).toList();
             if (left.isEmpty() && directories.isEmpty()) {
                 break;
             }
             Thread.sleep(250);
         } while (Instant.now().isBefore(deadline));
+        cluster.tally.check(standbys.size() <= cluster.agents.size(), "at most one standby task agent per agent: "
+                + standbys.stream().map(p -> p.pid() + " " + p.argv()).toList());
         cluster.tally.check(left.isEmpty(), "no process of a finished task remains: "
                 + left.stream().map(p -> p.pid() + " " + p.argv()).toList());
         cluster.tally.check(directories.isEmpty(), "no working directory of a finished task remains "

@@ -66,6 +66,24 @@ public final class ProcFs {
         return Optional.empty();
     }
 
+    /** The process's current directory, when it still runs. */
+    public static Optional<Path> workingDirectory(long pid) {
+        try {
+            return Optional.of(Files.readSymbolicLink(PROC.resolve(Long.toString(pid)).resolve("cwd")));
+        } catch (IOException | SecurityException gone) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether the process is a launch agent's standby task agent still waiting for a task: its directory is renamed
+     * to its task's when it gets one, so a standby that ran a task does not pass for a waiting one.
+     */
+    public static boolean isWaitingStandby(Snapshot process) {
+        return process.commandLine().contains("\0--standby\0") && workingDirectory(process.pid())
+                .map(directory -> directory.getFileName().toString().startsWith("runway-standby-")).orElse(false);
+    }
+
     /** SIGKILL to each pid that still exists (test teardown). */
     public static void kill(Collection<Long> pids) {
         pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
