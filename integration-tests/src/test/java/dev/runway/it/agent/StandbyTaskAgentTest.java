@@ -36,7 +36,7 @@ class StandbyTaskAgentTest {
                     "readlink /proc/$PPID/cwd");
             assertSucceeds(harness, second);
 
-            assertThat(agent.logText()).contains("handed to the standby task agent (pid " + standby + ")");
+            assertThat(agent.logText()).contains("handed to the standby task agent (pid " + standby + ") in ");
             String directory = harness.output(second.id(), 0).strip();
             assertThat(Path.of(directory).getParent()).isEqualTo(agent.directory().resolve("work"));
             assertThat(harness.output(second.id(), 1).strip()).isEqualTo(directory);

@@ -159,11 +159,11 @@ final class TaskSupervisor implements Runnable {
                 finish(workingDirectory, outputLog, false, reported);
                 return false;
             }
+            LOG.info("[task {}] task agent started (pid {}) in {}", claim.taskId(), process.pid(), workingDirectory);
         }
         if (stopReason != null) {
             process.stop(); // a shutdown arrived while it was starting
         }
-        LOG.info("[task {}] task agent started (pid {}) in {}", claim.taskId(), process.pid(), workingDirectory);
         ExitStatus exit = superviseUntilExit(maxRunTime);
         boolean success = exit.success() && stopReason == null && canceledAt == null;
         boolean reported = true;
@@ -221,7 +221,8 @@ final class TaskSupervisor implements Runnable {
         System.arraycopy(rest, 0, input, handover.length + 1, rest.length);
         try {
             waiting.handOver(input);
-            LOG.info("[task {}] handed to the standby task agent (pid {})", claim.taskId(), waiting.pid());
+            LOG.info("[task {}] handed to the standby task agent (pid {}) in {}", claim.taskId(), waiting.pid(),
+                    workingDirectory);
             return waiting;
         } catch (LaunchException e) {
             LOG.warn("[task {}] {}; starting a task agent for it", claim.taskId(), e.getMessage());

@@ -90,7 +90,14 @@ final class TaskAgentProgram {
         Duration maxRun;
         Map<String, String> environment = this.environment;
         byte[] stdin;
+        HttpTransport transport = null;
         if (options.standby()) {
+            // set up while no task is known: what does not depend on it (the HTTP client, the first process start)
+            transport = transport(apiUrl, environment);
+            if (transport == null) {
+                return Runway.EXIT_INVALID;
+            }
+            TaskAgentWarmUp.forStandby();
             byte[] input = tokenSource.readNBytes(MAX_HANDOVER_BYTES + 1 + MAX_STDIN_BYTES + 1);
             if (input.length == 0) {
                 return 0; // dismissed: the launch agent closed standard input without a task
@@ -120,15 +127,13 @@ final class TaskAgentProgram {
         }
         TaskAgentSettings settings = TaskAgentSettings.defaults(workingDirectory, environment, maxRun)
                 .withCancelGrace(grace);
-        ProxySettings proxies;
-        try {
-            proxies = ProxySettings.fromEnvironment(environment);
-        } catch (IllegalArgumentException e) {
-            err.println("runway task-agent: " + e.getMessage());
-            return Runway.EXIT_INVALID;
+        if (transport == null) {
+            transport = transport(apiUrl, environment);
+            if (transport == null) {
+                return Runway.EXIT_INVALID;
+            }
         }
-        TaskClient client = new TaskClient(new HttpTransport(apiUrl, Duration.ofSeconds(60), proxies,
-                TlsTrust.fromEnvironment(environment)), taskId, token);
+        TaskClient client = new TaskClient(transport, taskId, token);
         TaskJob handedOver = handedOverJob(stdin, taskId);
         Arrays.fill(stdin, (byte) 0); // the token, and the job's secrets
         if (handedOver != null) {
@@ -169,6 +174,18 @@ final class TaskAgentProgram {
                 // the hook is running: it returns now that the task is finished
             }
         }
+    }
+
+    /** The client of the API at {@code apiUrl}; null (the reason printed) when the proxy variables are bad. */
+    private HttpTransport transport(URI apiUrl, Map<String, String> environment) {
+        ProxySettings proxies;
+        try {
+            proxies = ProxySettings.fromEnvironment(environment);
+        } catch (IllegalArgumentException e) {
+            err.println("runway task-agent: " + e.getMessage());
+            return null;
+        }
+        return new HttpTransport(apiUrl, Duration.ofSeconds(60), proxies, TlsTrust.fromEnvironment(environment));
     }
 
     /**

@@ -27,6 +27,8 @@ final class TaskAgentWarmUp implements Runnable {
 
     /** Open once slf4j has its provider. */
     private final CountDownLatch loggingReady = new CountDownLatch(1);
+    /** Open once everything below is done. */
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     TaskAgentWarmUp() {}
 
@@ -53,6 +55,23 @@ final class TaskAgentWarmUp implements Runnable {
         thread.start();
     }
 
+    /**
+     * A standby's warm-up, on the main thread while it waits for its task: the warm-up thread's work finished, and
+     * one real process started (the JDK's first process start sets up its spawn helper), so that the task's first
+     * step does not pay for either.
+     */
+    static void forStandby() throws InterruptedException {
+        TaskAgentWarmUp warmUp = started;
+        if (warmUp != null) {
+            warmUp.finished.await(10, TimeUnit.SECONDS);
+        }
+        try {
+            new ProcessBuilder("true").redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException noTrue) {
+            // only a little slower: the first step pays for it
+        }
+    }
+
     @Override
     public void run() {
         try {
@@ -60,6 +79,14 @@ final class TaskAgentWarmUp implements Runnable {
         } finally {
             loggingReady.countDown();
         }
+        try {
+            warmUp();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private static void warmUp() {
         try {
             TaskWire.read(SAMPLE_JOB, TaskJob.class);
         } catch (IOException e) {
