@@ -32,7 +32,7 @@ class ServerOutageTest {
             JobStatus next = harness.submit("after", "echo back");
 
             JobStatus done = harness.awaitFinal(job.id(), Duration.ofSeconds(40));
-            assertThat(done.state()).as(harness.agentLogs()).isEqualTo(JobState.SUCCESS);
+            assertThat(done.state()).as(done + "\n" + harness.agentLogs()).isEqualTo(JobState.SUCCESS);
             assertThat(done.attempts()).isEqualTo(1);
             String expected = IntStream.rangeClosed(1, 25).mapToObj(i -> "line " + i + "\n")
                     .collect(Collectors.joining());
