@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +33,12 @@ class StandbyTaskAgentTest {
     @Test
     void theNextTaskIsHandedToTheStandbyAndRunsInItsOwnDirectory(@TempDir Path home) throws Exception {
         try (AgentHarness harness = AgentHarness.start(home)) {
-            AgentProcess agent = harness.launchAgent("standby", "");
+            int healthPort;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                healthPort = socket.getLocalPort();
+            }
+            AgentProcess agent = harness.launchAgent("standby", "",
+                    "health:\n  listen: 127.0.0.1:" + healthPort + "\n");
             assertSucceeds(harness, harness.submit("first", "true"));
             long standby = awaitStandby(agent, 1);
 
@@ -43,6 +53,11 @@ class StandbyTaskAgentTest {
             assertThat(harness.output(second.id(), 2).strip()).as("the task agent's own directory, renamed")
                     .isEqualTo(directory);
             assertThat(standbyDirectories(agent)).as("only the next standby's").hasSize(1);
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + healthPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("runway_agent_tasks_handed_to_standby_total 1\n",
+                    "runway_agent_tasks_claimed_total 2\n");
         }
     }
 
@@ -98,6 +113,28 @@ class StandbyTaskAgentTest {
             assertThat(harness.output(second.id(), 0)).isEqualTo("ran\n");
             assertThat(agent.logText()).containsAnyOf("had exited; the task starts its own",
                     "starting a task agent for it");
+        }
+    }
+
+    @Test
+    void theStandbyOfAKilledAgentEndsByItselfAndTheNextStartRemovesItsDirectory(@TempDir Path home)
+            throws Exception {
+        try (AgentHarness harness = AgentHarness.start(home)) {
+            AgentProcess agent = harness.launchAgent("killed", "");
+            assertSucceeds(harness, harness.submit("before", "true"));
+            long standby = awaitStandby(agent, 1);
+
+            agent.signal("KILL"); // the agent alone: its end of the standby's standard input closes with it
+            assertThat(agent.awaitExit(WAIT)).isNotNull();
+            awaitGone(standby);
+            assertThat(standbyDirectories(agent)).as("left by the killed agent").hasSize(1);
+
+            // a class of its own: the killed agent's last long poll may still be held by the server, which would
+            // hand it the next job of the old class (a lost answer that the lease takes back after 60 s)
+            harness.useNewResourceClass("after-kill");
+            AgentProcess again = harness.launchAgent("killed", "");
+            awaitNoStandbyDirectory(again);
+            assertSucceeds(harness, harness.submit("after", "true"));
         }
     }
 

@@ -20,6 +20,7 @@ public final class Metrics {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong apiErrors = new AtomicLong();
+    private final AtomicLong handedToStandby = new AtomicLong();
     private final AtomicLong emptyClaims = new AtomicLong();
     private final AtomicLongArray claimBuckets = new AtomicLongArray(CLAIM_BUCKETS.length);
     private final AtomicLong claimCount = new AtomicLong();
@@ -60,6 +61,11 @@ public final class Metrics {
 
     public void apiError() {
         apiErrors.incrementAndGet();
+    }
+
+    /** A task given to the standby task agent: no JVM start in its pickup. */
+    public void taskHandedToStandby() {
+        handedToStandby.incrementAndGet();
     }
 
     public long tasksClaimed() {
@@ -103,6 +109,9 @@ public final class Metrics {
         counter(out, "runway_agent_tasks_failed_total",
                 "Tasks that failed, were canceled, timed out or could not be launched.", failed.get());
         gauge(out, "runway_agent_tasks_running", "Tasks running now.", running.get());
+        counter(out, "runway_agent_tasks_handed_to_standby_total",
+                "Tasks given to a standby task agent, started before them (runner.standby_timeout).",
+                handedToStandby.get());
         gauge(out, "runway_agent_slots", "runner.max_concurrent_tasks.", slots);
         counter(out, "runway_agent_claims_empty_total", "Claim long-polls that ended without a task.",
                 emptyClaims.get());

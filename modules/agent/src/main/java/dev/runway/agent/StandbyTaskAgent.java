@@ -160,14 +160,18 @@ final class StandbyTaskAgent implements AutoCloseable {
 
     /** Directories of standbys that an earlier run of the agent left when it died (they are empty). */
     void removeLeftoverDirectories() {
-        Path named = namedForStandby(directory("x"));
+        removeLeftoverDirectories(context.workingDirectories());
+    }
+
+    /** Removes the empty standby directories that {@code directories}' template leads to (none without %s). */
+    static void removeLeftoverDirectories(WorkingDirectories directories) {
+        Path named = namedForStandby(directories.resolve(DIRECTORY_PREFIX + "x"));
         if (named == null || named.getParent() == null || !Files.isDirectory(named.getParent())) {
             return;
         }
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(named.getParent(), DIRECTORY_PREFIX + "*")) {
             for (Path leftover : leftovers) {
-                String name = leftover.getFileName().toString();
-                removeDirectory(directory(name.substring(DIRECTORY_PREFIX.length())));
+                removeDirectory(directories.resolve(leftover.getFileName().toString()));
             }
         } catch (IOException e) {
             LOG.debug("could not look for leftover standby directories: {}", e.getMessage());

@@ -221,6 +221,7 @@ final class TaskSupervisor implements Runnable {
         System.arraycopy(rest, 0, input, handover.length + 1, rest.length);
         try {
             waiting.handOver(input);
+            context.metrics().taskHandedToStandby();
             LOG.info("[task {}] handed to the standby task agent (pid {}) in {}", claim.taskId(), waiting.pid(),
                     workingDirectory);
             return waiting;
