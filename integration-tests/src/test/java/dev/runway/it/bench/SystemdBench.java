@@ -39,17 +39,32 @@ final class SystemdBench implements AutoCloseable {
         return unavailable;
     }
 
+    /**
+     * Pickups through a launch agent that is a service of the namespaced systemd, with its defaults (a standby task
+     * agent after each task, in a unit of its own), and beside them the same without a standby (INFO).
+     */
     List<Row> pickup(Cluster cluster, PickupBench pickup, StartupBench startup) throws Exception {
         if (systemd() == null) {
             return List.of(Row.skipped("pickup p50, systemd launcher", "<= 1.3x floor", unavailable));
         }
+        List<Row> rows = new ArrayList<>(agentPickups(cluster, pickup, startup, "pickup-systemd", "", true));
+        for (Row cold : agentPickups(cluster, pickup, startup, "pickup-systemd-cold", "  standby_timeout: 0\n",
+                false)) {
+            rows.add(cold.asInfo(cold.figure().replace("pickup", "pickup without a standby"),
+                    "standby_timeout: 0"));
+        }
+        return rows;
+    }
+
+    private List<Row> agentPickups(Cluster cluster, PickupBench pickup, StartupBench startup, String name,
+            String runnerYaml, boolean withFloorPart) throws Exception {
         // Units cannot see this JVM's /tmp: the agent's config, state and work live under the work directory.
-        Path directory = Files.createDirectories(options.work().resolve("pickup-systemd"));
-        String token = cluster.resourceClassToken("pickup-systemd");
+        Path directory = Files.createDirectories(options.work().resolve(name));
+        String token = cluster.resourceClassToken(name);
         Path config = directory.resolve("launch-agent-config.yaml");
         Files.writeString(config, "api:\n  auth_token: " + token + "\n  url: " + cluster.apiUrl() + "\n"
-                + "runner:\n  name: bench-systemd\n  launcher: systemd\n  working_directory: "
-                + directory.resolve("work") + "/%s\n");
+                + "runner:\n  name: bench-" + name + "\n  launcher: systemd\n  working_directory: "
+                + directory.resolve("work") + "/%s\n" + runnerYaml);
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
         Path log = directory.resolve("agent.log");
         String unit = "runway-bench-agent-" + UUID.randomUUID().toString().substring(0, 8) + ".service";
@@ -59,8 +74,8 @@ final class SystemdBench implements AutoCloseable {
                 directory.resolve("state").toString());
         awaitActive(unit, log);
         try {
-            JobDriver jobs = new JobDriver(cluster, Cluster.resourceClass("pickup-systemd"),
-                    directory.resolve("markers"), () -> PickupBench.tail(read(log)));
+            JobDriver jobs = new JobDriver(cluster, Cluster.resourceClass(name), directory.resolve("markers"),
+                    () -> PickupBench.tail(read(log)));
             List<Double> systemdRuns = new ArrayList<>();
             List<Row> rows = new ArrayList<>(pickup.pickupRows("systemd launcher", jobs, () -> {
                 double run = Processes.timeMillis("nsenter", "-t", Long.toString(systemd.pid()), "-m", "-p", "--",
@@ -68,9 +83,11 @@ final class SystemdBench implements AutoCloseable {
                 systemdRuns.add(run);
                 return startup.taskAgentJvmMillis() + run;
             }, "task agent JVM alone + systemd-run --wait true"));
-            Stats systemdRun = Stats.of(systemdRuns);
-            rows.add(Row.info("floor part: systemd-run --wait true (namespaced systemd)", "ms", systemdRun,
-                    "through nsenter into the namespace, so it includes nsenter's own start"));
+            if (withFloorPart) {
+                rows.add(Row.info("floor part: systemd-run --wait true (namespaced systemd)", "ms",
+                        Stats.of(systemdRuns), "through nsenter into the namespace, so it includes nsenter's own"
+                                + " start"));
+            }
             return rows;
         } finally {
             systemd.run("systemctl", "kill", "-s", "KILL", unit);

@@ -11,6 +11,7 @@ import dev.runway.launcher.Launcher;
 import dev.runway.launcher.LauncherSettings;
 import dev.runway.launcher.Leftover;
 import dev.runway.launcher.Limits;
+import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.linux.systemd.SystemdLauncherProvider;
 import java.io.IOException;
@@ -90,6 +91,47 @@ class SystemdLauncherTests {
                     .contains("greeting=hello world").contains("pwd=" + job.dir);
             assertThat(output).containsPattern("(?m)^0::.*/system\\.slice/" + job.unit().replace(".", "\\.") + "$");
             assertThat(NamespacedSystemd.processesOfUnit(job.unit())).isEmpty();
+        }
+    }
+
+    /** A standby's unit is up before its task exists, and reads the task from the pipe held open for it. */
+    @Test
+    void aStandbyUnitWaitsForItsTaskOnStandardInputThenRunsIt() throws Exception {
+        try (Launcher launcher = provider.create(settings("nobody"))) {
+            Job job = new Job("""
+                    touch "$MARKER"
+                    read -r task
+                    read -r token
+                    echo "task=$task stdin=$token uid=$(id -u)"
+                    """);
+            StandbyProcess standby = launcher.startStandby(job.spec(Map.of())).orElseThrow();
+            job.awaitMarker();
+            assertThat(standby.onExit()).isNotDone();
+            assertThat(NamespacedSystemd.processesOfUnit(job.unit())).isNotEmpty();
+
+            standby.handOver(("{\"task_id\":\"t-1\"}\n" + TOKEN + "\n").getBytes(StandardCharsets.UTF_8));
+
+            assertThat(standby.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(0));
+            assertThat(job.output()).contains("task={\"task_id\":\"t-1\"} stdin=" + TOKEN + " uid=65534");
+        }
+    }
+
+    @Test
+    void aDismissedStandbyUnitReadsTheEndOfItsInputAndEnds() throws Exception {
+        try (Launcher launcher = provider.create(settings(null))) {
+            Job job = new Job("""
+                    touch "$MARKER"
+                    cat > /dev/null
+                    exit 4
+                    """);
+            StandbyProcess standby = launcher.startStandby(job.spec(Map.of())).orElseThrow();
+            job.awaitMarker();
+
+            standby.dismiss();
+
+            assertThat(standby.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(4));
+            assertThatThrownBy(() -> standby.handOver("late\n".getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(LaunchException.class).hasMessageContaining("has ended");
         }
     }
 

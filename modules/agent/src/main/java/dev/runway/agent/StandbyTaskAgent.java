@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * that long holds no task agent, and its first pickup starts one as before.
  *
  * <p>Not with a {@code command_prefix}: the prefix is CircleCI's contract, given each task's own arguments. Not in
- * single-task mode, and only where the launcher can start one ({@link dev.runway.launcher.Launcher#startStandby}).
+ * single-task mode, and only where the launcher can start one ({@link dev.runway.launcher.Launcher#startStandby}:
+ * the process, macOS and systemd launchers).
  */
 final class StandbyTaskAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StandbyTaskAgent.class);

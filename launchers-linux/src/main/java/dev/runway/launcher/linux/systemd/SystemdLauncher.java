@@ -7,15 +7,19 @@ import dev.runway.launcher.LaunchSpec;
 import dev.runway.launcher.Launcher;
 import dev.runway.launcher.LauncherSettings;
 import dev.runway.launcher.Leftover;
+import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.linux.jna.LibC;
+import dev.runway.launcher.linux.jna.OpenStdinPipe;
 import dev.runway.launcher.linux.jna.StdinPipe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +45,12 @@ final class SystemdLauncher implements Launcher {
     private final LauncherSettings settings;
     private final ScheduledExecutorService scheduler;
     private final Map<String, SystemdTaskProcess> running = new ConcurrentHashMap<>();
+    /** Writes standbys' tasks into their pipes (a write waits for a reader). */
+    private final ExecutorService writers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "runway-systemd-handover");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     SystemdLauncher(SystemdManager systemd, LauncherSettings settings) {
         this.systemd = systemd;
@@ -61,12 +71,7 @@ final class SystemdLauncher implements Launcher {
     @Override
     public TaskProcess start(LaunchSpec spec) throws LaunchException {
         String unit = unitName(spec.launchId());
-        List<String> argv = new ArrayList<>(settings.commandPrefix());
-        argv.addAll(spec.command());
-        if (argv.isEmpty()) {
-            throw new LaunchException("task " + spec.launchId() + " has an empty command");
-        }
-        argv.set(0, Executables.absolute(argv.get(0), spec.environment()));
+        List<String> argv = argv(spec);
         try (StdinPipe stdin = StdinPipe.holding(spec.stdin())) {
             systemd.startTransientUnit(unit, TransientUnit.properties(spec, argv, settings.taskUser(),
                     settings.grace(), stdin.readFd()));
@@ -82,6 +87,52 @@ final class SystemdLauncher implements Launcher {
         running.put(unit, task);
         LOG.info("Task {}: started unit {} (pid {})", spec.launchId(), unit, main.pid());
         return task;
+    }
+
+    /** A standby's unit reads a pipe whose write end stays here until its task is written into it. */
+    @Override
+    public Optional<StandbyProcess> startStandby(LaunchSpec spec) throws LaunchException {
+        String unit = unitName(spec.launchId());
+        List<String> argv = argv(spec);
+        OpenStdinPipe stdin;
+        try {
+            stdin = OpenStdinPipe.open();
+        } catch (LastErrorException e) {
+            throw new LaunchException("cannot make a pipe for the standby " + spec.launchId() + ": " + e.getMessage(),
+                    e);
+        }
+        try {
+            systemd.startTransientUnit(unit, TransientUnit.properties(spec, argv, settings.taskUser(),
+                    settings.grace(), stdin.readFd()));
+        } catch (BusException e) {
+            stdin.closeWriteEnd();
+            throw new LaunchException("systemd did not start unit " + unit + ": " + e.getMessage(), e);
+        } finally {
+            stdin.closeReadEnd();
+        }
+        SystemdManager.MainProcess main;
+        try {
+            main = awaitStarted(unit);
+        } catch (LaunchException e) {
+            stdin.closeWriteEnd();
+            throw e;
+        }
+        SystemdTaskProcess task = new SystemdTaskProcess(spec.launchId(), unit, main.pid(), systemd, scheduler,
+                settings.grace());
+        running.put(unit, task);
+        LOG.info("Standby {}: started unit {} (pid {})", spec.launchId(), unit, main.pid());
+        return Optional.of(new SystemdStandby(task, stdin, writers));
+    }
+
+    /** {@code command_prefix} + the task agent's command, its program as an absolute path (systemd needs one). */
+    private List<String> argv(LaunchSpec spec) throws LaunchException {
+        List<String> argv = new ArrayList<>(settings.commandPrefix());
+        argv.addAll(spec.command());
+        if (argv.isEmpty()) {
+            throw new LaunchException("task " + spec.launchId() + " has an empty command");
+        }
+        argv.set(0, Executables.absolute(argv.get(0), spec.environment()));
+        return argv;
     }
 
     @Override
@@ -137,6 +188,7 @@ final class SystemdLauncher implements Launcher {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        writers.shutdownNow();
         running.values().forEach(task -> task.lost(new IllegalStateException("launcher closed")));
         running.clear();
         systemd.close();
