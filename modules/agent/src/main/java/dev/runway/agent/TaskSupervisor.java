@@ -213,9 +213,15 @@ final class TaskSupervisor implements Runnable {
     private TaskProcess handOverToStandby(Path workingDirectory, Duration maxRunTime) throws InterruptedException {
         StandbyProcess waiting = standby.process();
         standby = null;
+        byte[] rest;
+        try {
+            rest = taskAgentInput();
+        } catch (InterruptedException e) {
+            waiting.kill(); // it would wait for a task that never comes
+            throw e;
+        }
         byte[] handover = TaskWire.write(new TaskHandover(claim.taskId(), GoDuration.format(maxRunTime),
                 workingDirectory.toString()));
-        byte[] rest = taskAgentInput();
         byte[] input = Arrays.copyOf(handover, handover.length + 1 + rest.length);
         input[handover.length] = '\n';
         System.arraycopy(rest, 0, input, handover.length + 1, rest.length);
