@@ -261,10 +261,13 @@ public final class LaunchAgent {
 
     private void taskEnded(TaskSupervisor supervisor) {
         running.remove(supervisor);
-        if (state() == AgentState.RUNNING) {
-            standby.replenish(); // before the slot is given: the next claim finds it (when the JVM is up)
+        try {
+            if (state() == AgentState.RUNNING) {
+                standby.replenish(); // before the slot is given: the next claim finds it (when the JVM is up)
+            }
+        } finally {
+            slots.give();
         }
-        slots.give();
         idle.taskEnded();
         synchronized (lock) {
             lock.notifyAll();

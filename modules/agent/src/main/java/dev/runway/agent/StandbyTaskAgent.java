@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -110,7 +111,11 @@ final class StandbyTaskAgent implements AutoCloseable {
             }
         }
         Duration untilExpiry = Duration.between(context.clock().instant(), lastClaim.plus(timeout));
-        expiry.schedule(this::dismissIfExpired, Math.max(0, untilExpiry.toMillis()) + 1, TimeUnit.MILLISECONDS);
+        try {
+            expiry.schedule(this::dismissIfExpired, Math.max(0, untilExpiry.toMillis()) + 1, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closedMeanwhile) {
+            // close() ran since the standby started, and dismissed it
+        }
     }
 
     /** The standby's directory: the task's template with a name of its own, or the shared directory. */
