@@ -52,6 +52,7 @@ class StandbyTaskAgentTest {
             assertThat(harness.output(second.id(), 1).strip()).isEqualTo(directory);
             assertThat(harness.output(second.id(), 2).strip()).as("the task agent's own directory, renamed")
                     .isEqualTo(directory);
+            awaitStandby(agent, 2); // started once the second task's end is seen, a moment after the server's
             assertThat(standbyDirectories(agent)).as("only the next standby's").hasSize(1);
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + healthPort + "/metrics")).build(),
