@@ -2,6 +2,7 @@ package dev.runway.agent;
 
 import dev.runway.config.Mode;
 import dev.runway.config.Runner;
+import dev.runway.launcher.ExitStatus;
 import dev.runway.launcher.LaunchException;
 import dev.runway.launcher.LaunchSpec;
 import dev.runway.launcher.Limits;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -152,12 +154,19 @@ final class StandbyTaskAgent implements AutoCloseable {
         if (last == null) {
             return;
         }
-        dismiss(last);
+        // waits for the clean-up as well: the agent may exit right after this, and must leave nothing behind
+        CompletableFuture<ExitStatus> cleanedUp = dismiss(last);
         try {
-            last.process().onExit().get(DISMISS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                cleanedUp.get(DISMISS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("the standby task agent (pid {}) did not exit when dismissed; killing it",
+                        last.process().pid());
+                last.process().kill();
+                cleanedUp.get(DISMISS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("the standby task agent (pid {}) did not exit when dismissed; killing it", last.process().pid());
-            last.process().kill();
+            LOG.warn("the standby task agent (pid {}) could not be cleaned up: {}", last.process().pid(), e.toString());
         } catch (InterruptedException e) {
             last.process().kill();
             Thread.currentThread().interrupt();
@@ -184,10 +193,10 @@ final class StandbyTaskAgent implements AutoCloseable {
         }
     }
 
-    /** The standby reads the end of its input and exits; its directory and log go when it has. */
-    private void dismiss(Waiting standby) {
+    /** The standby reads the end of its input and exits; its directory and log go when it has (the answer). */
+    private CompletableFuture<ExitStatus> dismiss(Waiting standby) {
         standby.process().dismiss();
-        standby.process().onExit().whenComplete((exit, error) -> {
+        return standby.process().onExit().whenComplete((exit, error) -> {
             removeDirectory(standby);
             if (exit != null && exit.success()) {
                 try {
