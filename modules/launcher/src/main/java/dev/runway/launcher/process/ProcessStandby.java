@@ -24,18 +24,14 @@ final class ProcessStandby implements StandbyProcess {
     @Override
     public void handOver(byte[] input) throws LaunchException {
         if (!process.isAlive()) {
-            throw new LaunchException("launch " + launchId() + ": the standby task agent has exited (" + exitText()
-                    + ")");
+            throw new LaunchException("launch " + launchId() + ": the standby task agent has exited (exit status "
+                    + process.exitValue() + ")");
         }
         HandoverWriter.write(this, () -> {
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write(input);
             }
         }, writer);
-    }
-
-    private String exitText() {
-        return process.isAlive() ? "running" : "exit status " + process.exitValue();
     }
 
     @Override
