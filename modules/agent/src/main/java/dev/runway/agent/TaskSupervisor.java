@@ -219,6 +219,9 @@ final class TaskSupervisor implements Runnable {
         } catch (InterruptedException e) {
             waiting.kill(); // it would wait for a task that never comes
             throw e;
+        } catch (RuntimeException e) { // as the start of a task agent of its own would be, below
+            LOG.warn("[task {}] {}; starting a task agent for it", claim.taskId(), redact(e.toString()));
+            return abandon(waiting, workingDirectory);
         }
         byte[] handover = TaskWire.write(new TaskHandover(claim.taskId(), GoDuration.format(maxRunTime),
                 workingDirectory.toString()));
@@ -233,15 +236,20 @@ final class TaskSupervisor implements Runnable {
             return waiting;
         } catch (LaunchException e) {
             LOG.warn("[task {}] {}; starting a task agent for it", claim.taskId(), e.getMessage());
-            waiting.kill();
-            context.stateStore().delete(launchId);
-            launchId = UUID.randomUUID().toString();
-            saveState(workingDirectory);
-            return null;
+            return abandon(waiting, workingDirectory);
         } finally {
             Arrays.fill(input, (byte) 0);
             Arrays.fill(rest, (byte) 0);
         }
+    }
+
+    /** Kills a standby that cannot take this task; the task then starts its own task agent under a new launch id. */
+    private TaskProcess abandon(StandbyProcess waiting, Path workingDirectory) {
+        waiting.kill();
+        context.stateStore().delete(launchId);
+        launchId = UUID.randomUUID().toString();
+        saveState(workingDirectory);
+        return null;
     }
 
     /** The task will not run: the standby given to it is stopped. */
