@@ -93,10 +93,15 @@ final class SystemdManager implements AutoCloseable {
         return activeState.equals("inactive") || activeState.equals("failed");
     }
 
+    /**
+     * The three reads are separate calls, so the start timestamp is read first: read last, it could be set by a start
+     * job that ran after ActiveState was read as "inactive", and a unit not yet started would pass as one that ran.
+     */
     UnitState state(String name) throws BusException {
         String path = UnitNames.objectPath(name);
+        boolean started = uint64Property(path, UNIT, "InactiveExitTimestampMonotonic") != 0;
         return new UnitState(stringProperty(path, UNIT, "ActiveState"), stringProperty(path, UNIT, "SubState"),
-                uint64Property(path, UNIT, "InactiveExitTimestampMonotonic") != 0);
+                started);
     }
 
     /** The bus names holding a reference on the unit (AddRef): empty when its launch agent is gone. */
