@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
@@ -205,8 +207,11 @@ public final class HttpTransport {
                     connection.setRequestProperty("Proxy-Authorization", value));
         }
         // sending has no timeout of its own: a server that stops reading would hold the write forever
-        ScheduledFuture<?> deadline = Watchdog.TIMER.schedule(connection::disconnect, requestTimeout.toMillis(),
-                TimeUnit.MILLISECONDS);
+        AtomicBoolean overran = new AtomicBoolean();
+        ScheduledFuture<?> deadline = Watchdog.TIMER.schedule(() -> {
+            overran.set(true);
+            connection.disconnect();
+        }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
             connection.setConnectTimeout(5_000);
             connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
@@ -234,9 +239,14 @@ public final class HttpTransport {
             try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
                 return new Answer(status, retryAfter, in == null ? new byte[0] : in.readAllBytes());
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             connection.disconnect();
-            throw e;
+            if (overran.get()) {
+                throw new HttpTimeoutException("no answer within " + requestTimeout.toMillis() + " ms");
+            }
+            // The JDK's connection fails unchecked when it is disconnected under a call (an NPE in getInputStream):
+            // that is a failed exchange like any other, and is retried as one.
+            throw e instanceof IOException io ? io : new IOException(describe(e), e);
         } finally {
             deadline.cancel(false);
         }
@@ -356,7 +366,7 @@ public final class HttpTransport {
         }
     }
 
-    private static String describe(IOException e) {
+    private static String describe(Exception e) {
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
