@@ -129,8 +129,10 @@ final class RunnerRoutes {
         String rcId = identity.resourceClass().id();
         String taskToken = Tokens.generate();
         long now = clock.millis();
+        // The first lease is short: the runner's first heartbeat (at a third of it) extends it to the full lease.
+        long firstLeaseMillis = settings.effectiveFirstLease().toMillis();
         Optional<Claim> claim = store.claimNext(rcId, identity.tokenHash(), runner, Tokens.hash(taskToken), now,
-                now + leaseMillis());
+                now + firstLeaseMillis);
         if (claim.isEmpty()) {
             return Optional.empty();
         }
@@ -140,7 +142,7 @@ final class RunnerRoutes {
         LOG.info("task {} (job #{} {}, attempt {}) claimed by runner {} of {}", task.id(), job.buildNum(),
                 job.name(), task.attempt(), runner.name(), identity.resourceClass().fullName());
         ClaimResponse response = new ClaimResponse(task.id(), allocation(task), taskToken, job.id(), job.name(),
-                job.maxRunTimeSeconds(), leaseSeconds());
+                job.maxRunTimeSeconds(), Math.max(1, firstLeaseMillis / 1000));
         return Optional.of(Reply.ok(response).onLost(() -> {
             LOG.info("task {}: the runner went away before it got the claim; back to the queue", task.id());
             store.unclaim(task.id(), clock.millis());

@@ -5,11 +5,14 @@ import java.time.Duration;
 
 /**
  * How to run a server. {@code port} 0 picks a free port. {@code lease}: how long a task stays claimed without a
- * heartbeat (60 s; tests shorten it). {@code maxClaimWait}: the longest a claim is held. {@code maxRequeues}: how often
- * a lapsed task goes back to the queue before its job fails.
+ * heartbeat (60 s; tests shorten it). {@code firstLease}: how long a claim holds its task until the runner's first
+ * heartbeat (15 s, at most the lease): an answer written to a runner that died while its claim waited is not refused
+ * by the socket, and only a lapsed lease gives that task back. {@code maxClaimWait}: the longest a claim is held.
+ * {@code maxRequeues}: how often a lapsed task goes back to the queue before its job fails.
  */
-public record ServerSettings(Path dataDir, String host, int port, Duration lease, Duration maxClaimWait,
-        int maxRequeues) {
+public record ServerSettings(Path dataDir, String host, int port, Duration lease, Duration firstLease,
+        Duration maxClaimWait, int maxRequeues) {
+    public static final Duration DEFAULT_FIRST_LEASE = Duration.ofSeconds(15);
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7733;
 
@@ -20,17 +23,29 @@ public record ServerSettings(Path dataDir, String host, int port, Duration lease
         if (lease.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("lease must be at least 100ms");
         }
+        if (firstLease.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("firstLease must be at least 100ms");
+        }
+    }
+
+    /** The first lease of a claim: never longer than the lease itself. */
+    public Duration effectiveFirstLease() {
+        return firstLease.compareTo(lease) < 0 ? firstLease : lease;
     }
 
     public ServerSettings(Path dataDir, String host, int port) {
-        this(dataDir, host, port, Duration.ofSeconds(60), Duration.ofSeconds(60), 3);
+        this(dataDir, host, port, Duration.ofSeconds(60), DEFAULT_FIRST_LEASE, Duration.ofSeconds(60), 3);
     }
 
     public ServerSettings withLease(Duration newLease) {
-        return new ServerSettings(dataDir, host, port, newLease, maxClaimWait, maxRequeues);
+        return new ServerSettings(dataDir, host, port, newLease, firstLease, maxClaimWait, maxRequeues);
+    }
+
+    public ServerSettings withFirstLease(Duration newFirstLease) {
+        return new ServerSettings(dataDir, host, port, lease, newFirstLease, maxClaimWait, maxRequeues);
     }
 
     public ServerSettings withMaxClaimWait(Duration newWait) {
-        return new ServerSettings(dataDir, host, port, lease, newWait, maxRequeues);
+        return new ServerSettings(dataDir, host, port, lease, firstLease, newWait, maxRequeues);
     }
 }

@@ -17,6 +17,11 @@ import dev.runway.protocol.RunnerApi.StepStatus;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.RunnerApi.TaskResult;
 import dev.runway.protocol.RunnerApi.TaskStatus;
+import dev.runway.protocol.ApiPaths;
+import dev.runway.protocol.Json;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -169,6 +174,56 @@ class RunnerProtocolTest {
         Thread.sleep(1000); // longer than the lease: no heartbeat could arrive while the server was down
         server = new TestServer(shortLease);
         TaskClient task = server.runner("unused").forTask(claim);
+        assertThat(task.heartbeat().canceled()).isFalse();
+        assertThat(server.admin.jobStatus(job.id()).state()).isEqualTo(JobState.RUNNING);
+        assertThat(server.admin.jobStatus(job.id()).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void aClaimAnsweredToARunnerThatDiedWhileItWaitedGoesBackToTheQueueAfterTheFirstLease() throws Exception {
+        server.close();
+        server = new TestServer(new ServerSettings(data, "127.0.0.1", 0).withFirstLease(Duration.ofSeconds(1)));
+        String token = server.resourceClassToken();
+        runner = server.runner(token);
+        // The runner's claim waits, then the runner dies: its socket closes. The server's answer, written later,
+        // is not refused (the kernel takes it), so only the lease can give the task back.
+        try (Socket doomed = new Socket(InetAddress.getLoopbackAddress(), server.server.uri().getPort())) {
+            byte[] body = Json.write(TestServer.claimRequest("doomed", 30));
+            OutputStream out = doomed.getOutputStream();
+            out.write(("POST " + ApiPaths.CLAIM + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            waitUntil(() -> server.server.waitingClaims() == 1);
+        }
+        JobStatus job = server.admin.submitJob(JobsApi.JobSubmission.ofCommands(TestServer.RESOURCE_CLASS, "orphan",
+                "true"));
+        waitUntil(() -> server.admin.jobStatus(job.id()).state() == JobState.RUNNING);
+
+        // with the full lease (60 s) this claim's wait (20 s) would end empty
+        ClaimResponse again = runner.claim(TestServer.claimRequest("alive", 20)).orElseThrow();
+
+        assertThat(again.jobId()).isEqualTo(job.id());
+        assertThat(server.admin.jobStatus(job.id()).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void aHeartbeatExtendsTheFirstLeaseToTheFullLease() throws Exception {
+        server.close();
+        server = new TestServer(new ServerSettings(data, "127.0.0.1", 0).withFirstLease(Duration.ofMillis(500)));
+        runner = server.runner(server.resourceClassToken());
+        JobStatus job = server.admin.submitJob(JobsApi.JobSubmission.ofCommands(TestServer.RESOURCE_CLASS, "kept",
+                "true"));
+        ClaimResponse claim = runner.claim(TestServer.claimRequest("steady", 5)).orElseThrow();
+        assertThat(claim.leaseSeconds()).as("the first lease, in the protocol's whole seconds (at least 1)")
+                .isEqualTo(1);
+        TaskClient task = runner.forTask(claim);
+
+        RunnerApi.HeartbeatResponse beat = task.heartbeat();
+        Thread.sleep(1500); // three first leases, and the lease reaper's rounds in between
+
+        assertThat(beat.leaseSeconds()).isEqualTo(60);
         assertThat(task.heartbeat().canceled()).isFalse();
         assertThat(server.admin.jobStatus(job.id()).state()).isEqualTo(JobState.RUNNING);
         assertThat(server.admin.jobStatus(job.id()).attempts()).isEqualTo(1);
