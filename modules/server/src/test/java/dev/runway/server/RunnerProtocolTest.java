@@ -142,9 +142,7 @@ class RunnerProtocolTest {
 
     @Test
     void aLapsedLeaseRequeuesThreeTimesThenFails() throws Exception {
-        server.close();
-        server = new TestServer(new ServerSettings(data, "127.0.0.1", 0).withLease(Duration.ofMillis(300)));
-        runner = server.runner(server.resourceClassToken());
+        restartWith(new ServerSettings(data, "127.0.0.1", 0).withLease(Duration.ofMillis(300)));
         JobStatus job = server.admin.submitJob(JobsApi.JobSubmission.ofCommands(TestServer.RESOURCE_CLASS, "lost",
                 "true"));
         for (int attempt = 1; attempt <= 4; attempt++) {
@@ -163,10 +161,8 @@ class RunnerProtocolTest {
 
     @Test
     void aRestartGivesRunningTasksAFullLeaseToReconnect() throws Exception {
-        server.close();
         ServerSettings shortLease = new ServerSettings(data, "127.0.0.1", 0).withLease(Duration.ofMillis(500));
-        server = new TestServer(shortLease);
-        runner = server.runner(server.resourceClassToken());
+        restartWith(shortLease);
         JobStatus job = server.admin.submitJob(JobsApi.JobSubmission.ofCommands(TestServer.RESOURCE_CLASS, "kept",
                 "true"));
         ClaimResponse claim = runner.claim(TestServer.claimRequest("steady", 5)).orElseThrow();
@@ -181,10 +177,7 @@ class RunnerProtocolTest {
 
     @Test
     void aClaimAnsweredToARunnerThatDiedWhileItWaitedGoesBackToTheQueueAfterTheFirstLease() throws Exception {
-        server.close();
-        server = new TestServer(new ServerSettings(data, "127.0.0.1", 0).withFirstLease(Duration.ofSeconds(1)));
-        String token = server.resourceClassToken();
-        runner = server.runner(token);
+        String token = restartWith(new ServerSettings(data, "127.0.0.1", 0).withFirstLease(Duration.ofSeconds(1)));
         // The runner's claim waits, then the runner dies: its socket closes. The server's answer, written later,
         // is not refused (the kernel takes it), so only the lease can give the task back.
         try (Socket doomed = new Socket(InetAddress.getLoopbackAddress(), server.server.uri().getPort())) {
@@ -210,9 +203,7 @@ class RunnerProtocolTest {
 
     @Test
     void aHeartbeatExtendsTheFirstLeaseToTheFullLease() throws Exception {
-        server.close();
-        server = new TestServer(new ServerSettings(data, "127.0.0.1", 0).withFirstLease(Duration.ofMillis(500)));
-        runner = server.runner(server.resourceClassToken());
+        restartWith(new ServerSettings(data, "127.0.0.1", 0).withFirstLease(Duration.ofMillis(500)));
         JobStatus job = server.admin.submitJob(JobsApi.JobSubmission.ofCommands(TestServer.RESOURCE_CLASS, "kept",
                 "true"));
         ClaimResponse claim = runner.claim(TestServer.claimRequest("steady", 5)).orElseThrow();
@@ -242,6 +233,15 @@ class RunnerProtocolTest {
         assertThat(failed.state()).isEqualTo(JobState.INFRASTRUCTURE_FAIL);
         assertThat(failed.attempts()).isEqualTo(1);
         assertThat(failed.reason()).contains("cannot start").contains("127").contains("exec: not found");
+    }
+
+    /** A new server on the same data directory with {@code settings}, and a runner of a new token; answers it. */
+    private String restartWith(ServerSettings settings) throws Exception {
+        server.close();
+        server = new TestServer(settings);
+        String token = server.resourceClassToken();
+        runner = server.runner(token);
+        return token;
     }
 
     static void waitUntil(java.util.concurrent.Callable<Boolean> condition) throws Exception {
