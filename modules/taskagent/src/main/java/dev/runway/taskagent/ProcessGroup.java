@@ -27,6 +27,7 @@ final class ProcessGroup {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessGroup.class);
     private static final Path PROC = Path.of("/proc");
     private static final List<String> SESSION_WRAPPER = findSessionWrapper();
+    private static final long KILL_SETTLE_NANOS = 2_000_000_000L;
 
     enum Signal { TERM, KILL }
 
@@ -102,10 +103,17 @@ final class ProcessGroup {
         killRemaining();
     }
 
-    /** SIGKILL to whatever is left; waits for the shell to be reaped. */
+    /**
+     * SIGKILL to whatever is left; waits for the shell to be reaped, and (up to 2 s) for the rest to be gone: a
+     * process acts on SIGKILL when it is next scheduled, and the next step must not overlap what this one left.
+     */
     void killRemaining() throws InterruptedException {
         if (anyAlive()) {
             signal(Signal.KILL);
+            long deadline = System.nanoTime() + KILL_SETTLE_NANOS;
+            while (!stragglers().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
         }
         leader.waitFor();
     }
