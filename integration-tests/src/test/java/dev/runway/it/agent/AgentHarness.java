@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A real server (in this JVM, on loopback, with its data directory under {@code home}) with a namespace, resource
@@ -69,7 +70,12 @@ final class AgentHarness implements AutoCloseable {
 
     /** Starts the server on {@code port} (0: any) over the same data directory. */
     void startServer(int port) {
-        server = RunwayServer.start(new ServerSettings(home.resolve("server"), "127.0.0.1", port));
+        startServer(port, UnaryOperator.identity());
+    }
+
+    /** As above, with the server's settings changed by {@code change}. */
+    void startServer(int port, UnaryOperator<ServerSettings> change) {
+        server = RunwayServer.start(change.apply(new ServerSettings(home.resolve("server"), "127.0.0.1", port)));
         this.port = server.port();
         management = new ManagementClient(new HttpTransport(server.uri(), Duration.ofSeconds(30)),
                 server.adminToken());

@@ -288,7 +288,9 @@ final class TaskSupervisor implements Runnable {
     private ExitStatus superviseUntilExit(Duration maxRunTime) throws InterruptedException {
         Instant deadline = context.clock().instant().plus(maxRunTime).plus(backstopDelay());
         Duration interval = heartbeatInterval(claim.leaseSeconds());
-        Instant nextBeat = context.clock().instant().plus(interval);
+        // The first heartbeat goes at once: it confirms the claim, whose first lease is short (the server takes a
+        // claim back when nothing confirms it: its answer may have gone to an agent that died while it waited).
+        Instant nextBeat = context.clock().instant();
         while (true) {
             Instant now = context.clock().instant();
             Instant wake = nextBeat;
