@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,6 +60,27 @@ class StandbyTaskAgentTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("runway_agent_tasks_handed_to_standby_total 1\n",
                     "runway_agent_tasks_claimed_total 2\n");
+        }
+    }
+
+    @Test
+    void theSubreaperLauncherHandsOverToItsStandbyAndTakesTheDaemonItsTaskLeft(@TempDir Path home)
+            throws Exception {
+        try (AgentHarness harness = AgentHarness.start(home)) {
+            AgentProcess agent = harness.launchAgent("reaping", "", "",
+                    Map.of("LAUNCH_AGENT_RUNNER_LAUNCHER", "subreaper"));
+            assertSucceeds(harness, harness.submit("first", "true"));
+            long standby = awaitStandby(agent, 1);
+            Path pidFile = home.resolve("daemon.pid");
+
+            // a daemon that leaves the task's session and scrubs its environment: only the subreaper finds it
+            assertSucceeds(harness, harness.submit("second",
+                    "env -i setsid sh -c 'echo $$ > " + pidFile + "; exec sleep 600' > /dev/null 2>&1 &"
+                            + " while [ ! -s " + pidFile + " ]; do sleep 0.1; done"));
+
+            assertThat(agent.logText()).contains("launcher subreaper")
+                    .contains("handed to the standby task agent (pid " + standby + ") in ");
+            awaitGone(Long.parseLong(Files.readString(pidFile).strip()));
         }
     }
 

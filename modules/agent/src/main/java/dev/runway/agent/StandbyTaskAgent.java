@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not with a {@code command_prefix}: the prefix is CircleCI's contract, given each task's own arguments. Not in
  * single-task mode, and only where the launcher can start one ({@link dev.runway.launcher.Launcher#startStandby}:
- * the process, macOS and systemd launchers).
+ * the process, subreaper, macOS and systemd launchers).
  */
 final class StandbyTaskAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StandbyTaskAgent.class);

@@ -5,10 +5,11 @@ import dev.runway.launcher.tracking.ProcessInfo;
 import dev.runway.launcher.tracking.ProcessTable;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -21,27 +22,60 @@ import java.util.stream.Collectors;
  * other children (helpers such as {@code id} or {@code kill}) stay in the agent's session; task processes never do
  * (each task root starts a session of its own). So a child of the agent outside the agent's session that is not a
  * task root can only be an orphan.
+ *
+ * <p>A standby task agent is a root that adopts nothing while it waits (it starts no process that could leave an
+ * orphan), and from its hand-over on adopts as a task root started then: an orphan that another running task leaves
+ * while the standby waits is that task's, not the standby's.
  */
 final class OrphanAdoptingTable implements ProcessTable {
+    /** A waiting standby's "adopts from": later than any process. */
+    private static final long ADOPTS_NOTHING = Long.MAX_VALUE;
+
     private final ProcessTable table;
     private final long agentPid;
     private final long agentSid;
-    /** Task roots, kept until the JVM has collected them (a zombie root's exit status is the JVM's, not ours). */
-    private final Set<ProcessId> roots = new HashSet<>();
+    private final LongSupplier now;
+    /**
+     * Task roots, kept until the JVM has collected them (a zombie root's exit status is the JVM's, not ours), each
+     * with the start time from which it adopts orphans: its own, or its hand-over's for a standby.
+     */
+    private final Map<ProcessId, Long> roots = new HashMap<>();
 
-    OrphanAdoptingTable(ProcessTable table, long agentPid) {
+    /** {@code now}: the current time in the start-time units of {@code table}. */
+    OrphanAdoptingTable(ProcessTable table, long agentPid, LongSupplier now) {
         this.table = table;
         this.agentPid = agentPid;
         this.agentSid = table.process(agentPid).map(ProcessInfo::sid).orElse(-1L);
+        this.now = now;
     }
 
     /** Registers a task root the launcher just started. */
     void addRoot(long pid) {
         table.process(pid).ifPresent(root -> {
             synchronized (roots) {
-                roots.add(root.id());
+                roots.put(root.id(), root.startTime());
             }
         });
+    }
+
+    /** Registers a standby task agent the launcher just started: a root that adopts nothing until its hand-over. */
+    void addStandbyRoot(long pid) {
+        table.process(pid).ifPresent(root -> {
+            synchronized (roots) {
+                roots.put(root.id(), ADOPTS_NOTHING);
+            }
+        });
+    }
+
+    /**
+     * The standby {@code pid} takes its task: from now on it adopts orphans as a task root started now. One unit after
+     * now, so that an orphan born in the same clock tick stays with the task that was already running.
+     */
+    void standbyTakesTask(long pid) {
+        long from = now.getAsLong() + 1;
+        synchronized (roots) {
+            roots.replaceAll((id, adoptsFrom) -> id.pid() == pid && adoptsFrom == ADOPTS_NOTHING ? from : adoptsFrom);
+        }
     }
 
     @Override
@@ -49,11 +83,15 @@ final class OrphanAdoptingTable implements ProcessTable {
         List<ProcessInfo> snapshot = table.snapshot();
         List<ProcessInfo> children = snapshot.stream().filter(p -> p.ppid() == agentPid)
                 .collect(Collectors.toList());
-        List<ProcessInfo> taskRoots;
+        List<Root> taskRoots = new ArrayList<>();
         synchronized (roots) {
-            roots.retainAll(children.stream().map(ProcessInfo::id).collect(Collectors.toSet()));
-            taskRoots = children.stream().filter(p -> p.isAlive() && roots.contains(p.id()))
-                    .collect(Collectors.toList());
+            roots.keySet().retainAll(children.stream().map(ProcessInfo::id).collect(Collectors.toSet()));
+            for (ProcessInfo child : children) {
+                Long adoptsFrom = roots.get(child.id());
+                if (child.isAlive() && adoptsFrom != null) {
+                    taskRoots.add(new Root(child.pid(), adoptsFrom));
+                }
+            }
         }
         List<ProcessInfo> adopted = new ArrayList<>(snapshot.size());
         for (ProcessInfo p : snapshot) {
@@ -90,14 +128,17 @@ final class OrphanAdoptingTable implements ProcessTable {
             return false;
         }
         synchronized (roots) {
-            return !roots.contains(p.id());
+            return !roots.containsKey(p.id());
         }
     }
 
-    /** The orphan as a child of the latest task root started no later than it (unchanged if there is none). */
-    private static ProcessInfo adopt(ProcessInfo orphan, List<ProcessInfo> taskRoots) {
-        return taskRoots.stream().filter(root -> root.startTime() <= orphan.startTime())
-                .max(Comparator.comparingLong(ProcessInfo::startTime))
+    /** A live task root and the start time from which it adopts orphans. */
+    private record Root(long pid, long adoptsFrom) {}
+
+    /** The orphan as a child of the task root that adopts latest, no later than the orphan's start (else unchanged). */
+    private static ProcessInfo adopt(ProcessInfo orphan, List<Root> taskRoots) {
+        return taskRoots.stream().filter(root -> root.adoptsFrom() <= orphan.startTime())
+                .max(Comparator.comparingLong(Root::adoptsFrom))
                 .map(root -> new ProcessInfo(orphan.pid(), root.pid(), orphan.pgid(), orphan.sid(), orphan.uid(),
                         orphan.startTime(), orphan.state()))
                 .orElse(orphan);

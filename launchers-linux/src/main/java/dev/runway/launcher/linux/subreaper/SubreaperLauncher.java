@@ -4,9 +4,11 @@ import dev.runway.launcher.LaunchException;
 import dev.runway.launcher.LaunchSpec;
 import dev.runway.launcher.Launcher;
 import dev.runway.launcher.Leftover;
+import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.tracking.ProcessInfo;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -40,6 +42,19 @@ final class SubreaperLauncher implements Launcher {
         table.addRoot(task.pid());
         long rootStartTime = table.process(task.pid()).map(ProcessInfo::startTime).orElse(0L);
         return new SubreaperTaskProcess(task, strays, rootStartTime, ladders);
+    }
+
+    @Override
+    public Optional<StandbyProcess> startStandby(LaunchSpec spec) throws LaunchException {
+        Optional<StandbyProcess> started = launcher.startStandby(spec);
+        if (started.isEmpty()) {
+            return started;
+        }
+        StandbyProcess standby = started.get();
+        table.addStandbyRoot(standby.pid());
+        long rootStartTime = table.process(standby.pid()).map(ProcessInfo::startTime).orElse(0L);
+        return Optional.of(new SubreaperStandby(standby, table,
+                new SubreaperTaskProcess(standby, strays, rootStartTime, ladders)));
     }
 
     @Override

@@ -61,7 +61,8 @@ public final class SubreaperLauncherProvider implements LauncherProvider {
         } catch (LastErrorException e) {
             throw new LaunchException("cannot make the launch agent a child subreaper: " + e.getMessage(), e);
         }
-        OrphanAdoptingTable table = new OrphanAdoptingTable(new ProcFsProcessTable(), ProcessHandle.current().pid());
+        ProcFsProcessTable procFs = new ProcFsProcessTable();
+        OrphanAdoptingTable table = new OrphanAdoptingTable(procFs, ProcessHandle.current().pid(), procFs::nowTicks);
         Signaller signaller = new PosixSignaller(table);
         ProcessLauncher launcher = new ProcessLauncher(ID, settings, table, signaller);
         ExecutorService ladders = Executors.newCachedThreadPool(runnable -> {

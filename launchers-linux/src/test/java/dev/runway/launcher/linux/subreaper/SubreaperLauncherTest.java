@@ -8,6 +8,7 @@ import dev.runway.launcher.LaunchSpec;
 import dev.runway.launcher.Launcher;
 import dev.runway.launcher.LauncherSettings;
 import dev.runway.launcher.Limits;
+import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +87,52 @@ class SubreaperLauncherTest {
         assertThat(task.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(0));
         assertThat(job.pids()).hasSize(1)
                 .allSatisfy(pid -> assertThat(alive(pid)).as("pid %d (%s)", pid, describe(pid)).isFalse());
+    }
+
+    @Test
+    void aStandbyTakesItsTaskAndTheDaemonItsTaskLeftGoesWithIt() throws Exception {
+        Job job = new Job("");
+        StandbyProcess standby = launcher.startStandby(job.standbySpec()).orElseThrow();
+        Thread.sleep(200);
+        assertThat(standby.onExit()).as("waiting for its task").isNotDone();
+
+        standby.handOver("""
+                sh -c 'env -i PIDS="$PIDS" setsid sh -c "echo \\$\\$ >> \\"\\$PIDS\\"; exec sleep 600" &'
+                while [ "$(wc -l < "$PIDS")" -lt 1 ]; do sleep 0.1; done
+                sleep 0.3
+                exit 0
+                """.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(standby.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(0));
+        assertThat(job.pids()).hasSize(1)
+                .allSatisfy(pid -> assertThat(alive(pid)).as("pid %d (%s)", pid, describe(pid)).isFalse());
+    }
+
+    @Test
+    void aDaemonThatARunningTaskLeavesWhileTheStandbyWaitsStaysWithThatTask() throws Exception {
+        Job running = new Job("""
+                while [ ! -e "$MARKER.go" ]; do sleep 0.05; done
+                sh -c 'env -i PIDS="$PIDS" setsid sh -c "echo \\$\\$ >> \\"\\$PIDS\\"; exec sleep 600" &'
+                while [ "$(wc -l < "$PIDS")" -lt 1 ]; do sleep 0.1; done
+                touch "$MARKER"
+                exec sleep 600
+                """);
+        TaskProcess task = launcher.start(running.spec());
+        Thread.sleep(100); // start times count in ticks of 10 ms: the standby starts ticks later than the task
+        StandbyProcess standby = launcher.startStandby(new Job("").standbySpec()).orElseThrow();
+        Thread.sleep(100);
+        Files.createFile(Path.of(running.marker + ".go"));
+        running.awaitMarker();
+        long daemon = running.pids().get(0);
+        Thread.sleep(300); // let the samplers see the re-parented orphan
+
+        standby.dismiss();
+        assertThat(standby.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(0));
+
+        assertThat(alive(daemon)).as("the running task's daemon, after the standby ended (%s)", describe(daemon))
+                .isTrue();
+        task.stop().get(GRACE.toSeconds() + 30, TimeUnit.SECONDS);
+        assertThat(alive(daemon)).as("the daemon, after its task was stopped").isFalse();
     }
 
     @Test
@@ -186,6 +233,13 @@ class SubreaperLauncherTest {
             return new LaunchSpec(launchId, List.of("/bin/sh", script.toString()),
                     Map.of("PIDS", pidsFile.toString(), "MARKER", marker.toString()), dir,
                     (token + "\n").getBytes(StandardCharsets.UTF_8), log, Limits.NONE);
+        }
+
+        /** A shell that waits for its script on standard input: a standby whose task is that script. */
+        LaunchSpec standbySpec() {
+            return new LaunchSpec(launchId, List.of("/bin/sh", "-s"),
+                    Map.of("PIDS", pidsFile.toString(), "MARKER", marker.toString()), dir, new byte[0], log,
+                    Limits.NONE);
         }
 
         void awaitMarker() throws Exception {

@@ -2,6 +2,7 @@ package dev.runway.launcher.tracking;
 
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,20 @@ public final class ProcFsProcessTable implements ProcessTable {
     /** Whether this machine has a Linux /proc to read. */
     public static boolean isSupported() {
         return Files.isReadable(Path.of("/proc/self/stat")) && Files.isReadable(Path.of("/proc/self/environ"));
+    }
+
+    /**
+     * Now, in the units of this table's start times: clock ticks since boot (USER_HZ, 100 per second, whatever the
+     * kernel's own tick), read from {@code uptime}, whose seconds have two decimals.
+     */
+    public long nowTicks() {
+        try {
+            String uptime = Files.readString(proc.resolve("uptime"), StandardCharsets.US_ASCII).strip();
+            int space = uptime.indexOf(' ');
+            return new BigDecimal(space < 0 ? uptime : uptime.substring(0, space)).movePointRight(2).longValue();
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read " + proc.resolve("uptime") + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -44,4 +44,26 @@ class ProcFsProcessTableTest {
         assertThat(table.snapshot()).extracting(ProcessInfo::pid).contains(self, me.ppid());
         assertThat(table.commandLine(self)).hasValueSatisfying(c -> assertThat(c).contains("java"));
     }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void nowIsInTheUnitsOfStartTimes() throws Exception {
+        ProcFsProcessTable table = new ProcFsProcessTable();
+        long before = table.nowTicks();
+        Process process = new ProcessBuilder("sleep", "5").start();
+        try {
+            long started = table.process(process.pid()).orElseThrow().startTime();
+            long after = table.nowTicks();
+            // the same clock, rounded down on both sides: at most one tick apart at the edges
+            assertThat(started).isBetween(before - 1, after + 1);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void readsNowFromUptime(@TempDir Path proc) throws Exception {
+        Files.writeString(proc.resolve("uptime"), "12345.67 24000.00\n");
+        assertThat(new ProcFsProcessTable(proc).nowTicks()).isEqualTo(1234567);
+    }
 }
