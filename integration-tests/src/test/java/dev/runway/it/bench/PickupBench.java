@@ -44,6 +44,12 @@ final class PickupBench {
             rows.add(cold.asInfo(cold.figure().replace("pickup", "pickup without a standby"), "standby_timeout: 0 "
                     + "(as the first pickup after an idle spell, and every pickup with a command_prefix)"));
         }
+        for (Row reaping : withAgent(cluster, "pickup-subreaper", "", Map.of("LAUNCH_AGENT_RUNNER_LAUNCHER",
+                "subreaper"), (jobs, agentPid) -> pickupRows("subreaper launcher", jobs, startup::pickupFloorMillis,
+                floorName))) {
+            rows.add(reaping.asInfo(reaping.figure(), "the launcher of containers and hosts without systemd (the "
+                    + "Docker image's): the process launcher, with the agent a child subreaper"));
+        }
         return rows;
     }
 
@@ -71,9 +77,15 @@ final class PickupBench {
 
     /** Runs {@code work} against a launch agent (process launcher) of its own resource class {@code name}. */
     private <T> T withAgent(Cluster cluster, String name, String runnerYaml, AgentWork<T> work) throws Exception {
+        return withAgent(cluster, name, runnerYaml, Map.of(), work);
+    }
+
+    /** As above, with {@code environment} added to the agent's (e.g. a launcher other than the config's). */
+    private <T> T withAgent(Cluster cluster, String name, String runnerYaml, Map<String, String> environment,
+            AgentWork<T> work) throws Exception {
         Path directory = options.work().resolve(name);
         LaunchAgentProcess agent = LaunchAgentProcess.start(List.of(), directory, "bench-" + name, cluster.apiUrl(),
-                cluster.resourceClassToken(name), runnerYaml, Map.of());
+                cluster.resourceClassToken(name), runnerYaml, environment);
         try {
             return work.run(new JobDriver(cluster, Cluster.resourceClass(name), directory.resolve("markers"),
                     () -> tail(agent.logText())), agent.pid());
