@@ -98,6 +98,7 @@ final class TaskAgentProgram {
                 return Runway.EXIT_INVALID;
             }
             TaskAgentWarmUp.forStandby();
+            transport.prepareBlockingPath();
             byte[] input = tokenSource.readNBytes(MAX_HANDOVER_BYTES + 1 + MAX_STDIN_BYTES + 1);
             if (input.length == 0) {
                 return 0; // dismissed: the launch agent closed standard input without a task
