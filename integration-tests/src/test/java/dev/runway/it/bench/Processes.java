@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +104,12 @@ final class Processes {
      * for that start to be over, so that neither is measured while another JVM starts beside it.
      */
     static void awaitQuiet() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
+        awaitQuiet(Duration.ofSeconds(5));
+    }
+
+    /** As above, waiting up to {@code longest}. */
+    static void awaitQuiet(Duration longest) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + longest.toNanos();
         while (System.nanoTime() < deadline) {
             double before = machineBusyMillis();
             Thread.sleep(100);

@@ -1,5 +1,6 @@
 package dev.runway.it.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -76,6 +77,7 @@ final class StartupBench {
      * the way the jobs run, on this machine's cores, rather than multiplied up from one pickup.
      */
     ParallelFloor pickupFloorInParallel(int slots, int count) throws Exception {
+        Processes.awaitQuiet(Duration.ofSeconds(30)); // as before the jobs it is set against
         AtomicInteger left = new AtomicInteger(count);
         ExecutorService pool = Executors.newFixedThreadPool(slots);
         double busyBefore = Processes.machineBusyMillis();
