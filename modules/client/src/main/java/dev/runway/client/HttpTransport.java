@@ -197,9 +197,7 @@ public final class HttpTransport {
     public void prepareBlockingPath() {
         URI uri = URI.create(baseUri + "/");
         try {
-            HttpURLConnection connection = (HttpURLConnection) (proxies.isSet()
-                    ? uri.toURL().openConnection(proxies.proxyFor(uri)) : uri.toURL().openConnection());
-            connection.setRequestMethod("POST"); // never connected: nothing goes out
+            open(uri).setRequestMethod("POST"); // never connected: nothing goes out
         } catch (IOException | RuntimeException e) {
             return; // only a little slower: the first call pays
         }
@@ -222,8 +220,7 @@ public final class HttpTransport {
      */
     private Answer exchangeBlocking(String method, URI uri, String authHeader, String authValue, String contentType,
             byte[] data, int length) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) (proxies.isSet()
-                ? uri.toURL().openConnection(proxies.proxyFor(uri)) : uri.toURL().openConnection());
+        HttpURLConnection connection = open(uri);
         if (connection instanceof javax.net.ssl.HttpsURLConnection https) {
             https.setSSLSocketFactory(trust.context().getSocketFactory());
         }
@@ -278,6 +275,12 @@ public final class HttpTransport {
         } finally {
             deadline.cancel(false);
         }
+    }
+
+    /** A connection to {@code uri} through this process's proxy for it, not yet connected. */
+    private HttpURLConnection open(URI uri) throws IOException {
+        return (HttpURLConnection) (proxies.isSet() ? uri.toURL().openConnection(proxies.proxyFor(uri))
+                : uri.toURL().openConnection());
     }
 
     /** Ends blocking exchanges that overran their time (one daemon thread, started on first use). */

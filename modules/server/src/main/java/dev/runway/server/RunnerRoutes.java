@@ -79,6 +79,15 @@ final class RunnerRoutes {
         return Math.max(1, settings.lease().toSeconds());
     }
 
+    /** A claim's lease until the runner's first heartbeat extends it to the full lease. */
+    private long firstLeaseMillis() {
+        return settings.effectiveFirstLease().toMillis();
+    }
+
+    private long firstLeaseSeconds() {
+        return Math.max(1, settings.effectiveFirstLease().toSeconds());
+    }
+
     private CompletableFuture<Reply> claim(Exchange exchange) {
         Auth.RunnerIdentity identity = auth.requireResourceClass(exchange);
         ClaimRequest request = exchange.json(ClaimRequest.class, Limits.JSON_BODY);
@@ -129,10 +138,8 @@ final class RunnerRoutes {
         String rcId = identity.resourceClass().id();
         String taskToken = Tokens.generate();
         long now = clock.millis();
-        // The first lease is short: the runner's first heartbeat (at a third of it) extends it to the full lease.
-        long firstLeaseMillis = settings.effectiveFirstLease().toMillis();
         Optional<Claim> claim = store.claimNext(rcId, identity.tokenHash(), runner, Tokens.hash(taskToken), now,
-                now + firstLeaseMillis);
+                now + firstLeaseMillis());
         if (claim.isEmpty()) {
             return Optional.empty();
         }
@@ -142,7 +149,7 @@ final class RunnerRoutes {
         LOG.info("task {} (job #{} {}, attempt {}) claimed by runner {} of {}", task.id(), job.buildNum(),
                 job.name(), task.attempt(), runner.name(), identity.resourceClass().fullName());
         ClaimResponse response = new ClaimResponse(task.id(), allocation(task), taskToken, job.id(), job.name(),
-                job.maxRunTimeSeconds(), Math.max(1, firstLeaseMillis / 1000));
+                job.maxRunTimeSeconds(), firstLeaseSeconds());
         return Optional.of(Reply.ok(response).onLost(() -> {
             LOG.info("task {}: the runner went away before it got the claim; back to the queue", task.id());
             store.unclaim(task.id(), clock.millis());

@@ -49,22 +49,27 @@ final class OrphanAdoptingTable implements ProcessTable {
         this.now = now;
     }
 
-    /** Registers a task root the launcher just started. */
-    void addRoot(long pid) {
-        table.process(pid).ifPresent(root -> {
-            synchronized (roots) {
-                roots.put(root.id(), root.startTime());
-            }
-        });
+    /** Registers a task root the launcher just started; answers its start time (0 when it is already gone). */
+    long addRoot(long pid) {
+        return register(pid, false);
     }
 
-    /** Registers a standby task agent the launcher just started: a root that adopts nothing until its hand-over. */
-    void addStandbyRoot(long pid) {
-        table.process(pid).ifPresent(root -> {
+    /**
+     * Registers a standby task agent the launcher just started: a root that adopts nothing until its hand-over.
+     * Answers its start time (0 when it is already gone).
+     */
+    long addStandbyRoot(long pid) {
+        return register(pid, true);
+    }
+
+    private long register(long pid, boolean standby) {
+        Optional<ProcessInfo> root = table.process(pid);
+        root.ifPresent(info -> {
             synchronized (roots) {
-                roots.put(root.id(), ADOPTS_NOTHING);
+                roots.put(info.id(), standby ? ADOPTS_NOTHING : info.startTime());
             }
         });
+        return root.map(ProcessInfo::startTime).orElse(0L);
     }
 
     /**

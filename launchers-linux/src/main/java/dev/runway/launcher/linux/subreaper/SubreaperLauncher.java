@@ -6,7 +6,6 @@ import dev.runway.launcher.Launcher;
 import dev.runway.launcher.Leftover;
 import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
-import dev.runway.launcher.tracking.ProcessInfo;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -39,8 +38,7 @@ final class SubreaperLauncher implements Launcher {
     @Override
     public TaskProcess start(LaunchSpec spec) throws LaunchException {
         TaskProcess task = launcher.start(spec);
-        table.addRoot(task.pid());
-        long rootStartTime = table.process(task.pid()).map(ProcessInfo::startTime).orElse(0L);
+        long rootStartTime = table.addRoot(task.pid());
         return new SubreaperTaskProcess(task, strays, rootStartTime, ladders);
     }
 
@@ -51,8 +49,7 @@ final class SubreaperLauncher implements Launcher {
             return started;
         }
         StandbyProcess standby = started.get();
-        table.addStandbyRoot(standby.pid());
-        long rootStartTime = table.process(standby.pid()).map(ProcessInfo::startTime).orElse(0L);
+        long rootStartTime = table.addStandbyRoot(standby.pid());
         return Optional.of(new SubreaperStandby(standby, table,
                 new SubreaperTaskProcess(standby, strays, rootStartTime, ladders)));
     }
