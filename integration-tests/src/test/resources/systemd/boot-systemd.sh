@@ -1,7 +1,7 @@
 #!/bin/sh
 # Boots a real systemd as PID 1 of a fresh PID + mount namespace, for tests. Run ONLY as
 #   unshare --pid --fork --mount --uts --cgroup -- boot-systemd.sh
-# (see ARCHITECTURE.md, "Real systemd in tests"). The private tmpfs mounts come first: without them
+# (see docs/architecture.md, "Real systemd in tests"). The private tmpfs mounts come first: without them
 # systemd-tmpfiles would empty the host's /tmp at boot.
 set -eu
 

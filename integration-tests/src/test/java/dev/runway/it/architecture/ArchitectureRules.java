@@ -11,8 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * ARCHITECTURE.md's "Allowed dependencies", as ArchUnit rules. One agreed deviation: config may use protocol (for
- * the single Go-duration parser).
+ * The allowed dependencies of docs/architecture.md ("Modules and what they may use"), as ArchUnit rules; that
+ * document links here as their source. One agreed deviation: config may use protocol (for the single Go-duration
+ * parser).
  */
 final class ArchitectureRules {
     private static final String[] PLATFORM = {"java..", "javax..", "jdk..", "sun.misc.."};
@@ -63,6 +64,9 @@ final class ArchitectureRules {
                 .that().resideOutsideOfPackages("dev.runway.cli..", "ch.qos.logback..")
                 .and().resideInAPackage("dev.runway..")
                 .should().dependOnClassesThat().resideInAPackage("ch.qos.logback.."));
+        rules.put("only cli writes to standard output or error", noClasses()
+                .that().resideInAPackage("dev.runway..").and().resideOutsideOfPackage("dev.runway.cli..")
+                .should().accessField(System.class, "out").orShould().accessField(System.class, "err"));
         rules.put("only server touches Jetty", noClasses()
                 .that().resideOutsideOfPackages("dev.runway.server..", "org.eclipse.jetty..")
                 .and().resideInAPackage("dev.runway..")

@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Launch overhead of the systemd launcher against the process launcher, and how long a kill takes to empty a task's
- * cgroup, on a systemd booted in a namespace. Not a test: prints figures (docs/benchmarks-linux.md has the command).
+ * cgroup, on a systemd booted in a namespace. Not a test: prints figures (docs/benchmarks.md, "Component harnesses", has the command).
  * Arguments: [rounds] (default 20, after 3 warm-up rounds).
  */
 public final class LauncherBenchmark {

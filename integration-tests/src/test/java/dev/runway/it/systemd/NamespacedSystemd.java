@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real systemd booted as PID 1 of its own PID + mount namespace (ARCHITECTURE.md, "Real systemd in tests"), for
+ * A real systemd booted as PID 1 of its own PID + mount namespace (docs/architecture.md, "Real systemd in tests"), for
  * tests that need systemd. The boot script mounts private tmpfs on /tmp, /run and /var/tmp before anything else.
  * Before {@code unshare} the boot shell enters a fresh cgroup of its own in every hierarchy, and the boot script binds
  * those over the cgroup mount points: systemd manages that subtree only (its /system.slice is not the host's), so

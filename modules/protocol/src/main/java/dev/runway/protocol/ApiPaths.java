@@ -1,6 +1,9 @@
 package dev.runway.protocol;
 
-/** Paths of the runner protocol (ARCHITECTURE.md, "Runner protocol"); all under {@code /api/v3}. */
+/**
+ * Paths of the runner protocol (docs/architecture.md, "Processes and what crosses between them"); all under
+ * {@code /api/v3}.
+ */
 public final class ApiPaths {
     public static final String BASE = "/api/v3";
 

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Wire records of the management half: CircleCI's public runner API as its open-source CLI calls it
- * (circleci-runner-facts.md, section 6), same paths and field names. All lists answer {@code {"items": [...]}}.
+ * (docs/protocol-openapi.yaml, "management"), same paths and field names. All lists answer {@code {"items": [...]}}.
  */
 public final class ManagementApi {
     /** {@code POST /api/v3/namespaces}. */

@@ -3,7 +3,7 @@ package dev.runway.protocol;
 import java.util.regex.Pattern;
 
 /**
- * CircleCI's naming rules (circleci-runner-facts.md, section 6): namespace = lowercase letters, digits, {@code _},
+ * CircleCI's naming rules (docs/protocol-openapi.yaml, "management"): namespace = lowercase letters, digits, {@code _},
  * {@code -}; resource class name = letters, digits, {@code :}, {@code _}, {@code -}, {@code +}; a resource class is
  * written {@code namespace/name}; runner names use letters, digits and {@code . ( ) - _}.
  */

@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** CircleCI's management API (circleci-runner-facts.md, section 6), for the admin token. */
+/** CircleCI's management API (docs/protocol-openapi.yaml, "management"), for the admin token. */
 final class ManagementRoutes {
     private final Store store;
     private final Auth auth;

@@ -28,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The runner protocol (ARCHITECTURE.md, "Runner protocol"): the long-poll claim with a resource-class token, then
- * everything a task token may do to its own task.
+ * The runner protocol (docs/architecture.md, "Processes and what crosses between them"): the long-poll claim with a
+ * resource-class token, then everything a task token may do to its own task.
  */
 final class RunnerRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(RunnerRoutes.class);

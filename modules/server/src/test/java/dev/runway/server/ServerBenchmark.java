@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Figures for docs/benchmarks-server.md, not a test. Starts a server in its own JVM (so its memory can be read from
+ * Figures for docs/benchmarks.md ("Component harnesses"), not a test. Starts a server in its own JVM (so its memory can be read from
  * /proc) and measures: claim round trip with a task ready, submit-to-claim while an agent long-polls, claims per
  * second with 200 concurrent agents, and the server's RSS with 1,000 idle long-polling agents.
  *

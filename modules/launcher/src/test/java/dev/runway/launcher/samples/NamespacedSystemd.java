@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real systemd booted as PID 1 of a fresh PID + mount namespace (ARCHITECTURE.md, "Real systemd in tests"), with
+ * A real systemd booted as PID 1 of a fresh PID + mount namespace (docs/architecture.md, "Real systemd in tests"), with
  * the project's boot script from integration-tests. {@link #start()} says why when it cannot run here.
  */
 final class NamespacedSystemd implements AutoCloseable {
