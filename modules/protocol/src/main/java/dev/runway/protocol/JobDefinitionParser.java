@@ -79,6 +79,15 @@ public final class JobDefinitionParser {
         if (checkout != null && (checkout.repository() == null || checkout.repository().isBlank())) {
             throw new IllegalArgumentException("checkout.repository: is required");
         }
+        if (checkout != null) {
+            GitRefs.repository("checkout.repository", checkout.repository());
+            if (checkout.revision() != null && !checkout.revision().isEmpty()) {
+                GitRefs.revision("checkout.revision", checkout.revision());
+            }
+            if (checkout.branch() != null && !checkout.branch().isEmpty()) {
+                GitRefs.branch("checkout.branch", checkout.branch());
+            }
+        }
         List<StepSpec> steps = new ArrayList<>();
         for (int i = 0; i < job.steps().size(); i++) {
             StepSpec step = step("steps[" + i + "]", job.steps().get(i));

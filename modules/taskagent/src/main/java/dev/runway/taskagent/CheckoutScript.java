@@ -7,11 +7,23 @@ import java.util.Map;
 /**
  * The {@code checkout} step as a shell script around the git CLI: clone (or fetch, when the directory is already a
  * checkout) the job's repository into the step's directory and check out its revision on its branch. Repository,
- * revision and branch reach the script through the environment, never spliced into its text.
+ * revision and branch reach the script through the environment, never spliced into its text, and are checked before
+ * git sees them (a revision such as {@code --upload-pack=CMD} would otherwise run CMD).
  */
 final class CheckoutScript {
     static final String TEXT = """
             set -e
+            # Nothing from the job reaches git where it could be read as an option (the server checks the same).
+            case "$RUNWAY_CHECKOUT_REPOSITORY" in -*)
+              echo "checkout: the repository must not start with '-'" >&2; exit 2;; esac
+            case "$RUNWAY_CHECKOUT_REVISION" in *[!0-9a-fA-F]*)
+              echo "checkout: the revision is not a hexadecimal commit id" >&2; exit 2;; esac
+            case "$RUNWAY_CHECKOUT_BRANCH" in -*)
+              echo "checkout: the branch must not start with '-'" >&2; exit 2;; esac
+            if [ -n "$RUNWAY_CHECKOUT_BRANCH" ] \\
+                && ! git check-ref-format "refs/heads/$RUNWAY_CHECKOUT_BRANCH" >/dev/null 2>&1; then
+              echo "checkout: the branch is not a valid branch name" >&2; exit 2
+            fi
             if [ -d .git ]; then
               echo "Fetching into existing repository $(pwd)"
               git remote set-url origin "$RUNWAY_CHECKOUT_REPOSITORY" 2>/dev/null \\
