@@ -173,7 +173,9 @@ final class StepExecution {
     private StepResult result(Stop stop, int exitCode) {
         long duration = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         String finishedAt = Instant.now().toString();
-        Integer signal = exitCode > 128 && exitCode < 128 + 65 ? exitCode - 128 : null;
+        // Java reports a shell killed by signal N as exit code 128 + N, the same as a command that exits with that
+        // code (git's usage error is 129): a signal is named only when this step was stopped by the task agent.
+        Integer signal = stop != null && exitCode > 128 && exitCode < 128 + 65 ? exitCode - 128 : null;
         if (stop == Stop.NO_OUTPUT) {
             return new StepResult(StepStatus.TIMEDOUT, exitCode, signal,
                     "too long with no output (exceeded " + noOutputTimeoutText() + ")", duration, finishedAt);

@@ -53,6 +53,15 @@ class StepExecutionTest {
     }
 
     @Test
+    void anExitCodeAbove128IsNotReportedAsASignal() throws Exception {
+        StepResult result = run("echo usage >&2; exit 129");
+        assertThat(result.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(result.exitCode()).isEqualTo(129);
+        assertThat(result.signal()).isNull();
+        assertThat(result.reason()).isEqualTo("exited with code 129");
+    }
+
+    @Test
     void pipefailIsOnByDefault() throws Exception {
         StepResult result = run("false | cat");
         assertThat(result.status()).isEqualTo(StepStatus.FAILED);
