@@ -1,6 +1,7 @@
 package dev.runway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.runway.client.ApiException;
 import dev.runway.client.ManagementClient;
@@ -29,15 +30,12 @@ public final class JobCommand {
         return status.state() == JobState.SUCCESS ? 0 : 1;
     }
 
+    /** The largest job file: a submitted job is a JSON body, which the server takes up to 1 MiB. */
+    static final long MAX_JOB_FILE_BYTES = 1024 * 1024;
+
     /** Reads a job file (YAML or JSON) and checks it as the server will; errors name the file and the field. */
     static JobSubmission readJobFile(Path file, String resourceClass) {
-        JsonNode tree;
-        try {
-            tree = new YAMLMapper().readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read it as YAML or JSON ("
-                    + e.getMessage().lines().findFirst().orElse("") + ")", e);
-        }
+        JsonNode tree = readOneDocument(file);
         try {
             JobSubmission job = JobDefinitionParser.submission(tree);
             if (resourceClass != null) {
@@ -49,6 +47,31 @@ public final class JobCommand {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The file's one YAML (or JSON) document; a second document is refused with its line, not dropped. */
+    private static JsonNode readOneDocument(Path file) {
+        int secondDocumentLine;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_JOB_FILE_BYTES) {
+                throw new IllegalArgumentException(file + ": is " + size + " bytes; a job file may hold at most "
+                        + MAX_JOB_FILE_BYTES + " bytes");
+            }
+            try (MappingIterator<JsonNode> documents = new YAMLMapper().readerFor(JsonNode.class)
+                    .readValues(Files.readString(file))) {
+                JsonNode tree = documents.hasNextValue() ? documents.nextValue() : null;
+                if (!documents.hasNextValue()) {
+                    return tree;
+                }
+                secondDocumentLine = documents.getParser().currentTokenLocation().getLineNr();
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read it as YAML or JSON ("
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")", e);
+        }
+        throw new IllegalArgumentException(file + ":" + secondDocumentLine
+                + ": holds a second YAML document (after ---); a job file holds one job");
     }
 
     @Command(name = "submit", mixinStandardHelpOptions = true,
