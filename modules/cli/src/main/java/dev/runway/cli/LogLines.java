@@ -49,12 +49,51 @@ final class LogLines {
         } else {
             line.append(timestamp(epochMillis)).append(' ').append(padded(level));
         }
-        line.append(" [").append(thread).append("] ").append(loggerName.substring(loggerName.lastIndexOf('.') + 1))
-                .append(" - ").append(message).append(System.lineSeparator());
+        line.append(" [").append(printable(thread)).append("] ")
+                .append(printable(loggerName.substring(loggerName.lastIndexOf('.') + 1)))
+                .append(" - ").append(printable(message)).append(System.lineSeparator());
         if (stackTrace != null) {
             line.append(stackTrace).append(System.lineSeparator());
         }
         return line.toString();
+    }
+
+    /**
+     * The text with every control character escaped ({@code \n}, {@code \r}, {@code \xNN}, or {@code \\u} and four
+     * hex digits): job names, failure reasons and other fields that come from outside must not start a forged line or
+     * send terminal escapes to whoever reads the log. Tabs stay. The text itself when there is nothing to escape.
+     */
+    static String printable(String text) {
+        if (text == null) {
+            return "null";
+        }
+        int first = 0;
+        while (first < text.length() && !isControl(text.charAt(first))) {
+            first++;
+        }
+        if (first == text.length()) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16).append(text, 0, first);
+        for (int i = first; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!isControl(c)) {
+                out.append(c);
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c < 0x100) {
+                out.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+            } else {
+                out.append("\\u").append(Integer.toHexString(c));
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isControl(char c) {
+        return (c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
     }
 
     /** The level in five columns (not String.format: its parser costs the first log line of every process). */

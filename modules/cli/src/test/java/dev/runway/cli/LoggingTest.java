@@ -93,6 +93,19 @@ class LoggingTest {
     }
 
     @Test
+    void textFromOutsideCannotForgeALineOrSendTerminalEscapes() throws IOException {
+        Path log = temp.resolve("agent.log");
+        Logging.configure(settings(log, Level.INFO, Format.TEXT, 0, 1));
+        String jobName = "x\n2026-01-01T00:00:00.000Z ERROR [main] LaunchAgent - FORGED\r\u001b[31mred\u2028end";
+        LOG.info("claimed job {}", jobName);
+        String written = Files.readString(log);
+        assertThat(written.lines()).hasSize(1);
+        assertThat(written).doesNotContain("\u001b").doesNotContain("\r").doesNotContain("\u2028")
+                .contains("claimed job x\\n2026-01-01T00:00:00.000Z ERROR [main] LaunchAgent - FORGED\\r"
+                        + "\\x1b[31mred\\u2028end");
+    }
+
+    @Test
     void jsonLinesAreJsonObjects() throws IOException {
         Path log = temp.resolve("agent.json");
         Logging.configure(settings(log, Level.DEBUG, Format.JSON, 0, 1));
