@@ -2,10 +2,14 @@ package dev.runway.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.runway.protocol.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -199,13 +203,41 @@ final class Exchange {
             if (e.getOriginalMessage().startsWith("Cannot map `null` into type")) {
                 throw ApiError.badRequest(field + ": is required");
             }
-            throw ApiError.badRequest((field.isEmpty() ? "" : field + ": ") + "invalid value ("
-                    + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+            throw ApiError.badRequest((field.isEmpty() ? "" : field + ": ") + "expected "
+                    + expectedShape(e instanceof MismatchedInputException mismatch ? mismatch.getTargetType() : null));
         } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
+            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse("")
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         } catch (IOException e) {
             throw ApiError.badRequest("cannot read the request body: " + e.getMessage());
         }
+    }
+
+    /** What a client should have sent, in JSON's words: never a Java type name. */
+    private static String expectedShape(Class<?> type) {
+        if (type == null) {
+            return "a different value";
+        }
+        if (type == String.class || type == Character.class || type == char.class) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != void.class)) {
+            return "a number";
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants())
+                    .map(constant -> "\"" + ((Enum<?>) constant).name() + "\"").collect(Collectors.joining(", "));
+        }
+        if (JsonNode.class.isAssignableFrom(type)) {
+            return "a JSON value";
+        }
+        return "an object";
     }
 
     private static String fieldPath(JsonMappingException e) {

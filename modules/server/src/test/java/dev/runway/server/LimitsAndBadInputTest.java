@@ -61,6 +61,29 @@ class LimitsAndBadInputTest {
     }
 
     @Test
+    void wrongShapesNameTheFieldAndTheExpectedShapeNeverJavaTypes() throws Exception {
+        String[][] cases = {
+            {JobsApi.JOBS, "{\"resource_class\":\"acme/linux\",\"steps\":{\"run\":\"x\"}}", "steps: expected a list"},
+            {JobsApi.JOBS, "{\"resource_class\":[1],\"steps\":[]}", "resource_class: expected a string"},
+            {JobsApi.JOBS, "{\"resource_class\":\"acme/linux\",\"steps\":[],\"environment\":[1]}",
+                "environment: expected an object"},
+            {JobsApi.JOBS, "{\"resource_class\":\"acme/linux\",\"steps\":[],\"checkout\":\"x\"}",
+                "checkout: expected an object"},
+            {ApiPaths.CLAIM, "{\"name\":\"r1\",\"free_slots\":\"many\"}", "free_slots: expected a number"},
+            {ApiPaths.CLAIM, "{\"name\":\"r1\",\"free_slots\":{}}", "free_slots: expected a number"},
+            {"/api/v3/namespaces", "[]", "expected an object"},
+        };
+        for (String[] c : cases) {
+            String token = c[0].equals(ApiPaths.CLAIM) ? server.resourceClassToken() : admin;
+            HttpResponse<String> answer = server.send("POST", c[0], token, c[1]);
+            assertThat(answer.statusCode()).as(c[1]).isEqualTo(400);
+            assertThat(message(answer)).as(c[1]).startsWith(c[2])
+                    .doesNotContain("java.").doesNotContain("dev.runway").doesNotContain("`")
+                    .doesNotContain("JsonNode").doesNotContain("Cannot deserialize");
+        }
+    }
+
+    @Test
     void jobDefinitionErrorsNameTheStepAndField() throws Exception {
         HttpResponse<String> badTimeout = server.send("POST", JobsApi.JOBS, admin, "{\"resource_class\":"
                 + "\"acme/linux\",\"steps\":[{\"run\":\"true\"},{\"run\":{\"command\":\"x\","
