@@ -13,7 +13,9 @@ module dev.runway.cli {
     requires ch.qos.logback.classic;
     requires ch.qos.logback.core;
 
-    opens dev.runway.cli to info.picocli, org.slf4j;
+    opens dev.runway.cli to info.picocli;
+    // picocli fills TaskAgentCommand's options; slf4j instantiates TaskAgentLog, named by slf4j.provider
+    opens dev.runway.cli.taskagent to info.picocli, org.slf4j;
 
-    provides ch.qos.logback.classic.spi.Configurator with dev.runway.cli.LogbackDefaults;
+    provides ch.qos.logback.classic.spi.Configurator with dev.runway.cli.logging.LogbackDefaults;
 }

@@ -6,9 +6,15 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.runway.protocol.TaskAgentInvocation;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The allowed dependencies of docs/architecture.md ("Modules and what they may use"), as ArchUnit rules; that
@@ -19,6 +25,15 @@ final class ArchitectureRules {
     private static final String[] PLATFORM = {"java..", "javax..", "jdk..", "sun.misc.."};
     private static final String[] LOGGING_API = {"org.slf4j.."};
     private static final String[] JACKSON = {"com.fasterxml.jackson.."};
+
+    /**
+     * The options only a task agent takes. Not --api-url (install takes one too) nor the subcommand's name (the
+     * command tree lists it): javac copies a constant such as TaskAgentInvocation.TASK_ID into the class that uses
+     * it, so a class file that holds one of these either spells it out or reads a constant of the contract, and only
+     * the contract and the task agent's own start-up (picocli's annotations, the names of bad options) have to.
+     */
+    private static final Set<String> TASK_AGENT_OPTIONS = Set.of(TaskAgentInvocation.TASK_ID,
+            TaskAgentInvocation.MAX_RUN_TIME, TaskAgentInvocation.CANCEL_GRACE_PERIOD, TaskAgentInvocation.STANDBY);
 
     private ArchitectureRules() {}
 
@@ -78,6 +93,17 @@ final class ArchitectureRules {
         rules.put("platform launchers never name the agent", noClasses()
                 .that().resideInAnyPackage("dev.runway.launcher.linux..", "dev.runway.launcher.macos..")
                 .should().dependOnClassesThat().resideInAPackage("dev.runway.agent.."));
+        rules.put("the launch agent starts task agents through TaskAgentInvocation", classes()
+                .that().resideInAPackage("dev.runway.agent..").and(callLauncher("start", "startStandby"))
+                .should().dependOnClassesThat().haveFullyQualifiedName(TaskAgentInvocation.class.getName()));
+        rules.put("the task agent's start-up reads its invocation through TaskAgentInvocation", classes()
+                .that().resideInAPackage("dev.runway.cli..").and(constructTaskAgent())
+                .should().dependOnClassesThat().haveFullyQualifiedName(TaskAgentInvocation.class.getName()));
+        rules.put("only TaskAgentInvocation and the task agent's start-up name the task agent's options", noClasses()
+                .that().resideInAPackage("dev.runway..")
+                .and().doNotHaveFullyQualifiedName(TaskAgentInvocation.class.getName())
+                .and().resideOutsideOfPackage("dev.runway.cli.taskagent..")
+                .should(holdAStringConstant(TASK_AGENT_OPTIONS)));
         rules.put("no cycles between packages", slices().matching("dev.runway.(**)").should().beFreeOfCycles());
         return rules;
     }
@@ -97,6 +123,34 @@ final class ArchitectureRules {
                         || c.getPackageName().startsWith("dev.runway.launcher."))
                         && !c.getPackageName().startsWith("dev.runway.launcher.linux")
                         && !c.getPackageName().startsWith("dev.runway.launcher.macos"));
+    }
+
+    /** Classes that call one of {@code methods} of the launcher SPI's Launcher: they start task agents. */
+    private static DescribedPredicate<JavaClass> callLauncher(String... methods) {
+        Set<String> names = Set.of(methods);
+        return DescribedPredicate.describe("call Launcher." + String.join("/", methods),
+                c -> c.getMethodCallsFromSelf().stream().anyMatch(call -> names.contains(call.getName())
+                        && call.getTargetOwner().getFullName().equals("dev.runway.launcher.Launcher")));
+    }
+
+    /** Classes that construct the task agent (dev.runway.taskagent.TaskAgent): they start one. */
+    private static DescribedPredicate<JavaClass> constructTaskAgent() {
+        return DescribedPredicate.describe("construct dev.runway.taskagent.TaskAgent",
+                c -> c.getConstructorCallsFromSelf().stream().anyMatch(
+                        call -> call.getTargetOwner().getFullName().equals("dev.runway.taskagent.TaskAgent")));
+    }
+
+    /** Satisfied by a class whose class file holds one of {@code strings} as a constant ({@link ClassFileStrings}). */
+    private static ArchCondition<JavaClass> holdAStringConstant(Set<String> strings) {
+        return new ArchCondition<>("hold one of the string constants " + new TreeSet<>(strings)) {
+            @Override
+            public void check(JavaClass javaClass, ConditionEvents events) {
+                Set<String> held = new TreeSet<>(ClassFileStrings.of(javaClass));
+                held.retainAll(strings);
+                events.add(new SimpleConditionEvent(javaClass, !held.isEmpty(),
+                        javaClass.getName() + (held.isEmpty() ? " holds none of them" : " holds " + held)));
+            }
+        };
     }
 
     private static DescribedPredicate<JavaClass> allowed(String[] packages) {

@@ -36,7 +36,7 @@ class ImageTests {
 
     /**
      * The launch agent's arguments run the task agent without picocli, whose model of the command would cost every
-     * job's pickup about 100 ms (modules/cli's TaskAgentOptions); help still comes from picocli.
+     * job's pickup about 100 ms (protocol's TaskAgentInvocation.parse); help still comes from picocli.
      */
     @Test
     void taskAgentStartsWithoutPicocliAndStillAnswersHelp(@TempDir Path dir) throws Exception {
@@ -53,7 +53,7 @@ class ImageTests {
         assertThat(process.exitValue()).as(out).isEqualTo(2);
         assertThat(out).contains("no task token on standard input");
         String loaded = Files.readString(classes);
-        assertThat(loaded).contains("dev.runway.cli.TaskAgentProgram ").doesNotContain(" picocli.");
+        assertThat(loaded).contains("dev.runway.cli.taskagent.TaskAgentProgram ").doesNotContain(" picocli.");
         assertThat(run(IMAGE.resolve("bin/runway").toString(), "task-agent", "--help"))
                 .contains("Usage: runway task-agent", "--cancel-grace-period");
     }

@@ -1,8 +1,10 @@
 package dev.runway.agent;
 
 import dev.runway.launcher.ServiceNotifier;
+import dev.runway.launcher.ServiceWatchdog;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,9 +85,9 @@ public final class HealthMonitor {
         notifyAll(n -> n.status("Draining"));
     }
 
-    /** Liveness ping for the service manager's watchdog. */
-    public void watchdog() {
-        notifyAll(ServiceNotifier::watchdog);
+    /** The service manager's watchdog: pings while {@code alive} holds, when a notifier expects them. */
+    public ServiceWatchdog startWatchdog(BooleanSupplier alive) {
+        return ServiceWatchdog.start(notifiers, alive);
     }
 
     public synchronized boolean isHealthy() {
@@ -99,10 +101,6 @@ public final class HealthMonitor {
 
     public synchronized boolean isDraining() {
         return draining;
-    }
-
-    public boolean hasNotifiers() {
-        return !notifiers.isEmpty();
     }
 
     private void notifyAll(Consumer<ServiceNotifier> call) {

@@ -5,6 +5,7 @@ import dev.runway.client.RunnerClient;
 import dev.runway.config.LaunchAgentConfig;
 import dev.runway.launcher.Launcher;
 import dev.runway.launcher.ServiceNotifier;
+import dev.runway.launcher.ServiceWatchdog;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,8 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +92,7 @@ public final class LaunchAgent {
      */
     public int run() throws InterruptedException {
         recoverFromCrash();
-        ScheduledExecutorService watchdog = startWatchdog();
+        ServiceWatchdog watchdog = context.health().startWatchdog(this::claimingOrRunningTasks);
         try {
             startHealthServer();
             LOG.info("launch agent {} started: {} slot(s), launcher {}, API {} ({}), working directory {}",
@@ -119,9 +118,7 @@ public final class LaunchAgent {
             }
         } finally {
             standby.close();
-            if (watchdog != null) {
-                watchdog.shutdownNow();
-            }
+            watchdog.close();
             HealthServer server = healthServer;
             if (server != null) {
                 server.close();
@@ -291,32 +288,10 @@ public final class LaunchAgent {
         }
     }
 
-    /** systemd's watchdog: WATCHDOG=1 every half WATCHDOG_USEC while the claim loop or a task is alive. */
-    private ScheduledExecutorService startWatchdog() {
-        String usec = System.getenv("WATCHDOG_USEC");
-        if (usec == null || !context.health().hasNotifiers()) {
-            return null;
-        }
-        long micros;
-        try {
-            micros = Long.parseLong(usec.trim());
-        } catch (NumberFormatException e) {
-            LOG.warn("ignoring WATCHDOG_USEC={}: not a number", usec);
-            return null;
-        }
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long period = Math.max(100_000, micros / 2);
-        scheduler.scheduleAtFixedRate(() -> {
-            Thread loop = claimThread;
-            if (loop == null || loop.isAlive() || !running.isEmpty()) {
-                context.health().watchdog();
-            }
-        }, 0, period, TimeUnit.MICROSECONDS);
-        return scheduler;
+    /** Alive for the service manager's watchdog: the claim loop runs, or a task does. */
+    private boolean claimingOrRunningTasks() {
+        Thread loop = claimThread;
+        return loop == null || loop.isAlive() || !running.isEmpty();
     }
 
     private static String describe(ClaimLoop.EndReason reason) {

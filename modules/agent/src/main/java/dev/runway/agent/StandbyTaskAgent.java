@@ -8,7 +8,9 @@ import dev.runway.launcher.LaunchSpec;
 import dev.runway.launcher.Limits;
 import dev.runway.launcher.StandbyProcess;
 import dev.runway.protocol.GoDuration;
+import dev.runway.protocol.TaskAgentInvocation;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,9 +215,8 @@ final class StandbyTaskAgent implements AutoCloseable {
 
     /** The command of a standby: a task agent's, without what only its task can say (id, max_run_time). */
     private List<String> command() {
-        return List.of(context.runwayExecutable().toString(), "task-agent", "--standby", "--api-url",
-                context.config().api().url(), "--cancel-grace-period",
-                GoDuration.format(context.config().runner().gracePeriod()));
+        return TaskAgentInvocation.forStandby(URI.create(context.config().api().url()),
+                context.config().runner().gracePeriod()).command(context.runwayExecutable().toString());
     }
 
     static void removeDirectory(Waiting standby) {

@@ -13,9 +13,9 @@ import dev.runway.protocol.RunnerApi.ClaimResponse;
 import dev.runway.protocol.RunnerApi.HeartbeatResponse;
 import dev.runway.protocol.RunnerApi.InfraFailure;
 import dev.runway.protocol.RunnerApi.TaskHandover;
-import dev.runway.protocol.TaskWire;
+import dev.runway.protocol.TaskAgentInvocation;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -223,11 +223,8 @@ final class TaskSupervisor implements Runnable {
             LOG.warn("[task {}] {}; starting a task agent for it", claim.taskId(), redact(e.toString()));
             return abandon(waiting, workingDirectory);
         }
-        byte[] handover = TaskWire.write(new TaskHandover(claim.taskId(), GoDuration.format(maxRunTime),
-                workingDirectory.toString()));
-        byte[] input = Arrays.copyOf(handover, handover.length + 1 + rest.length);
-        input[handover.length] = '\n';
-        System.arraycopy(rest, 0, input, handover.length + 1, rest.length);
+        byte[] input = TaskAgentInvocation.standbyInput(new TaskHandover(claim.taskId(),
+                GoDuration.format(maxRunTime), workingDirectory.toString()), rest);
         try {
             waiting.handOver(input);
             context.metrics().taskHandedToStandby();
@@ -262,26 +259,20 @@ final class TaskSupervisor implements Runnable {
     }
 
     /**
-     * What the task agent reads on its standard input: the task token as the first line, then the job's JSON. This
-     * process fetches the job (a few ms, its HTTP client warm) so that the task agent's first step does not wait for
-     * its own first request (a cold start of an HTTP client, 20-35 ms). A job that cannot be had now or that is
-     * too big is left out: the task agent then fetches it.
+     * What the task agent reads on its standard input ({@link TaskAgentInvocation#taskInput}): the task token, then
+     * the job's JSON. This process fetches the job (a few ms, its HTTP client warm) so that the task agent's first
+     * step does not wait for its own first request (a cold start of an HTTP client, 20-35 ms). A job that cannot be
+     * had now is left out, as the contract leaves out one too big: the task agent then fetches it.
      */
     private byte[] taskAgentInput() throws InterruptedException {
-        byte[] token = (claim.taskToken() + "\n").getBytes(StandardCharsets.UTF_8);
         byte[] job;
         try {
             job = client.jobJson();
         } catch (ApiException e) {
             LOG.debug("[task {}] the task agent fetches the job itself: {}", claim.taskId(), e.getMessage());
-            return token;
+            job = null;
         }
-        if (job.length > TaskClient.MAX_HANDED_OVER_JOB_BYTES) {
-            return token;
-        }
-        byte[] input = Arrays.copyOf(token, token.length + job.length);
-        System.arraycopy(job, 0, input, token.length, job.length);
-        return input;
+        return TaskAgentInvocation.taskInput(claim.taskToken(), job);
     }
 
     /** Waits for the task agent to exit, heartbeating every lease/3 and enforcing max_run_time meanwhile. */
@@ -399,9 +390,8 @@ final class TaskSupervisor implements Runnable {
     }
 
     private List<String> taskAgentCommand(Duration maxRunTime) {
-        return List.of(context.runwayExecutable().toString(), "task-agent", "--api-url",
-                context.config().api().url(), "--task-id", claim.taskId(), "--max-run-time",
-                GoDuration.format(maxRunTime), "--cancel-grace-period", GoDuration.format(gracePeriod()));
+        return TaskAgentInvocation.forTask(URI.create(context.config().api().url()), claim.taskId(), maxRunTime,
+                gracePeriod()).command(context.runwayExecutable().toString());
     }
 
     private void saveState(Path workingDirectory) {

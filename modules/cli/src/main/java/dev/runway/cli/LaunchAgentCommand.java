@@ -2,6 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.agent.LaunchAgent;
 import dev.runway.agent.ShutdownSignals;
+import dev.runway.cli.logging.Logging;
 import dev.runway.config.ConfigException;
 import dev.runway.config.ConfigLoader;
 import dev.runway.config.LaunchAgentConfig;

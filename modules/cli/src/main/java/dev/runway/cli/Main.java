@@ -1,5 +1,9 @@
 package dev.runway.cli;
 
+import dev.runway.cli.taskagent.TaskAgentLog;
+import dev.runway.cli.taskagent.TaskAgentProgram;
+import dev.runway.cli.taskagent.TaskAgentWarmUp;
+import dev.runway.protocol.TaskAgentInvocation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -8,8 +12,9 @@ import java.util.Properties;
 /**
  * The entry point of {@code bin/runway}. It answers {@code runway --version}, the commonest probe of an install,
  * before picocli is loaded (a class of its own, free of picocli types: the verifier loads what a class's methods
- * name), runs a task agent started by the launch agent without it ({@link TaskAgentOptions}), and hands everything
- * else to {@link Runway}; a task agent logs through {@link TaskAgentLog}.
+ * name), runs a task agent started by the launch agent without it ({@link TaskAgentInvocation#parse}, then
+ * {@link TaskAgentProgram}), and hands everything else to {@link Runway}; a task agent logs through
+ * {@link TaskAgentLog}.
  */
 public final class Main {
     private Main() {}
@@ -19,10 +24,10 @@ public final class Main {
             System.out.println(versionText());
             return;
         }
-        if (args.length > 0 && "task-agent".equals(args[0])) {
+        if (args.length > 0 && TaskAgentInvocation.SUBCOMMAND.equals(args[0])) {
             TaskAgentLog.select();
             TaskAgentWarmUp.start();
-            Optional<TaskAgentOptions> options = TaskAgentOptions.read(args, 1);
+            Optional<TaskAgentInvocation> options = TaskAgentInvocation.parse(args, 1);
             if (options.isPresent()) { // the launch agent's arguments: no picocli on the path of every task
                 System.exit(TaskAgentProgram.main(options.get()));
             }

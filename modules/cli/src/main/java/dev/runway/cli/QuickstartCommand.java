@@ -66,7 +66,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path home = Files.createTempDirectory("runway-quickstart-");
         // The server's and agent's routine logs go to a file: this command tells its own story.
-        dev.runway.cli.Logging.configure(agentLogging(home));
+        dev.runway.cli.logging.Logging.configure(agentLogging(home));
         out.println("Runway quickstart (temporary directory " + home + ")");
         RunwayServer server = null;
         Launcher launcher = null;

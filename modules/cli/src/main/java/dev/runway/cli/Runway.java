@@ -1,5 +1,7 @@
 package dev.runway.cli;
 
+import dev.runway.cli.taskagent.TaskAgentCommand;
+import dev.runway.protocol.TaskAgentInvocation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +19,7 @@ public final class Runway {
      */
     static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
             "help", CommandLine.HelpCommand.class, "install", InstallCommand.class,
-            "uninstall", UninstallCommand.class, "task-agent", TaskAgentCommand.class,
+            "uninstall", UninstallCommand.class, TaskAgentInvocation.SUBCOMMAND, TaskAgentCommand.class,
             "launch-agent", LaunchAgentCommand.class, "quickstart", QuickstartCommand.class,
             "server", ServerCommand.class, "namespace", NamespaceCommand.class, "runner", RunnerCommand.class,
             "job", JobCommand.class, "config", ConfigCommand.class);

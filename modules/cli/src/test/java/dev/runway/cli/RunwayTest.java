@@ -2,6 +2,7 @@ package dev.runway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runway.cli.taskagent.TaskAgentCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;

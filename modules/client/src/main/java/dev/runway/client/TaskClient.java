@@ -21,11 +21,6 @@ import java.util.concurrent.ExecutionException;
  * data (output, results) retry persistently; the heartbeat retries briefly since it repeats anyway.
  */
 public final class TaskClient {
-    /**
-     * The largest job a launch agent hands to a task agent on its standard input. A pipe holds it (systemd's launcher
-     * fills the pipe before the task starts; Linux grows a pipe up to 1 MiB for anyone). Larger jobs are fetched.
-     */
-    public static final int MAX_HANDED_OVER_JOB_BYTES = 512 * 1024;
     /** How long a launch agent waits for the job it would hand over, before leaving the fetch to the task agent. */
     static final Duration HANDOVER_FETCH_TIMEOUT = Duration.ofSeconds(2);
 

@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * Runs one task: fetches its job, runs the steps in order (CircleCI's {@code when} semantics: after the first failure
  * only {@code on_fail} and {@code always} steps run), streams each step's output, reports each step's result and then
  * the task's. Background steps run alongside the later steps and are stopped at the end of the job.
+ *
+ * <p>Its process is started by the launch agent as {@code runway task-agent}, whose start-up (modules/cli,
+ * dev.runway.cli.taskagent.TaskAgentProgram) reads the task token and the job from standard input, as
+ * {@link dev.runway.protocol.TaskAgentInvocation} lays them out, and hands them here.
  */
 public final class TaskAgent {
     private static final Logger LOG = LoggerFactory.getLogger(TaskAgent.class);

@@ -39,6 +39,7 @@ public final class SdNotifier implements ServiceNotifier {
     }
 
     /** How often systemd expects WATCHDOG=1 (WatchdogSec=), when it expects it from this process. */
+    @Override
     public Optional<Duration> watchdogInterval() {
         return Optional.ofNullable(watchdogInterval);
     }

@@ -1,10 +1,8 @@
 package dev.runway.launcher.linux.subreaper;
 
-import dev.runway.launcher.ExitStatus;
 import dev.runway.launcher.LaunchException;
 import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A standby task agent under the subreaper: the process launcher's standby, registered as a root that adopts orphans
@@ -33,27 +31,7 @@ final class SubreaperStandby implements StandbyProcess {
     }
 
     @Override
-    public String launchId() {
-        return standby.launchId();
-    }
-
-    @Override
-    public long pid() {
-        return standby.pid();
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> onExit() {
-        return withOrphans.onExit();
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> stop() {
-        return withOrphans.stop();
-    }
-
-    @Override
-    public void kill() {
-        withOrphans.kill();
+    public TaskProcess taskProcess() {
+        return withOrphans;
     }
 }

@@ -1,11 +1,10 @@
 package dev.runway.launcher.linux.systemd;
 
-import dev.runway.launcher.ExitStatus;
 import dev.runway.launcher.HandoverWriter;
 import dev.runway.launcher.LaunchException;
 import dev.runway.launcher.StandbyProcess;
+import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.linux.jna.OpenStdinPipe;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /** A task agent started ahead of its task in a transient unit of its own, its standard input a pipe held open here. */
@@ -36,27 +35,7 @@ final class SystemdStandby implements StandbyProcess {
     }
 
     @Override
-    public String launchId() {
-        return unit.launchId();
-    }
-
-    @Override
-    public long pid() {
-        return unit.pid();
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> onExit() {
-        return unit.onExit();
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> stop() {
-        return unit.stop();
-    }
-
-    @Override
-    public void kill() {
-        unit.kill();
+    public TaskProcess taskProcess() {
+        return unit;
     }
 }

@@ -1,12 +1,11 @@
 package dev.runway.launcher.process;
 
-import dev.runway.launcher.ExitStatus;
 import dev.runway.launcher.HandoverWriter;
 import dev.runway.launcher.LaunchException;
 import dev.runway.launcher.StandbyProcess;
+import dev.runway.launcher.TaskProcess;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /** A task agent child process started ahead of its task, its standard input open until the task is handed over. */
@@ -44,27 +43,7 @@ final class ProcessStandby implements StandbyProcess {
     }
 
     @Override
-    public String launchId() {
-        return tracked.launchId();
-    }
-
-    @Override
-    public long pid() {
-        return tracked.pid();
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> onExit() {
-        return tracked.onExit();
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> stop() {
-        return tracked.stop();
-    }
-
-    @Override
-    public void kill() {
-        tracked.kill();
+    public TaskProcess taskProcess() {
+        return tracked;
     }
 }

@@ -1,4 +1,4 @@
-package dev.runway.cli;
+package dev.runway.cli.taskagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +39,7 @@ class TaskAgentLogTest {
     void stackTraceFollowsTheLine() {
         log.warn("could not report", new IOException("connection refused"));
         assertThat(output()).contains("could not report", "java.io.IOException: connection refused",
-                "\tat dev.runway.cli.TaskAgentLogTest.stackTraceFollowsTheLine");
+                "\tat dev.runway.cli.taskagent.TaskAgentLogTest.stackTraceFollowsTheLine");
     }
 
     @Test

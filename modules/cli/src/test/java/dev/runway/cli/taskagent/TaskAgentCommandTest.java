@@ -1,8 +1,9 @@
-package dev.runway.cli;
+package dev.runway.cli.taskagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runway.cli.Runway;
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
 import dev.runway.client.RunnerClient;
@@ -11,6 +12,7 @@ import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobSubmission;
 import dev.runway.protocol.RunnerApi.ClaimRequest;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
+import dev.runway.protocol.TaskAgentInvocation;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
 import java.io.ByteArrayInputStream;
@@ -52,11 +54,11 @@ class TaskAgentCommandTest {
         assertThat(err.toString()).contains("--max-run-time").contains("invalid duration \"ten minutes\"");
     }
 
-    /** The launch agent's arguments skip picocli ({@link Main}): the program itself names the bad option. */
+    /** The launch agent's arguments skip picocli ({@link dev.runway.cli.Main}): the program names the bad option. */
     @Test
     void namesTheBadOptionAlsoWithoutPicocli() {
-        TaskAgentOptions options = TaskAgentOptions.read(new String[] {"task-agent", "--api-url", "http://127.0.0.1:1",
-                "--task-id", "t1", "--cancel-grace-period", "soon"}, 1).orElseThrow();
+        TaskAgentInvocation options = TaskAgentInvocation.parse(new String[] {"task-agent", "--api-url",
+                "http://127.0.0.1:1", "--task-id", "t1", "--cancel-grace-period", "soon"}, 1).orElseThrow();
         TaskAgentProgram program = new TaskAgentProgram(new ByteArrayInputStream("token\n".getBytes(
                 StandardCharsets.UTF_8)), Map.of(), new PrintWriter(err, true));
 

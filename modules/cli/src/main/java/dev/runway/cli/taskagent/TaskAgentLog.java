@@ -1,5 +1,6 @@
-package dev.runway.cli;
+package dev.runway.cli.taskagent;
 
+import dev.runway.cli.logging.LogLines;
 import dev.runway.config.Secret;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -31,13 +32,16 @@ public final class TaskAgentLog implements SLF4JServiceProvider {
     private final Loggers loggers = new Loggers(System.err);
 
     /** For this process, before anything logs: slf4j takes this provider instead of looking for one (logback). */
-    static void select() {
+    public static void select() {
         System.setProperty("slf4j.provider", TaskAgentLog.class.getName());
         // slf4j says on standard error which provider it loads, once per process: a line in every task's log
         System.setProperty("slf4j.internal.verbosity", "WARN");
     }
 
-    /** Masks {@code secret} in every line from now on (as {@link Logging#configure} does for logback). */
+    /**
+     * Masks {@code secret} in every line from now on (as {@link dev.runway.cli.logging.Logging#configure} does for
+     * logback).
+     */
     static void mask(Secret secret) {
         if (secret != null && secret.reveal().length() >= 4) {
             SECRETS.add(secret.reveal());

@@ -1,4 +1,4 @@
-package dev.runway.cli;
+package dev.runway.cli.logging;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;

@@ -1,5 +1,6 @@
-package dev.runway.cli;
+package dev.runway.cli.taskagent;
 
+import dev.runway.protocol.TaskAgentInvocation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,9 +20,10 @@ import picocli.CommandLine.Spec;
  * wait for this process's first request. Without it, the job is fetched from the server.
  *
  * <p>This class is the command's picocli face (help, and the answers to arguments that are not the launch agent's);
- * {@link Main} runs {@link TaskAgentProgram} without it when the arguments are the launch agent's.
+ * {@link dev.runway.cli.Main} runs {@link TaskAgentProgram} without it when the arguments are the launch agent's.
+ * The options' names and defaults are {@link TaskAgentInvocation}'s, the contract that the launch agent writes.
  */
-@Command(name = "task-agent", mixinStandardHelpOptions = true,
+@Command(name = TaskAgentInvocation.SUBCOMMAND, mixinStandardHelpOptions = true,
         description = {"Runs one task's job: reads the task token from standard input (its first",
                 "line; the job's JSON may follow), fetches the job when it does not, runs",
                 "its steps, streams their output and reports the results.",
@@ -36,23 +38,23 @@ public final class TaskAgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--api-url", required = true, paramLabel = "URL", description = "The Runway server's base URL.")
+    @Option(names = TaskAgentInvocation.API_URL, required = true, paramLabel = "URL", description = "The Runway server's base URL.")
     URI apiUrl;
 
-    @Option(names = "--task-id", paramLabel = "ID", description = "The claimed task (required without --standby).")
+    @Option(names = TaskAgentInvocation.TASK_ID, paramLabel = "ID", description = "The claimed task (required without --standby).")
     String taskId;
 
-    @Option(names = TaskAgentOptions.STANDBY, description = {"Start ahead of the task and wait for it: standard input",
+    @Option(names = TaskAgentInvocation.STANDBY, description = {"Start ahead of the task and wait for it: standard input",
             "then begins with a line of JSON (task_id, max_run_time, working_directory)."})
     boolean standby;
 
-    @Option(names = "--max-run-time", paramLabel = "DURATION",
-            defaultValue = TaskAgentOptions.DEFAULT_MAX_RUN_TIME,
+    @Option(names = TaskAgentInvocation.MAX_RUN_TIME, paramLabel = "DURATION",
+            defaultValue = TaskAgentInvocation.DEFAULT_MAX_RUN_TIME,
             description = "Stop the job after this long (Go duration, e.g. 5h, 1h0m0s); 0: no limit here.")
     String maxRunTime;
 
-    @Option(names = "--cancel-grace-period", paramLabel = "DURATION",
-            defaultValue = TaskAgentOptions.DEFAULT_CANCEL_GRACE,
+    @Option(names = TaskAgentInvocation.CANCEL_GRACE_PERIOD, paramLabel = "DURATION",
+            defaultValue = TaskAgentInvocation.DEFAULT_CANCEL_GRACE_PERIOD,
             description = "From SIGTERM to SIGKILL when a step is stopped (default: ${DEFAULT-VALUE}).")
     String cancelGrace;
 
@@ -77,7 +79,7 @@ public final class TaskAgentCommand implements Callable<Integer> {
         }
         try {
             return new TaskAgentProgram(tokenSource, environment, spec.commandLine().getErr())
-                    .run(new TaskAgentOptions(apiUrl, taskId, maxRunTime, cancelGrace, standby));
+                    .run(new TaskAgentInvocation(apiUrl, taskId, maxRunTime, cancelGrace, standby));
         } catch (TaskAgentProgram.BadOption e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -1,5 +1,6 @@
-package dev.runway.cli;
+package dev.runway.cli.taskagent;
 
+import dev.runway.cli.logging.LogLines;
 import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.TaskWire;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * needs before its first step can start: its logging, the job's JSON mapping, the time formats and the JDK's process
  * start. Nothing here reads the token or the network.
  */
-final class TaskAgentWarmUp implements Runnable {
+public final class TaskAgentWarmUp implements Runnable {
     private static final byte[] SAMPLE_JOB = ("{\"task_id\":\"warm-up\",\"job_id\":\"j\",\"job_name\":\"n\","
             + "\"build_num\":1,\"steps\":[{\"type\":\"run\",\"name\":\"s\",\"command\":\"true\",\"environment\":{},"
             + "\"no_output_timeout_millis\":0,\"background\":false,\"when\":\"on_success\"}],"
@@ -45,7 +46,7 @@ final class TaskAgentWarmUp implements Runnable {
         }
     }
 
-    static void start() {
+    public static void start() {
         TaskAgentWarmUp warmUp = new TaskAgentWarmUp();
         started = warmUp;
         // a class, not a method reference: the JVM's first lambda sets up method handles for about 10 ms, and that

@@ -1,4 +1,4 @@
-package dev.runway.cli;
+package dev.runway.cli.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

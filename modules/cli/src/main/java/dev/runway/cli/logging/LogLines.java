@@ -1,4 +1,4 @@
-package dev.runway.cli;
+package dev.runway.cli.logging;
 
 import dev.runway.config.Secret;
 import java.time.LocalDateTime;
@@ -6,17 +6,17 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * How a log line reads, for both logging backends: logback's layouts and the task agent's {@link TaskAgentLog}. Free
- * of logback types, so that the task agent never loads logback.
+ * How a log line reads, for both logging backends: logback's layouts and the task agent's
+ * {@link dev.runway.cli.taskagent.TaskAgentLog}. Free of logback types, so that the task agent never loads logback.
  */
-final class LogLines {
+public final class LogLines {
     private LogLines() {}
 
     /**
      * {@code 2026-11-29T08:10:00.123Z} (UTC, milliseconds), put together by hand: a DateTimeFormatter's set-up costs
      * the first log line of every process (a task agent's among them) about 12 ms.
      */
-    static String timestamp(long epochMillis) {
+    public static String timestamp(long epochMillis) {
         LocalDateTime time = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000), 0, ZoneOffset.UTC);
         StringBuilder out = new StringBuilder(24);
         digits(out, time.getYear(), 4).append('-');
@@ -40,7 +40,7 @@ final class LogLines {
      * {@code 2026-11-29T08:10:00.123Z INFO  [main] LaunchAgent - message} and a line break, then the stack trace if
      * there is one; {@code levelColor} (an ANSI sequence) null for plain text.
      */
-    static String text(long epochMillis, String level, String levelColor, String thread, String loggerName,
+    public static String text(long epochMillis, String level, String levelColor, String thread, String loggerName,
             String message, String stackTrace) {
         StringBuilder line = new StringBuilder(128);
         if (levelColor != null) {
@@ -102,7 +102,7 @@ final class LogLines {
     }
 
     /** Replaces each secret in a formatted line; a secret must never reach a log, whatever logged it. */
-    static String mask(String line, List<String> secrets) {
+    public static String mask(String line, List<String> secrets) {
         String masked = line;
         for (String secret : secrets) {
             if (masked.contains(secret)) {

@@ -1,4 +1,4 @@
-package dev.runway.cli;
+package dev.runway.cli.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Logging {
     /** The set-up a process has before it calls {@link #configure}: text lines on standard error, INFO and up. */
-    static final dev.runway.config.Logging DEFAULTS = new dev.runway.config.Logging(
+    public static final dev.runway.config.Logging DEFAULTS = new dev.runway.config.Logging(
             dev.runway.config.Logging.STDERR, dev.runway.config.Logging.Level.INFO,
             dev.runway.config.Logging.Format.TEXT, dev.runway.config.Logging.DEFAULT_MAX_FILE_BYTES,
             dev.runway.config.Logging.DEFAULT_MAX_FILES);

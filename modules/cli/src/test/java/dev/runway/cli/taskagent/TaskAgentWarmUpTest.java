@@ -1,4 +1,4 @@
-package dev.runway.cli;
+package dev.runway.cli.taskagent;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 

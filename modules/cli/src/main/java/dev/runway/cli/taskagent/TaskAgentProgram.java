@@ -1,13 +1,18 @@
-package dev.runway.cli;
+package dev.runway.cli.taskagent;
 
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ProxySettings;
 import dev.runway.client.TaskClient;
 import dev.runway.client.TlsTrust;
+import dev.runway.cli.logging.Logging;
 import dev.runway.config.Secret;
 import dev.runway.protocol.GoDuration;
 import dev.runway.protocol.RunnerApi.TaskHandover;
 import dev.runway.protocol.RunnerApi.TaskJob;
+import dev.runway.protocol.TaskAgentInvocation;
+import dev.runway.protocol.TaskAgentInvocation.MalformedInput;
+import dev.runway.protocol.TaskAgentInvocation.StandbyInput;
+import dev.runway.protocol.TaskAgentInvocation.TaskInput;
 import dev.runway.protocol.TaskWire;
 import dev.runway.taskagent.TaskAgent;
 import dev.runway.taskagent.TaskAgentSettings;
@@ -15,29 +20,25 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
- * The task agent's program, behind {@code runway task-agent} ({@link TaskAgentCommand} says what it does). It names
- * no picocli type: {@link Main} runs it straight from the launch agent's arguments ({@link TaskAgentOptions}), and
- * picocli is loaded only for help and for arguments that it has to answer.
+ * The task agent's program, behind {@code runway task-agent} ({@link TaskAgentCommand} says what it does). How it is
+ * started and what it reads is {@link TaskAgentInvocation}, the contract that the launch agent writes: its arguments,
+ * then on standard input the task token (the first line: never an argument or a variable) and the job, after a
+ * standby's handover line. It names no picocli type: {@link dev.runway.cli.Main} runs it straight from the launch
+ * agent's arguments ({@link TaskAgentInvocation#parse}), and picocli is loaded only for help and for arguments that it
+ * has to answer.
  */
-final class TaskAgentProgram {
-    /** A token is a line; anything this long is not one. */
-    private static final int MAX_TOKEN_BYTES = 64 * 1024;
-    private static final int MAX_STDIN_BYTES = MAX_TOKEN_BYTES + 1 + TaskClient.MAX_HANDED_OVER_JOB_BYTES;
-    /** A standby's handover line: an id, a duration and a path; anything this long is not one. */
-    private static final int MAX_HANDOVER_BYTES = 64 * 1024;
-
+public final class TaskAgentProgram {
     private static final String WORKING_DIRECTORY = "CIRCLE_WORKING_DIRECTORY";
 
     private final InputStream tokenSource;
@@ -51,27 +52,27 @@ final class TaskAgentProgram {
     }
 
     /**
-     * {@code runway task-agent} with {@code options}, read by {@link TaskAgentOptions#read}: what a bad option or
+     * {@code runway task-agent} with {@code options}, read by {@link TaskAgentInvocation#parse}: what a bad option or
      * failure prints goes to standard error, as picocli's answer would; the exit status.
      */
-    static int main(TaskAgentOptions options) {
+    public static int main(TaskAgentInvocation options) {
         PrintWriter err = new PrintWriter(System.err, true);
         try {
             return new TaskAgentProgram(System.in, System.getenv(), err).run(options);
         } catch (BadOption e) {
             err.println("runway task-agent: " + e.getMessage());
-            return Runway.EXIT_INVALID;
+            return TaskAgentInvocation.EXIT_INVALID;
         } catch (IOException e) {
             err.println("runway task-agent: task " + options.taskId() + ": " + e.getMessage());
-            return 1;
+            return TaskAgentInvocation.EXIT_NOT_REPORTED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("runway task-agent: task " + options.taskId() + ": interrupted");
-            return 1;
+            return TaskAgentInvocation.EXIT_NOT_REPORTED;
         } catch (RuntimeException e) { // a bug: shown as picocli shows one, and the process still ends with 1
             err.println("runway task-agent: task " + options.taskId() + ": " + e);
             e.printStackTrace(err);
-            return 1;
+            return TaskAgentInvocation.EXIT_NOT_REPORTED;
         }
     }
 
@@ -80,63 +81,65 @@ final class TaskAgentProgram {
      *
      * @throws BadOption for an option's value that is not one
      */
-    int run(TaskAgentOptions options) throws IOException, InterruptedException, BadOption {
-        Duration grace = duration("--cancel-grace-period", options.cancelGrace());
+    int run(TaskAgentInvocation options) throws IOException, InterruptedException, BadOption {
+        Duration grace = duration(TaskAgentInvocation.CANCEL_GRACE_PERIOD, options.cancelGracePeriod());
         URI apiUrl = options.apiUrl();
         if (!"http".equals(apiUrl.getScheme()) && !"https".equals(apiUrl.getScheme())) {
-            throw new BadOption("--api-url: expected an http(s) URL, got " + apiUrl);
+            throw new BadOption(TaskAgentInvocation.API_URL + ": expected an http(s) URL, got " + apiUrl);
         }
         String taskId = options.taskId();
         Duration maxRun;
         Map<String, String> environment = this.environment;
-        byte[] stdin;
+        TaskInput stdin;
         HttpTransport transport = null;
-        if (options.standby()) {
-            // set up while no task is known: what does not depend on it (the HTTP client, the first process start)
-            transport = transport(apiUrl, environment);
-            if (transport == null) {
-                return Runway.EXIT_INVALID;
+        try {
+            if (options.standby()) {
+                // set up while no task is known: what does not depend on it (the HTTP client, the first process start)
+                transport = transport(apiUrl, environment);
+                if (transport == null) {
+                    return TaskAgentInvocation.EXIT_INVALID;
+                }
+                TaskAgentWarmUp.forStandby();
+                transport.prepareBlockingPath();
+                Optional<StandbyInput> handedOver = TaskAgentInvocation.readStandbyInput(tokenSource);
+                if (handedOver.isEmpty()) {
+                    return TaskAgentInvocation.EXIT_REPORTED; // dismissed: standard input closed without a task
+                }
+                TaskHandover handover = handedOver.get().handover();
+                stdin = handedOver.get().task();
+                taskId = handover.taskId();
+                maxRun = duration("max_run_time", handover.maxRunTime());
+                environment = new HashMap<>(environment);
+                environment.put(WORKING_DIRECTORY, handover.workingDirectory());
+            } else {
+                maxRun = duration(TaskAgentInvocation.MAX_RUN_TIME, options.maxRunTime());
+                stdin = TaskAgentInvocation.readTaskInput(tokenSource);
             }
-            TaskAgentWarmUp.forStandby();
-            transport.prepareBlockingPath();
-            byte[] input = tokenSource.readNBytes(MAX_HANDOVER_BYTES + 1 + MAX_STDIN_BYTES + 1);
-            if (input.length == 0) {
-                return 0; // dismissed: the launch agent closed standard input without a task
-            }
-            int handoverEnd = lineEnd(input);
-            TaskHandover handover = handover(input, handoverEnd);
-            stdin = checkedInput(Arrays.copyOfRange(input, Math.min(input.length, handoverEnd + 1), input.length));
-            Arrays.fill(input, (byte) 0);
-            taskId = handover.taskId();
-            maxRun = duration("max_run_time", handover.maxRunTime());
-            environment = new HashMap<>(environment);
-            environment.put(WORKING_DIRECTORY, handover.workingDirectory());
-        } else {
-            maxRun = duration("--max-run-time", options.maxRunTime());
-            stdin = checkedInput(tokenSource.readNBytes(MAX_STDIN_BYTES + 1));
+        } catch (MalformedInput e) {
+            throw new BadOption(e.getMessage());
         }
-        String token = token(stdin);
+        String token = stdin.token();
         if (token.isEmpty()) {
             err.println("runway task-agent: no task token on standard input (the launch agent writes it there)");
-            return Runway.EXIT_INVALID;
+            return TaskAgentInvocation.EXIT_INVALID;
         }
         Path workingDirectory = TaskAgentSettings.jobDirectory(environment, Path.of("").toAbsolutePath());
         if (!Files.isDirectory(workingDirectory)) {
             err.println("runway task-agent: working directory " + workingDirectory + " does not exist"
                     + " (CIRCLE_WORKING_DIRECTORY)");
-            return Runway.EXIT_INVALID;
+            return TaskAgentInvocation.EXIT_INVALID;
         }
         TaskAgentSettings settings = TaskAgentSettings.defaults(workingDirectory, environment, maxRun)
                 .withCancelGrace(grace);
         if (transport == null) {
             transport = transport(apiUrl, environment);
             if (transport == null) {
-                return Runway.EXIT_INVALID;
+                return TaskAgentInvocation.EXIT_INVALID;
             }
         }
         TaskClient client = new TaskClient(transport, taskId, token);
-        TaskJob handedOver = handedOverJob(stdin, taskId);
-        Arrays.fill(stdin, (byte) 0); // the token, and the job's secrets
+        TaskJob handedOver = handedOverJob(stdin.job(), taskId);
+        stdin.erase(); // the token, and the job's secrets
         if (handedOver != null) {
             client.useJob(handedOver);
         } else {
@@ -163,10 +166,10 @@ final class TaskAgentProgram {
         Runtime.getRuntime().addShutdownHook(onTerm);
         try {
             agent.run();
-            return 0;
+            return TaskAgentInvocation.EXIT_REPORTED;
         } catch (IOException e) { // ApiException included: no server, or a report that could not be delivered
             err.println("runway task-agent: task " + taskId + ": " + e.getMessage());
-            return 1;
+            return TaskAgentInvocation.EXIT_NOT_REPORTED;
         } finally {
             finished.countDown();
             try {
@@ -190,66 +193,15 @@ final class TaskAgentProgram {
     }
 
     /**
-     * The handover line that a standby's standard input begins with.
-     *
-     * @throws BadOption when it is not one (named, never quoted: the token may follow it)
+     * The job handed over after the token's line, when it is this task's; null when there is none or it cannot be
+     * read (then it is fetched, as when none was handed over).
      */
-    private static TaskHandover handover(byte[] input, int lineEnd) throws BadOption {
-        if (lineEnd > MAX_HANDOVER_BYTES) {
-            Arrays.fill(input, (byte) 0);
-            throw new BadOption("standard input: a first line of more than " + MAX_HANDOVER_BYTES
-                    + " bytes; expected the standby's handover (task_id, max_run_time, working_directory)");
-        }
-        TaskHandover handover;
-        try {
-            handover = TaskWire.read(Arrays.copyOf(input, lineEnd), TaskHandover.class);
-        } catch (IOException e) {
-            Arrays.fill(input, (byte) 0);
-            throw new BadOption("standard input: the standby's handover line: " + e.getMessage());
-        }
-        String missing = handover.taskId() == null || handover.taskId().isBlank() ? "task_id"
-                : handover.maxRunTime() == null ? "max_run_time"
-                : handover.workingDirectory() == null || handover.workingDirectory().isBlank() ? "working_directory"
-                : null;
-        if (missing != null) {
-            Arrays.fill(input, (byte) 0);
-            throw new BadOption("standard input: the standby's handover line has no " + missing);
-        }
-        return handover;
-    }
-
-    /** What a task agent reads on standard input (the token line, the job), within its limits. */
-    private static byte[] checkedInput(byte[] bytes) throws BadOption {
-        int lineEnd = lineEnd(bytes);
-        if (lineEnd > MAX_TOKEN_BYTES) {
-            Arrays.fill(bytes, (byte) 0);
-            throw new BadOption("standard input: a first line of more than "
-                    + MAX_TOKEN_BYTES + " bytes; expected a task token");
-        }
-        if (bytes.length > MAX_STDIN_BYTES) {
-            Arrays.fill(bytes, (byte) 0);
-            throw new BadOption("standard input: more than "
-                    + TaskClient.MAX_HANDED_OVER_JOB_BYTES + " bytes after the task token; expected a job");
-        }
-        return bytes;
-    }
-
-    /** The first line of standard input. */
-    private static String token(byte[] stdin) {
-        return new String(stdin, 0, lineEnd(stdin), StandardCharsets.UTF_8).strip();
-    }
-
-    /**
-     * The job after the token line, when the launch agent handed one over and it is this task's; null when there is
-     * none or it cannot be read (then it is fetched, as when none was handed over).
-     */
-    private TaskJob handedOverJob(byte[] stdin, String taskId) {
-        int start = Math.min(stdin.length, lineEnd(stdin) + 1);
-        if (blankFrom(stdin, start)) {
+    private TaskJob handedOverJob(byte[] json, String taskId) {
+        if (json == null) {
             return null;
         }
         try {
-            TaskJob job = TaskWire.read(Arrays.copyOfRange(stdin, start, stdin.length), TaskJob.class);
+            TaskJob job = TaskWire.read(json, TaskJob.class);
             if (taskId.equals(job.taskId())) {
                 return job;
             }
@@ -261,25 +213,6 @@ final class TaskAgentProgram {
         return null;
     }
 
-    /** Whether nothing but JSON whitespace follows {@code start} (no copy of what may be half a MiB). */
-    private static boolean blankFrom(byte[] bytes, int start) {
-        for (int i = start; i < bytes.length; i++) {
-            if (bytes[i] != ' ' && bytes[i] != '\n' && bytes[i] != '\r' && bytes[i] != '\t') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int lineEnd(byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '\n') {
-                return i;
-            }
-        }
-        return bytes.length;
-    }
-
     private static Duration duration(String option, String value) throws BadOption {
         try {
             return GoDuration.parse(value);
@@ -289,7 +222,7 @@ final class TaskAgentProgram {
     }
 
     /** An option's value, or standard input, that is not what the task agent takes; its message names which. */
-    static final class BadOption extends Exception {
+    public static final class BadOption extends Exception {
         private static final long serialVersionUID = 1L;
 
         BadOption(String message) {
