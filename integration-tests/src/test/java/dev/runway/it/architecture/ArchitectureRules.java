@@ -25,6 +25,8 @@ final class ArchitectureRules {
     private static final String[] PLATFORM = {"java..", "javax..", "jdk..", "sun.misc.."};
     private static final String[] LOGGING_API = {"org.slf4j.."};
     private static final String[] JACKSON = {"com.fasterxml.jackson.."};
+    /** The store's implementations; the server and the store interface (dev.runway.server.store) name no engine. */
+    private static final String[] STORE_ENGINES = {"dev.runway.server.store.jdbc..", "dev.runway.server.store.h2.."};
 
     /**
      * The options only a task agent takes. Not --api-url (install takes one too) nor the subcommand's name (the
@@ -86,6 +88,18 @@ final class ArchitectureRules {
                 .that().resideOutsideOfPackages("dev.runway.server..", "org.eclipse.jetty..")
                 .and().resideInAPackage("dev.runway..")
                 .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty.."));
+        rules.put("the store interface names no engine (no H2, no JDBC)", noClasses()
+                .that().resideInAPackage("dev.runway.server.store..")
+                .and().resideOutsideOfPackages(STORE_ENGINES)
+                .should().dependOnClassesThat().resideInAnyPackage("org.h2..", "java.sql.."));
+        rules.put("only the H2 store touches H2", noClasses()
+                .that().resideOutsideOfPackages("dev.runway.server.store.h2..", "org.h2..")
+                .and().resideInAPackage("dev.runway..")
+                .should().dependOnClassesThat().resideInAPackage("org.h2.."));
+        rules.put("only the store engines touch JDBC", noClasses()
+                .that().resideOutsideOfPackages(STORE_ENGINES)
+                .and().resideInAPackage("dev.runway..")
+                .should().dependOnClassesThat().resideInAPackage("java.sql.."));
         rules.put("agent never names a platform launcher", noClasses()
                 .that().resideInAPackage("dev.runway.agent..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.runway.launcher.linux..",

@@ -1,6 +1,7 @@
 package dev.runway.server;
 
 import dev.runway.protocol.RunnerApi.ErrorBody;
+import dev.runway.server.store.StoreRefusal;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -45,9 +46,21 @@ final class ApiHandler extends Handler.Abstract {
             ApiError api = (ApiError) cause;
             return Reply.json(api.status(), api.body());
         }
+        if (cause instanceof StoreRefusal) {
+            StoreRefusal refusal = (StoreRefusal) cause;
+            return Reply.json(status(refusal.reason()), new ErrorBody(refusal.getMessage()));
+        }
         LOG.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), cause);
         return Reply.json(500, new ErrorBody("internal server error: " + cause.getClass().getSimpleName()
                 + " (see the server log)"));
+    }
+
+    private static int status(StoreRefusal.Reason reason) {
+        return switch (reason) {
+            case CONFLICT -> 409;
+            case NOT_FOUND -> 404;
+            case REVOKED -> 401;
+        };
     }
 
     private static void write(Request request, Response response, Callback callback, Reply reply) {

@@ -1,7 +1,8 @@
 package dev.runway.server;
 
-import dev.runway.server.Store.ResourceClass;
-import dev.runway.server.Store.Task;
+import dev.runway.server.store.ResourceClass;
+import dev.runway.server.store.Store;
+import dev.runway.server.store.Task;
 
 /**
  * Who is calling. Three kinds of token: the admin token (management and jobs), resource-class tokens (claims of
@@ -41,10 +42,10 @@ final class Auth {
         if (isAdmin(hash)) {
             return;
         }
-        if (store.resourceClassByTokenHash(hash).isPresent()) {
+        if (store.management().resourceClassByTokenHash(hash).isPresent()) {
             throw new ApiError(403, "a resource-class token cannot manage the server; use the admin token");
         }
-        if (store.taskByTokenHash(hash).isPresent()) {
+        if (store.tasks().findByTokenHash(hash).isPresent()) {
             throw new ApiError(403, "a task token cannot manage the server; use the admin token");
         }
         throw new ApiError(401, "unknown token");
@@ -55,14 +56,15 @@ final class Auth {
 
     RunnerIdentity requireResourceClass(Exchange exchange) {
         String hash = presentedHash(exchange);
-        return store.resourceClassByTokenHash(hash).map(rc -> new RunnerIdentity(rc, hash))
+        return store.management().resourceClassByTokenHash(hash).map(rc -> new RunnerIdentity(rc, hash))
                 .orElseThrow(() -> otherKind(hash, "claims need a resource-class token"));
     }
 
     /** The task of the presented task token, which must be {@code taskId}. */
     Task requireTask(Exchange exchange, String taskId) {
         String hash = presentedHash(exchange);
-        Task task = store.taskByTokenHash(hash).orElseThrow(() -> otherKind(hash, "this call needs the task's token"));
+        Task task = store.tasks().findByTokenHash(hash)
+                .orElseThrow(() -> otherKind(hash, "this call needs the task's token"));
         if (!task.id().equals(taskId)) {
             throw new ApiError(403, "this task token belongs to another task");
         }
@@ -70,8 +72,8 @@ final class Auth {
     }
 
     private ApiError otherKind(String hash, String need) {
-        if (isAdmin(hash) || store.resourceClassByTokenHash(hash).isPresent()
-                || store.taskByTokenHash(hash).isPresent()) {
+        if (isAdmin(hash) || store.management().resourceClassByTokenHash(hash).isPresent()
+                || store.tasks().findByTokenHash(hash).isPresent()) {
             return new ApiError(403, "wrong kind of token: " + need);
         }
         return new ApiError(401, "unknown token");

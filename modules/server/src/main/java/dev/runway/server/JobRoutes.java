@@ -1,13 +1,14 @@
 package dev.runway.server;
 
-import dev.runway.protocol.JobDefinitionParser;
 import dev.runway.protocol.JobDefinitionParser.JobDefinition;
-import dev.runway.protocol.JobsApi;
+import dev.runway.protocol.JobDefinitionParser;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.JobsApi.StepState;
-import dev.runway.server.Store.Job;
-import dev.runway.server.Store.ResourceClass;
+import dev.runway.protocol.JobsApi;
+import dev.runway.server.store.Job;
+import dev.runway.server.store.ResourceClass;
+import dev.runway.server.store.Store;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
@@ -56,19 +57,20 @@ final class JobRoutes {
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }
-        ResourceClass rc = store.resourceClassByName(definition.resourceClass().namespace(),
+        ResourceClass rc = store.management().resourceClassByName(definition.resourceClass().namespace(),
                 definition.resourceClass().name()).orElseThrow(() -> ApiError.notFound("resource_class: \""
                         + definition.resourceClass() + "\" does not exist"));
         StoredJob stored = new StoredJob(definition.steps(), definition.environment(), definition.secrets(),
                 definition.checkout());
-        Job job = store.createJob(rc.id(), rc.fullName(), definition.name(), stored.toJson(),
+        Job job = store.jobs().create(rc.id(), rc.fullName(), definition.name(), stored.toJson(),
                 definition.maxRunTime().toSeconds(), clock.millis());
         claims.signal(rc.id());
         return Reply.json(201, views.status(job, true));
     }
 
     private Job job(Exchange exchange) {
-        return store.job(exchange.path("id")).orElseThrow(() -> ApiError.notFound("no job " + exchange.path("id")));
+        return store.jobs().find(exchange.path("id"))
+                .orElseThrow(() -> ApiError.notFound("no job " + exchange.path("id")));
     }
 
     private Reply status(Exchange exchange) {
@@ -82,7 +84,7 @@ final class JobRoutes {
         String rcId = null;
         if (rcName != null) {
             int slash = rcName.indexOf('/');
-            rcId = store.resourceClassByName(slash < 0 ? rcName : rcName.substring(0, slash),
+            rcId = store.management().resourceClassByName(slash < 0 ? rcName : rcName.substring(0, slash),
                     slash < 0 ? "" : rcName.substring(slash + 1)).map(ResourceClass::id)
                     .orElseThrow(() -> ApiError.notFound("resource class \"" + rcName + "\" does not exist"));
         }
@@ -100,13 +102,13 @@ final class JobRoutes {
         if (limit < 1 || limit > 1000) {
             throw ApiError.badRequest("limit: must be between 1 and 1000");
         }
-        return Reply.ok(new JobsApi.JobList(store.jobs(rcId, state, (int) limit).stream()
+        return Reply.ok(new JobsApi.JobList(store.jobs().list(rcId, state, (int) limit).stream()
                 .map(job -> views.status(job, false)).collect(Collectors.toList())));
     }
 
     private Reply cancel(Exchange exchange) {
         auth.requireAdmin(exchange);
-        Job job = store.cancel(job(exchange).id(), clock.millis());
+        Job job = store.jobs().cancel(job(exchange).id(), clock.millis());
         watchers.changed(queuedKey(job.id()));
         if (job.taskId() != null) {
             watchers.changed(job.taskId());
@@ -133,11 +135,11 @@ final class JobRoutes {
 
     /** Answers as soon as there are bytes, the step's output is complete, or the deadline passes. */
     private CompletableFuture<Reply> readOutput(String jobId, int step, long offset, long deadline) {
-        Job before = store.job(jobId).orElseThrow();
+        Job before = store.jobs().find(jobId).orElseThrow();
         // watch first, then look: a change between the two wakes the watch instead of being missed
         CompletableFuture<Void> change = watchers.next(before.taskId() == null ? queuedKey(jobId)
                 : before.taskId(), Math.max(0, deadline - clock.millis()));
-        Job job = store.job(jobId).orElseThrow();
+        Job job = store.jobs().find(jobId).orElseThrow();
         StepState state = views.status(job, true).steps().get(step);
         boolean complete = JobViews.outputComplete(job.state(), state.status());
         byte[] bytes = job.taskId() == null ? new byte[0]

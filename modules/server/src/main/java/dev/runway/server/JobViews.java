@@ -6,8 +6,10 @@ import dev.runway.protocol.JobsApi.StepState;
 import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepSpec;
 import dev.runway.protocol.RunnerApi.StepStatus;
-import dev.runway.server.Store.Job;
-import dev.runway.server.Store.Step;
+import dev.runway.server.store.Job;
+import dev.runway.server.store.Step;
+import dev.runway.server.store.Store;
+import dev.runway.server.store.Task;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +26,7 @@ final class JobViews {
     }
 
     JobStatus status(Job job, boolean withSteps) {
-        String runner = job.taskId() == null ? null : store.task(job.taskId()).map(Store.Task::runnerName)
+        String runner = job.taskId() == null ? null : store.tasks().find(job.taskId()).map(Task::runnerName)
                 .orElse(null);
         return new JobStatus(job.id(), job.buildNum(), job.name(), job.resourceClass(), job.state(), job.reason(),
                 job.cancelRequested(), job.attempts(), runner, Times.iso(job.createdAt()), Times.iso(job.startedAt()),
@@ -35,7 +37,7 @@ final class JobViews {
         List<StepSpec> specs = StoredJob.fromJson(job.definition()).steps();
         Map<Integer, Step> reported = new HashMap<>();
         if (job.taskId() != null) {
-            store.steps(job.taskId()).forEach(step -> reported.put(step.index(), step));
+            store.tasks().steps(job.taskId()).forEach(step -> reported.put(step.index(), step));
         }
         List<StepState> states = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {

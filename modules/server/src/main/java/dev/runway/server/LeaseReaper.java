@@ -1,8 +1,9 @@
 package dev.runway.server;
 
 import dev.runway.protocol.JobsApi.JobState;
-import dev.runway.server.Store.Job;
-import dev.runway.server.Store.Task;
+import dev.runway.server.store.Job;
+import dev.runway.server.store.Store;
+import dev.runway.server.store.Task;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,8 @@ final class LeaseReaper implements Runnable {
     @Override
     public void run() {
         try {
-            for (Task task : store.lapsedTasks(clock.millis())) {
-                Job job = store.lapse(task.id(), maxRequeues, clock.millis());
+            for (Task task : store.tasks().lapsed(clock.millis())) {
+                Job job = store.tasks().lapse(task.id(), maxRequeues, clock.millis());
                 LOG.warn("task {} of job #{}: lease lapsed (runner {}); job is now {}: {}", task.id(), job.buildNum(),
                         task.runnerName(), job.state(), job.reason());
                 watchers.changed(task.id());

@@ -3,7 +3,10 @@ package dev.runway.server;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.ManagementApi;
 import dev.runway.protocol.Names;
-import dev.runway.server.Store.ResourceClass;
+import dev.runway.server.store.Namespace;
+import dev.runway.server.store.ResourceClass;
+import dev.runway.server.store.Store;
+import dev.runway.server.store.Token;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -51,7 +54,7 @@ final class ManagementRoutes {
         if (request.orgId() == null || request.orgId().isBlank()) {
             throw ApiError.badRequest("org_id: is required");
         }
-        Store.Namespace namespace = store.createNamespace(name, request.orgId(), clock.millis());
+        Namespace namespace = store.management().createNamespace(name, request.orgId(), clock.millis());
         return Reply.ok(new ManagementApi.NamespaceCreated(new ManagementApi.NamespaceData(namespace.id(),
                 new ManagementApi.NamespaceAttributes(namespace.name()))));
     }
@@ -59,7 +62,7 @@ final class ManagementRoutes {
     /** The resource class named by {@code value} ({@code ns/name}); 404 when it does not exist. */
     ResourceClass resourceClassNamed(String field, String value) {
         Names.ResourceClassName name = valid(() -> Names.resourceClass(field, value));
-        return store.resourceClassByName(name.namespace(), name.name())
+        return store.management().resourceClassByName(name.namespace(), name.name())
                 .orElseThrow(() -> ApiError.notFound("resource class \"" + name + "\" does not exist"));
     }
 
@@ -73,7 +76,7 @@ final class ManagementRoutes {
         ManagementApi.ResourceClassCreate request = exchange.json(ManagementApi.ResourceClassCreate.class,
                 Limits.JSON_BODY);
         Names.ResourceClassName name = valid(() -> Names.resourceClass("resource_class", request.resourceClass()));
-        if (store.namespace(name.namespace()).isEmpty()) {
+        if (store.management().namespace(name.namespace()).isEmpty()) {
             throw ApiError.notFound("namespace \"" + name.namespace() + "\" does not exist; create it first with "
                     + "`runway namespace create`");
         }
@@ -81,7 +84,7 @@ final class ManagementRoutes {
         if (description.length() > 1000) {
             throw ApiError.badRequest("description: is longer than 1000 characters");
         }
-        ResourceClass created = store.createResourceClass(name.namespace(), name.name(), description,
+        ResourceClass created = store.management().createResourceClass(name.namespace(), name.name(), description,
                 clock.millis());
         return Reply.ok(view(created));
     }
@@ -89,20 +92,20 @@ final class ManagementRoutes {
     private Reply listResourceClasses(Exchange exchange) {
         auth.requireAdmin(exchange);
         String namespace = valid(() -> Names.namespace("namespace", exchange.query("namespace")));
-        return Reply.ok(new ManagementApi.ResourceClassList(store.resourceClasses(namespace).stream()
+        return Reply.ok(new ManagementApi.ResourceClassList(store.management().resourceClasses(namespace).stream()
                 .map(ManagementRoutes::view).collect(Collectors.toList())));
     }
 
     private Reply deleteResourceClass(Exchange exchange, boolean force) {
         auth.requireAdmin(exchange);
-        ResourceClass rc = store.resourceClass(exchange.path("id"))
+        ResourceClass rc = store.management().resourceClass(exchange.path("id"))
                 .orElseThrow(() -> ApiError.notFound("no resource class with id " + exchange.path("id")));
-        long tokens = store.tokenCount(rc.id());
+        long tokens = store.management().tokenCount(rc.id());
         if (!force && tokens > 0) {
             throw new ApiError(409, "resource class \"" + rc.fullName() + "\" still has " + tokens
                     + " token(s): delete them first, or force the deletion");
         }
-        store.deleteResourceClass(rc.id(), force, clock.millis());
+        store.management().deleteResourceClass(rc.id(), force, clock.millis());
         waiters.wakeAll(rc.id());
         return Reply.ok(new ManagementApi.ResourceClass(rc.id(), rc.fullName(), rc.description()));
     }
@@ -118,7 +121,7 @@ final class ManagementRoutes {
             throw ApiError.badRequest("nickname: is longer than 100 characters");
         }
         String secret = Tokens.generate();
-        Store.Token token = store.createToken(rc.id(), request.nickname(), Tokens.hash(secret), clock.millis());
+        Token token = store.management().createToken(rc.id(), request.nickname(), Tokens.hash(secret), clock.millis());
         return Reply.ok(new ManagementApi.TokenCreated(token.id(), secret, rc.fullName(), token.nickname(),
                 Times.iso(token.createdAt())));
     }
@@ -126,14 +129,14 @@ final class ManagementRoutes {
     private Reply listTokens(Exchange exchange) {
         auth.requireAdmin(exchange);
         ResourceClass rc = resourceClassNamed("resource-class", exchange.query("resource-class"));
-        return Reply.ok(new ManagementApi.TokenList(store.tokens(rc.id()).stream()
+        return Reply.ok(new ManagementApi.TokenList(store.management().tokens(rc.id()).stream()
                 .map(t -> new ManagementApi.Token(t.id(), rc.fullName(), t.nickname(), Times.iso(t.createdAt())))
                 .collect(Collectors.toList())));
     }
 
     private Reply deleteToken(Exchange exchange) {
         auth.requireAdmin(exchange);
-        String resourceClassId = store.deleteToken(exchange.path("id"))
+        String resourceClassId = store.management().deleteToken(exchange.path("id"))
                 .orElseThrow(() -> ApiError.notFound("no token with id " + exchange.path("id")));
         // held claims look at their token again and end with 401 if it was this one
         waiters.wakeAll(resourceClassId);
@@ -148,10 +151,11 @@ final class ManagementRoutes {
             throw ApiError.badRequest("give exactly one of the query parameters resource-class and namespace");
         }
         List<ResourceClass> classes = resourceClass != null ? List.of(resourceClassNamed("resource-class",
-                resourceClass)) : store.resourceClasses(valid(() -> Names.namespace("namespace", namespace)));
+                resourceClass))
+                : store.management().resourceClasses(valid(() -> Names.namespace("namespace", namespace)));
         java.util.Map<String, String> names = classes.stream()
                 .collect(Collectors.toMap(ResourceClass::id, ResourceClass::fullName));
-        return Reply.ok(new ManagementApi.RunnerList(store.runners(List.copyOf(names.keySet())).stream()
+        return Reply.ok(new ManagementApi.RunnerList(store.runners().list(List.copyOf(names.keySet())).stream()
                 .map(r -> new ManagementApi.Runner(names.get(r.resourceClassId()), r.hostname(), r.name(),
                         Times.iso(r.firstConnected()), Times.iso(r.lastConnected()), Times.iso(r.lastUsed()),
                         r.ip(), r.version()))
@@ -161,12 +165,12 @@ final class ManagementRoutes {
     private Reply unclaimedTasks(Exchange exchange) {
         auth.requireAdmin(exchange);
         ResourceClass rc = resourceClassNamed("resource-class", exchange.query("resource-class"));
-        return Reply.ok(new ManagementApi.UnclaimedTasks(store.countJobs(rc.id(), JobState.QUEUED)));
+        return Reply.ok(new ManagementApi.UnclaimedTasks(store.jobs().count(rc.id(), JobState.QUEUED)));
     }
 
     private Reply runningTasks(Exchange exchange) {
         auth.requireAdmin(exchange);
         ResourceClass rc = resourceClassNamed("resource-class", exchange.query("resource-class"));
-        return Reply.ok(new ManagementApi.RunningTasks(store.countJobs(rc.id(), JobState.RUNNING)));
+        return Reply.ok(new ManagementApi.RunningTasks(store.jobs().count(rc.id(), JobState.RUNNING)));
     }
 }

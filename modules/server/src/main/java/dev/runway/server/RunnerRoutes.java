@@ -1,8 +1,8 @@
 package dev.runway.server;
 
 import dev.runway.protocol.ApiPaths;
+import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.Names;
-
 import dev.runway.protocol.RunnerApi.ClaimRequest;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
 import dev.runway.protocol.RunnerApi.HeartbeatResponse;
@@ -12,11 +12,12 @@ import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.RunnerApi.TaskResult;
-import dev.runway.protocol.JobsApi.JobState;
-import dev.runway.server.Store.Claim;
-import dev.runway.server.Store.Job;
-import dev.runway.server.Store.Task;
-import dev.runway.server.Store.TaskState;
+import dev.runway.server.store.Claim;
+import dev.runway.server.store.Job;
+import dev.runway.server.store.RunnerVisit;
+import dev.runway.server.store.Store;
+import dev.runway.server.store.Task;
+import dev.runway.server.store.TaskState;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,7 @@ final class RunnerRoutes {
         if (request.waitSeconds() < 0) {
             throw ApiError.badRequest("wait_seconds: must not be negative");
         }
-        Store.RunnerVisit runner = new Store.RunnerVisit(request.name(), request.hostname(),
+        RunnerVisit runner = new RunnerVisit(request.name(), request.hostname(),
                 exchange.remoteAddress(), request.version());
         visits.record(identity.resourceClass().id(), runner);
         long wait = Math.min(request.waitSeconds() * 1000L, settings.maxClaimWait().toMillis());
@@ -107,7 +108,7 @@ final class RunnerRoutes {
     }
 
     /** Tries to claim; else waits for a signal of the class (no thread held) and tries again until the deadline. */
-    private CompletableFuture<Reply> attempt(Auth.RunnerIdentity identity, Store.RunnerVisit runner,
+    private CompletableFuture<Reply> attempt(Auth.RunnerIdentity identity, RunnerVisit runner,
             long deadline) {
         String rcId = identity.resourceClass().id();
         long seen = claims.version(rcId);
@@ -134,11 +135,11 @@ final class RunnerRoutes {
         }, executor);
     }
 
-    private Optional<Reply> tryClaim(Auth.RunnerIdentity identity, Store.RunnerVisit runner) {
+    private Optional<Reply> tryClaim(Auth.RunnerIdentity identity, RunnerVisit runner) {
         String rcId = identity.resourceClass().id();
         String taskToken = Tokens.generate();
         long now = clock.millis();
-        Optional<Claim> claim = store.claimNext(rcId, identity.tokenHash(), runner, Tokens.hash(taskToken), now,
+        Optional<Claim> claim = store.tasks().claimNext(rcId, identity.tokenHash(), runner, Tokens.hash(taskToken), now,
                 now + firstLeaseMillis());
         if (claim.isEmpty()) {
             return Optional.empty();
@@ -152,7 +153,7 @@ final class RunnerRoutes {
                 job.maxRunTimeSeconds(), firstLeaseSeconds());
         return Optional.of(Reply.ok(response).onLost(() -> {
             LOG.info("task {}: the runner went away before it got the claim; back to the queue", task.id());
-            store.unclaim(task.id(), clock.millis());
+            store.tasks().unclaim(task.id(), clock.millis());
             claims.signal(rcId);
         }));
     }
@@ -184,7 +185,7 @@ final class RunnerRoutes {
     }
 
     private Job jobOf(Task task) {
-        return store.job(task.jobId()).orElseThrow(() -> jobGone(task));
+        return store.jobs().find(task.jobId()).orElseThrow(() -> jobGone(task));
     }
 
     private static ApiError jobGone(Task task) {
@@ -220,7 +221,7 @@ final class RunnerRoutes {
             // the task is no longer this runner's: it must stop
             return Reply.ok(new HeartbeatResponse(true, leaseSeconds()));
         }
-        store.renewLease(task.id(), clock.millis() + leaseMillis());
+        store.tasks().renewLease(task.id(), clock.millis() + leaseMillis());
         return Reply.ok(new HeartbeatResponse(jobOf(task).cancelRequested(), leaseSeconds()));
     }
 
@@ -228,7 +229,7 @@ final class RunnerRoutes {
         Task task = runningTask(exchange);
         int step = stepIndex(exchange, jobOf(task));
         StepStart start = exchange.json(StepStart.class, Limits.JSON_BODY);
-        store.startStep(task.id(), step, start.name(), clock.millis());
+        store.tasks().startStep(task.id(), step, start.name(), clock.millis());
         watchers.changed(task.id());
         return Reply.ok(Map.of());
     }
@@ -247,7 +248,7 @@ final class RunnerRoutes {
         watchers.changed(task.id());
         // read after the append, so a cancel asked while the chunk was written is in this answer; the bytes are
         // stored, so a job gone meanwhile is answered as "stop", not as an error
-        boolean canceled = store.cancelRequested(task.jobId()).orElse(true);
+        boolean canceled = store.jobs().cancelRequested(task.jobId()).orElse(true);
         return Reply.ok(new OutputAck(next, canceled));
     }
 
@@ -259,8 +260,8 @@ final class RunnerRoutes {
             throw ApiError.badRequest("status: is required");
         }
         String finishedAt = result.finishedAt() != null ? result.finishedAt() : Times.iso(clock.millis());
-        store.finishStep(task.id(), step, null, new StepResult(result.status(), result.exitCode(), result.signal(),
-                result.reason(), result.durationMillis(), finishedAt));
+        store.tasks().finishStep(task.id(), step, null, new StepResult(result.status(), result.exitCode(),
+                result.signal(), result.reason(), result.durationMillis(), finishedAt));
         watchers.changed(task.id());
         return Reply.ok(Map.of());
     }
@@ -283,7 +284,7 @@ final class RunnerRoutes {
                 state = JobState.FAILED;
                 break;
         }
-        store.finishTask(task.id(), TaskState.FINISHED, state, result.reason(), clock.millis());
+        store.tasks().finish(task.id(), TaskState.FINISHED, state, result.reason(), clock.millis());
         watchers.changed(task.id());
         LOG.info("task {} finished: {}", task.id(), result.status());
         return Reply.ok(Map.of());
@@ -292,7 +293,7 @@ final class RunnerRoutes {
     private Reply unclaim(Exchange exchange) {
         Task task = runningTask(exchange);
         Job job = jobOf(task);
-        store.unclaim(task.id(), clock.millis());
+        store.tasks().unclaim(task.id(), clock.millis());
         watchers.changed(task.id());
         claims.signal(job.resourceClassId());
         return Reply.ok(Map.of());
@@ -311,7 +312,7 @@ final class RunnerRoutes {
             reason.append("; last output: ").append(last.length() > 2000 ? "..." + last.substring(last.length()
                     - 2000) : last);
         }
-        store.finishTask(task.id(), TaskState.FAILED, JobState.INFRASTRUCTURE_FAIL, reason.toString(),
+        store.tasks().finish(task.id(), TaskState.FAILED, JobState.INFRASTRUCTURE_FAIL, reason.toString(),
                 clock.millis());
         watchers.changed(task.id());
         LOG.info("task {} failed: {}", task.id(), failure.reason());

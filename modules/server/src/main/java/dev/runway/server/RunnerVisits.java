@@ -1,5 +1,7 @@
 package dev.runway.server;
 
+import dev.runway.server.store.RunnerVisit;
+import dev.runway.server.store.Store;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -20,13 +22,13 @@ final class RunnerVisits {
         this.clock = clock;
     }
 
-    void record(String resourceClassId, Store.RunnerVisit runner) {
+    void record(String resourceClassId, RunnerVisit runner) {
         long now = clock.millis();
         String key = resourceClassId + "/" + runner.name() + "/" + runner.hostname() + "/" + runner.ip() + "/"
                 + runner.version();
         Long last = lastWritten.get(key);
         if (last == null || now - last >= PRECISION_MILLIS) {
-            store.touchRunner(resourceClassId, runner, now);
+            store.runners().touch(resourceClassId, runner, now);
             lastWritten.put(key, now);
         }
     }

@@ -1,5 +1,7 @@
 package dev.runway.server;
 
+import dev.runway.server.store.Store;
+import dev.runway.server.store.h2.H2Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -62,7 +64,7 @@ public final class RunwayServer implements AutoCloseable {
         Store store = H2Store.open(dataDir);
         Clock clock = Clock.systemUTC();
         // while the server was down no heartbeat could arrive: running tasks get a full lease to reconnect
-        store.extendRunningLeases(clock.millis() + settings.lease().toMillis());
+        store.tasks().extendRunningLeases(clock.millis() + settings.lease().toMillis());
         ClaimWaiters claims = new ClaimWaiters();
         OutputWatchers watchers = new OutputWatchers();
         OutputFiles output = new OutputFiles(dataDir.resolve("output"));

@@ -1,5 +1,6 @@
 package dev.runway.server;
 
+import dev.runway.server.store.Store;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +32,8 @@ final class StepCounts {
                 return Optional.of(known);
             }
         }
-        Optional<Integer> count = store.job(jobId).map(job -> StoredJob.fromJson(job.definition()).steps().size());
+        Optional<Integer> count = store.jobs().find(jobId)
+                .map(job -> StoredJob.fromJson(job.definition()).steps().size());
         count.ifPresent(value -> {
             synchronized (counts) {
                 counts.put(jobId, value);

@@ -1,6 +1,6 @@
-package dev.runway.server;
+package dev.runway.server.store.jdbc;
 
-import dev.runway.server.Store.ResourceClass;
+import dev.runway.server.store.ResourceClass;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 

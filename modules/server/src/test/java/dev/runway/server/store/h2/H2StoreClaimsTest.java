@@ -1,12 +1,15 @@
-package dev.runway.server;
+package dev.runway.server.store.h2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runway.protocol.JobsApi.JobState;
-import dev.runway.server.Store.Claim;
-import dev.runway.server.Store.ResourceClass;
-import dev.runway.server.Store.RunnerVisit;
+import dev.runway.server.store.Claim;
+import dev.runway.server.store.Job;
+import dev.runway.server.store.ResourceClass;
+import dev.runway.server.store.RunnerVisit;
+import dev.runway.server.store.Store;
+import dev.runway.server.store.StoreRefusal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,15 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 class H2StoreClaimsTest {
     @TempDir
     Path data;
-    private H2Store store;
+    private Store store;
     private ResourceClass linux;
 
     @BeforeEach
     void open() {
         store = H2Store.open(data);
-        store.createNamespace("acme", "github/acme", 0);
-        linux = store.createResourceClass("acme", "linux", "", 0);
-        store.createToken(linux.id(), "t", "rc-hash", 0);
+        store.management().createNamespace("acme", "github/acme", 0);
+        linux = store.management().createResourceClass("acme", "linux", "", 0);
+        store.management().createToken(linux.id(), "t", "rc-hash", 0);
     }
 
     @AfterEach
@@ -45,7 +48,7 @@ class H2StoreClaimsTest {
     }
 
     private Optional<Claim> claim(String runner, String taskTokenHash) {
-        return store.claimNext(linux.id(), "rc-hash", new RunnerVisit(runner, "host", "127.0.0.1", "0.1.0"),
+        return store.tasks().claimNext(linux.id(), "rc-hash", new RunnerVisit(runner, "host", "127.0.0.1", "0.1.0"),
                 taskTokenHash, 1000, 61_000);
     }
 
@@ -54,7 +57,7 @@ class H2StoreClaimsTest {
         int jobs = 300;
         List<String> queued = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {
-            queued.add(store.createJob(linux.id(), "acme/linux", "job-" + i, "{}", 60, i).id());
+            queued.add(store.jobs().create(linux.id(), "acme/linux", "job-" + i, "{}", 60, i).id());
         }
         int claimers = 24;
         ConcurrentLinkedQueue<Claimed> claims = new ConcurrentLinkedQueue<>();
@@ -89,26 +92,26 @@ class H2StoreClaimsTest {
             assertThat(claimedJobs.add(claim.job().id())).as("job %s claimed twice", claim.job().id()).isTrue();
             assertThat(taskIds.add(claim.task().id())).isTrue();
             // the answer matches what was committed
-            Store.Job stored = store.job(claim.job().id()).orElseThrow();
+            Job stored = store.jobs().find(claim.job().id()).orElseThrow();
             assertThat(stored).isEqualTo(claim.job());
             assertThat(stored.state()).isEqualTo(JobState.RUNNING);
-            assertThat(store.task(claim.task().id())).contains(claim.task());
-            assertThat(store.taskByTokenHash(claimed.taskTokenHash())).contains(claim.task());
+            assertThat(store.tasks().find(claim.task().id())).contains(claim.task());
+            assertThat(store.tasks().findByTokenHash(claimed.taskTokenHash())).contains(claim.task());
         }
         assertThat(claimedJobs).containsExactlyInAnyOrderElementsOf(queued);
-        assertThat(store.countJobs(linux.id(), JobState.QUEUED)).isZero();
-        assertThat(store.countJobs(linux.id(), JobState.RUNNING)).isEqualTo(jobs);
+        assertThat(store.jobs().count(linux.id(), JobState.QUEUED)).isZero();
+        assertThat(store.jobs().count(linux.id(), JobState.RUNNING)).isEqualTo(jobs);
     }
 
     private record Claimed(String taskTokenHash, Claim claim) {}
 
     @Test
     void theOldestQueuedJobGoesFirstAndARequeuedOneKeepsItsPlace() {
-        String first = store.createJob(linux.id(), "acme/linux", "first", "{}", 60, 0).id();
-        String second = store.createJob(linux.id(), "acme/linux", "second", "{}", 60, 0).id();
+        String first = store.jobs().create(linux.id(), "acme/linux", "first", "{}", 60, 0).id();
+        String second = store.jobs().create(linux.id(), "acme/linux", "second", "{}", 60, 0).id();
         Claim claimed = claim("r1", "t1").orElseThrow();
         assertThat(claimed.job().id()).isEqualTo(first);
-        store.unclaim(claimed.task().id(), 2000);
+        store.tasks().unclaim(claimed.task().id(), 2000);
         Claim again = claim("r2", "t2").orElseThrow();
         assertThat(again.job().id()).as("given back: first in line again").isEqualTo(first);
         assertThat(again.job().attempts()).isEqualTo(1);
@@ -118,38 +121,38 @@ class H2StoreClaimsTest {
 
     @Test
     void aDeletedTokenIsForgottenAtOnce() {
-        store.createJob(linux.id(), "acme/linux", "job", "{}", 60, 0);
-        assertThat(store.resourceClassByTokenHash("rc-hash")).contains(linux); // now remembered
-        String tokenId = store.tokens(linux.id()).get(0).id();
+        store.jobs().create(linux.id(), "acme/linux", "job", "{}", 60, 0);
+        assertThat(store.management().resourceClassByTokenHash("rc-hash")).contains(linux); // now remembered
+        String tokenId = store.management().tokens(linux.id()).get(0).id();
 
-        assertThat(store.deleteToken(tokenId)).contains(linux.id());
+        assertThat(store.management().deleteToken(tokenId)).contains(linux.id());
 
-        assertThat(store.resourceClassByTokenHash("rc-hash")).isEmpty();
-        assertThatThrownBy(() -> claim("r1", "t1")).isInstanceOf(ApiError.class)
-                .satisfies(e -> assertThat(((ApiError) e).status()).isEqualTo(401));
-        assertThat(store.countJobs(linux.id(), JobState.QUEUED)).as("the job stays queued").isEqualTo(1);
+        assertThat(store.management().resourceClassByTokenHash("rc-hash")).isEmpty();
+        assertThatThrownBy(() -> claim("r1", "t1")).isInstanceOf(StoreRefusal.class)
+                .satisfies(e -> assertThat(((StoreRefusal) e).reason()).isEqualTo(StoreRefusal.Reason.REVOKED));
+        assertThat(store.jobs().count(linux.id(), JobState.QUEUED)).as("the job stays queued").isEqualTo(1);
     }
 
     @Test
     void aTokenOfADeletedClassIsForgottenAtOnceAndOtherClassesKeepTheirs() {
-        ResourceClass mac = store.createResourceClass("acme", "mac", "", 0);
-        store.createToken(mac.id(), "m", "mac-hash", 0);
-        assertThat(store.resourceClassByTokenHash("rc-hash")).contains(linux);
-        assertThat(store.resourceClassByTokenHash("mac-hash")).contains(mac);
+        ResourceClass mac = store.management().createResourceClass("acme", "mac", "", 0);
+        store.management().createToken(mac.id(), "m", "mac-hash", 0);
+        assertThat(store.management().resourceClassByTokenHash("rc-hash")).contains(linux);
+        assertThat(store.management().resourceClassByTokenHash("mac-hash")).contains(mac);
 
-        store.deleteResourceClass(linux.id(), true, 5000);
+        store.management().deleteResourceClass(linux.id(), true, 5000);
 
-        assertThat(store.resourceClassByTokenHash("rc-hash")).isEmpty();
-        assertThat(store.resourceClassByTokenHash("mac-hash")).contains(mac);
+        assertThat(store.management().resourceClassByTokenHash("rc-hash")).isEmpty();
+        assertThat(store.management().resourceClassByTokenHash("mac-hash")).contains(mac);
     }
 
     @Test
     void aTokenOfAnotherClassCannotClaimHere() {
-        ResourceClass mac = store.createResourceClass("acme", "mac", "", 0);
-        store.createToken(mac.id(), "m", "mac-hash", 0);
-        store.createJob(linux.id(), "acme/linux", "job", "{}", 60, 0);
-        assertThat(store.resourceClassByTokenHash("mac-hash")).contains(mac);
-        assertThatThrownBy(() -> store.claimNext(linux.id(), "mac-hash", new RunnerVisit("r", "h", "ip", "v"), "t",
-                0, 1000)).isInstanceOf(ApiError.class);
+        ResourceClass mac = store.management().createResourceClass("acme", "mac", "", 0);
+        store.management().createToken(mac.id(), "m", "mac-hash", 0);
+        store.jobs().create(linux.id(), "acme/linux", "job", "{}", 60, 0);
+        assertThat(store.management().resourceClassByTokenHash("mac-hash")).contains(mac);
+        assertThatThrownBy(() -> store.tasks().claimNext(linux.id(), "mac-hash", new RunnerVisit("r", "h", "ip", "v"),
+                "t", 0, 1000)).isInstanceOf(StoreRefusal.class);
     }
 }

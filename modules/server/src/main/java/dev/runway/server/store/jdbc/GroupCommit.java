@@ -1,4 +1,4 @@
-package dev.runway.server;
+package dev.runway.server.store.jdbc;
 
 import java.util.ArrayList;
 import java.util.List;

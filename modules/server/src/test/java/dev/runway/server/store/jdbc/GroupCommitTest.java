@@ -1,8 +1,9 @@
-package dev.runway.server;
+package dev.runway.server.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runway.server.store.StoreRefusal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -82,13 +83,15 @@ class GroupCommitTest {
             }
             List<GroupCommit.Outcome<Integer>> outcomes = new ArrayList<>();
             for (int request : requests) {
-                outcomes.add(request < 0 ? GroupCommit.Outcome.refused(new ApiError(401, "token deleted"))
+                outcomes.add(request < 0 ? GroupCommit.Outcome.refused(
+                        new StoreRefusal(StoreRefusal.Reason.REVOKED, "token deleted"))
                         : GroupCommit.Outcome.of(request * 2));
             }
             return outcomes;
         });
         assertThat(group.submit(21)).isEqualTo(42);
-        assertThatThrownBy(() -> group.submit(-1)).isInstanceOf(ApiError.class).hasMessageContaining("token deleted");
+        assertThatThrownBy(() -> group.submit(-1)).isInstanceOf(StoreRefusal.class)
+                .hasMessageContaining("token deleted");
         assertThatThrownBy(() -> group.submit(13)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("disk is full");
         assertThat(group.submit(4)).as("the next batch works again").isEqualTo(8);

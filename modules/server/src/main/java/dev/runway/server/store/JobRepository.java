@@ -1,0 +1,32 @@
+package dev.runway.server.store;
+
+import dev.runway.protocol.JobsApi.JobState;
+import java.util.List;
+import java.util.Optional;
+
+/** Jobs: submitted, queued, canceled, listed. Their attempts are {@link TaskRepository}'s. */
+public interface JobRepository {
+    Job create(String resourceClassId, String resourceClass, String name, String definition, long maxRunTimeSeconds,
+            long now);
+
+    Optional<Job> find(String id);
+
+    /**
+     * Whether a cancel was asked for the job; empty when the job is gone. The output route asks this per chunk: an
+     * implementation should answer it without reading the job's definition.
+     */
+    default Optional<Boolean> cancelRequested(String jobId) {
+        return find(jobId).map(Job::cancelRequested);
+    }
+
+    /** Newest first; null filters match all. */
+    List<Job> list(String resourceClassId, JobState state, int limit);
+
+    long count(String resourceClassId, JobState state);
+
+    /**
+     * A queued job ends canceled at once; a running one is flagged. Answers the job as it is now; refused
+     * ({@link StoreRefusal.Reason#NOT_FOUND}) when there is no such job.
+     */
+    Job cancel(String jobId, long now);
+}

@@ -1,0 +1,34 @@
+package dev.runway.server.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Namespaces, their resource classes and the resource-class tokens. */
+public interface ManagementRepository {
+    /** Refused ({@link StoreRefusal.Reason#CONFLICT}) when the name or the organization already has one. */
+    Namespace createNamespace(String name, String orgId, long now);
+
+    Optional<Namespace> namespace(String name);
+
+    ResourceClass createResourceClass(String namespace, String name, String description, long now);
+
+    Optional<ResourceClass> resourceClass(String id);
+
+    Optional<ResourceClass> resourceClassByName(String namespace, String name);
+
+    List<ResourceClass> resourceClasses(String namespace);
+
+    /** Deletes the class (its tokens too when {@code force}), its runners; ends its open jobs. */
+    void deleteResourceClass(String id, boolean force, long now);
+
+    long tokenCount(String resourceClassId);
+
+    Token createToken(String resourceClassId, String nickname, String hash, long now);
+
+    List<Token> tokens(String resourceClassId);
+
+    /** Deletes a token; answers its resource class's id, empty when there was no such token. */
+    Optional<String> deleteToken(String id);
+
+    Optional<ResourceClass> resourceClassByTokenHash(String hash);
+}

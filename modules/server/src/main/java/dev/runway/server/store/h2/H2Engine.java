@@ -1,0 +1,38 @@
+package dev.runway.server.store.h2;
+
+import dev.runway.server.store.jdbc.Engine;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * H2 on the file {@code DATA/runway.mv.db}. {@code WRITE_DELAY=0} writes every commit to the file before the call
+ * returns, so a kill -9 loses nothing that was acknowledged.
+ */
+final class H2Engine implements Engine {
+    private final Path dataDir;
+    private final String url;
+
+    H2Engine(Path dataDir) {
+        this.dataDir = dataDir;
+        this.url = "jdbc:h2:file:" + dataDir.resolve("runway").toAbsolutePath()
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
+    }
+
+    @Override
+    public String describe() {
+        return dataDir.toString();
+    }
+
+    @Override
+    public Connection connect() throws SQLException {
+        return new org.h2.Driver().connect(url, new Properties());
+    }
+
+    /** H2's codes for "the database has been closed" and for a failed write underneath (e.g. no space left). */
+    @Override
+    public boolean closedTheDatabase(SQLException e) {
+        return e.getErrorCode() == 90098 || e.getErrorCode() == 50000;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.runway.server.store.jdbc;
+
+import dev.runway.server.store.StoreRefusal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One connection, one transaction per {@link #tx} call, serialised on this object: the work per call is tiny and
+ * this keeps claims trivially race-free. After an error that closed the database the next transaction connects
+ * anew. The statement helpers are for use inside {@link #tx} only.
+ */
+final class Database implements AutoCloseable {
+    @FunctionalInterface
+    interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    private final Engine engine;
+    private Connection connection;
+    /** Set when the engine closed the database after an error: the next transaction opens it again first. */
+    private boolean broken;
+
+    private Database(Engine engine, Connection connection) {
+        this.engine = engine;
+        this.connection = connection;
+    }
+
+    static Database open(Engine engine) throws SQLException {
+        return new Database(engine, connect(engine));
+    }
+
+    private static Connection connect(Engine engine) throws SQLException {
+        Connection connection = engine.connect();
+        if (connection == null) {
+            throw new IllegalStateException("the database driver refused " + engine.describe());
+        }
+        connection.setAutoCommit(false);
+        return connection;
+    }
+
+    /**
+     * An engine may close the whole database after a failed write (a full disk, found by the fault-injection suite)
+     * and never open it again by itself; a new connection opens it anew from its last commit once the disk has room.
+     */
+    private void reopen() {
+        try {
+            connection.close();
+        } catch (SQLException alreadyClosed) {
+            // nothing left to close
+        }
+        try {
+            connection = connect(engine);
+            broken = false;
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error: the database closed after an error and cannot be "
+                    + "opened again yet: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} as one transaction; a broken constraint is a {@link StoreRefusal.Reason#CONFLICT}. */
+    synchronized <T> T tx(Work<T> work) {
+        if (broken) {
+            reopen();
+        }
+        try {
+            T result = work.run();
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            broken = e instanceof SQLException && engine.closedTheDatabase((SQLException) e);
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            if (e instanceof RuntimeException) {
+                throw (RuntimeException) e;
+            }
+            if (((SQLException) e).getSQLState() != null && ((SQLException) e).getSQLState().startsWith("23")) {
+                throw new StoreRefusal(StoreRefusal.Reason.CONFLICT, "already exists or still in use: "
+                        + e.getMessage().lines().findFirst().orElse(""));
+            }
+            throw new IllegalStateException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            Object arg = args[i];
+            if (arg == null) {
+                statement.setNull(i + 1, Types.VARCHAR);
+            } else {
+                statement.setObject(i + 1, arg);
+            }
+        }
+        return statement;
+    }
+
+    /** Runs an insert, update, delete or DDL statement; answers the rows it changed. */
+    int update(String sql, Object... args) throws SQLException {
+        try (PreparedStatement statement = prepare(sql, args)) {
+            return statement.executeUpdate();
+        }
+    }
+
+    <T> List<T> query(RowMapper<T> mapper, String sql, Object... args) throws SQLException {
+        try (PreparedStatement statement = prepare(sql, args); ResultSet rows = statement.executeQuery()) {
+            List<T> result = new ArrayList<>();
+            while (rows.next()) {
+                result.add(mapper.map(rows));
+            }
+            return result;
+        }
+    }
+
+    <T> Optional<T> one(RowMapper<T> mapper, String sql, Object... args) throws SQLException {
+        List<T> rows = query(mapper, sql, args);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new IllegalStateException("closing the database: " + e.getMessage(), e);
+        }
+    }
+}

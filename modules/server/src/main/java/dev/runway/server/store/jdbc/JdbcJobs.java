@@ -1,0 +1,127 @@
+package dev.runway.server.store.jdbc;
+
+import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.server.store.Job;
+import dev.runway.server.store.JobRepository;
+import dev.runway.server.store.StoreRefusal;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The jobs table and the build-number sequence. The package-private methods change a job inside the transaction of
+ * a task's claim, end or lapse ({@link JdbcTasks}) or of a class's deletion ({@link JdbcManagement}).
+ */
+final class JdbcJobs implements JobRepository {
+    private final Database db;
+
+    JdbcJobs(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public Job create(String resourceClassId, String resourceClass, String name, String definition,
+            long maxRunTimeSeconds, long now) {
+        return db.tx(() -> {
+            long buildNum = db.one(row -> row.getLong(1), "SELECT nextval('build_numbers')").orElseThrow();
+            String id = UUID.randomUUID().toString();
+            db.update("INSERT INTO jobs (" + Rows.JOB_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, 'QUEUED', NULL, FALSE,"
+                    + " 0, 0, NULL, ?, NULL, NULL)", id, buildNum, resourceClassId, resourceClass, name, definition,
+                    maxRunTimeSeconds, now);
+            return byId(id).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<Job> find(String id) {
+        return db.tx(() -> byId(id));
+    }
+
+    Optional<Job> byId(String id) throws SQLException {
+        return db.one(Rows::job, "SELECT * FROM jobs WHERE id = ?", id);
+    }
+
+    @Override
+    public Optional<Boolean> cancelRequested(String jobId) {
+        // one column by the primary key: the definition (a CLOB) stays unread
+        return db.tx(() -> db.one(row -> row.getBoolean(1), "SELECT cancel_requested FROM jobs WHERE id = ?",
+                jobId));
+    }
+
+    @Override
+    public List<Job> list(String resourceClassId, JobState state, int limit) {
+        return db.tx(() -> db.query(Rows::job, "SELECT * FROM jobs WHERE (? IS NULL OR resource_class_id = ?)"
+                + " AND (? IS NULL OR state = ?) ORDER BY build_num DESC LIMIT ?", resourceClassId, resourceClassId,
+                state == null ? null : state.name(), state == null ? null : state.name(), limit));
+    }
+
+    @Override
+    public long count(String resourceClassId, JobState state) {
+        return db.tx(() -> db.one(row -> row.getLong(1), "SELECT COUNT(*) FROM jobs WHERE resource_class_id = ?"
+                + " AND state = ?", resourceClassId, state.name()).orElse(0L));
+    }
+
+    @Override
+    public Job cancel(String jobId, long now) {
+        return db.tx(() -> {
+            db.update("UPDATE jobs SET state = 'CANCELED', reason = 'canceled before a runner claimed it',"
+                    + " finished_at = ?, cancel_requested = TRUE WHERE id = ? AND state = 'QUEUED'", now, jobId);
+            db.update("UPDATE jobs SET cancel_requested = TRUE WHERE id = ? AND state = 'RUNNING'", jobId);
+            return byId(jobId).orElseThrow(() -> new StoreRefusal(StoreRefusal.Reason.NOT_FOUND, "no job " + jobId));
+        });
+    }
+
+    /** The oldest queued job of the class. */
+    Optional<Job> nextQueued(String resourceClassId) throws SQLException {
+        // ordered by all of jobs_queue's columns (the first two are fixed here) so that H2 reads the index in
+        // order and stops at the first row; by build_num alone it would read and sort the whole queue per claim
+        return db.one(Rows::job, "SELECT * FROM jobs WHERE resource_class_id = ?"
+                + " AND state = 'QUEUED' ORDER BY resource_class_id, state, build_num LIMIT 1", resourceClassId);
+    }
+
+    /** The job whose current attempt is {@code taskId}. */
+    Optional<Job> byTask(String taskId) throws SQLException {
+        return db.one(Rows::job, "SELECT * FROM jobs WHERE task_id = ?", taskId);
+    }
+
+    void markRunning(String jobId, int attempt, String taskId, long now) throws SQLException {
+        db.update("UPDATE jobs SET state = 'RUNNING', attempts = ?, task_id = ?,"
+                + " started_at = COALESCE(started_at, ?) WHERE id = ?", attempt, taskId, now, jobId);
+    }
+
+    /** Ends the job of the attempt {@code taskId}. */
+    void end(String taskId, JobState state, String reason, long now) throws SQLException {
+        db.update("UPDATE jobs SET state = ?, reason = ?, finished_at = ? WHERE task_id = ?", state.name(), reason,
+                now, taskId);
+    }
+
+    /** The attempt {@code taskId} does not count: its runner gave it back without running it. */
+    void uncountAttempt(String taskId) throws SQLException {
+        db.update("UPDATE jobs SET attempts = attempts - 1 WHERE task_id = ?", taskId);
+    }
+
+    /** The job of the attempt {@code taskId} goes back to the queue, or ends canceled when a cancel was asked. */
+    void requeueOrCancel(String taskId, long now, String reason) throws SQLException {
+        db.update("UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'CANCELED' ELSE 'QUEUED' END,"
+                + " finished_at = CASE WHEN cancel_requested THEN ? ELSE NULL END,"
+                + " reason = CASE WHEN cancel_requested THEN 'canceled' ELSE ? END WHERE task_id = ?",
+                now, reason, taskId);
+    }
+
+    /** Counts a requeue after a lapse, unless the job is about to end canceled. */
+    void countRequeue(String jobId) throws SQLException {
+        db.update("UPDATE jobs SET requeues = requeues + CASE WHEN cancel_requested THEN 0 ELSE 1 END"
+                + " WHERE id = ?", jobId);
+    }
+
+    void fail(String jobId, String reason, long now) throws SQLException {
+        db.update("UPDATE jobs SET state = 'FAILED', finished_at = ?, reason = ? WHERE id = ?", now, reason, jobId);
+    }
+
+    /** Fails the queued and running jobs of a class being deleted. */
+    void failOpenOfClass(String resourceClassId, String reason, long now) throws SQLException {
+        db.update("UPDATE jobs SET state = 'FAILED', reason = ?, finished_at = ? WHERE resource_class_id = ?"
+                + " AND state IN ('QUEUED', 'RUNNING')", reason, now, resourceClassId);
+    }
+}

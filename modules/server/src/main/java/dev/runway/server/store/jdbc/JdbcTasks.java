@@ -1,0 +1,224 @@
+package dev.runway.server.store.jdbc;
+
+import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.protocol.RunnerApi.StepResult;
+import dev.runway.server.store.Claim;
+import dev.runway.server.store.Job;
+import dev.runway.server.store.ResourceClass;
+import dev.runway.server.store.RunnerVisit;
+import dev.runway.server.store.Step;
+import dev.runway.server.store.StoreRefusal;
+import dev.runway.server.store.Task;
+import dev.runway.server.store.TaskRepository;
+import dev.runway.server.store.TaskState;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The tasks and steps tables: claims, leases, step reports, and how an attempt ends. Claims are the busy path: those
+ * that arrive together share one transaction ({@link GroupCommit}), and the resource class of a token is remembered
+ * ({@link TokenClasses}) instead of read per claim.
+ */
+final class JdbcTasks implements TaskRepository {
+    private final Database db;
+    private final TokenClasses tokenClasses;
+    private final JdbcRunners runners;
+    private final JdbcJobs jobs;
+    private final GroupCommit<ClaimOrder, Optional<Claim>> claims;
+
+    /** One claimNext call, waiting for its batch. */
+    private record ClaimOrder(String resourceClassId, String resourceClassTokenHash, RunnerVisit runner,
+            String taskTokenHash, long now, long leaseUntil) {}
+
+    JdbcTasks(Database db, TokenClasses tokenClasses, JdbcRunners runners, JdbcJobs jobs) {
+        this.db = db;
+        this.tokenClasses = tokenClasses;
+        this.runners = runners;
+        this.jobs = jobs;
+        // batches wait for the lock that every transaction takes
+        this.claims = new GroupCommit<>(db, this::claimAll);
+    }
+
+    @Override
+    public Optional<Claim> claimNext(String resourceClassId, String resourceClassTokenHash, RunnerVisit runner,
+            String taskTokenHash, long now, long leaseUntil) {
+        return claims.submit(new ClaimOrder(resourceClassId, resourceClassTokenHash, runner, taskTokenHash, now,
+                leaseUntil));
+    }
+
+    /** Claims that arrived together, in one transaction: each sees the jobs the ones before it took. */
+    private List<GroupCommit.Outcome<Optional<Claim>>> claimAll(List<ClaimOrder> orders) {
+        return db.tx(() -> {
+            List<GroupCommit.Outcome<Optional<Claim>>> outcomes = new ArrayList<>(orders.size());
+            for (ClaimOrder order : orders) {
+                if (!tokenStillValid(order.resourceClassTokenHash(), order.resourceClassId())) {
+                    outcomes.add(GroupCommit.Outcome.refused(new StoreRefusal(StoreRefusal.Reason.REVOKED,
+                            "the resource-class token was deleted")));
+                } else {
+                    outcomes.add(GroupCommit.Outcome.of(claimOne(order)));
+                }
+            }
+            return outcomes;
+        });
+    }
+
+    /** Whether the token still exists (it may have been deleted while the claim waited); called under the lock. */
+    private boolean tokenStillValid(String hash, String resourceClassId) throws SQLException {
+        ResourceClass known = tokenClasses.get(hash);
+        if (known != null) {
+            return known.id().equals(resourceClassId);
+        }
+        return db.one(row -> 1, "SELECT 1 FROM tokens WHERE hash = ? AND resource_class_id = ?", hash,
+                resourceClassId).isPresent();
+    }
+
+    private Optional<Claim> claimOne(ClaimOrder order) throws SQLException {
+        Optional<Job> next = jobs.nextQueued(order.resourceClassId());
+        if (next.isEmpty()) {
+            return Optional.empty();
+        }
+        Job job = next.get();
+        String taskId = UUID.randomUUID().toString();
+        int attempt = job.attempts() + 1;
+        long now = order.now();
+        db.update("INSERT INTO tasks (id, job_id, attempt, token_hash, runner_name, state, claimed_at, lease_until)"
+                + " VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?)", taskId, job.id(), attempt, order.taskTokenHash(),
+                order.runner().name(), now, order.leaseUntil());
+        runners.visit(order.resourceClassId(), order.runner(), now, true);
+        jobs.markRunning(job.id(), attempt, taskId, now);
+        // the rows as just written (not read back: a claim is the busy path)
+        Task task = new Task(taskId, job.id(), attempt, order.runner().name(), TaskState.RUNNING, now,
+                order.leaseUntil(), null);
+        Job claimed = new Job(job.id(), job.buildNum(), job.resourceClassId(), job.resourceClass(), job.name(),
+                job.definition(), job.maxRunTimeSeconds(), JobState.RUNNING, job.reason(), job.cancelRequested(),
+                attempt, job.requeues(), taskId, job.createdAt(), job.startedAt() != null ? job.startedAt() : now,
+                job.finishedAt());
+        return Optional.of(new Claim(task, claimed));
+    }
+
+    @Override
+    public Optional<Task> findByTokenHash(String hash) {
+        return db.tx(() -> db.one(Rows::task, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE token_hash = ?",
+                hash));
+    }
+
+    @Override
+    public Optional<Task> find(String id) {
+        return db.tx(() -> byId(id));
+    }
+
+    private Optional<Task> byId(String id) throws SQLException {
+        return db.one(Rows::task, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE id = ?", id);
+    }
+
+    @Override
+    public void renewLease(String taskId, long leaseUntil) {
+        db.tx(() -> db.update("UPDATE tasks SET lease_until = GREATEST(lease_until, ?) WHERE id = ?"
+                + " AND state = 'RUNNING'", leaseUntil, taskId));
+    }
+
+    @Override
+    public void extendRunningLeases(long leaseUntil) {
+        db.tx(() -> db.update("UPDATE tasks SET lease_until = GREATEST(lease_until, ?) WHERE state = 'RUNNING'",
+                leaseUntil));
+    }
+
+    @Override
+    public void startStep(String taskId, int index, String name, long now) {
+        db.tx(() -> {
+            int updated = db.update("UPDATE steps SET status = 'RUNNING', name = COALESCE(?, name),"
+                    + " started_at = COALESCE(started_at, ?) WHERE task_id = ? AND idx = ? AND status = 'PENDING'",
+                    name, now, taskId, index);
+            if (updated == 0 && db.one(row -> 1, "SELECT 1 FROM steps WHERE task_id = ? AND idx = ?", taskId, index)
+                    .isEmpty()) {
+                db.update("INSERT INTO steps (task_id, idx, name, status, started_at)"
+                        + " VALUES (?, ?, ?, 'RUNNING', ?)", taskId, index, name, now);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void finishStep(String taskId, int index, String name, StepResult result) {
+        db.tx(() -> {
+            Object[] values = {result.status().name(), result.exitCode(), result.signal(), result.reason(),
+                result.durationMillis(), result.finishedAt(), taskId, index};
+            int updated = db.update("UPDATE steps SET status = ?, exit_code = ?, signal = ?, reason = ?,"
+                    + " duration_ms = ?, finished_at = ? WHERE task_id = ? AND idx = ?", values);
+            if (updated == 0) {
+                db.update("INSERT INTO steps (status, exit_code, signal, reason, duration_ms, finished_at, task_id,"
+                        + " idx, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", result.status().name(), result.exitCode(),
+                        result.signal(), result.reason(), result.durationMillis(), result.finishedAt(), taskId,
+                        index, name);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Step> steps(String taskId) {
+        return db.tx(() -> db.query(Rows::step, "SELECT * FROM steps WHERE task_id = ? ORDER BY idx", taskId));
+    }
+
+    @Override
+    public void finish(String taskId, TaskState taskState, JobState jobState, String reason, long now) {
+        db.tx(() -> {
+            if (endRunning(taskId, taskState, now)) {
+                jobs.end(taskId, jobState, reason, now);
+            }
+            return null;
+        });
+    }
+
+    /** Ends the task if it is still running; answers whether it was. */
+    private boolean endRunning(String taskId, TaskState state, long now) throws SQLException {
+        return db.update("UPDATE tasks SET state = ?, finished_at = ? WHERE id = ? AND state = 'RUNNING'",
+                state.name(), now, taskId) > 0;
+    }
+
+    @Override
+    public void unclaim(String taskId, long now) {
+        db.tx(() -> {
+            if (endRunning(taskId, TaskState.UNCLAIMED, now)) {
+                jobs.uncountAttempt(taskId);
+                jobs.requeueOrCancel(taskId, now, null);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Task> lapsed(long now) {
+        return db.tx(() -> db.query(Rows::task, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE state = 'RUNNING'"
+                + " AND lease_until < ?", now));
+    }
+
+    @Override
+    public Job lapse(String taskId, int maxRequeues, long now) {
+        return db.tx(() -> {
+            Task task = byId(taskId).orElseThrow();
+            if (task.state() == TaskState.RUNNING) {
+                db.update("UPDATE tasks SET state = 'LAPSED', finished_at = ? WHERE id = ?", now, taskId);
+                Job job = jobs.byTask(taskId).orElseThrow();
+                String lost = "runner \"" + task.runnerName() + "\" stopped sending heartbeats (attempt "
+                        + task.attempt() + ")";
+                if (job.cancelRequested() || job.requeues() < maxRequeues) {
+                    jobs.countRequeue(job.id());
+                    jobs.requeueOrCancel(taskId, now, lost + "; requeued");
+                } else {
+                    jobs.fail(job.id(), lost + "; it was requeued " + maxRequeues + " times already, giving up", now);
+                }
+            }
+            return jobs.byId(task.jobId()).orElseThrow();
+        });
+    }
+
+    /** Fails the running tasks of a class being deleted, inside the caller's transaction. */
+    void failRunningOfClass(String resourceClassId, long now) throws SQLException {
+        db.update("UPDATE tasks SET state = 'FAILED', finished_at = ? WHERE state = 'RUNNING' AND job_id IN"
+                + " (SELECT id FROM jobs WHERE resource_class_id = ?)", now, resourceClassId);
+    }
+}
