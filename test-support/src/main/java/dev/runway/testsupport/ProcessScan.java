@@ -3,6 +3,7 @@ package dev.runway.testsupport;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -56,6 +57,33 @@ public final class ProcessScan {
         } catch (ConditionTimeoutException e) {
             return withMarker(marker);
         }
+    }
+
+    /** Field {@code n} (1-based, as proc(5) numbers them) of /proc/PID/stat as a number; -1 when the process is gone. */
+    public static long statField(long pid, int n) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+            String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(afterName[n - 3]);
+        } catch (IOException gone) {
+            return -1;
+        }
+    }
+
+    /**
+     * Waits until the kernel's clock has ticked past the start of {@code pid}: start times count in clock ticks of
+     * 10 ms, so a process started after this returns is seen as younger than {@code pid}.
+     */
+    public static void awaitTickAfter(long pid) {
+        long started = statField(pid, 22);
+        await("a clock tick after pid " + pid + " started").atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(5)).until(() -> uptimeTicks() > started + 1);
+    }
+
+    /** Time since boot in clock ticks (USER_HZ, 100 a second on Linux), as /proc counts start times. */
+    private static long uptimeTicks() throws IOException {
+        String seconds = Files.readString(Path.of("/proc/uptime")).split(" ")[0];
+        return new BigDecimal(seconds).movePointRight(2).longValue();
     }
 
     /** SIGKILL to everything carrying {@code token}: test clean-up, so that a failing test leaks nothing. */

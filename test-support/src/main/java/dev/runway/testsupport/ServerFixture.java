@@ -187,14 +187,20 @@ public class ServerFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         synchronized (this) {
             if (heartbeats != null) {
                 heartbeats.shutdownNow();
             }
         }
         if (owned != null) {
-            owned.close();
+            try {
+                owned.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop the server at " + uri, e);
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.runway.launcher.LauncherSettings;
 import dev.runway.launcher.Limits;
 import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
+import dev.runway.testsupport.ProcessScan;
 import dev.runway.testsupport.SharedDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -125,9 +126,10 @@ class SubreaperLauncherTest {
                 exec sleep 600
                 """);
         TaskProcess task = launcher.start(running.spec());
-        awaitTickAfter(task.pid()); // start times count in ticks of 10 ms: the standby starts ticks later than the task
+        // start times count in ticks of 10 ms: the standby starts ticks later than the task
+        ProcessScan.awaitTickAfter(task.pid());
         StandbyProcess standby = launcher.startStandby(new Job("").standbySpec()).orElseThrow();
-        awaitTickAfter(standby.pid()); // and the daemon ticks later than the standby
+        ProcessScan.awaitTickAfter(standby.pid()); // and the daemon ticks later than the standby
         Files.createFile(Path.of(running.marker + ".go"));
         running.awaitMarker();
         long daemon = running.pids().get(0);
@@ -219,37 +221,13 @@ class SubreaperLauncherTest {
     private static void awaitReparented(List<Long> pids, long taskRoot) {
         Set<Long> parents = Set.of(taskRoot, ProcessHandle.current().pid());
         await("re-parented: " + pids).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-                .until(() -> pids.stream().allMatch(pid -> parents.contains(statField(pid, 4))));
+                .until(() -> pids.stream().allMatch(pid -> parents.contains(ProcessScan.statField(pid, 4))));
     }
 
     /** Waits until {@code pid} sleeps in a blocking call (state S): its shell has read all it can. */
     private static void awaitBlocked(long pid) {
         await("pid " + pid + " blocked").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                 .until(() -> state(pid).equals("S"));
-    }
-
-    /** Waits until the kernel's clock has ticked past the start time of {@code pid} (in ticks since boot). */
-    private static void awaitTickAfter(long pid) {
-        long started = statField(pid, 22);
-        await("a clock tick after pid " + pid + " started").atMost(Duration.ofSeconds(5))
-                .pollInterval(Duration.ofMillis(5)).until(() -> uptimeTicks() > started + 1);
-    }
-
-    /** Field {@code n} (1-based, as in proc(5)) of /proc/PID/stat, -1 when the process is gone. */
-    private static long statField(long pid, int n) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(after[n - 3]);
-        } catch (IOException gone) {
-            return -1;
-        }
-    }
-
-    /** Time since boot in clock ticks of 10 ms (USER_HZ is 100 on Linux), as process start times count. */
-    private static long uptimeTicks() throws IOException {
-        String seconds = Files.readString(Path.of("/proc/uptime")).split(" ")[0];
-        return new java.math.BigDecimal(seconds).movePointRight(2).longValue();
     }
 
     /** A shell script job with a world-writable directory (for the task user) in {@link #work}. */
