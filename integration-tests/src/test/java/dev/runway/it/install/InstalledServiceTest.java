@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
-import dev.runway.it.systemd.NamespacedSystemd;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.JobsApi.JobSubmission;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
+import dev.runway.testsupport.NamespacedSystemd;
+import dev.runway.testsupport.SystemRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class InstalledServiceTest {
         admin.createResourceClass("it/service", "installed service test");
         String token = admin.createToken("it/service", "unit").token();
 
-        Path root = TempRoot.create(base.resolve("root"));
+        Path root = SystemRoot.accounts(base.resolve("root"));
         Path config = base.resolve("launch-agent-config.yaml");
         Files.writeString(config, "api:\n  auth_token: " + token + "\n  url: " + server.uri() + "\n"
                 + "runner:\n  name: installed-unit\n  working_directory: /var/opt/runway/workdir/%s\n"

@@ -10,6 +10,7 @@ import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.JobsApi.JobSubmission;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
+import dev.runway.testsupport.NamespacedSystemd;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -14,6 +14,7 @@ import dev.runway.launcher.Limits;
 import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.linux.systemd.SystemdLauncherProvider;
+import dev.runway.testsupport.NamespacedSystemd;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
