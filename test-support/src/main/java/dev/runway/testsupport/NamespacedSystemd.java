@@ -117,17 +117,22 @@ public final class NamespacedSystemd implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The checkout the tests run from: {@code runway.repo} when the build sets it, else the outermost pom's folder. */
+    /**
+     * The checkout the tests run from: {@code runway.repo} when the build sets it, else the nearest folder above the
+     * working directory that holds the Maven wrapper (the checkout's root).
+     */
     static Path checkout() {
         String property = System.getProperty("runway.repo");
         if (property != null) {
             return Path.of(property).toAbsolutePath().normalize();
         }
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir.getParent() != null && Files.isRegularFile(dir.getParent().resolve("pom.xml"))) {
-            dir = dir.getParent();
+        Path cwd = Path.of("").toAbsolutePath();
+        for (Path dir = cwd; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("mvnw"))) {
+                return dir;
+            }
         }
-        return dir;
+        return cwd;
     }
 
     /** The systemd's pid on the host (PID 1 inside its namespace). */
