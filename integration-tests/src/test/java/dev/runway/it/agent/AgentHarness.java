@@ -1,6 +1,7 @@
 package dev.runway.it.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runway.client.ApiException;
@@ -18,13 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real server (in this JVM, on loopback, with its data directory under {@code home}) with a namespace, resource
@@ -148,21 +150,18 @@ final class AgentHarness implements AutoCloseable {
 
     /** Polls the job until {@code condition} holds; fails with the last status after {@code timeout}. */
     JobStatus awaitJob(String jobId, Predicate<JobStatus> condition, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        JobStatus status = null;
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                status = management.jobStatus(jobId);
-                if (condition.test(status)) {
-                    return status;
-                }
-            } catch (ApiException e) {
-                // server restarting: ask again
-            }
-            Thread.sleep(100);
+        AtomicReference<JobStatus> last = new AtomicReference<>();
+        try {
+            return await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .ignoreException(ApiException.class) // server restarting: ask again
+                    .until(() -> {
+                        last.set(management.jobStatus(jobId));
+                        return last.get();
+                    }, condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("job " + jobId + " did not reach the expected state within " + timeout
+                    + "; last status: " + last.get() + "\nagent logs:\n" + agentLogs(), e);
         }
-        throw new AssertionError("job " + jobId + " did not reach the expected state within " + timeout
-                + "; last status: " + status + "\nagent logs:\n" + agentLogs());
     }
 
     JobStatus awaitFinal(String jobId, Duration timeout) throws Exception {
@@ -171,12 +170,11 @@ final class AgentHarness implements AutoCloseable {
 
     /** Waits until step {@code step}'s stored output contains {@code text}. */
     void awaitOutput(String jobId, int step, String text, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (output(jobId, step).contains(text)) {
-                return;
-            }
-            Thread.sleep(100);
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> output(jobId, step).contains(text));
+            return;
+        } catch (ConditionTimeoutException e) {
+            // described below
         }
         throw new AssertionError("step " + step + " of job " + jobId + " never printed \"" + text + "\"; output: "
                 + output(jobId, step) + "\nstatus: " + status(jobId) + "\nagent logs:\n" + agentLogs());

@@ -1,6 +1,7 @@
 package dev.runway.it.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,12 +69,9 @@ class LaunchAgentJobsTest {
         assertThat(get(http, base + "/live").statusCode()).isEqualTo(200);
         assertThat(get(http, base + "/ready").statusCode()).isEqualTo(200);
         // The server has the result a moment before the task agent's process is gone and counted.
-        HttpResponse<String> metrics = get(http, base + "/metrics");
-        Instant counted = Instant.now().plusSeconds(15);
-        while (metrics.body().contains("runway_agent_tasks_running 1") && Instant.now().isBefore(counted)) {
-            Thread.sleep(100);
-            metrics = get(http, base + "/metrics");
-        }
+        HttpResponse<String> metrics = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .pollDelay(Duration.ZERO).until(() -> get(http, base + "/metrics"),
+                        response -> !response.body().contains("runway_agent_tasks_running 1"));
         assertThat(metrics.body()).containsPattern("runway_agent_tasks_claimed_total [1-9]")
                 .containsPattern("runway_agent_tasks_succeeded_total [1-9]").contains("runway_agent_slots 1");
     }
@@ -96,12 +93,9 @@ class LaunchAgentJobsTest {
         // raw: the directory may be gone already (cleanup), and startsWith would resolve it on disk
         assertThat(workingDirectory).startsWithRaw(agent.directory().resolve("work"));
 
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (Files.exists(workingDirectory, LinkOption.NOFOLLOW_LINKS) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
-        assertThat(Files.exists(workingDirectory, LinkOption.NOFOLLOW_LINKS)).as("working directory removed")
-                .isFalse();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(Files.exists(workingDirectory, LinkOption.NOFOLLOW_LINKS)).as("working directory removed")
+                        .isFalse());
         assertThat(precious).hasContent("keep me");
         assertThat(Path.of("/bin/sh")).exists();
     }

@@ -1,9 +1,11 @@
 package dev.runway.it.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
+import dev.runway.testsupport.ProcessScan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -42,7 +44,8 @@ class LaunchAgentSignalsTest {
             harness.awaitOutput(job.id(), 0, "started", Duration.ofSeconds(40));
 
             agent.signal("TERM");
-            Thread.sleep(500);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> agent.logText().contains("draining: 1 task(s) running"));
             assertThat(agent.isAlive()).as("a drain waits for the running job").isTrue();
             long secondSignal = System.nanoTime();
             agent.signal("TERM");

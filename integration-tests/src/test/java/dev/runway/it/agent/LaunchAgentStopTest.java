@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
+import dev.runway.testsupport.ProcessScan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;

@@ -1,6 +1,7 @@
 package dev.runway.it.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
@@ -13,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -166,46 +166,35 @@ class StandbyTaskAgentTest {
     }
 
     /** The pid of the {@code n}th standby the agent started. */
-    private static long awaitStandby(AgentProcess agent, int n) throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (Instant.now().isBefore(deadline)) {
+    private static long awaitStandby(AgentProcess agent, int n) {
+        long[] pid = new long[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
             Matcher started = STANDBY_STARTED.matcher(agent.logText());
-            for (int seen = 1; started.find(); seen++) {
-                if (seen == n) {
-                    return Long.parseLong(started.group(1));
-                }
+            int seen = 0;
+            while (seen < n && started.find()) {
+                seen++;
+                pid[0] = Long.parseLong(started.group(1));
             }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no standby task agent #" + n + "; agent log:\n" + agent.logText());
+            assertThat(seen).as(() -> "no standby task agent #" + n + "; agent log:\n" + agent.logText())
+                    .isEqualTo(n);
+        });
+        return pid[0];
     }
 
-    private static void awaitLog(AgentProcess agent, String text) throws InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (!agent.logText().contains(text)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no \"" + text + "\" in the agent log:\n" + agent.logText());
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitLog(AgentProcess agent, String text) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(agent.logText())
+                .as("the agent log").contains(text));
     }
 
-    private static void awaitGone(long pid) throws InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("pid " + pid + " still runs");
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitGone(long pid) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(
+                ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid + " still runs")
+                .isFalse());
     }
 
-    private static void awaitNoStandbyDirectory(AgentProcess agent) throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (!standbyDirectories(agent).isEmpty() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-        }
-        assertThat(standbyDirectories(agent)).isEmpty();
+    private static void awaitNoStandbyDirectory(AgentProcess agent) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(standbyDirectories(agent)).isEmpty());
     }
 
     private static List<Path> standbyDirectories(AgentProcess agent) throws IOException {

@@ -1,7 +1,6 @@
 package dev.runway.it.bench;
 
 import dev.runway.it.support.ProcFs;
-import dev.runway.it.systemd.NamespacedSystemd;
 import dev.runway.launcher.LaunchSpec;
 import dev.runway.launcher.Launcher;
 import dev.runway.launcher.LauncherProvider;
@@ -10,6 +9,7 @@ import dev.runway.launcher.Limits;
 import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.linux.systemd.SystemdLauncherProvider;
 import dev.runway.launcher.process.ProcessLauncherProvider;
+import dev.runway.testsupport.NamespacedSystemd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

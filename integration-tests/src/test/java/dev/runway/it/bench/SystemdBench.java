@@ -1,6 +1,6 @@
 package dev.runway.it.bench;
 
-import dev.runway.it.systemd.NamespacedSystemd;
+import dev.runway.testsupport.NamespacedSystemd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -3,6 +3,7 @@ package dev.runway.it.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.runway.testsupport.SystemRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,9 +128,9 @@ class InstallScriptTest {
 
     @Test
     void thenRunsRunwayInstallFromTheNewImage() throws Exception {
-        assumeTrue(TempRoot.isRoot(), "useradd --root and chown need root");
-        Path root = TempRoot.create(temp.resolve("root"));
-        Path token = TempRoot.tokenFile(temp, "rc-token-5e6f7a8b9c");
+        assumeTrue(SystemRoot.isRoot(), "useradd --root and chown need root");
+        Path root = SystemRoot.accounts(temp.resolve("root"));
+        Path token = SystemRoot.tokenFile(temp, "rc-token-5e6f7a8b9c");
 
         Command.Result result = script("--", "linux", "--root", root.toString(), "--token-file", token.toString()).run();
 

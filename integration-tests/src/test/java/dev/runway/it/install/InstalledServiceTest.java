@@ -1,19 +1,23 @@
 package dev.runway.it.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
-import dev.runway.it.systemd.NamespacedSystemd;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.JobsApi.JobSubmission;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
+import dev.runway.testsupport.NamespacedSystemd;
+import dev.runway.testsupport.SystemRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +62,7 @@ class InstalledServiceTest {
         admin.createResourceClass("it/service", "installed service test");
         String token = admin.createToken("it/service", "unit").token();
 
-        Path root = TempRoot.create(base.resolve("root"));
+        Path root = SystemRoot.accounts(base.resolve("root"));
         Path config = base.resolve("launch-agent-config.yaml");
         Files.writeString(config, "api:\n  auth_token: " + token + "\n  url: " + server.uri() + "\n"
                 + "runner:\n  name: installed-unit\n  working_directory: /var/opt/runway/workdir/%s\n"
@@ -85,11 +89,8 @@ class InstalledServiceTest {
         String jobId = admin.submitJob(JobSubmission.ofCommands("it/service", "drain-me", "sleep 5",
                 "echo finished")).id();
         // Wait until the job's first step has started: a task claimed but not yet started is given back by a drain.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!stepStarted(admin, jobId) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(stepStarted(admin, jobId)).as(agentLog(root)).isTrue();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(stepStarted(admin, jobId)).as(agentLog(root)).isTrue());
 
         long stopStarted = System.nanoTime();
         String stop = inNamespace("systemctl stop runway.service && echo stopped");
@@ -114,14 +115,17 @@ class InstalledServiceTest {
     }
 
     private void awaitStatus(String status, Path root) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String text = "";
-        while (System.nanoTime() < deadline) {
-            text = systemd.run("systemctl", "show", "--property=StatusText", "--value", "runway.service").strip();
-            if (text.equals(status)) {
-                return;
-            }
-            Thread.sleep(200);
+        AtomicReference<String> text = new AtomicReference<>("");
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).pollDelay(Duration.ZERO)
+                    .until(() -> {
+                        text.set(systemd.run("systemctl", "show", "--property=StatusText", "--value",
+                                "runway.service").strip());
+                        return text.get().equals(status);
+                    });
+            return;
+        } catch (ConditionTimeoutException e) {
+            // described below
         }
         throw new AssertionError("StatusText is '" + text + "', not '" + status + "'; "
                 + systemd.run("systemctl", "status", "runway.service", "--no-pager") + "\nagent log:\n" + agentLog(root));

@@ -3,6 +3,7 @@ package dev.runway.it.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.runway.testsupport.SystemRoot;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class MacosDaemonInstallTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(TempRoot.isRoot(), "chown needs root");
+        assumeTrue(SystemRoot.isRoot(), "chown needs root");
         root = Files.createDirectories(temp.resolve("root"));
         fake = Files.createDirectories(temp.resolve("fake"));
         Files.writeString(fake.resolve("dscl"), FAKE_DSCL);
@@ -57,7 +58,7 @@ class MacosDaemonInstallTest {
 
     @Test
     void installsTheLaunchDaemonAndItsUserThenUninstallsWithPurge() throws Exception {
-        Path token = TempRoot.tokenFile(temp, TOKEN);
+        Path token = SystemRoot.tokenFile(temp, TOKEN);
 
         Command.Result install = runway("install", "macos", "--root", root.toString(), "--token-file", token.toString()).run();
 

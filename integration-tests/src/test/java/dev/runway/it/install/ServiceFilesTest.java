@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.runway.cli.install.DrainTime;
 import dev.runway.cli.install.LinuxInstallation;
 import dev.runway.cli.install.MacosInstallation;
+import dev.runway.testsupport.SystemRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,14 +43,14 @@ class ServiceFilesTest {
 
     @Test
     void systemdAnalyzeAcceptsTheUnitTheImageInstalls() throws Exception {
-        assumeTrue(TempRoot.isRoot(), "useradd --root and chown need root");
+        assumeTrue(SystemRoot.isRoot(), "useradd --root and chown need root");
         assumeTrue(Files.isDirectory(Path.of("/usr/lib/systemd/system")) && onPath("systemd-analyze"),
                 "needs systemd-analyze and systemd's units");
-        Path root = TempRoot.create(temp.resolve("root"));
+        Path root = SystemRoot.accounts(temp.resolve("root"));
 
         // The image installs itself (--image defaults to the image runway runs from).
         Command.Result install = new Command(Command.IMAGE.resolve("bin/runway").toString(), "install", "linux",
-                "--root", root.toString(), "--token-file", TempRoot.tokenFile(temp, TOKEN).toString()).run();
+                "--root", root.toString(), "--token-file", SystemRoot.tokenFile(temp, TOKEN).toString()).run();
 
         assertThat(install.exit()).as(install.all()).isZero();
         assertThat(install.all()).doesNotContain(TOKEN);

@@ -26,15 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerCliFlowTest {
     @TempDir
     Path home;
-    ServerFixture fixture;
+    ImageServer fixture;
 
     @BeforeEach
     void start() throws Exception {
-        fixture = new ServerFixture(home, "60s");
+        fixture = ImageServer.start(home, "60s");
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         fixture.close();
     }
 
@@ -47,8 +47,8 @@ class ServerCliFlowTest {
 
         fixture.ok("namespace", "create", "acme", "github", "acme-inc");
         fixture.ok("runner", "resource-class", "create", "acme/linux-large", "Linux boxes");
-        ServerFixture.Run created = fixture.ok("runner", "token", "create", "acme/linux-large", "box-1");
-        String rcToken = ServerFixture.tokenIn(created.out());
+        ImageServer.Run created = fixture.ok("runner", "token", "create", "acme/linux-large", "box-1");
+        String rcToken = ImageServer.tokenIn(created.out());
         assertThat(created.out()).contains("url: " + fixture.uri());
         assertThat(fixture.ok("runner", "token", "list", "acme/linux-large").out()).contains("box-1")
                 .doesNotContain(rcToken);
@@ -68,12 +68,12 @@ class ServerCliFlowTest {
         RunnerClient runner = fixture.runner(rcToken);
         CompletableFuture<ClaimResponse> claimed = CompletableFuture.supplyAsync(() -> {
             try {
-                return runner.claim(ServerFixture.claim("box-1", 60)).orElseThrow();
+                return runner.claim(ImageServer.claim("box-1", 60)).orElseThrow();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        CompletableFuture<ServerFixture.Run> followed = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<ImageServer.Run> followed = CompletableFuture.supplyAsync(() -> {
             try {
                 return fixture.runway("job", "submit", job.toString(), "--follow");
             } catch (Exception e) {
@@ -93,7 +93,7 @@ class ServerCliFlowTest {
         task.stepFinished(1, new StepResult(StepStatus.SUCCESS, 0, null, null, 3400, null));
         task.taskFinished(new TaskResult(TaskStatus.SUCCESS, null));
 
-        ServerFixture.Run follow = followed.get(120, TimeUnit.SECONDS);
+        ImageServer.Run follow = followed.get(120, TimeUnit.SECONDS);
         assertThat(follow.exit()).as(follow.out()).isZero();
         assertThat(follow.out()).contains("==> [1/2] make").contains("    compiled 12 files")
                 .contains("<== make: success in 1.2 s").contains("==> [2/2] Test").contains("    42 tests passed")

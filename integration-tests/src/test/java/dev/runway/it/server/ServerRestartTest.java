@@ -1,6 +1,7 @@
 package dev.runway.it.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.client.ManagementClient;
 import dev.runway.client.RunnerClient;
@@ -14,6 +15,7 @@ import dev.runway.protocol.RunnerApi.TaskResult;
 import dev.runway.protocol.RunnerApi.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,15 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerRestartTest {
     @TempDir
     Path home;
-    ServerFixture fixture;
+    ImageServer fixture;
 
     @BeforeEach
     void start() throws Exception {
-        fixture = new ServerFixture(home, "5s");
+        fixture = ImageServer.start(home, "5s");
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         fixture.close();
     }
 
@@ -48,7 +50,7 @@ class ServerRestartTest {
         JobStatus first = admin.submitJob(JobSubmission.ofCommands("acme/linux", "first", "make", "make test"));
         JobStatus second = admin.submitJob(JobSubmission.ofCommands("acme/linux", "second", "make"));
         RunnerClient runner = fixture.runner(rcToken);
-        ClaimResponse running = runner.claim(ServerFixture.claim("box-1", 10)).orElseThrow();
+        ClaimResponse running = runner.claim(ImageServer.claim("box-1", 10)).orElseThrow();
         assertThat(running.jobId()).isEqualTo(first.id());
         TaskClient task = runner.forTask(running);
         fixture.keepAlive(task);
@@ -78,10 +80,10 @@ class ServerRestartTest {
         assertThat(admin.jobStatus(first.id()).state()).isEqualTo(JobState.CANCELED);
 
         // a task nobody heartbeats is requeued when its 5 s lease lapses
-        Optional<ClaimResponse> abandoned = runner.claim(ServerFixture.claim("box-2", 5));
+        Optional<ClaimResponse> abandoned = runner.claim(ImageServer.claim("box-2", 5));
         assertThat(abandoned.map(ClaimResponse::jobId)).contains(second.id());
-        JobStatus requeued = ServerFixture.waitFor(() -> admin.jobStatus(second.id()),
-                status -> status.state() == JobState.QUEUED);
+        JobStatus requeued = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> admin.jobStatus(second.id()), status -> status.state() == JobState.QUEUED);
         assertThat(requeued.reason()).contains("box-2").contains("stopped sending heartbeats");
         assertThat(fixture.ok("job", "status", second.id()).out()).contains("state:          queued");
     }

@@ -1,12 +1,14 @@
 package dev.runway.it.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.client.ManagementClient;
 import dev.runway.client.RunnerClient;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,26 +22,27 @@ class ServerSigtermTest {
 
     @Test
     void sigtermEndsHeldClaimsAndStops() throws Exception {
-        try (ServerFixture fixture = new ServerFixture(home, "60s")) {
+        try (ImageServer fixture = ImageServer.start(home, "60s")) {
             ManagementClient admin = fixture.admin();
             admin.createNamespace("acme", "github/acme");
             admin.createResourceClass("acme/linux", "");
             RunnerClient runner = fixture.runner(admin.createToken("acme/linux", "t").token());
             CompletableFuture<Optional<ClaimResponse>> held = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return runner.claim(ServerFixture.claim("idle", 55));
+                    return runner.claim(ImageServer.claim("idle", 55));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
-            ServerFixture.waitFor(() -> admin.listRunnersOfResourceClass("acme/linux").items(),
-                    items -> !items.isEmpty());
-            Thread.sleep(300); // the claim is recorded just before it starts to wait
+            // the claim is recorded just before it waits; a claim that would wait once the server closes does not
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> admin.listRunnersOfResourceClass("acme/linux").items(), items -> !items.isEmpty());
             long start = System.nanoTime();
             ProcessHandle.of(fixture.server.pid()).orElseThrow().destroy(); // SIGTERM
             assertThat(held.get(30, TimeUnit.SECONDS)).as("the held claim ends with no task").isEmpty();
             assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(30);
-            ServerFixture.waitFor(fixture.server::isAlive, alive -> !alive);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !fixture.server.isAlive());
             assertThat(Files.readString(fixture.server.log())).contains("runway server stopped");
         }
     }

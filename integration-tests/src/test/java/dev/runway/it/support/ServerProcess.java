@@ -1,5 +1,7 @@
 package dev.runway.it.support;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
 import java.io.IOException;
@@ -8,12 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * {@code bin/runway server} of the built image as a child process (optionally under a prefix such as
@@ -64,19 +67,24 @@ public final class ServerProcess implements AutoCloseable {
         port = awaitListening(logStart);
     }
 
-    private int awaitListening(long logStart) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            Matcher matcher = LISTENING.matcher(logSince(logStart));
-            if (matcher.find()) {
-                return Integer.parseInt(matcher.group(1));
-            }
-            if (!process.isAlive()) {
-                throw new IOException("runway server exited with " + process.exitValue() + ":\n" + logSince(logStart));
-            }
-            Thread.sleep(50);
+    private int awaitListening(long logStart) throws IOException {
+        try {
+            return await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50)).pollDelay(Duration.ZERO)
+                    .until(() -> {
+                        Matcher matcher = LISTENING.matcher(logSince(logStart));
+                        if (matcher.find()) {
+                            return Integer.parseInt(matcher.group(1));
+                        }
+                        if (!process.isAlive()) {
+                            throw new IOException("runway server exited with " + process.exitValue() + ":\n"
+                                    + logSince(logStart));
+                        }
+                        return null;
+                    }, Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            throw new IOException("runway server did not listen within " + START_TIMEOUT + ":\n"
+                    + logSince(logStart), e);
         }
-        throw new IOException("runway server did not listen within " + START_TIMEOUT + ":\n" + logSince(logStart));
     }
 
     private String logSince(long offset) throws IOException {

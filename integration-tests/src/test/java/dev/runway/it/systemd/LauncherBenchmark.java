@@ -8,6 +8,7 @@ import dev.runway.launcher.Limits;
 import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.linux.systemd.SystemdLauncherProvider;
 import dev.runway.launcher.process.ProcessLauncherProvider;
+import dev.runway.testsupport.NamespacedSystemd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

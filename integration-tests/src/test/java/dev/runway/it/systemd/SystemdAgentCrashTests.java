@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
+import dev.runway.testsupport.NamespacedSystemd;
 import org.junit.jupiter.api.Test;
 
 /** kill -9 of a launch agent (systemd launcher) in the middle of a task, then a restart. */

@@ -1,6 +1,7 @@
 package dev.runway.it.systemd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.runway.client.ApiException;
@@ -10,16 +11,17 @@ import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.JobsApi.JobSubmission;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
+import dev.runway.testsupport.NamespacedSystemd;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * End to end on a real systemd: a namespaced systemd, a real server (this JVM, loopback), and the built image's
@@ -137,13 +139,12 @@ final class SystemdAgentHarness implements AutoCloseable {
     }
 
     private JobStatus awaitJob(String jobId, Predicate<JobStatus> condition) throws Exception {
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        JobStatus status = management.jobStatus(jobId);
-        while (!condition.test(status) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-            status = management.jobStatus(jobId);
+        try {
+            return await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).pollDelay(Duration.ZERO)
+                    .until(() -> management.jobStatus(jobId), condition);
+        } catch (ConditionTimeoutException e) {
+            return management.jobStatus(jobId); // the callers' assertions show it
         }
-        return status;
     }
 
     String output(String jobId) throws ApiException, InterruptedException {
@@ -165,14 +166,12 @@ final class SystemdAgentHarness implements AutoCloseable {
     }
 
     static boolean awaitTrue(Check check) throws Exception {
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (check.holds()) {
-                return true;
-            }
-            Thread.sleep(100);
+        try {
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).pollDelay(Duration.ZERO).until(check::holds);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return check.holds();
         }
-        return check.holds();
     }
 
     private Path log(String unit) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
+import dev.runway.testsupport.NamespacedSystemd;
 import org.junit.jupiter.api.Test;
 
 /** Jobs through the real server and launch agent with the systemd launcher (see {@link SystemdAgentHarness}). */

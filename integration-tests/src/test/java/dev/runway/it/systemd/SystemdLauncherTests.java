@@ -2,6 +2,7 @@ package dev.runway.it.systemd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.launcher.Availability;
 import dev.runway.launcher.ExitStatus;
@@ -14,6 +15,7 @@ import dev.runway.launcher.Limits;
 import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.linux.systemd.SystemdLauncherProvider;
+import dev.runway.testsupport.NamespacedSystemd;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -252,23 +255,23 @@ class SystemdLauncherTests {
     }
 
     /** systemd drops a dead client's references once the bus reports the disconnect: a moment after the kill. */
-    private static List<Leftover> awaitLeftovers(Launcher launcher) throws InterruptedException {
-        List<Leftover> leftovers = launcher.findLeftovers();
-        for (int attempt = 0; attempt < 50 && leftovers.isEmpty(); attempt++) {
-            Thread.sleep(100);
-            leftovers = launcher.findLeftovers();
+    private static List<Leftover> awaitLeftovers(Launcher launcher) {
+        try {
+            return await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).pollDelay(Duration.ZERO)
+                    .until(launcher::findLeftovers, leftovers -> !leftovers.isEmpty());
+        } catch (ConditionTimeoutException e) {
+            return launcher.findLeftovers();
         }
-        return leftovers;
     }
 
-    private static boolean awaitUnitGone(String unit) throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            if (!listTaskUnits().contains(unit)) {
-                return true;
-            }
-            Thread.sleep(100);
+    private static boolean awaitUnitGone(String unit) {
+        try {
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).pollDelay(Duration.ZERO)
+                    .until(() -> !listTaskUnits().contains(unit));
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
     private static String listTaskUnits() throws IOException, InterruptedException {
@@ -303,11 +306,9 @@ class SystemdLauncherTests {
                     (TOKEN + "\n").getBytes(StandardCharsets.UTF_8), log, Limits.NONE);
         }
 
-        void awaitMarker() throws Exception {
-            for (int attempt = 0; attempt < 300 && !Files.exists(marker); attempt++) {
-                Thread.sleep(50);
-            }
-            assertThat(marker).as("job %s started (output: %s)", launchId, output()).exists();
+        void awaitMarker() {
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).untilAsserted(
+                    () -> assertThat(marker).as("job %s started (output: %s)", launchId, output()).exists());
         }
 
         String output() throws IOException {

@@ -1,6 +1,7 @@
 package dev.runway.it.taskagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runway.client.HttpTransport;
@@ -118,7 +119,9 @@ class TaskAgentImageTest {
         ClaimResponse claim = submitAndClaim(Map.of("DEPLOY_KEY", "very-secret-deploy-key"),
                 "{\"run\": \"echo start in $(pwd); sleep 2; echo \\\"key=$DEPLOY_KEY\\\"\"}");
         Process agent = startTaskAgent(claim);
-        Thread.sleep(1000);
+        // the step runs: the task agent has read its token and the job
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> output(claim.jobId(), 0).contains("start in"));
         String cmdline = Files.readString(Path.of("/proc", Long.toString(agent.pid()), "cmdline"),
                 StandardCharsets.ISO_8859_1);
         String environ = Files.readString(Path.of("/proc", Long.toString(agent.pid()), "environ"),
@@ -161,10 +164,8 @@ class TaskAgentImageTest {
                         + " sleep 100 & wait\"}",
                 "{\"run\": {\"command\": \"echo should not run\", \"when\": \"always\"}}");
         Process agent = startTaskAgent(claim);
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!output(claim.jobId(), 0).contains("ready") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> output(claim.jobId(), 0).contains("ready"));
         agent.destroy(); // SIGTERM
         assertThat(agent.waitFor(30, TimeUnit.SECONDS)).as("task agent exited after SIGTERM").isTrue();
 

@@ -1,6 +1,7 @@
 package dev.runway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.client.HttpTransport;
 import dev.runway.client.RunnerClient;
@@ -55,9 +56,13 @@ class ManagementCommandsTest {
     }
 
     Result runway(String... args) {
+        return runway(new StringWriter(), args);
+    }
+
+    /** {@link #runway(String...)} printing to {@code out}, which another thread may read while it runs. */
+    Result runway(StringWriter out, String... args) {
         CommandLine commandLine = Runway.commandLine();
         inject(commandLine);
-        StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
@@ -146,8 +151,9 @@ class ManagementCommandsTest {
                 "      command: make test",
                 "  - run: echo never",
                 ""));
-        CompletableFuture<Void> fakeRunner = CompletableFuture.runAsync(() -> runOneJob(token));
-        Result followed = runway("job", "submit", job.toString(), "--follow");
+        StringWriter following = new StringWriter();
+        CompletableFuture<Void> fakeRunner = CompletableFuture.runAsync(() -> runOneJob(token, following));
+        Result followed = runway(following, "job", "submit", job.toString(), "--follow");
         fakeRunner.get();
         assertThat(followed.exit()).as(followed.err()).isEqualTo(1);
         assertThat(followed.out())
@@ -173,7 +179,9 @@ class ManagementCommandsTest {
         assertThat(runway("job", "list", "--state", "bogus").exit()).isEqualTo(Runway.EXIT_INVALID);
     }
 
-    private void runOneJob(String token) {
+    /** Runs the job as a runner would; the second step's output in two parts, the second once {@code follower} has
+     * shown the first. */
+    private void runOneJob(String token, StringWriter follower) {
         try {
             RunnerClient runner = new RunnerClient(new HttpTransport(server.uri(), Duration.ofSeconds(10)), token);
             TaskClient task = runner.forTask(runner.claim(new ClaimRequest("box-1", "box-1", "1", "linux", "amd64",
@@ -185,7 +193,7 @@ class ManagementCommandsTest {
             task.stepStarted(1, new StepStart("Tests", null));
             byte[] tests = "3 tests, 1 failure".getBytes(StandardCharsets.UTF_8);
             task.appendOutput(1, 0, tests, 8, System.currentTimeMillis());
-            Thread.sleep(300);
+            await().atMost(Duration.ofSeconds(30)).until(() -> follower.toString().contains("    3 tests,"));
             task.appendOutput(1, 8, java.util.Arrays.copyOfRange(tests, 8, tests.length), tests.length - 8,
                     System.currentTimeMillis());
             task.stepFinished(1, new StepResult(StepStatus.FAILED, 2, null, null, 1500, null));

@@ -1,6 +1,7 @@
 package dev.runway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,9 +64,11 @@ class KillNineClaimsTest {
                 runners.submit(() -> claimUntilGone(http, uri, token, name, answered));
             }
             // kill while claims are still being answered
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (answered.size() < jobs / 4 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
+            try {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> answered.size() >= jobs / 4);
+            } catch (ConditionTimeoutException e) {
+                // the assertion below says how many were answered
             }
         } finally {
             process.destroyForcibly(); // SIGKILL

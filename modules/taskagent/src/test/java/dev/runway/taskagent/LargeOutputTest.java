@@ -6,6 +6,7 @@ import dev.runway.client.ManagementClient;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
+import dev.runway.testsupport.ServerFixture;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

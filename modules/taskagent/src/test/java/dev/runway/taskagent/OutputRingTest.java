@@ -1,6 +1,7 @@
 package dev.runway.taskagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
@@ -28,9 +29,7 @@ class OutputRingTest {
                 }
             });
             taker.start();
-            while (taker.getState() != Thread.State.WAITING) {
-                Thread.sleep(1); // the taker waits for the first byte
-            }
+            awaitWaiting(taker); // the taker waits for the first byte
             ring.write(new byte[] {'x'}, 0, 1, 5);
             taker.join();
             assertThat(taken.get().offset()).isZero();
@@ -52,9 +51,7 @@ class OutputRingTest {
                 }
             });
             taker.start();
-            while (taker.getState() != Thread.State.WAITING) {
-                Thread.sleep(1);
-            }
+            awaitWaiting(taker);
             ring.close();
             taker.join();
             assertThat(taken.get()).isNull();
@@ -97,5 +94,9 @@ class OutputRingTest {
             assertThat(new String(received.toByteArray(), StandardCharsets.US_ASCII))
                     .isEqualTo(new String(text, StandardCharsets.US_ASCII));
         });
+    }
+
+    private static void awaitWaiting(Thread thread) {
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(1)).until(() -> thread.getState() == Thread.State.WAITING);
     }
 }

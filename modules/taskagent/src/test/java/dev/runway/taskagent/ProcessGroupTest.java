@@ -1,10 +1,13 @@
 package dev.runway.taskagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.runway.testsupport.ProcessScan;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,7 +50,7 @@ class ProcessGroupTest {
         older.environment().put(ProcessGroup.TRACKING_VARIABLE, trackingId);
         Process before = older.start();
         try {
-            Thread.sleep(50); // a later clock tick: /proc's start times count in 10 ms ticks
+            ProcessScan.awaitTickAfter(before.pid()); // /proc's start times count in 10 ms ticks
             ProcessGroup group = ProcessGroup.start(List.of("/bin/bash", "-c",
                     "setsid bash -c 'exec -a " + marker + "-escaped sleep 1000' & sleep 0.2"), java.util.Map.of(),
                     Path.of(System.getProperty("java.io.tmpdir")), trackingId);
@@ -62,12 +65,9 @@ class ProcessGroupTest {
         }
     }
 
-    private static void awaitGone(String marker) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!ProcessTable.withMarker(marker).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(ProcessTable.withMarker(marker)).as(marker).isEmpty();
+    private static void awaitGone(String marker) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(ProcessTable.withMarker(marker)).as(marker).isEmpty());
     }
 
     /** The command name may hold spaces and parentheses: the fields are counted after its last ')'. */

@@ -1,12 +1,14 @@
 package dev.runway.taskagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
 import dev.runway.protocol.RunnerApi.TaskResult;
 import dev.runway.protocol.RunnerApi.TaskStatus;
+import dev.runway.testsupport.ServerFixture;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -74,13 +76,13 @@ class ServerRestartTest {
             }
         });
 
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (storedBytes(fixture, claim.jobId()) < 2_000_000 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> storedBytes(fixture, claim.jobId()) >= 2_000_000);
         long storedBeforeKill = storedBytes(fixture, claim.jobId());
         server.destroyForcibly().waitFor();
-        Thread.sleep(1500); // the step goes on printing; the task agent retries into the void
+        // The outage under test, not a wait for something: for 1.5 s the step goes on printing and the task agent
+        // retries into the void.
+        Thread.sleep(1500);
         startServer(uri.getPort());
 
         TaskResult finished = result.get(2, TimeUnit.MINUTES);

@@ -1,6 +1,7 @@
 package dev.runway.taskagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepStatus;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -176,12 +178,9 @@ class StepExecutionTest {
         assertThat(upload.text()).startsWith("bar:env-step-");
     }
 
-    private void waitForOutput(String text) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!upload.text().contains(text) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(upload.text()).contains(text);
+    private void waitForOutput(String text) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(upload.text()).contains(text));
     }
 
     static String sha256(String text) throws Exception {

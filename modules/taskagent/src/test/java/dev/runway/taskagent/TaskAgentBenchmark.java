@@ -2,6 +2,7 @@ package dev.runway.taskagent;
 
 import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
+import dev.runway.testsupport.ServerFixture;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

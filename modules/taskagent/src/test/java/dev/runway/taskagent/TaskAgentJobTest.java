@@ -1,6 +1,7 @@
 package dev.runway.taskagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
@@ -10,6 +11,7 @@ import dev.runway.protocol.RunnerApi.ClaimResponse;
 import dev.runway.protocol.RunnerApi.StepStatus;
 import dev.runway.protocol.RunnerApi.TaskResult;
 import dev.runway.protocol.RunnerApi.TaskStatus;
+import dev.runway.testsupport.ServerFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -241,10 +243,8 @@ class TaskAgentJobTest {
                 throw new IllegalStateException(e);
             }
         });
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!server.outputText(claim.jobId(), 0).contains("ready") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> server.outputText(claim.jobId(), 0).contains("ready"));
         server.cancel(claim.jobId());
         TaskResult finished = result.get(30, java.util.concurrent.TimeUnit.SECONDS);
         JobStatus status = server.status(claim.jobId());
@@ -301,10 +301,8 @@ class TaskAgentJobTest {
                 throw new IllegalStateException(e);
             }
         });
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!server.outputText(claim.jobId(), 0).contains("line 10\n") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> server.outputText(claim.jobId(), 0).contains("line 10\n"));
         // the server's file is the truth about what it holds: make it forget what it acknowledged
         Path log = serverData.resolve("output").resolve(claim.taskId()).resolve("0.log");
         try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(log,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
 import dev.runway.server.ServerSettings;
+import dev.runway.testsupport.ServerFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

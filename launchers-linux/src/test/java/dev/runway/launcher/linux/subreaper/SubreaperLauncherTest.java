@@ -1,6 +1,7 @@
 package dev.runway.launcher.linux.subreaper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runway.launcher.ExitStatus;
@@ -10,6 +11,8 @@ import dev.runway.launcher.LauncherSettings;
 import dev.runway.launcher.Limits;
 import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
+import dev.runway.testsupport.ProcessScan;
+import dev.runway.testsupport.SharedDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,9 +21,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,20 +38,23 @@ class SubreaperLauncherTest {
     private static final Duration GRACE = Duration.ofSeconds(2);
     private static final SubreaperLauncherProvider PROVIDER = new SubreaperLauncherProvider();
     private static Launcher launcher;
-    private static Path work;
+    /** Where the jobs' scripts and directories live: the task user must reach them, wherever the checkout is. */
+    private static SharedDirectory work;
 
     @BeforeAll
     static void create() throws Exception {
         assumeTrue(PROVIDER.probe().isAvailable(), () -> "subreaper unavailable: " + PROVIDER.probe().reason());
         launcher = PROVIDER.create(new LauncherSettings(List.of(), null, GRACE));
-        work = Files.createDirectories(Path.of("target", "subreaper-tests").toAbsolutePath());
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
+        work = SharedDirectory.create("runway-subreaper-tests-");
     }
 
     @AfterAll
     static void close() {
         if (launcher != null) {
             launcher.close();
+        }
+        if (work != null) {
+            work.close();
         }
     }
 
@@ -66,7 +74,7 @@ class SubreaperLauncherTest {
         job.awaitMarker();
         List<Long> escaped = job.pids();
         assertThat(escaped).hasSize(5).allSatisfy(pid -> assertThat(alive(pid)).as("pid %d", pid).isTrue());
-        Thread.sleep(300); // let the sampler see the re-parented orphans
+        awaitReparented(escaped, task.pid()); // the double-forked ones are orphans of this JVM now
 
         ExitStatus status = task.stop().get(GRACE.toSeconds() + 30, TimeUnit.SECONDS);
 
@@ -93,7 +101,7 @@ class SubreaperLauncherTest {
     void aStandbyTakesItsTaskAndTheDaemonItsTaskLeftGoesWithIt() throws Exception {
         Job job = new Job("");
         StandbyProcess standby = launcher.startStandby(job.standbySpec()).orElseThrow();
-        Thread.sleep(200);
+        awaitBlocked(standby.pid()); // its shell has started and waits on its standard input
         assertThat(standby.onExit()).as("waiting for its task").isNotDone();
 
         standby.handOver("""
@@ -118,13 +126,14 @@ class SubreaperLauncherTest {
                 exec sleep 600
                 """);
         TaskProcess task = launcher.start(running.spec());
-        Thread.sleep(100); // start times count in ticks of 10 ms: the standby starts ticks later than the task
+        // start times count in ticks of 10 ms: the standby starts ticks later than the task
+        ProcessScan.awaitTickAfter(task.pid());
         StandbyProcess standby = launcher.startStandby(new Job("").standbySpec()).orElseThrow();
-        Thread.sleep(100);
+        ProcessScan.awaitTickAfter(standby.pid()); // and the daemon ticks later than the standby
         Files.createFile(Path.of(running.marker + ".go"));
         running.awaitMarker();
         long daemon = running.pids().get(0);
-        Thread.sleep(300); // let the samplers see the re-parented orphan
+        awaitReparented(List.of(daemon), task.pid()); // an orphan of this JVM now
 
         standby.dismiss();
         assertThat(standby.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(0));
@@ -199,17 +208,29 @@ class SubreaperLauncherTest {
         }
     }
 
-    private static boolean awaitGone(long pid) throws InterruptedException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            if (state(pid).isEmpty()) {
-                return true;
-            }
-            Thread.sleep(50);
+    private static boolean awaitGone(long pid) {
+        try {
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> state(pid).isEmpty());
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
-    /** A shell script job with a world-writable directory (for the task user) under target/. */
+    /** Waits until each of {@code pids} is a child of the task's root or, its parent gone, of this JVM. */
+    private static void awaitReparented(List<Long> pids, long taskRoot) {
+        Set<Long> parents = Set.of(taskRoot, ProcessHandle.current().pid());
+        await("re-parented: " + pids).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> pids.stream().allMatch(pid -> parents.contains(ProcessScan.statField(pid, 4))));
+    }
+
+    /** Waits until {@code pid} sleeps in a blocking call (state S): its shell has read all it can. */
+    private static void awaitBlocked(long pid) {
+        await("pid " + pid + " blocked").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> state(pid).equals("S"));
+    }
+
+    /** A shell script job with a world-writable directory (for the task user) in {@link #work}. */
     private static final class Job {
         final String launchId = UUID.randomUUID().toString();
         final String token = "token-" + UUID.randomUUID();
@@ -220,8 +241,7 @@ class SubreaperLauncherTest {
         final Path marker;
 
         Job(String body) throws IOException {
-            dir = Files.createDirectories(work.resolve(launchId));
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+            dir = work.writableDirectory(launchId);
             script = Files.writeString(dir.resolve("job.sh"), body);
             log = dir.resolve("output.log");
             pidsFile = Files.writeString(dir.resolve("pids"), "");
@@ -242,12 +262,10 @@ class SubreaperLauncherTest {
                     Limits.NONE);
         }
 
-        void awaitMarker() throws Exception {
-            for (int attempt = 0; attempt < 300 && !Files.exists(marker); attempt++) {
-                Thread.sleep(50);
-            }
-            assertThat(marker).as("job started (output: %s)", Files.exists(log) ? Files.readString(log) : "")
-                    .exists();
+        void awaitMarker() {
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                    assertThat(marker).as("job started (output: %s)", Files.exists(log) ? Files.readString(log) : "")
+                            .exists());
         }
 
         List<Long> pids() throws IOException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runway.config.ConfigLoader;
 import dev.runway.config.LaunchAgentConfig;
+import dev.runway.testsupport.SystemRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,26 +21,26 @@ import org.junit.jupiter.api.io.TempDir;
 class LinuxInstallTest {
     @TempDir
     Path temp;
-    TestRoot t;
+    SystemRoot t;
 
     @BeforeEach
     void setUp() throws IOException {
         // useradd --root and chown need root; the CI machine runs tests as root.
-        assumeTrue(TestRoot.isRoot(), "needs root (useradd, chown)");
-        t = new TestRoot(temp);
+        assumeTrue(SystemRoot.isRoot(), "needs root (useradd, chown)");
+        t = new SystemRoot(temp);
     }
 
-    private TestRoot.Run install(String... extra) {
+    private CliRun install(String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("install", "linux", "--root", t.root.toString(),
                 "--token-file", t.tokenFile.toString(), "--image", t.image.toString(), "--name", "test-runner",
                 "--api-url", "http://127.0.0.1:7733"));
         args.addAll(List.of(extra));
-        return TestRoot.runway(args.toArray(String[]::new));
+        return CliRun.runway(args.toArray(String[]::new));
     }
 
     @Test
     void installsUserDirectoriesConfigImageAndUnit() throws IOException {
-        TestRoot.Run run = install();
+        CliRun run = install();
 
         assertThat(run.exit()).as(run.all()).isZero();
         assertThat(Files.readAllLines(t.at("/etc/passwd")))
@@ -50,26 +51,26 @@ class LinuxInstallTest {
         assertDirectory("/etc/opt/runway", "rwx------", FileOwner.ROOT);
 
         Path config = t.at("/etc/opt/runway/launch-agent-config.yaml");
-        assertThat(TestRoot.mode(config)).isEqualTo("rw-------");
+        assertThat(SystemRoot.mode(config)).isEqualTo("rw-------");
         assertThat(FileOwner.of(config)).isEqualTo(FileOwner.ROOT);
-        assertThat(Files.readString(config)).contains("auth_token: \"" + TestRoot.TOKEN + "\"")
+        assertThat(Files.readString(config)).contains("auth_token: \"" + SystemRoot.TOKEN + "\"")
                 .contains("url: \"http://127.0.0.1:7733\"").contains("name: \"test-runner\"")
                 .contains("working_directory: \"/var/opt/runway/workdir/%s\"").contains("task_user: \"circleci\"");
         LaunchAgentConfig loaded = assertDoesNotThrow(() -> ConfigLoader.load(config, Map.of()).config());
-        assertThat(loaded.api().authToken().reveal()).isEqualTo(TestRoot.TOKEN);
+        assertThat(loaded.api().authToken().reveal()).isEqualTo(SystemRoot.TOKEN);
         assertThat(loaded.runner().name()).isEqualTo("test-runner");
         assertThat(loaded.runner().taskUser()).isEqualTo("circleci");
         assertThat(loaded.runner().cleanupWorkingDirectory()).isTrue();
 
         Path unit = t.at("/etc/systemd/system/runway.service");
-        assertThat(TestRoot.mode(unit)).isEqualTo("rw-r--r--");
+        assertThat(SystemRoot.mode(unit)).isEqualTo("rw-r--r--");
         assertThat(Files.readAllLines(unit)).contains("Type=notify", "NotifyAccess=main", "KillMode=mixed",
                 "Restart=always", "TimeoutStopSec=18330",
                 "ExecStart=/opt/runway/bin/runway launch-agent --config /etc/opt/runway/launch-agent-config.yaml");
 
         assertThat(RuntimeImage.sameContent(t.image, t.at("/opt/runway"))).isTrue();
         assertThat(FileOwner.of(t.at("/opt/runway/bin/runway"))).isEqualTo(FileOwner.ROOT);
-        assertThat(run.all()).doesNotContain(TestRoot.TOKEN);
+        assertThat(run.all()).doesNotContain(SystemRoot.TOKEN);
         assertNoTemporaryFiles();
     }
 
@@ -78,7 +79,7 @@ class LinuxInstallTest {
         assertThat(install().exit()).isZero();
         Map<String, String> before = t.snapshot();
 
-        TestRoot.Run again = install();
+        CliRun again = install();
 
         assertThat(again.exit()).as(again.all()).isZero();
         assertThat(again.out().lines().filter(l -> l.startsWith("["))).allMatch(l -> l.contains("] unchanged: "));
@@ -90,7 +91,7 @@ class LinuxInstallTest {
     void dryRunPrintsEveryActionAndWritesNothing() throws IOException {
         Map<String, String> before = t.snapshot();
 
-        TestRoot.Run run = install("--dry-run", "--start");
+        CliRun run = install("--dry-run", "--start");
 
         assertThat(run.exit()).as(run.all()).isZero();
         assertThat(t.snapshot()).isEqualTo(before);
@@ -101,7 +102,7 @@ class LinuxInstallTest {
                 .contains("would: write /etc/systemd/system/runway.service (root, 0644, systemd unit)")
                 .contains("would: enable the service in " + t.root + ": systemctl --root=" + t.root + " enable runway.service")
                 .contains("install (dry run, nothing changed): 8 would change, 0 unchanged")
-                .doesNotContain(TestRoot.TOKEN);
+                .doesNotContain(SystemRoot.TOKEN);
     }
 
     @Test
@@ -110,18 +111,18 @@ class LinuxInstallTest {
         Path obstacle = Files.createDirectories(t.at("/etc/systemd/system/runway.service"));
         Files.writeString(obstacle.resolve("keep"), "x");
 
-        TestRoot.Run failed = install();
+        CliRun failed = install();
 
         assertThat(failed.exit()).isEqualTo(1);
         assertThat(failed.err()).contains("[7/7] FAILED: write /etc/systemd/system/runway.service")
                 .contains("install stopped at step 7 of 7");
         assertThat(failed.out()).contains("[6/7] done: install the runtime image");
         assertNoTemporaryFiles();
-        assertThat(failed.all()).doesNotContain(TestRoot.TOKEN);
+        assertThat(failed.all()).doesNotContain(SystemRoot.TOKEN);
 
         Files.delete(obstacle.resolve("keep"));
         Files.delete(obstacle);
-        TestRoot.Run again = install();
+        CliRun again = install();
         assertThat(again.exit()).as(again.all()).isZero();
         assertThat(again.out()).contains("install: 1 changed, 6 unchanged");
     }
@@ -141,7 +142,7 @@ class LinuxInstallTest {
     void aBadTokenFileFailsTheConfigStepWithoutWritingIt() throws IOException {
         Files.writeString(t.tokenFile, "two words\n");
 
-        TestRoot.Run run = install();
+        CliRun run = install();
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("FAILED: write /etc/opt/runway/launch-agent-config.yaml")
@@ -156,9 +157,9 @@ class LinuxInstallTest {
         Path config = temp.resolve("my-config.yaml");
         Files.writeString(config, "api:\n  auth_token: abc   # kept as written\nrunner:\n  name: box-1\n");
         assertThat(install().exit()).isZero();
-        Path newImage = TestRoot.fakeImage(temp.resolve("image2"), "two");
+        Path newImage = SystemRoot.fakeImage(temp.resolve("image2"), "two");
 
-        TestRoot.Run run = TestRoot.runway("install", "linux", "--root", t.root.toString(), "--config-from",
+        CliRun run = CliRun.runway("install", "linux", "--root", t.root.toString(), "--config-from",
                 config.toString(), "--image", newImage.toString());
 
         assertThat(run.exit()).as(run.all()).isZero();
@@ -175,13 +176,13 @@ class LinuxInstallTest {
         Files.writeString(launchTask, "#!/bin/bash\nexec \"$@\"\n");
         assertThat(install().out()).contains("install: 0 changed, 7 unchanged");
 
-        TestRoot.Run update = TestRoot.runway("install", "linux", "--root", t.root.toString(), "--image",
-                TestRoot.fakeImage(temp.resolve("image2"), "two").toString());
+        CliRun update = CliRun.runway("install", "linux", "--root", t.root.toString(), "--image",
+                SystemRoot.fakeImage(temp.resolve("image2"), "two").toString());
         assertThat(update.exit()).as(update.all()).isZero();
         assertThat(Files.readString(t.at("/opt/runway/bin/runway"))).contains("runway two");
         assertThat(launchTask).hasContent("#!/bin/bash\nexec \"$@\"");
 
-        assertThat(TestRoot.runway("uninstall", "linux", "--root", t.root.toString()).exit()).isZero();
+        assertThat(CliRun.runway("uninstall", "linux", "--root", t.root.toString()).exit()).isZero();
         assertThat(launchTask).exists();
         assertThat(t.at("/opt/runway/bin")).doesNotExist();
         assertThat(t.at("/opt/runway/lib")).doesNotExist();
@@ -193,7 +194,7 @@ class LinuxInstallTest {
         Files.writeString(config, "api:\n  auth_token: abc\nrunner:\n  max_run_time: forever\n");
         Map<String, String> before = t.snapshot();
 
-        TestRoot.Run run = TestRoot.runway("install", "linux", "--root", t.root.toString(), "--config-from",
+        CliRun run = CliRun.runway("install", "linux", "--root", t.root.toString(), "--config-from",
                 config.toString(), "--image", t.image.toString());
 
         assertThat(run.exit()).isEqualTo(2);
@@ -206,7 +207,7 @@ class LinuxInstallTest {
         Path config = temp.resolve("long.yaml");
         Files.writeString(config, "api:\n  auth_token: abc\nrunner:\n  max_run_time: 12h\n  grace_period: 30s\n");
 
-        TestRoot.Run run = TestRoot.runway("install", "linux", "--root", t.root.toString(), "--config-from",
+        CliRun run = CliRun.runway("install", "linux", "--root", t.root.toString(), "--config-from",
                 config.toString(), "--image", t.image.toString());
 
         assertThat(run.exit()).as(run.all()).isZero();
@@ -220,7 +221,7 @@ class LinuxInstallTest {
         Path wants = t.at("/etc/systemd/system/multi-user.target.wants/runway.service");
         assertThat(Files.isSymbolicLink(wants)).isTrue();
 
-        TestRoot.Run uninstall = TestRoot.runway("uninstall", "linux", "--root", t.root.toString());
+        CliRun uninstall = CliRun.runway("uninstall", "linux", "--root", t.root.toString());
 
         assertThat(uninstall.exit()).as(uninstall.all()).isZero();
         assertThat(Files.exists(wants, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
@@ -229,10 +230,10 @@ class LinuxInstallTest {
         assertThat(t.at("/etc/opt/runway/launch-agent-config.yaml")).exists();
         assertThat(Files.readString(t.at("/etc/passwd"))).contains("circleci:");
 
-        TestRoot.Run again = TestRoot.runway("uninstall", "linux", "--root", t.root.toString());
+        CliRun again = CliRun.runway("uninstall", "linux", "--root", t.root.toString());
         assertThat(again.out()).contains("uninstall: 0 changed, 3 unchanged");
 
-        TestRoot.Run purge = TestRoot.runway("uninstall", "linux", "--root", t.root.toString(), "--purge");
+        CliRun purge = CliRun.runway("uninstall", "linux", "--root", t.root.toString(), "--purge");
         assertThat(purge.exit()).as(purge.all()).isZero();
         assertThat(t.at("/etc/opt/runway")).doesNotExist();
         assertThat(t.at("/var/opt/runway")).doesNotExist();
@@ -247,7 +248,7 @@ class LinuxInstallTest {
         Files.writeString(t.at("/etc/group"), "circleci:x:1500:\n", java.nio.file.StandardOpenOption.APPEND);
         assertThat(install().out()).contains("unchanged: user circleci");
 
-        TestRoot.Run purge = TestRoot.runway("uninstall", "linux", "--root", t.root.toString(), "--purge");
+        CliRun purge = CliRun.runway("uninstall", "linux", "--root", t.root.toString(), "--purge");
 
         assertThat(purge.exit()).as(purge.all()).isZero();
         assertThat(Files.readString(t.at("/etc/passwd"))).contains("circleci:x:1500:1500:CircleCI:");
@@ -256,23 +257,23 @@ class LinuxInstallTest {
     @Test
     void badArgumentsAreRejectedBeforeAnythingHappens() throws IOException {
         Map<String, String> before = t.snapshot();
-        assertThat(TestRoot.runway("install", "linux", "--root", t.root.toString(), "--image", t.image.toString()).err())
+        assertThat(CliRun.runway("install", "linux", "--root", t.root.toString(), "--image", t.image.toString()).err())
                 .contains("there is no configuration at /etc/opt/runway/launch-agent-config.yaml yet");
-        TestRoot.Run both = TestRoot.runway("install", "linux", "--root", t.root.toString(), "--token-file",
+        CliRun both = CliRun.runway("install", "linux", "--root", t.root.toString(), "--token-file",
                 t.tokenFile.toString(), "--config-from", t.tokenFile.toString());
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).contains("--config-from and --token-file exclude each other");
-        assertThat(TestRoot.runway("install", "linux", "--root", t.root.toString(), "--token-file",
+        assertThat(CliRun.runway("install", "linux", "--root", t.root.toString(), "--token-file",
                 t.tokenFile.toString(), "--prefix", "/opt/my runway").err()).contains("--prefix /opt/my runway");
-        assertThat(TestRoot.runway("install", "linux", "--root", t.root.toString(), "--token-file",
+        assertThat(CliRun.runway("install", "linux", "--root", t.root.toString(), "--token-file",
                 t.tokenFile.toString(), "--user", "Bad User").err()).contains("--user Bad User");
-        assertThat(TestRoot.runway("install", "windows").exit()).isEqualTo(2);
+        assertThat(CliRun.runway("install", "windows").exit()).isEqualTo(2);
         assertThat(t.snapshot()).isEqualTo(before);
     }
 
     private void assertDirectory(String path, String mode, FileOwner owner) throws IOException {
         assertThat(t.at(path)).isDirectory();
-        assertThat(TestRoot.mode(t.at(path))).as(path).isEqualTo(mode);
+        assertThat(SystemRoot.mode(t.at(path))).as(path).isEqualTo(mode);
         assertThat(FileOwner.of(t.at(path))).as(path).isEqualTo(owner);
     }
 

@@ -2,6 +2,7 @@ package dev.runway.cli.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runway.testsupport.SystemRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,18 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
 class MacosInstallTest {
     @TempDir
     Path temp;
-    TestRoot t;
+    SystemRoot t;
 
     @BeforeEach
     void setUp() throws IOException {
-        t = new TestRoot(temp);
+        t = new SystemRoot(temp);
     }
 
     @Test
     void perUserLaunchAgentIsInstalledIntoARoot() throws IOException {
         String home = System.getProperty("user.home");
 
-        TestRoot.Run run = TestRoot.runway("install", "macos", "--per-user", "--root", t.root.toString(),
+        CliRun run = CliRun.runway("install", "macos", "--per-user", "--root", t.root.toString(),
                 "--token-file", t.tokenFile.toString(), "--image", t.image.toString(), "--name", "mac-1");
 
         assertThat(run.exit()).as(run.all()).isZero();
@@ -38,20 +39,20 @@ class MacosInstallTest {
                 .contains("<key>ExitTimeOut</key>\n    <integer>18330</integer>")
                 .contains("<string>Aqua</string>");
         Path config = t.at(home + "/Library/Preferences/com.runway.runner/launch-agent-config.yaml");
-        assertThat(TestRoot.mode(config)).isEqualTo("rw-------");
+        assertThat(SystemRoot.mode(config)).isEqualTo("rw-------");
         assertThat(FileOwner.of(config)).isEqualTo(FileOwner.of(Path.of(home)));
         assertThat(Files.readString(config)).contains("file: \"" + home + "/Library/Logs/com.runway.runner.log\"")
                 .doesNotContain("task_user");
         assertThat(RuntimeImage.sameContent(t.image, t.at(home + "/.runway/image"))).isTrue();
-        assertThat(run.all()).doesNotContain(TestRoot.TOKEN);
+        assertThat(run.all()).doesNotContain(SystemRoot.TOKEN);
 
         Map<String, String> before = t.snapshot();
-        TestRoot.Run again = TestRoot.runway("install", "macos", "--per-user", "--root", t.root.toString(),
+        CliRun again = CliRun.runway("install", "macos", "--per-user", "--root", t.root.toString(),
                 "--token-file", t.tokenFile.toString(), "--image", t.image.toString(), "--name", "mac-1");
         assertThat(again.out()).contains("install: 0 changed, 5 unchanged");
         assertThat(t.snapshot()).isEqualTo(before);
 
-        TestRoot.Run uninstall = TestRoot.runway("uninstall", "macos", "--per-user", "--root", t.root.toString(), "--purge");
+        CliRun uninstall = CliRun.runway("uninstall", "macos", "--per-user", "--root", t.root.toString(), "--purge");
         assertThat(uninstall.exit()).as(uninstall.all()).isZero();
         assertThat(plist).doesNotExist();
         assertThat(config).doesNotExist();
@@ -61,7 +62,7 @@ class MacosInstallTest {
     void launchDaemonDryRunShowsTheDsclAndLaunchctlCommands() throws IOException {
         Map<String, String> before = t.snapshot();
 
-        TestRoot.Run run = TestRoot.runway("install", "macos", "--token-file", t.tokenFile.toString(), "--image",
+        CliRun run = CliRun.runway("install", "macos", "--token-file", t.tokenFile.toString(), "--image",
                 t.image.toString(), "--start", "--dry-run");
 
         assertThat(run.exit()).as(run.all()).isZero();
@@ -73,7 +74,7 @@ class MacosInstallTest {
                 .contains("would: write /Library/Preferences/com.runway.runner/launch-agent-config.yaml (root:wheel, 0600")
                 .contains("would: write /Library/LaunchDaemons/com.runway.runner.plist (root:wheel, 0644, system LaunchDaemon)")
                 .contains("would: load the service: launchctl bootstrap system /Library/LaunchDaemons/com.runway.runner.plist")
-                .doesNotContain(TestRoot.TOKEN);
+                .doesNotContain(SystemRoot.TOKEN);
         assertThat(t.snapshot()).isEqualTo(before);
     }
 

@@ -22,32 +22,56 @@ public final class ProcessSampler implements AutoCloseable {
 
     private final ProcessTable table;
     private final Set<TreeTracker> trackers = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService scheduler;
-    private final long intervalMillis;
-    private ScheduledFuture<?> sampling; // guarded by this; null while no tracker is registered
+    private final ScheduledExecutorService scheduler; // null when the rounds come from a schedule given to us
+    private final Schedule schedule;
+    private final Duration interval;
+    private Runnable sampling; // guarded by this; stops the rounds; null while no tracker is registered
+    private boolean closed; // guarded by this
+
+    /**
+     * What calls the sampling rounds: the sampler's own timer thread, or in tests a hand that calls them one by one
+     * (the sampler's clock).
+     */
+    @FunctionalInterface
+    interface Schedule {
+        /** Calls {@code round} every {@code interval} from now on; running the answer stops that. */
+        Runnable repeat(Runnable round, Duration interval);
+    }
 
     public ProcessSampler(ProcessTable table, Duration interval) {
         this.table = table;
-        this.intervalMillis = interval.toMillis();
+        this.interval = interval;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "runway-process-sampler");
             thread.setDaemon(true);
             return thread;
         });
+        this.schedule = (round, every) -> {
+            ScheduledFuture<?> rounds = scheduler.scheduleWithFixedDelay(round, every.toMillis(), every.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return () -> rounds.cancel(false);
+        };
+    }
+
+    /** A sampler whose rounds come from {@code schedule}. */
+    ProcessSampler(ProcessTable table, Duration interval, Schedule schedule) {
+        this.table = table;
+        this.interval = interval;
+        this.scheduler = null;
+        this.schedule = schedule;
     }
 
     public synchronized void register(TreeTracker tracker) {
         trackers.add(tracker);
-        if (sampling == null && !scheduler.isShutdown()) {
-            sampling = scheduler.scheduleWithFixedDelay(this::sample, intervalMillis, intervalMillis,
-                    TimeUnit.MILLISECONDS);
+        if (sampling == null && !closed) {
+            sampling = schedule.repeat(this::sample, interval);
         }
     }
 
     public synchronized void unregister(TreeTracker tracker) {
         trackers.remove(tracker);
         if (trackers.isEmpty() && sampling != null) {
-            sampling.cancel(false);
+            sampling.run();
             sampling = null;
         }
     }
@@ -70,7 +94,14 @@ public final class ProcessSampler implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        scheduler.shutdownNow();
+    public synchronized void close() {
+        closed = true;
+        if (sampling != null) {
+            sampling.run();
+            sampling = null;
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
     }
 }

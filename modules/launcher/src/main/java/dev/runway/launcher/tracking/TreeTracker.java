@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ public final class TreeTracker {
     private final ProcessTable table;
     private final Signaller signaller;
     private final Map<String, String> marker;
+    /** Monotonic nanoseconds, as {@link System#nanoTime()}: the deadlines and how long a group has been missing. */
+    private final LongSupplier clock;
     /** Processes started before this cannot be the task's (the root's start time). */
     private final long notBefore;
     private final ReentrantLock lock = new ReentrantLock();
@@ -53,10 +56,12 @@ public final class TreeTracker {
     private final Set<ProcessId> unmarked = new HashSet<>();
     private final Set<ProcessId> unmarkedOnce = new HashSet<>();
 
-    private TreeTracker(ProcessTable table, Signaller signaller, Map<String, String> marker, long notBefore) {
+    private TreeTracker(ProcessTable table, Signaller signaller, Map<String, String> marker, LongSupplier clock,
+            long notBefore) {
         this.table = table;
         this.signaller = signaller;
         this.marker = Map.copyOf(marker);
+        this.clock = clock;
         this.notBefore = notBefore;
     }
 
@@ -66,8 +71,15 @@ public final class TreeTracker {
      */
     public static TreeTracker forRoot(ProcessTable table, Signaller signaller, long rootPid,
             Map<String, String> marker) {
+        return forRoot(table, signaller, rootPid, marker, System::nanoTime);
+    }
+
+    /** {@link #forRoot(ProcessTable, Signaller, long, Map)} that reads the time from {@code clock} (nanoseconds). */
+    public static TreeTracker forRoot(ProcessTable table, Signaller signaller, long rootPid,
+            Map<String, String> marker, LongSupplier clock) {
         ProcessInfo root = table.process(rootPid).orElse(null);
-        TreeTracker tracker = new TreeTracker(table, signaller, marker, root == null ? UNKNOWN : root.startTime());
+        TreeTracker tracker = new TreeTracker(table, signaller, marker, clock,
+                root == null ? UNKNOWN : root.startTime());
         if (root != null) {
             tracker.live = Map.of(root.id(), root);
         }
@@ -79,10 +91,16 @@ public final class TreeTracker {
 
     /** Tracks whatever carries {@code marker} (and its descendants): the leftovers of a launch agent that died. */
     public static TreeTracker forMarker(ProcessTable table, Signaller signaller, Map<String, String> marker) {
+        return forMarker(table, signaller, marker, System::nanoTime);
+    }
+
+    /** {@link #forMarker(ProcessTable, Signaller, Map)} that reads the time from {@code clock} (nanoseconds). */
+    public static TreeTracker forMarker(ProcessTable table, Signaller signaller, Map<String, String> marker,
+            LongSupplier clock) {
         if (marker.isEmpty()) {
             throw new IllegalArgumentException("a marker is needed to find processes without a root");
         }
-        TreeTracker tracker = new TreeTracker(table, signaller, marker, UNKNOWN);
+        TreeTracker tracker = new TreeTracker(table, signaller, marker, clock, UNKNOWN);
         tracker.refresh();
         return tracker;
     }
@@ -135,7 +153,7 @@ public final class TreeTracker {
                 return false;
             }
             Set<ProcessId> termed = new HashSet<>();
-            long deadline = System.nanoTime() + grace.toNanos();
+            long deadline = clock.getAsLong() + grace.toNanos();
             while (!remaining.isEmpty()) {
                 List<ProcessInfo> fresh = remaining.stream().filter(p -> termed.add(p.id()))
                         .collect(Collectors.toList());
@@ -145,7 +163,7 @@ public final class TreeTracker {
                     signaller.send(Signal.CONT, fresh.stream().filter(ProcessInfo::isStopped)
                             .collect(Collectors.toList()));
                 }
-                if (hurry || System.nanoTime() - deadline >= 0) {
+                if (hurry || clock.getAsLong() - deadline >= 0) {
                     break;
                 }
                 pause();
@@ -181,10 +199,10 @@ public final class TreeTracker {
      * of the task is left or the bound is reached.
      */
     private void killRemaining() {
-        long deadline = System.nanoTime() + KILL_BOUND.toNanos();
+        long deadline = clock.getAsLong() + KILL_BOUND.toNanos();
         List<ProcessInfo> remaining = refresh();
         while (!remaining.isEmpty()) {
-            if (System.nanoTime() - deadline >= 0) {
+            if (clock.getAsLong() - deadline >= 0) {
                 LOG.warn("could not kill {} process(es) of a task: {}", remaining.size(), describe(remaining));
                 return;
             }
@@ -271,7 +289,7 @@ public final class TreeTracker {
             inUse.add(member.sid());
             inUse.add(member.pgid());
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         ownedGroups.keySet().removeIf(id -> {
             ProcessInfo leader = byPid.get(id);
             boolean leaderLives = leader != null && leader.startTime() == ownedGroups.get(id).startTime();

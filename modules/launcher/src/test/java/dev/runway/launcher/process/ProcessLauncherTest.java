@@ -12,7 +12,7 @@ import dev.runway.launcher.Leftover;
 import dev.runway.launcher.Limits;
 import dev.runway.launcher.StandbyProcess;
 import dev.runway.launcher.TaskProcess;
-import dev.runway.launcher.tracking.ProcScan;
+import dev.runway.testsupport.ProcessScan;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class ProcessLauncherTest {
 
     @TempDir
     Path dir;
-    private final String token = ProcScan.uniqueSleep();
+    private final String token = ProcessScan.uniqueSleep();
     private Launcher launcher;
 
     @AfterEach
@@ -47,7 +48,7 @@ class ProcessLauncherTest {
         if (launcher != null) {
             launcher.close();
         }
-        ProcScan.killAll(token);
+        ProcessScan.killAll(token);
     }
 
     private Launcher launcher(List<String> prefix, String taskUser) throws LaunchException {
@@ -116,11 +117,9 @@ class ProcessLauncherTest {
                 .hasMessageNotContaining("token");
     }
 
-    private static void awaitFile(Path file) throws InterruptedException {
-        for (int i = 0; i < 400 && !Files.exists(file); i++) {
-            Thread.sleep(25);
-        }
-        assertThat(file).exists();
+    private static void awaitFile(Path file) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(25))
+                .untilAsserted(() -> assertThat(file).exists());
     }
 
     @Test
@@ -150,20 +149,20 @@ class ProcessLauncherTest {
                 .start(spec("setsid sleep $T & (sleep $T &) & nohup sleep $T >/dev/null 2>&1 & sleep 0.3; exit 4",
                         new byte[0]));
         assertThat(await(task)).isEqualTo(ExitStatus.exited(4));
-        assertThat(ProcScan.pidsWith(token)).isEmpty();
+        assertThat(ProcessScan.pidsWith(token)).isEmpty();
     }
 
     @Test
     void stopRunsTheLadderOnTheWholeTree() throws Exception {
         TaskProcess task = launcher(SH_PREFIX, null)
                 .start(spec("trap '' TERM; setsid sleep $T & (sleep $T &) & sleep $T", new byte[0]));
-        ProcScan.awaitCount(token, 3);
+        ProcessScan.awaitCount(token, 3);
         long started = System.nanoTime();
         ExitStatus status = task.stop().get(20, TimeUnit.SECONDS);
         // The prefix shell dies of SIGTERM; what ignores it gets SIGKILL after the grace.
         assertThat(status).isEqualTo(ExitStatus.killed(15));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-        assertThat(ProcScan.pidsWith(token)).isEmpty();
+        assertThat(ProcessScan.pidsWith(token)).isEmpty();
         assertThat(task.stop()).isSameAs(task.onExit());
     }
 
@@ -171,30 +170,32 @@ class ProcessLauncherTest {
     void aTaskThatHonoursSigtermEndsWithinTheGrace() throws Exception {
         TaskProcess task = launcher(List.of(), null)
                 .start(spec("trap 'exit 5' TERM; sleep $T & while :; do sleep 0.05; done", new byte[0]));
-        ProcScan.awaitCount(token, 1);
+        ProcessScan.awaitCount(token, 1);
         assertThat(task.stop().get(20, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(5));
-        assertThat(ProcScan.pidsWith(token)).isEmpty();
+        assertThat(ProcessScan.pidsWith(token)).isEmpty();
     }
 
     @Test
     void killDuringTheGraceOfAStopDoesNotWaitForIt() throws Exception {
         launcher = new ProcessLauncherProvider().create(new LauncherSettings(List.of(), null, Duration.ofSeconds(60)));
-        TaskProcess task = launcher.start(spec("trap '' TERM; sleep $T", new byte[0]));
-        ProcScan.awaitCount(token, 1);
+        // a watcher that notes the ladder's SIGTERM, started before the task ignores TERM (an ignored signal is inherited)
+        TaskProcess task = launcher.start(spec("sh -c 'trap \"touch termed; exit 0\" TERM; while :; do sleep 0.05; done' &"
+                + " trap '' TERM; sleep $T", new byte[0]));
+        ProcessScan.awaitCount(token, 1);
         task.stop();
-        Thread.sleep(300); // the ladder is now in its 60 s grace
+        awaitFile(dir.resolve("termed")); // the ladder is now in its 60 s grace
         task.kill();
         assertThat(await(task)).isEqualTo(ExitStatus.killed(9));
-        assertThat(ProcScan.pidsWith(token)).isEmpty();
+        assertThat(ProcessScan.pidsWith(token)).isEmpty();
     }
 
     @Test
     void killEndsEverythingAtOnce() throws Exception {
         TaskProcess task = launcher(List.of(), null).start(spec("setsid sleep $T & sleep $T", new byte[0]));
-        ProcScan.awaitCount(token, 2);
+        ProcessScan.awaitCount(token, 2);
         task.kill();
         assertThat(await(task)).isEqualTo(ExitStatus.killed(9));
-        assertThat(ProcScan.pidsWith(token)).isEmpty();
+        assertThat(ProcessScan.pidsWith(token)).isEmpty();
     }
 
     @Test
@@ -246,14 +247,14 @@ class ProcessLauncherTest {
         orphan.start();
         // A process of a live launch of this very agent is not a leftover.
         TaskProcess live = launcher(List.of(), null).start(spec("sleep $T", new byte[0]));
-        ProcScan.awaitCount(token, 2);
+        ProcessScan.awaitCount(token, 2);
 
         List<Leftover> found = launcher.findLeftovers();
         assertThat(found).extracting(Leftover::launchId).containsExactly("crashed-" + token);
         assertThat(found.get(0).description()).contains("1 process(es)").contains("sleep " + token);
 
         launcher.remove(found.get(0));
-        assertThat(ProcScan.pidsWith(token)).hasSize(1);
+        assertThat(ProcessScan.pidsWith(token)).hasSize(1);
         assertThat(live.onExit()).isNotDone();
         assertThat(launcher.findLeftovers()).isEmpty();
     }

@@ -1,6 +1,7 @@
 package dev.runway.launcher.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.launcher.ExitStatus;
 import dev.runway.launcher.LaunchSpec;
@@ -9,7 +10,8 @@ import dev.runway.launcher.LauncherSettings;
 import dev.runway.launcher.Limits;
 import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.process.ProcessLauncherProvider;
-import dev.runway.launcher.tracking.ProcScan;
+import dev.runway.testsupport.NamespacedSystemd;
+import dev.runway.testsupport.ProcessScan;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -79,15 +79,13 @@ class LaunchTaskScriptTest {
     class UnderSystemd {
         private NamespacedSystemd systemd;
         private Path dir;
-        private final String token = ProcScan.uniqueSleep();
+        private final String token = ProcessScan.uniqueSleep();
 
         @BeforeAll
         void boot() throws Exception {
-            Assumptions.assumeTrue(NamespacedSystemd.unavailableReason().isEmpty(),
-                    () -> "skipped: " + NamespacedSystemd.unavailableReason().orElse(""));
             // Outside /tmp: inside the namespace /tmp is a private tmpfs.
-            Path base = Files.createDirectories(Path.of("target/launch-task-it").toAbsolutePath());
-            systemd = NamespacedSystemd.start(base.resolve("systemd-" + UUID.randomUUID() + ".log"));
+            Files.createDirectories(Path.of("target/launch-task-it").toAbsolutePath());
+            systemd = NamespacedSystemd.boot(); // skips where it cannot
         }
 
         @BeforeEach
@@ -98,7 +96,7 @@ class LaunchTaskScriptTest {
 
         @AfterAll
         void shutDown() throws Exception {
-            ProcScan.killAll(token);
+            ProcessScan.killAll(token);
             if (systemd != null) {
                 systemd.close();
             }
@@ -137,11 +135,11 @@ class LaunchTaskScriptTest {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile());
             builder.environment().putAll(Map.of("CIRCLECI_LAUNCH_ID", "it-2", "RUNWAY_TASK_USER", "nobody"));
             Process run = builder.start();
-            ProcScan.awaitCount(token, 3);
+            ProcessScan.awaitCount(token, 3);
             assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(run.exitValue()).as(Files.readString(dir.resolve("out"))).isZero();
             awaitNoneWith(token);
-            assertThat(systemd.run("systemctl", "is-active", "circleci-it-2.service")).isNotEqualTo("active");
+            assertThat(systemd.run("systemctl", "is-active", "circleci-it-2.service").strip()).isNotEqualTo("active");
         }
 
         @Test
@@ -152,14 +150,14 @@ class LaunchTaskScriptTest {
             builder.environment().putAll(Map.of("CIRCLECI_LAUNCH_ID", "it-3", "RUNWAY_TASK_USER", "nobody",
                     "RUNWAY_STOP_TIMEOUT", "2s"));
             Process run = builder.start();
-            ProcScan.awaitCount(token, 4);
+            ProcessScan.awaitCount(token, 4);
             // nsenter's child is the script (nsenter forks to enter the PID namespace).
             ProcessHandle launchTask = run.toHandle().children().findFirst().orElseThrow();
             launchTask.destroy();
 
             assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
             awaitNoneWith(token);
-            assertThat(systemd.run("systemctl", "is-active", "circleci-it-3.service")).isNotEqualTo("active");
+            assertThat(systemd.run("systemctl", "is-active", "circleci-it-3.service").strip()).isNotEqualTo("active");
         }
 
         /** Three ways out of a process group; the token is literal since a unit gets only the task's variables. */
@@ -167,11 +165,9 @@ class LaunchTaskScriptTest {
             return "setsid sleep " + token + " & (sleep " + token + " &) & nohup sleep " + token + " >/dev/null 2>&1 &";
         }
 
-        private void awaitNoneWith(String marker) throws InterruptedException {
-            for (int i = 0; i < 100 && !ProcScan.pidsWith(marker).isEmpty(); i++) {
-                Thread.sleep(100);
-            }
-            assertThat(ProcScan.pidsWith(marker)).as("processes left").isEmpty();
+        private void awaitNoneWith(String marker) {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(
+                    () -> assertThat(ProcessScan.pidsWith(marker)).as("processes left").isEmpty());
         }
     }
 }

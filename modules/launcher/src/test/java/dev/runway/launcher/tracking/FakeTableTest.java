@@ -8,11 +8,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Identity rules that real processes cannot stage on demand (pid reuse), with a scripted process table. */
 class FakeTableTest {
     private final FakeTable table = new FakeTable();
+    /** The trackers' clock, in nanoseconds: moved by hand. */
+    private final AtomicLong now = new AtomicLong();
     private final List<ProcessId> signalled = new ArrayList<>();
     private final Signaller recorder = (signal, targets) -> {
         targets.forEach(t -> signalled.add(t.id()));
@@ -36,16 +39,16 @@ class FakeTableTest {
     }
 
     @Test
-    void aSessionIdIsForgottenOnceTheSessionIsEmpty() throws InterruptedException {
+    void aSessionIdIsForgottenOnceTheSessionIsEmpty() {
         table.put(proc(100, 1, 100, 100, 5));
         table.put(proc(102, 1, 100, 100, 7)); // double-forked daemon, found by session
-        TreeTracker tracker = TreeTracker.forRoot(table, recorder, 100, Map.of());
+        TreeTracker tracker = TreeTracker.forRoot(table, recorder, 100, Map.of(), now::get);
         assertThat(tracker.members()).hasSize(2);
 
         table.remove(100);
         table.remove(102);
         tracker.refresh();
-        Thread.sleep(1100); // the tracker forgets a group only after it has been empty for a second
+        now.addAndGet(Duration.ofMillis(1100).toNanos()); // the tracker forgets a group only after a second empty
         tracker.refresh();
         // Pid 100 recycled: a stranger that becomes a session leader must not be adopted.
         table.put(proc(100, 1, 100, 100, 20));

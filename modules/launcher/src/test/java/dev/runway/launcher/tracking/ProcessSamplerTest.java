@@ -1,6 +1,7 @@
 package dev.runway.launcher.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -37,11 +38,33 @@ class ProcessSamplerTest {
         }
     }
 
+    /** The sampler's clock, moved by hand: each {@link #tick} is one interval, running the rounds then due. */
+    private static final class HandSchedule implements ProcessSampler.Schedule {
+        private Runnable round; // null while stopped
+
+        @Override
+        public synchronized Runnable repeat(Runnable round, Duration interval) {
+            this.round = round;
+            return () -> {
+                synchronized (this) {
+                    this.round = null;
+                }
+            };
+        }
+
+        synchronized void tick(int intervals) {
+            for (int i = 0; i < intervals && round != null; i++) {
+                round.run();
+            }
+        }
+    }
+
     @Test
     void samplesOnlyWhileATrackerIsRegistered() throws Exception {
         CountingTable table = new CountingTable();
-        try (ProcessSampler sampler = new ProcessSampler(table, Duration.ofMillis(10))) {
-            Thread.sleep(100);
+        HandSchedule schedule = new HandSchedule();
+        try (ProcessSampler sampler = new ProcessSampler(table, Duration.ofMillis(10), schedule)) {
+            schedule.tick(10);
             assertThat(table.snapshots.get()).as("no tracker yet").isZero();
             assertThat(sampler.isSampling()).isFalse();
 
@@ -50,21 +73,33 @@ class ProcessSamplerTest {
             int before = table.snapshots.get(); // forMarker takes a snapshot of its own
             sampler.register(first);
             sampler.register(second);
-            Thread.sleep(150);
+            schedule.tick(15);
             assertThat(table.snapshots.get() - before).as("sampled while tracking").isGreaterThan(2);
 
             sampler.unregister(first);
             assertThat(sampler.isSampling()).as("one tracker left").isTrue();
             sampler.unregister(second);
             assertThat(sampler.isSampling()).isFalse();
-            Thread.sleep(30); // a round under way may still finish
             int stopped = table.snapshots.get();
-            Thread.sleep(100);
+            schedule.tick(10);
             assertThat(table.snapshots.get()).as("no tracker left").isEqualTo(stopped);
 
             sampler.register(first);
-            Thread.sleep(100);
+            schedule.tick(10);
             assertThat(table.snapshots.get()).as("sampling again").isGreaterThan(stopped);
+        }
+    }
+
+    @Test
+    void itsOwnTimerThreadSamplesWhileATrackerIsRegistered() {
+        CountingTable table = new CountingTable();
+        try (ProcessSampler sampler = new ProcessSampler(table, Duration.ofMillis(10))) {
+            TreeTracker tracker = TreeTracker.forMarker(table, (signal, targets) -> { }, Map.of("M", "1"));
+            int before = table.snapshots.get();
+            sampler.register(tracker);
+            await().atMost(Duration.ofSeconds(10)).until(() -> table.snapshots.get() - before > 2);
+            sampler.unregister(tracker);
+            assertThat(sampler.isSampling()).isFalse();
         }
     }
 }

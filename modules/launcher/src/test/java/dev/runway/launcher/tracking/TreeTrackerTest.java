@@ -1,7 +1,9 @@
 package dev.runway.launcher.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.runway.testsupport.ProcessScan;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +27,8 @@ class TreeTrackerTest {
 
     private final ProcessTable table = new ProcFsProcessTable();
     private final RecordingSignaller signals = new RecordingSignaller(new PosixSignaller(table));
-    private final String token = ProcScan.uniqueSleep();
-    private final String siblingToken = ProcScan.uniqueSleep();
+    private final String token = ProcessScan.uniqueSleep();
+    private final String siblingToken = ProcessScan.uniqueSleep();
     private final Map<String, String> marker = Map.of("RUNWAY_LAUNCH_ID", "test-" + token);
     private ProcessSampler sampler;
     private List<Process> siblings;
@@ -45,8 +47,8 @@ class TreeTrackerTest {
     void cleanUp() {
         sampler.close();
         siblings.forEach(Process::destroyForcibly);
-        ProcScan.killAll(token);
-        ProcScan.killAll(siblingToken);
+        ProcessScan.killAll(token);
+        ProcessScan.killAll(siblingToken);
     }
 
     private Process startTask(String script, Map<String, String> environment) throws IOException {
@@ -59,7 +61,7 @@ class TreeTrackerTest {
 
     private void assertSiblingsUntouched() {
         assertThat(siblings).allMatch(Process::isAlive);
-        assertThat(ProcScan.pidsWith(siblingToken)).hasSize(3);
+        assertThat(ProcessScan.pidsWith(siblingToken)).hasSize(3);
         assertThat(signals.sent()).noneMatch(s -> siblings.stream().anyMatch(p -> p.pid() == s.target().pid()));
     }
 
@@ -79,12 +81,12 @@ class TreeTrackerTest {
         // The root stays: if it left, the kernel would SIGHUP the stopped, orphaned group itself.
         Process task = startTask("sleep $T & sleep 0.2; kill -STOP $!; sleep $T", marker);
         TreeTracker tracker = TreeTracker.forRoot(table, signals, task.pid(), marker);
-        List<Long> pids = ProcScan.awaitCount(token, 2);
+        List<Long> pids = ProcessScan.awaitCount(token, 2);
         awaitStopped(pids);
 
         assertThat(tracker.terminate(Duration.ofSeconds(20))).isTrue();
 
-        assertThat(ProcScan.pidsWith(token)).isEmpty();
+        assertThat(ProcessScan.pidsWith(token)).isEmpty();
         assertThat(signals.sent()).anyMatch(s -> s.signal() == Signal.CONT)
                 .noneMatch(s -> s.signal() == Signal.KILL);
         assertThat(task.waitFor(5, TimeUnit.SECONDS)).isTrue();
@@ -95,11 +97,11 @@ class TreeTrackerTest {
     void aProcessThatIgnoresSigtermIsKilledAfterTheGrace() throws Exception {
         Process task = startTask("trap '' TERM; sleep $T & wait", marker);
         TreeTracker tracker = TreeTracker.forRoot(table, signals, task.pid(), marker);
-        ProcScan.awaitCount(token, 1);
+        ProcessScan.awaitCount(token, 1);
 
         assertThat(tracker.terminate(Duration.ofMillis(300))).isTrue();
 
-        assertThat(ProcScan.pidsWith(token)).isEmpty();
+        assertThat(ProcessScan.pidsWith(token)).isEmpty();
         assertThat(task.waitFor(5, TimeUnit.SECONDS)).isTrue();
         assertThat(signals.sent()).anyMatch(s -> s.signal() == Signal.KILL && s.target().pid() == task.pid());
         assertSiblingsUntouched();
@@ -126,7 +128,7 @@ class TreeTrackerTest {
     void theMarkerAloneCatchesASetsidEscapeWhoseParentExited() throws Exception {
         Process task = startTask("setsid sleep $T & exit 0", marker);
         assertThat(task.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        ProcScan.awaitCount(token, 1);
+        ProcessScan.awaitCount(token, 1);
         // Created after the root is gone and never sampled: only the environment links the sleep to the task.
         assertTerminateKillsAll(TreeTracker.forRoot(table, signals, task.pid(), marker));
     }
@@ -142,11 +144,11 @@ class TreeTrackerTest {
     void killSendsSigkillToTheWholeTreeAtOnce() throws Exception {
         Process task = startTask("trap '' TERM; setsid sleep $T & (sleep $T &) & sleep $T", marker);
         TreeTracker tracker = TreeTracker.forRoot(table, signals, task.pid(), marker);
-        ProcScan.awaitCount(token, 3);
+        ProcessScan.awaitCount(token, 3);
 
         assertThat(tracker.kill()).isTrue();
 
-        assertThat(ProcScan.pidsWith(token)).isEmpty();
+        assertThat(ProcessScan.pidsWith(token)).isEmpty();
         assertThat(signals.sent()).noneMatch(s -> s.signal() == Signal.TERM);
         assertThat(task.waitFor(5, TimeUnit.SECONDS)).isTrue();
         assertSiblingsUntouched();
@@ -161,23 +163,19 @@ class TreeTrackerTest {
             sampler.register(tracker);
         }
         assertThat(task.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        ProcScan.awaitCount(token, count);
+        ProcessScan.awaitCount(token, count);
         return tracker;
     }
 
     private void assertTerminateKillsAll(TreeTracker tracker) {
         assertThat(tracker.terminate(GRACE)).isTrue();
-        assertThat(ProcScan.pidsWith(token)).as("survivors").isEmpty();
+        assertThat(ProcessScan.pidsWith(token)).as("survivors").isEmpty();
         assertSiblingsUntouched();
     }
 
-    private void awaitStopped(List<Long> pids) throws InterruptedException {
-        for (int i = 0; i < 250; i++) {
-            if (pids.stream().anyMatch(pid -> table.process(pid).map(ProcessInfo::isStopped).orElse(false))) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no process of " + pids + " got stopped");
+    private void awaitStopped(List<Long> pids) {
+        await("a process of " + pids + " stopped").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> pids.stream().anyMatch(pid -> table.process(pid).map(ProcessInfo::isStopped)
+                        .orElse(false)));
     }
 }

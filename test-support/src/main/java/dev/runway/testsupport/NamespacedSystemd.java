@@ -1,5 +1,6 @@
-package dev.runway.it.systemd;
+package dev.runway.testsupport;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -12,12 +13,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
  * A real systemd booted as PID 1 of its own PID + mount namespace (docs/architecture.md, "Real systemd in tests"), for
- * tests that need systemd. The boot script mounts private tmpfs on /tmp, /run and /var/tmp before anything else.
+ * tests that need systemd. The boot script beside this class mounts private tmpfs on /tmp, /run and /var/tmp before
+ * anything else.
  * Before {@code unshare} the boot shell enters a fresh cgroup of its own in every hierarchy, and the boot script binds
  * those over the cgroup mount points: systemd manages that subtree only (its /system.slice is not the host's), so
  * concurrent instances stay apart, and the whole subtree is removed afterwards.
@@ -52,7 +57,7 @@ public final class NamespacedSystemd implements AutoCloseable {
         String name = "runway-systemd-" + UUID.randomUUID().toString().substring(0, 8);
         Path work = Files.createDirectories(Path.of("target", "namespaced-systemd").toAbsolutePath());
         Path script = work.resolve(name + ".sh"); // one per instance: a shell reads its script as it goes
-        try (var in = NamespacedSystemd.class.getResourceAsStream("/systemd/boot-systemd.sh")) {
+        try (var in = NamespacedSystemd.class.getResourceAsStream("boot-systemd.sh")) {
             Files.write(script, in.readAllBytes());
         }
         Path bootLog = work.resolve(name + ".log");
@@ -65,8 +70,7 @@ public final class NamespacedSystemd implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(bootLog.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("RUNWAY_BOOT_SCRIPT", script.toString());
-        builder.environment().put("RUNWAY_CHECKOUT", // kept visible inside, should it lie under /tmp
-                Path.of(System.getProperty("runway.repo", "..")).toAbsolutePath().normalize().toString());
+        builder.environment().put("RUNWAY_CHECKOUT", checkout().toString()); // kept visible inside, should it lie under /tmp
         builder.environment().put("RUNWAY_CGROUPS",
                 cgroups.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(" ")));
         Process unshare = builder.start();
@@ -76,7 +80,7 @@ public final class NamespacedSystemd implements AutoCloseable {
             systemd = new NamespacedSystemd(unshare, pid, cgroups, bootLog);
             systemd.awaitBooted();
             return systemd;
-        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | Error e) {
             if (systemd != null) {
                 systemd.close();
             } else {
@@ -90,11 +94,46 @@ public final class NamespacedSystemd implements AutoCloseable {
 
     /** Skips (with the reason) where a namespaced systemd cannot boot: not root, no unshare, no systemd or dbus. */
     public static void assumeAvailable() {
-        assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "namespaced systemd needs Linux");
-        assumeTrue("root".equals(System.getProperty("user.name")), "namespaced systemd needs root (unshare, mount)");
-        assumeTrue(onPath("unshare") && onPath("nsenter"), "namespaced systemd needs unshare and nsenter (util-linux)");
-        assumeTrue(Files.isExecutable(SYSTEMD), "namespaced systemd needs " + SYSTEMD);
-        assumeTrue(onPath("dbus-daemon"), "namespaced systemd needs dbus-daemon for the system bus");
+        Optional<String> reason = unavailableReason();
+        assumeTrue(reason.isEmpty(), () -> reason.orElse(""));
+    }
+
+    /** Why a namespaced systemd cannot boot here, or empty when it can. */
+    public static Optional<String> unavailableReason() {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            return Optional.of("namespaced systemd needs Linux");
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return Optional.of("namespaced systemd needs root (unshare, mount)");
+        }
+        if (!onPath("unshare") || !onPath("nsenter")) {
+            return Optional.of("namespaced systemd needs unshare and nsenter (util-linux)");
+        }
+        if (!Files.isExecutable(SYSTEMD)) {
+            return Optional.of("namespaced systemd needs " + SYSTEMD);
+        }
+        if (!onPath("dbus-daemon")) {
+            return Optional.of("namespaced systemd needs dbus-daemon for the system bus");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The checkout the tests run from: {@code runway.repo} when the build sets it, else the nearest folder above the
+     * working directory that holds the Maven wrapper (the checkout's root).
+     */
+    static Path checkout() {
+        String property = System.getProperty("runway.repo");
+        if (property != null) {
+            return Path.of(property).toAbsolutePath().normalize();
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        for (Path dir = cwd; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("mvnw"))) {
+                return dir;
+            }
+        }
+        return cwd;
     }
 
     /** The systemd's pid on the host (PID 1 inside its namespace). */
@@ -107,11 +146,25 @@ public final class NamespacedSystemd implements AutoCloseable {
         return "unix:path=" + busSocket();
     }
 
-    /** Runs {@code command} inside the namespace (nsenter -m -p) and returns its standard output. */
-    public String run(String... command) throws IOException, InterruptedException {
+    /** The argv that runs {@code command} inside the namespace (nsenter into its mount and PID namespaces). */
+    public List<String> inside(String... command) {
         List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-m", "-p", "--"));
         argv.addAll(List.of(command));
-        Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        return argv;
+    }
+
+    /** Like {@link #inside}, with a working directory (entering a mount namespace resets it to /). */
+    public List<String> insideIn(Path dir, String... command) {
+        List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-m", "-p",
+                "--wd=" + dir.toAbsolutePath()));
+        argv.add("--");
+        argv.addAll(List.of(command));
+        return argv;
+    }
+
+    /** Runs {@code command} inside the namespace (nsenter -m -p) and returns its output, whatever its exit code. */
+    public String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(inside(command)).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
         return output;
@@ -189,42 +242,50 @@ public final class NamespacedSystemd implements AutoCloseable {
     }
 
     /** The namespace's PID 1 once it has exec'd systemd (first it is the boot script). */
-    private static long awaitSystemdPid(Process unshare, Path bootLog) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_TIMEOUT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            if (!unshare.isAlive()) {
-                throw new IllegalStateException("systemd boot failed (exit " + unshare.exitValue() + "): "
-                        + Files.readString(bootLog));
-            }
-            Optional<ProcessHandle> child = unshare.children().findFirst();
-            if (child.isPresent()) {
-                long pid = child.get().pid();
-                try {
-                    if (Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).endsWith("systemd")) {
-                        return pid;
-                    }
-                } catch (IOException notYet) {
-                    // exec in progress
-                }
-            }
-            Thread.sleep(50);
+    private static long awaitSystemdPid(Process unshare, Path bootLog) throws IOException {
+        AtomicLong found = new AtomicLong();
+        try {
+            await("systemd started").atMost(Duration.ofSeconds(BOOT_TIMEOUT_SECONDS))
+                    .pollInterval(Duration.ofMillis(50)).until(() -> {
+                        if (!unshare.isAlive()) {
+                            throw new IllegalStateException("systemd boot failed (exit " + unshare.exitValue()
+                                    + "): " + Files.readString(bootLog));
+                        }
+                        Optional<ProcessHandle> child = unshare.children().findFirst();
+                        if (child.isPresent() && isSystemd(child.get().pid())) {
+                            found.set(child.get().pid());
+                            return true;
+                        }
+                        return false;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException("systemd did not start within " + BOOT_TIMEOUT_SECONDS + " s: "
+                    + Files.readString(bootLog), e);
         }
-        throw new IllegalStateException("systemd did not start within " + BOOT_TIMEOUT_SECONDS + " s: "
-                + Files.readString(bootLog));
+        return found.get();
     }
 
-    private void awaitBooted() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_TIMEOUT_SECONDS);
-        String state = "";
-        while (System.nanoTime() < deadline) {
-            state = run("systemctl", "is-system-running").strip();
-            if ((state.equals("running") || state.equals("degraded")) && Files.exists(busSocket())) {
-                return;
-            }
-            Thread.sleep(100);
+    private static boolean isSystemd(long pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).endsWith("systemd");
+        } catch (IOException notYet) {
+            return false; // exec in progress
         }
-        throw new IllegalStateException("systemd (pid " + pid + ") did not finish booting within "
-                + BOOT_TIMEOUT_SECONDS + " s (state: " + state + "): " + Files.readString(bootLog));
+    }
+
+    private void awaitBooted() throws IOException {
+        AtomicReference<String> state = new AtomicReference<>("");
+        try {
+            await("systemd booted").atMost(Duration.ofSeconds(BOOT_TIMEOUT_SECONDS))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        state.set(run("systemctl", "is-system-running").strip());
+                        return (state.get().equals("running") || state.get().equals("degraded"))
+                                && Files.exists(busSocket());
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException("systemd (pid " + pid + ") did not finish booting within "
+                    + BOOT_TIMEOUT_SECONDS + " s (state: " + state + "): " + Files.readString(bootLog), e);
+        }
     }
 
     private static boolean onPath(String command) {
@@ -261,18 +322,13 @@ public final class NamespacedSystemd implements AutoCloseable {
         }
 
         /** Removes the cgroups bottom-up; retries while the killed processes are still leaving them. */
-        static void remove(List<Path> cgroups) throws InterruptedException {
-            for (int attempt = 0; attempt < 50; attempt++) {
-                boolean allGone = true;
-                for (Path cgroup : cgroups) {
-                    allGone &= removeTree(cgroup);
-                }
-                if (allGone) {
-                    return;
-                }
-                Thread.sleep(100);
+        static void remove(List<Path> cgroups) {
+            try {
+                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).pollDelay(Duration.ZERO)
+                        .until(() -> cgroups.stream().map(OwnCgroup::removeTree).reduce(true, Boolean::logicalAnd));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                System.err.println("NamespacedSystemd: some cgroups could not be removed: " + cgroups);
             }
-            System.err.println("NamespacedSystemd: some cgroups could not be removed: " + cgroups);
         }
 
         private static boolean removeTree(Path cgroup) {

@@ -1,4 +1,4 @@
-package dev.runway.it.systemd;
+package dev.runway.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;

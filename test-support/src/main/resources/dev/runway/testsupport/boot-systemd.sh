@@ -1,7 +1,8 @@
 #!/bin/sh
 # Boots a real systemd as PID 1 of a fresh PID + mount namespace, for tests. Run ONLY as
 #   unshare --pid --fork --mount --uts --cgroup -- boot-systemd.sh
-# (see docs/architecture.md, "Real systemd in tests"). The private tmpfs mounts come first: without them
+# (NamespacedSystemd, beside this script, does; docs/architecture.md, "Real systemd in tests"). The private tmpfs
+# mounts come first: without them
 # systemd-tmpfiles would empty the host's /tmp at boot.
 set -eu
 
@@ -14,15 +15,34 @@ mount --make-rprivate /
 # The checkout the tests run from (RUNWAY_CHECKOUT) must stay visible at its path when it lies under /tmp or /var/tmp
 # (a clone in /tmp): it is bound to a place in the new /run before the tmpfs covers it, then moved back to its path.
 mount -t tmpfs tmpfs /run
+# Elsewhere, a folder on the way to the checkout that other users cannot enter (a clone in /root) would keep the task
+# user of the tests out: the outermost such folder is covered with a tmpfs of mode 0755 the same way.
 keep=
+closed=
 case "${RUNWAY_CHECKOUT:-}" in
     /tmp/*|/var/tmp/*)
         keep=$RUNWAY_CHECKOUT
-        mkdir -p /run/runway-checkout && mount --bind "$keep" /run/runway-checkout || die "cannot hold $keep"
+        ;;
+    /?*)
+        dir=$(dirname "$RUNWAY_CHECKOUT")
+        while [ "$dir" != / ]; do
+            case "$(stat -c %A "$dir")" in
+                *x|*t) ;;
+                *) closed=$dir ;;
+            esac
+            dir=$(dirname "$dir")
+        done
+        [ -z "$closed" ] || keep=$RUNWAY_CHECKOUT
         ;;
 esac
+if [ -n "$keep" ]; then
+    mkdir -p /run/runway-checkout && mount --bind "$keep" /run/runway-checkout || die "cannot hold $keep"
+fi
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /var/tmp
+if [ -n "$closed" ]; then
+    mount -t tmpfs -o mode=0755 tmpfs "$closed" || die "cannot open the way to $keep"
+fi
 for dir in /tmp /run /var/tmp; do
     [ "$(findmnt -n -o FSTYPE --mountpoint "$dir" | tail -n 1)" = tmpfs ] || die "$dir is not a private tmpfs"
 done
