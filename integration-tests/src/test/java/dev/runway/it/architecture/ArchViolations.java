@@ -6,7 +6,8 @@ final class ArchViolations {
         "dev.runway.config.archviolation", "dev.runway.protocol.archviolation", "dev.runway.client.archviolation",
         "dev.runway.launcher.archviolation", "dev.runway.agent.archviolation",
         "dev.runway.launcher.linux.archviolation", "dev.runway.launcher.macos.archviolation",
-        "dev.runway.taskagent.archviolation", "dev.runway.server.archviolation"};
+        "dev.runway.taskagent.archviolation", "dev.runway.server.archviolation",
+        "dev.runway.pipeline.archviolation"};
 
     private ArchViolations() {}
 }
