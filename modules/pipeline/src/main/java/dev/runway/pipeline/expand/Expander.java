@@ -46,6 +46,7 @@ public final class Expander {
     private final Scope root;
     private final boolean reusable;
     private final Map<Definition, Map<String, Declaration>> declared = new IdentityHashMap<>();
+    private boolean commandDepthReported;
 
     /**
      * {@code reusable} is false for version 2.0 configs, where parameters, commands and executors do not exist and
@@ -196,12 +197,16 @@ public final class Expander {
 
     private void command(Definition command, String reference, Node arguments, Source at, Scope caller, int depth,
             List<Node> out) {
-        String owner = "command " + reference;
         if (depth >= Limits.MAX_COMMAND_DEPTH) {
-            problems.error(at, owner + " is invoked through more than " + Limits.MAX_COMMAND_DEPTH
-                    + " nested commands (the cap on command nesting); does a command invoke itself?");
+            if (!commandDepthReported) { // reported once: a command invoking itself reaches the cap many times
+                commandDepthReported = true;
+                problems.error(at, "command " + reference + " is invoked through more than "
+                        + Limits.MAX_COMMAND_DEPTH + " nested commands (the cap on command nesting); does a command"
+                        + " invoke itself?");
+            }
             return;
         }
+        String owner = "command " + reference;
         for (Node.Entry entry : command.body().entries().values()) {
             if (!COMMAND_KEYS.contains(entry.key())) {
                 problems.error(entry.keyAt(), owner + " has no key '" + entry.key() + "'"

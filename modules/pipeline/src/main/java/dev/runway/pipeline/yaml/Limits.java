@@ -12,7 +12,7 @@ public final class Limits {
     /** Nodes produced while reading one file, counting every use of an alias (the guard against alias bombs). */
     public static final int MAX_YAML_NODES = 250_000;
     /** Nodes produced by parameter substitution and expansion over one compilation. */
-    public static final int MAX_EXPANDED_NODES = 400_000;
+    public static final int MAX_EXPANDED_NODES = 150_000;
     /** Commands invoking commands: deeper than this is a command that invokes itself. */
     public static final int MAX_COMMAND_DEPTH = 40;
     /** Jobs one matrix may generate. */
