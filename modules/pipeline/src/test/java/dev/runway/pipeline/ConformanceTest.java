@@ -1657,7 +1657,7 @@ class ConformanceTest {
             }
             yaml.append("]\n");
         }
-        assertThat(problems(yaml.toString())).anyMatch(p -> p.contains("exceeds 250000 nodes (the cap on the YAML"
+        assertThat(problems(yaml.toString())).anyMatch(p -> p.contains("exceeds 100000 nodes (the cap on the YAML"
                 + " with its aliases expanded)"));
     }
 

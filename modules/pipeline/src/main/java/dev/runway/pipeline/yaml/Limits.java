@@ -10,7 +10,7 @@ public final class Limits {
     /** Deepest nesting of YAML collections. */
     public static final int MAX_DEPTH = 64;
     /** Nodes produced while reading one file, counting every use of an alias (the guard against alias bombs). */
-    public static final int MAX_YAML_NODES = 250_000;
+    public static final int MAX_YAML_NODES = 100_000;
     /** Nodes produced by parameter substitution and expansion over one compilation. */
     public static final int MAX_EXPANDED_NODES = 150_000;
     /** Commands invoking commands: deeper than this is a command that invokes itself. */
