@@ -54,4 +54,5 @@ cd "$home"  # relative paths of the shared fixtures (target/...) land in $home/t
 exec java ${RUNWAY_BENCH_JAVA_OPTS-} -cp "$it_classpath" \
   -Dbench.taskagent.classpath="$taskagent_classpath" \
   -Drunway.image="$home/target/image" \
+  -Dbench.pipeline.config="$repo/modules/pipeline/src/test/resources/corpus/QuinnyPig__localstack/.circleci/config.yml" \
   dev.runway.it.bench.Benchmarks ${args[@]+"${args[@]}"}

@@ -2,6 +2,7 @@
 module dev.runway.cli {
     requires dev.runway.config;
     requires dev.runway.protocol;
+    requires dev.runway.pipeline;
     requires dev.runway.client;
     requires dev.runway.launcher;
     requires dev.runway.agent;

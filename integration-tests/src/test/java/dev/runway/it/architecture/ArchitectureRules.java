@@ -48,6 +48,9 @@ final class ArchitectureRules {
         rules.put("protocol uses only Jackson", module("dev.runway.protocol")
                 .should().onlyDependOnClassesThat(allowed(join(PLATFORM, JACKSON,
                         new String[] {"dev.runway.protocol.."}))));
+        rules.put("pipeline uses only protocol, Jackson and SnakeYAML", module("dev.runway.pipeline")
+                .should().onlyDependOnClassesThat(allowed(join(PLATFORM, JACKSON,
+                        new String[] {"dev.runway.pipeline..", "dev.runway.protocol..", "org.yaml.snakeyaml.."}))));
         rules.put("client uses only protocol", module("dev.runway.client")
                 .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
                         new String[] {"dev.runway.client..", "dev.runway.protocol.."}))));

@@ -39,7 +39,7 @@ class ArchitectureTests {
 
     @Test
     void productionClassesOfEveryModuleAreImported() {
-        for (String module : new String[] {"config", "protocol", "client", "launcher", "cli"}) {
+        for (String module : new String[] {"config", "protocol", "pipeline", "client", "launcher", "cli"}) {
             assertThat(production.stream().anyMatch(c -> c.getPackageName().startsWith("dev.runway." + module)))
                     .as("classes of dev.runway.%s imported", module).isTrue();
         }

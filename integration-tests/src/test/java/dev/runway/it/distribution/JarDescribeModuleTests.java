@@ -25,7 +25,7 @@ class JarDescribeModuleTests {
     private static final String VERSION = System.getProperty("runway.version", "0.1.0-SNAPSHOT");
 
     static Stream<String> modules() {
-        return Stream.of("modules/config", "modules/protocol", "modules/client", "modules/launcher", "modules/agent",
+        return Stream.of("modules/config", "modules/protocol", "modules/pipeline", "modules/client", "modules/launcher", "modules/agent",
                 "modules/taskagent", "modules/server", "modules/cli", "launchers-linux", "launchers-macos");
     }
 
