@@ -38,10 +38,10 @@ class ProtocolJsonFuzzTest {
             Class<?> type = records.get(random.nextInt(records.size()));
             byte[] valid = Json.write(inputs.instance(type, 0));
             byte[] body;
-            if (random.nextBoolean()) {
+            JsonNode tree = random.nextBoolean() ? null : treeOf(valid);
+            if (tree == null) {
                 body = inputs.mutateBytes(valid);
             } else {
-                JsonNode tree = Json.mapper().readTree(valid);
                 inputs.mutate(tree, List.of(type.getRecordComponents()[0].getName(), "task_id", "items", "steps"));
                 body = Json.write(tree);
             }
@@ -62,5 +62,17 @@ class ProtocolJsonFuzzTest {
                 + " records, " + accepted + " accepted, " + crashes.size() + " crashes");
         assertThat(crashes).as("bodies that made Json.read fail otherwise than with IOException").isEmpty();
         assertThat(accepted).isPositive();
+    }
+
+    /**
+     * The generated instance as a tree, or null when Jackson cannot read back what it wrote: since 2.21 it refuses a
+     * lone surrogate in an escaped field name, which the generator may produce. Such a body is mutated as bytes.
+     */
+    private static JsonNode treeOf(byte[] valid) {
+        try {
+            return Json.mapper().readTree(valid);
+        } catch (IOException unreadable) {
+            return null;
+        }
     }
 }
