@@ -74,7 +74,8 @@ final class ManagementRoutes {
                 Limits.JSON_BODY);
         Names.ResourceClassName name = valid(() -> Names.resourceClass("resource_class", request.resourceClass()));
         Namespace namespace = store.management().namespace(name.namespace()).orElseThrow(() -> ApiError.notFound(
-                "namespace \"" + name.namespace() + "\" does not exist; create it first with `runway namespace create`"));
+                "namespace \"" + name.namespace() + "\" does not exist; create it first with "
+                        + "`runway namespace create`"));
         Organizations.requireOwner("org_id", request.orgId(), namespace);
         String description = request.description() == null ? "" : request.description();
         if (description.length() > 1000) {

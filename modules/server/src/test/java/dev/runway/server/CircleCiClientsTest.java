@@ -350,6 +350,7 @@ class CircleCiClientsTest {
     @Test
     void theCurrentCliGetsRenamesAndDeletesANamespace() throws Exception {
         String token = rcToken("acme/linux");
+        String queued = server.admin.submitJob(JobsApi.JobSubmission.ofCommands("acme/linux", "one", "true")).id();
         // namespace.go GetNamespace: GET /api/v3/namespaces?filter[name]=acme, encoded by url.Values
         HttpResponse<String> got = currentCli("GET", "/api/v3/namespaces?filter%5Bname%5D=acme", null);
         assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
@@ -370,10 +371,11 @@ class CircleCiClientsTest {
                 .isEqualTo(404);
         assertThat(texts(json(currentCli("GET", "/api/v3/runner/resource?namespace=acme-corp", null)).get("items"),
                 "resource_class")).containsExactly("acme-corp/linux");
-        connect(token, "box-1");
+        assertThat(server.admin.jobStatus(queued).resourceClass()).isEqualTo("acme-corp/linux");
+        assertThat(server.runner(token).claim(TestServer.claimRequest("box-1", 0)).orElseThrow().jobId())
+                .as("its token claims the queued job under the new name").isEqualTo(queued);
         assertThat(texts(json(currentCli("GET", "/api/v3/runner?resource-class=acme-corp%2Flinux", null))
-                .get("items"), "resource_class")).as("its token claims under the new name")
-                .containsExactly("acme-corp/linux");
+                .get("items"), "resource_class")).containsExactly("acme-corp/linux");
         assertThat(currentCli("POST", "/api/v3/namespaces/" + id + "/rename", "{\"name\":\"Bad Name\"}")
                 .statusCode()).isEqualTo(400);
 

@@ -86,8 +86,11 @@ final class JdbcManagement implements ManagementRepository {
                     "SELECT * FROM resource_classes WHERE namespace = ?", old.name());
             db.update("UPDATE namespaces SET name = ? WHERE id = ?", newName, id);
             db.update("UPDATE resource_classes SET namespace = ? WHERE namespace = ?", newName, old.name());
-            // tokens known here carry their class's old full name
-            classes.forEach(rc -> tokenClasses.forget(rc.id()));
+            for (ResourceClass rc : classes) {
+                jobs.renameClass(rc.id(), newName + "/" + rc.name());
+                // tokens known here carry their class's old full name
+                tokenClasses.forget(rc.id());
+            }
             return new Namespace(id, newName, old.orgId(), old.organizationId(), old.createdAt());
         });
     }
