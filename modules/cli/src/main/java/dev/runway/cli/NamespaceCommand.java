@@ -2,13 +2,18 @@ package dev.runway.cli;
 
 import dev.runway.client.ApiException;
 import dev.runway.client.ManagementClient;
+import dev.runway.protocol.ManagementApi;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code runway namespace create <name> <vcs-type> <org-name>}, as the install guide uses CircleCI's CLI. */
+/**
+ * {@code runway namespace create <name> <vcs-type> <org-name>}, as the install guide uses CircleCI's CLI, and list,
+ * get, rename, delete.
+ */
 @Command(name = "namespace", mixinStandardHelpOptions = true, description = "Namespaces (one per organization).",
-        subcommands = NamespaceCommand.Create.class)
+        subcommands = {NamespaceCommand.Create.class, NamespaceCommand.List.class, NamespaceCommand.Get.class,
+            NamespaceCommand.Rename.class, NamespaceCommand.Delete.class})
 public final class NamespaceCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -23,8 +28,64 @@ public final class NamespaceCommand {
 
         @Override
         int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
-            client.createNamespace(name, vcsType + "/" + orgName);
-            out.println("Namespace " + name + " created for " + vcsType + "/" + orgName + ".");
+            ManagementApi.NamespaceCreated created = client.createNamespace(name, vcsType + "/" + orgName);
+            out.println("Namespace " + name + " created for " + vcsType + "/" + orgName + " (organization id "
+                    + created.data().attributes().orgId() + ").");
+            return 0;
+        }
+    }
+
+    private static void print(PrintWriter out, Iterable<ManagementApi.NamespaceData> namespaces) {
+        Tables table = new Tables("Name", "Organization ID", "Organization", "ID");
+        namespaces.forEach(ns -> table.row(ns.attributes().name(), ns.attributes().orgId(),
+                ns.attributes().orgSlug(), ns.id()));
+        table.print(out);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Lists the namespaces with their organization ids (what org-id filters take).")
+    static final class List extends ManagementCommand {
+        @Override
+        int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
+            print(out, client.listNamespaces().data());
+            return 0;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Shows one namespace.")
+    static final class Get extends ManagementCommand {
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+
+        @Override
+        int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
+            print(out, java.util.List.of(client.namespace(name)));
+            return 0;
+        }
+    }
+
+    @Command(name = "rename", mixinStandardHelpOptions = true,
+            description = "Renames a namespace; its resource classes follow, their tokens keep working.")
+    static final class Rename extends ManagementCommand {
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "1", paramLabel = "NEW-NAME") String newName;
+
+        @Override
+        int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
+            client.renameNamespace(client.namespace(name).id(), newName);
+            out.println("Namespace " + name + " renamed to " + newName + ".");
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Deletes a namespace that has no resource classes left.")
+    static final class Delete extends ManagementCommand {
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+
+        @Override
+        int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
+            client.deleteNamespace(client.namespace(name).id());
+            out.println("Namespace " + name + " deleted.");
             return 0;
         }
     }

@@ -88,6 +88,31 @@ class ManagementCommandsTest {
     }
 
     @Test
+    void namespacesAreListedWithTheirOrganizationIdRenamedAndDeleted() throws Exception {
+        Result created = runway("namespace", "create", "acme", "github", "acme-inc");
+        Matcher organization = Pattern.compile("organization id ([0-9a-f-]{36})").matcher(created.out());
+        assertThat(organization.find()).as(created.out()).isTrue();
+        Result list = runway("namespace", "list");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).contains("Organization ID").containsPattern("acme\\s+" + organization.group(1)
+                + "\\s+github/acme-inc");
+        assertThat(runway("namespace", "get", "acme").out()).contains(organization.group(1));
+        assertThat(runway("runner", "resource-class", "create", "acme/linux", "Linux boxes").exit()).isZero();
+
+        Result renamed = runway("namespace", "rename", "acme", "acme-corp");
+        assertThat(renamed.exit()).as(renamed.err()).isZero();
+        assertThat(runway("runner", "resource-class", "list", "acme-corp").out()).contains("acme-corp/linux");
+        Result refused = runway("namespace", "delete", "acme-corp");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("resource class");
+        assertThat(runway("runner", "resource-class", "delete", "acme-corp/linux").exit()).isZero();
+        assertThat(runway("namespace", "delete", "acme-corp").exit()).isZero();
+        Result gone = runway("namespace", "get", "acme-corp");
+        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(gone.err()).contains("does not exist");
+    }
+
+    @Test
     void theInstallGuidesManagementFlow() throws Exception {
         Result namespace = runway("namespace", "create", "acme", "github", "acme-inc");
         assertThat(namespace.exit()).as(namespace.err()).isZero();

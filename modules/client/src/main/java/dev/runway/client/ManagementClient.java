@@ -31,6 +31,29 @@ public final class ManagementClient {
                 ManagementApi.NamespaceCreated.class);
     }
 
+    /** Every namespace, with its organisation id. */
+    public ManagementApi.NamespaceList listNamespaces() throws ApiException, InterruptedException {
+        return get(ManagementApi.NAMESPACES, ManagementApi.NamespaceList.class);
+    }
+
+    /** The namespace named {@code name}; an {@link ApiException} (404) when there is none. */
+    public ManagementApi.NamespaceData namespace(String name) throws ApiException, InterruptedException {
+        return get(ManagementApi.NAMESPACES + "?" + encode("filter[name]") + "=" + encode(name),
+                ManagementApi.NamespaceCreated.class).data();
+    }
+
+    /** Renames a namespace; its resource classes follow. */
+    public ManagementApi.NamespaceData renameNamespace(String id, String newName)
+            throws ApiException, InterruptedException {
+        return post(ManagementApi.namespaceRename(encode(id)), new ManagementApi.NamespaceRename(newName),
+                ManagementApi.NamespaceCreated.class).data();
+    }
+
+    /** Deletes a namespace; refused (409) while it has resource classes. */
+    public void deleteNamespace(String id) throws ApiException, InterruptedException {
+        delete(ManagementApi.namespace(encode(id)));
+    }
+
     /** {@code resourceClass}: {@code namespace/name}. */
     public ManagementApi.ResourceClass createResourceClass(String resourceClass, String description)
             throws ApiException, InterruptedException {

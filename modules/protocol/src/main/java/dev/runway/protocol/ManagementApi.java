@@ -1,5 +1,6 @@
 package dev.runway.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -7,20 +8,40 @@ import java.util.List;
  * (docs/protocol-openapi.yaml, "management"), same paths and field names. All lists answer {@code {"items": [...]}}.
  */
 public final class ManagementApi {
-    /** {@code POST /api/v3/namespaces}. */
+    /**
+     * {@code POST} create; {@code GET} lists them ({@link NamespaceList}), or with {@code ?filter[name]=NAME} answers
+     * that one ({@link NamespaceCreated}, 404 when there is none); {@code DELETE /{id}}; {@code POST /{id}/rename}.
+     */
     public static final String NAMESPACES = ApiPaths.BASE + "/namespaces";
     /** {@code POST} create, {@code GET ?namespace=NS} list; {@code DELETE /{id}} and {@code /{id}/force}. */
     public static final String RESOURCE_CLASSES = ApiPaths.BASE + "/runner/resource";
     /** {@code POST} create, {@code GET ?resource-class=ns/rc} list, {@code DELETE /{id}}. */
     public static final String TOKENS = ApiPaths.BASE + "/runner/token";
-    /** {@code GET ?resource-class=ns/rc} or {@code ?namespace=NS} (exactly one): the runner inventory. */
+    /**
+     * {@code GET} the runner inventory, filtered by any of {@code resource-class=ns/rc}, {@code namespace=NS} and
+     * {@code org-id=UUID} (at least one; together they intersect).
+     */
     public static final String RUNNERS = ApiPaths.BASE + "/runner";
     /** {@code GET ?resource-class=ns/rc}: {@link UnclaimedTasks}. */
     public static final String UNCLAIMED_TASKS = ApiPaths.BASE + "/runner/tasks";
     /** {@code GET ?resource-class=ns/rc}: {@link RunningTasks}. */
     public static final String RUNNING_TASKS = ApiPaths.BASE + "/runner/tasks/running";
+    /** CircleCI's first runner API, still polled by autoscalers: the same answers as {@link #RUNNERS}. */
+    public static final String LEGACY_RUNNERS = "/api/v2/runner";
+    /** Legacy alias of {@link #UNCLAIMED_TASKS}. */
+    public static final String LEGACY_UNCLAIMED_TASKS = "/api/v2/tasks";
+    /** Legacy alias of {@link #RUNNING_TASKS}. */
+    public static final String LEGACY_RUNNING_TASKS = "/api/v2/tasks/running";
 
     private ManagementApi() {}
+
+    public static String namespace(String id) {
+        return NAMESPACES + "/" + id;
+    }
+
+    public static String namespaceRename(String id) {
+        return NAMESPACES + "/" + id + "/rename";
+    }
 
     public static String resourceClass(String id) {
         return RESOURCE_CLASSES + "/" + id;
@@ -34,23 +55,44 @@ public final class ManagementApi {
         return TOKENS + "/" + id;
     }
 
-    /** {@code orgId}: the organisation owning the namespace (one namespace per organisation). */
+    /**
+     * {@code orgId}: the organisation owning the namespace (one namespace per organisation), as its UUID (CircleCI's
+     * CLI sends that) or as a VCS slug such as {@code github/acme} (the namespace then gets a new organisation id).
+     */
     public record NamespaceCreate(String name, String orgId) {}
+
+    /** {@code POST /{id}/rename}: the new name. */
+    public record NamespaceRename(String name) {}
 
     public record NamespaceCreated(NamespaceData data) {}
 
+    public record NamespaceList(List<NamespaceData> data) {}
+
     public record NamespaceData(String id, NamespaceAttributes attributes) {}
 
-    public record NamespaceAttributes(String name) {}
+    /** {@code orgId}: the organisation id (a UUID); {@code orgSlug}: the organisation as given at creation. */
+    public record NamespaceAttributes(String name, String orgId, String orgSlug) {}
 
-    /** {@code resourceClass}: {@code namespace/name}. */
-    public record ResourceClassCreate(String resourceClass, String description) {}
+    /**
+     * {@code resourceClass}: {@code namespace/name}. {@code orgId} (optional, Terraform always sends it, often empty):
+     * when not empty it must be the namespace's organisation.
+     */
+    public record ResourceClassCreate(String resourceClass, String description, String orgId) {
+        public ResourceClassCreate(String resourceClass, String description) {
+            this(resourceClass, description, null);
+        }
+    }
 
     public record ResourceClass(String id, String resourceClass, String description) {}
 
     public record ResourceClassList(List<ResourceClass> items) {}
 
-    public record TokenCreate(String resourceClass, String nickname) {}
+    /** {@code nickname} may be empty; {@code orgId} as in {@link ResourceClassCreate}. */
+    public record TokenCreate(String resourceClass, String nickname, String orgId) {
+        public TokenCreate(String resourceClass, String nickname) {
+            this(resourceClass, nickname, null);
+        }
+    }
 
     /** The only answer that carries the secret: it is stored as a hash and cannot be shown again. */
     public record TokenCreated(String id, String token, String resourceClass, String nickname, String createdAt) {
@@ -65,7 +107,11 @@ public final class ManagementApi {
 
     public record TokenList(List<Token> items) {}
 
-    /** One runner of the inventory; times are ISO-8601, {@code lastUsed} null until it claimed a task. */
+    /**
+     * One runner of the inventory; times are ISO-8601, {@code lastUsed} null until it claimed a task. Every field is
+     * always sent, {@code null} when unknown: clients index them.
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Runner(String resourceClass, String hostname, String name, String firstConnected,
             String lastConnected, String lastUsed, String ip, String version) {}
 

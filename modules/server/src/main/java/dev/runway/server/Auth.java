@@ -3,6 +3,9 @@ package dev.runway.server;
 import dev.runway.server.store.ResourceClass;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.Task;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
 
 /**
  * Who is calling. Three kinds of token: the admin token (management and jobs), resource-class tokens (claims of
@@ -18,19 +21,41 @@ final class Auth {
         this.adminHash = Tokens.hash(adminToken);
     }
 
-    /** The presented token's hash: {@code Authorization: Bearer} or CircleCI's {@code Circle-Token}. */
+    /**
+     * The presented token's hash: {@code Authorization: Bearer}, CircleCI's {@code Circle-Token}, or HTTP Basic with
+     * the token as the user name and an empty password (as {@code curl -u TOKEN:} sends it).
+     */
     private static String presentedHash(Exchange exchange) {
         String authorization = exchange.header("Authorization");
         String token = null;
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             token = authorization.substring(7).strip();
+        } else if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            token = basicUser(authorization.substring(6).strip());
         } else if (exchange.header("Circle-Token") != null) {
             token = exchange.header("Circle-Token").strip();
         }
         if (token == null || token.isEmpty()) {
-            throw new ApiError(401, "no token: send Authorization: Bearer <token> or Circle-Token: <token>");
+            throw new ApiError(401, "no token: send Authorization: Bearer <token>, Circle-Token: <token> or HTTP Basic"
+                    + " with the token as user name and an empty password");
         }
         return Tokens.hash(token);
+    }
+
+    /** The user name of HTTP Basic credentials: the token; the password must be empty. */
+    private static String basicUser(String credentials) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(401, "Authorization: Basic credentials are not base64");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0 || colon != decoded.length() - 1) {
+            throw new ApiError(401, "Authorization: Basic takes the token as user name and an empty password"
+                    + " (TOKEN:)");
+        }
+        return decoded.substring(0, colon);
     }
 
     private boolean isAdmin(String hash) {
@@ -44,6 +69,25 @@ final class Auth {
         }
         if (store.management().resourceClassByTokenHash(hash).isPresent()) {
             throw new ApiError(403, "a resource-class token cannot manage the server; use the admin token");
+        }
+        if (store.tasks().findByTokenHash(hash).isPresent()) {
+            throw new ApiError(403, "a task token cannot manage the server; use the admin token");
+        }
+        throw new ApiError(401, "unknown token");
+    }
+
+    /**
+     * For reads a runner may make about its own class: empty for the admin token, else the class of the presented
+     * resource-class token; any other token is refused as by {@link #requireAdmin}.
+     */
+    Optional<ResourceClass> requireAdminOrResourceClass(Exchange exchange) {
+        String hash = presentedHash(exchange);
+        if (isAdmin(hash)) {
+            return Optional.empty();
+        }
+        Optional<ResourceClass> own = store.management().resourceClassByTokenHash(hash);
+        if (own.isPresent()) {
+            return own;
         }
         if (store.tasks().findByTokenHash(hash).isPresent()) {
             throw new ApiError(403, "a task token cannot manage the server; use the admin token");

@@ -9,25 +9,30 @@ import dev.runway.server.store.Store;
 import dev.runway.server.store.Token;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** CircleCI's management API (docs/protocol-openapi.yaml, "management"), for the admin token. */
+/**
+ * CircleCI's management API of resource classes, tokens, runners and task counts (docs/protocol-openapi.yaml,
+ * "management"), for the admin token; also under the v2 paths autoscalers poll. Namespaces: {@link NamespaceRoutes}.
+ */
 final class ManagementRoutes {
     private final Store store;
     private final Auth auth;
     private final ClaimWaiters waiters;
     private final Clock clock;
+    private final Organizations organizations;
 
     ManagementRoutes(Store store, Auth auth, ClaimWaiters waiters, Clock clock) {
         this.store = store;
         this.auth = auth;
         this.waiters = waiters;
         this.clock = clock;
+        this.organizations = new Organizations(store);
     }
 
     void register(Router router) {
-        router.sync("POST", ManagementApi.NAMESPACES, this::createNamespace)
-                .sync("POST", ManagementApi.RESOURCE_CLASSES, this::createResourceClass)
+        router.sync("POST", ManagementApi.RESOURCE_CLASSES, this::createResourceClass)
                 .sync("GET", ManagementApi.RESOURCE_CLASSES, this::listResourceClasses)
                 .sync("DELETE", ManagementApi.RESOURCE_CLASSES + "/{id}", e -> deleteResourceClass(e, false))
                 .sync("DELETE", ManagementApi.RESOURCE_CLASSES + "/{id}/force", e -> deleteResourceClass(e, true))
@@ -35,28 +40,20 @@ final class ManagementRoutes {
                 .sync("GET", ManagementApi.TOKENS, this::listTokens)
                 .sync("DELETE", ManagementApi.TOKENS + "/{id}", this::deleteToken)
                 .sync("GET", ManagementApi.RUNNERS, this::listRunners)
+                .sync("GET", ManagementApi.LEGACY_RUNNERS, this::listRunners)
                 .sync("GET", ManagementApi.UNCLAIMED_TASKS, this::unclaimedTasks)
-                .sync("GET", ManagementApi.RUNNING_TASKS, this::runningTasks);
+                .sync("GET", ManagementApi.LEGACY_UNCLAIMED_TASKS, this::unclaimedTasks)
+                .sync("GET", ManagementApi.RUNNING_TASKS, this::runningTasks)
+                .sync("GET", ManagementApi.LEGACY_RUNNING_TASKS, this::runningTasks);
     }
 
-    private static <T> T valid(java.util.function.Supplier<T> check) {
+    /** Runs a naming check; its {@link IllegalArgumentException} becomes a 400 with the same message. */
+    static <T> T valid(java.util.function.Supplier<T> check) {
         try {
             return check.get();
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }
-    }
-
-    private Reply createNamespace(Exchange exchange) {
-        auth.requireAdmin(exchange);
-        ManagementApi.NamespaceCreate request = exchange.json(ManagementApi.NamespaceCreate.class, Limits.JSON_BODY);
-        String name = valid(() -> Names.namespace("name", request.name()));
-        if (request.orgId() == null || request.orgId().isBlank()) {
-            throw ApiError.badRequest("org_id: is required");
-        }
-        Namespace namespace = store.management().createNamespace(name, request.orgId(), clock.millis());
-        return Reply.ok(new ManagementApi.NamespaceCreated(new ManagementApi.NamespaceData(namespace.id(),
-                new ManagementApi.NamespaceAttributes(namespace.name()))));
     }
 
     /** The resource class named by {@code value} ({@code ns/name}); 404 when it does not exist. */
@@ -76,10 +73,10 @@ final class ManagementRoutes {
         ManagementApi.ResourceClassCreate request = exchange.json(ManagementApi.ResourceClassCreate.class,
                 Limits.JSON_BODY);
         Names.ResourceClassName name = valid(() -> Names.resourceClass("resource_class", request.resourceClass()));
-        if (store.management().namespace(name.namespace()).isEmpty()) {
-            throw ApiError.notFound("namespace \"" + name.namespace() + "\" does not exist; create it first with "
-                    + "`runway namespace create`");
-        }
+        Namespace namespace = store.management().namespace(name.namespace()).orElseThrow(() -> ApiError.notFound(
+                "namespace \"" + name.namespace() + "\" does not exist; create it first with "
+                        + "`runway namespace create`"));
+        Organizations.requireOwner("org_id", request.orgId(), namespace);
         String description = request.description() == null ? "" : request.description();
         if (description.length() > 1000) {
             throw ApiError.badRequest("description: is longer than 1000 characters");
@@ -89,11 +86,21 @@ final class ManagementRoutes {
         return Reply.ok(view(created));
     }
 
+    /** By {@code namespace}, by {@code org-id} (CircleCI's current CLI), or both (an intersection). */
     private Reply listResourceClasses(Exchange exchange) {
         auth.requireAdmin(exchange);
-        String namespace = valid(() -> Names.namespace("namespace", exchange.query("namespace")));
-        return Reply.ok(new ManagementApi.ResourceClassList(store.management().resourceClasses(namespace).stream()
-                .map(ManagementRoutes::view).collect(Collectors.toList())));
+        String orgId = exchange.query("org-id");
+        String namespace = exchange.query("namespace");
+        if (orgId == null || namespace == null) {
+            String name = orgId == null ? namespace : organizations.namespaceOf("org-id", orgId).name();
+            return Reply.ok(new ManagementApi.ResourceClassList(store.management()
+                    .resourceClasses(valid(() -> Names.namespace("namespace", name))).stream()
+                    .map(ManagementRoutes::view).collect(Collectors.toList())));
+        }
+        List<ResourceClass> classes = intersect(store.management().resourceClasses(valid(
+                () -> Names.namespace("namespace", namespace))), classesOfOrganization(orgId));
+        return Reply.ok(new ManagementApi.ResourceClassList(classes.stream().map(ManagementRoutes::view)
+                .collect(Collectors.toList())));
     }
 
     private Reply deleteResourceClass(Exchange exchange, boolean force) {
@@ -114,7 +121,10 @@ final class ManagementRoutes {
         auth.requireAdmin(exchange);
         ManagementApi.TokenCreate request = exchange.json(ManagementApi.TokenCreate.class, Limits.JSON_BODY);
         ResourceClass rc = resourceClassNamed("resource_class", request.resourceClass());
-        if (request.nickname() == null || request.nickname().isBlank()) {
+        store.management().namespace(rc.namespace())
+                .ifPresent(namespace -> Organizations.requireOwner("org_id", request.orgId(), namespace));
+        // empty is fine: CircleCI's CLI sends "" unless --nickname is given
+        if (request.nickname() == null) {
             throw ApiError.badRequest("nickname: is required");
         }
         if (request.nickname().length() > 100) {
@@ -143,23 +153,57 @@ final class ManagementRoutes {
         return Reply.ok(new java.util.LinkedHashMap<String, Object>());
     }
 
+    /**
+     * The inventory, filtered by {@code resource-class}, {@code namespace} and {@code org-id}: at least one, and
+     * together they intersect. A resource-class token may list its own class's runners, and no other's.
+     */
     private Reply listRunners(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Optional<ResourceClass> own = auth.requireAdminOrResourceClass(exchange);
         String resourceClass = exchange.query("resource-class");
         String namespace = exchange.query("namespace");
-        if ((resourceClass == null) == (namespace == null)) {
-            throw ApiError.badRequest("give exactly one of the query parameters resource-class and namespace");
+        String orgId = exchange.query("org-id");
+        if (own.isPresent() && resourceClass != null && !resourceClass.equals(own.get().fullName())) {
+            throw new ApiError(403, "a resource-class token lists only the runners of its own class, "
+                    + own.get().fullName());
         }
-        List<ResourceClass> classes = resourceClass != null ? List.of(resourceClassNamed("resource-class",
-                resourceClass))
-                : store.management().resourceClasses(valid(() -> Names.namespace("namespace", namespace)));
+        if (own.isEmpty() && resourceClass == null && namespace == null && orgId == null) {
+            throw ApiError.badRequest("give at least one of the query parameters resource-class, namespace and org-id");
+        }
+        List<ResourceClass> classes = own.map(List::of).orElse(null);
+        if (resourceClass != null) {
+            classes = intersect(classes, List.of(resourceClassNamed("resource-class", resourceClass)));
+        }
+        if (namespace != null) {
+            classes = intersect(classes, store.management().resourceClasses(
+                    valid(() -> Names.namespace("namespace", namespace))));
+        }
+        if (orgId != null) {
+            classes = classes == null ? store.management().resourceClasses(organizations.namespaceOf("org-id", orgId)
+                    .name()) : intersect(classes, classesOfOrganization(orgId));
+        }
         java.util.Map<String, String> names = classes.stream()
                 .collect(Collectors.toMap(ResourceClass::id, ResourceClass::fullName));
-        return Reply.ok(new ManagementApi.RunnerList(store.runners().list(List.copyOf(names.keySet())).stream()
+        return Reply.ok(new ManagementApi.RunnerList(store.runners().list(classes.stream().map(ResourceClass::id)
+                .collect(Collectors.toList())).stream()
                 .map(r -> new ManagementApi.Runner(names.get(r.resourceClassId()), r.hostname(), r.name(),
                         Times.iso(r.firstConnected()), Times.iso(r.lastConnected()), Times.iso(r.lastUsed()),
                         r.ip(), r.version()))
                 .collect(Collectors.toList())));
+    }
+
+    /** The classes of the organisation's namespace; none when no namespace has it (an intersection is empty). */
+    private List<ResourceClass> classesOfOrganization(String orgId) {
+        return organizations.find("org-id", orgId).map(namespace -> store.management().resourceClasses(
+                namespace.name())).orElse(List.of());
+    }
+
+    /** The classes of both lists ({@code so far} null: no filter yet), in the order of {@code so far}. */
+    private static List<ResourceClass> intersect(List<ResourceClass> soFar, List<ResourceClass> filter) {
+        if (soFar == null) {
+            return filter;
+        }
+        java.util.Set<String> ids = filter.stream().map(ResourceClass::id).collect(Collectors.toSet());
+        return soFar.stream().filter(rc -> ids.contains(rc.id())).collect(Collectors.toList());
     }
 
     private Reply unclaimedTasks(Exchange exchange) {

@@ -72,6 +72,7 @@ public final class RunwayServer implements AutoCloseable {
         Auth auth = new Auth(store, adminToken);
         Router router = new Router();
         new RunnerRoutes(store, auth, claims, watchers, output, settings, continuations, clock).register(router);
+        new NamespaceRoutes(store, auth, clock).register(router);
         new ManagementRoutes(store, auth, claims, clock).register(router);
         new JobRoutes(store, auth, claims, watchers, output, continuations, clock).register(router);
 

@@ -52,7 +52,7 @@ class OpenApiDocumentTest {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             served = new TreeSet<>(server.routes());
         }
-        assertThat(served).hasSize(25);
+        assertThat(served).hasSize(31);
         assertThat(documentedOperations()).isEqualTo(served);
     }
 
@@ -64,10 +64,12 @@ class OpenApiDocumentTest {
         Set<String> built = Set.of(ApiPaths.CLAIM, ApiPaths.taskJob(task), ApiPaths.heartbeat(task),
                 step(ApiPaths.stepStart(task, 7)), step(ApiPaths.stepOutput(task, 7)),
                 step(ApiPaths.stepResult(task, 7)), ApiPaths.taskResult(task), ApiPaths.unclaim(task),
-                ApiPaths.fail(task), ManagementApi.NAMESPACES, ManagementApi.RESOURCE_CLASSES,
+                ApiPaths.fail(task), ManagementApi.NAMESPACES, ManagementApi.namespace("{id}"),
+                ManagementApi.namespaceRename("{id}"), ManagementApi.RESOURCE_CLASSES,
                 ManagementApi.resourceClass("{id}"), ManagementApi.resourceClassForce("{id}"), ManagementApi.TOKENS,
                 ManagementApi.token("{id}"), ManagementApi.RUNNERS, ManagementApi.UNCLAIMED_TASKS,
-                ManagementApi.RUNNING_TASKS, JobsApi.JOBS, JobsApi.job("{id}"), JobsApi.cancel("{id}"),
+                ManagementApi.RUNNING_TASKS, ManagementApi.LEGACY_RUNNERS, ManagementApi.LEGACY_UNCLAIMED_TASKS,
+                ManagementApi.LEGACY_RUNNING_TASKS, JobsApi.JOBS, JobsApi.job("{id}"), JobsApi.cancel("{id}"),
                 step(JobsApi.stepOutput("{id}", 7)));
         assertThat(paths).containsExactlyInAnyOrderElementsOf(built);
     }

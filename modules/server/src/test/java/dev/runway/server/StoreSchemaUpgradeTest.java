@@ -73,6 +73,13 @@ class StoreSchemaUpgradeTest {
                     .isEqualTo("github/acme");
             assertThat(store.management().namespace("umbrella")).get().extracting(Namespace::orgId)
                     .isEqualTo("gitlab/umbrella");
+            // version 3: each namespace gets an organisation id, a UUID of its own
+            List<String> organisations = store.management().namespaces().stream().map(Namespace::organizationId)
+                    .toList();
+            assertThat(organisations).hasSize(2).doesNotHaveDuplicates()
+                    .allSatisfy(id -> assertThat(java.util.UUID.fromString(id).toString()).isEqualTo(id));
+            Namespace acme = store.management().namespace("acme").orElseThrow();
+            assertThat(store.management().namespaceByOrganization(acme.organizationId())).contains(acme);
             ResourceClass linux = store.management().resourceClassByName("acme", "linux").orElseThrow();
             assertThat(linux.description()).isEqualTo("test machines");
             assertThat(store.management().resourceClasses("acme")).containsExactly(linux);
@@ -105,8 +112,9 @@ class StoreSchemaUpgradeTest {
             assertThat(queued.buildNum()).isEqualTo(2);
             assertThat(store.jobs().count(linux.id(), JobState.QUEUED)).isEqualTo(1);
         }
-        assertThat(schemaVersions(data)).containsExactly(1, 2);
+        assertThat(schemaVersions(data)).containsExactly(1, 2, 3);
         assertThat(indexes(data)).as("version 2's index").contains("JOBS_TASK");
+        assertThat(indexes(data)).as("version 3's index").contains("NAMESPACES_ORGANIZATION");
     }
 
     @Test
@@ -137,7 +145,7 @@ class StoreSchemaUpgradeTest {
             assertThat(restarted.admin.jobStatus(fixture.getProperty("queued-job")).state())
                     .isEqualTo(JobState.RUNNING);
         }
-        assertThat(schemaVersions(data)).as("each version applied once").containsExactly(1, 2);
+        assertThat(schemaVersions(data)).as("each version applied once").containsExactly(1, 2, 3);
     }
 
     @Test
@@ -145,7 +153,7 @@ class StoreSchemaUpgradeTest {
         Path empty = temp.resolve("new");
         Files.createDirectories(empty);
         H2Store.open(empty).close();
-        assertThat(schemaVersions(empty)).containsExactly(1, 2);
+        assertThat(schemaVersions(empty)).containsExactly(1, 2, 3);
     }
 
     @Test
@@ -157,7 +165,7 @@ class StoreSchemaUpgradeTest {
         }
         assertThatThrownBy(() -> H2Store.open(data)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(data.toString())
-                .hasMessageContaining("schema version 99, newer than this server knows (2)");
+                .hasMessageContaining("schema version 99, newer than this server knows (3)");
     }
 
     private static Connection connect(Path dataDir) throws SQLException {

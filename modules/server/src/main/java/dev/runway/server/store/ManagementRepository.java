@@ -6,9 +6,25 @@ import java.util.Optional;
 /** Namespaces, their resource classes and the resource-class tokens. */
 public interface ManagementRepository {
     /** Refused ({@link StoreRefusal.Reason#CONFLICT}) when the name or the organization already has one. */
-    Namespace createNamespace(String name, String orgId, long now);
+    Namespace createNamespace(String name, String orgId, String organizationId, long now);
 
     Optional<Namespace> namespace(String name);
+
+    Optional<Namespace> namespaceById(String id);
+
+    Optional<Namespace> namespaceByOrganization(String organizationId);
+
+    /** Every namespace, by name. */
+    List<Namespace> namespaces();
+
+    /**
+     * Renames a namespace and its resource classes with it (their tokens and runners stay). Refused: {@code
+     * NOT_FOUND} without such a namespace, {@code CONFLICT} when the new name is taken.
+     */
+    Namespace renameNamespace(String id, String newName);
+
+    /** Refused: {@code NOT_FOUND} without such a namespace, {@code CONFLICT} while it has resource classes. */
+    void deleteNamespace(String id);
 
     ResourceClass createResourceClass(String namespace, String name, String description, long now);
 

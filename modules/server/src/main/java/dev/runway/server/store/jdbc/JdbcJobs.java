@@ -124,4 +124,9 @@ final class JdbcJobs implements JobRepository {
         db.update("UPDATE jobs SET state = 'FAILED', reason = ?, finished_at = ? WHERE resource_class_id = ?"
                 + " AND state IN ('QUEUED', 'RUNNING')", reason, now, resourceClassId);
     }
+
+    /** Gives the jobs of a class the class's new name (its namespace was renamed), inside the caller's transaction. */
+    void renameClass(String resourceClassId, String fullName) throws SQLException {
+        db.update("UPDATE jobs SET resource_class = ? WHERE resource_class_id = ?", fullName, resourceClassId);
+    }
 }

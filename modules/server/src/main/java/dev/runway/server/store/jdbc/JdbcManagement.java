@@ -33,18 +33,19 @@ final class JdbcManagement implements ManagementRepository {
     }
 
     @Override
-    public Namespace createNamespace(String name, String orgId, long now) {
+    public Namespace createNamespace(String name, String orgId, String organizationId, long now) {
         return db.tx(() -> {
             if (db.one(Rows::namespace, "SELECT * FROM namespaces WHERE name = ?", name).isPresent()) {
                 throw new StoreRefusal(StoreRefusal.Reason.CONFLICT, "namespace \"" + name + "\" already exists");
             }
-            if (db.one(Rows::namespace, "SELECT * FROM namespaces WHERE org_id = ?", orgId).isPresent()) {
+            if (db.one(Rows::namespace, "SELECT * FROM namespaces WHERE org_id = ? OR organization_id = ?", orgId,
+                    organizationId).isPresent()) {
                 throw new StoreRefusal(StoreRefusal.Reason.CONFLICT, "organization \"" + orgId
                         + "\" already has a namespace (one per organization)");
             }
-            Namespace namespace = new Namespace(newId(), name, orgId, now);
-            db.update("INSERT INTO namespaces (id, name, org_id, created_at) VALUES (?, ?, ?, ?)", namespace.id(),
-                    name, orgId, now);
+            Namespace namespace = new Namespace(newId(), name, orgId, organizationId, now);
+            db.update("INSERT INTO namespaces (id, name, org_id, organization_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                    namespace.id(), name, orgId, organizationId, now);
             return namespace;
         });
     }
@@ -52,6 +53,62 @@ final class JdbcManagement implements ManagementRepository {
     @Override
     public Optional<Namespace> namespace(String name) {
         return db.tx(() -> db.one(Rows::namespace, "SELECT * FROM namespaces WHERE name = ?", name));
+    }
+
+    @Override
+    public Optional<Namespace> namespaceById(String id) {
+        return db.tx(() -> db.one(Rows::namespace, "SELECT * FROM namespaces WHERE id = ?", id));
+    }
+
+    @Override
+    public Optional<Namespace> namespaceByOrganization(String organizationId) {
+        return db.tx(() -> db.one(Rows::namespace, "SELECT * FROM namespaces WHERE organization_id = ?",
+                organizationId));
+    }
+
+    @Override
+    public List<Namespace> namespaces() {
+        return db.tx(() -> db.query(Rows::namespace, "SELECT * FROM namespaces ORDER BY name"));
+    }
+
+    @Override
+    public Namespace renameNamespace(String id, String newName) {
+        return db.tx(() -> {
+            Namespace old = db.one(Rows::namespace, "SELECT * FROM namespaces WHERE id = ?", id).orElseThrow(
+                    () -> new StoreRefusal(StoreRefusal.Reason.NOT_FOUND, "no namespace with id " + id));
+            if (old.name().equals(newName)) {
+                return old;
+            }
+            if (db.one(Rows::namespace, "SELECT * FROM namespaces WHERE name = ?", newName).isPresent()) {
+                throw new StoreRefusal(StoreRefusal.Reason.CONFLICT, "namespace \"" + newName + "\" already exists");
+            }
+            List<ResourceClass> classes = db.query(Rows::resourceClass,
+                    "SELECT * FROM resource_classes WHERE namespace = ?", old.name());
+            db.update("UPDATE namespaces SET name = ? WHERE id = ?", newName, id);
+            db.update("UPDATE resource_classes SET namespace = ? WHERE namespace = ?", newName, old.name());
+            for (ResourceClass rc : classes) {
+                jobs.renameClass(rc.id(), newName + "/" + rc.name());
+                // tokens known here carry their class's old full name
+                tokenClasses.forget(rc.id());
+            }
+            return new Namespace(id, newName, old.orgId(), old.organizationId(), old.createdAt());
+        });
+    }
+
+    @Override
+    public void deleteNamespace(String id) {
+        db.tx(() -> {
+            Namespace namespace = db.one(Rows::namespace, "SELECT * FROM namespaces WHERE id = ?", id).orElseThrow(
+                    () -> new StoreRefusal(StoreRefusal.Reason.NOT_FOUND, "no namespace with id " + id));
+            long classes = db.one(row -> row.getLong(1), "SELECT COUNT(*) FROM resource_classes WHERE namespace = ?",
+                    namespace.name()).orElse(0L);
+            if (classes > 0) {
+                throw new StoreRefusal(StoreRefusal.Reason.CONFLICT, "namespace \"" + namespace.name()
+                        + "\" still has " + classes + " resource class(es): delete them first");
+            }
+            db.update("DELETE FROM namespaces WHERE id = ?", id);
+            return null;
+        });
     }
 
     @Override

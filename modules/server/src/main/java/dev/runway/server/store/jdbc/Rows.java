@@ -26,7 +26,7 @@ final class Rows {
 
     static Namespace namespace(ResultSet row) throws SQLException {
         return new Namespace(row.getString("id"), row.getString("name"), row.getString("org_id"),
-                row.getLong("created_at"));
+                row.getString("organization_id"), row.getLong("created_at"));
     }
 
     static ResourceClass resourceClass(ResultSet row) throws SQLException {

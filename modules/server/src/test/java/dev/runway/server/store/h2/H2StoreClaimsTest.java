@@ -37,7 +37,7 @@ class H2StoreClaimsTest {
     @BeforeEach
     void open() {
         store = H2Store.open(data);
-        store.management().createNamespace("acme", "github/acme", 0);
+        store.management().createNamespace("acme", "github/acme", java.util.UUID.randomUUID().toString(), 0);
         linux = store.management().createResourceClass("acme", "linux", "", 0);
         store.management().createToken(linux.id(), "t", "rc-hash", 0);
     }
