@@ -26,11 +26,28 @@ final class Auth {
             token = authorization.substring(7).strip();
         } else if (exchange.header("Circle-Token") != null) {
             token = exchange.header("Circle-Token").strip();
+        } else if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            token = basicUser(authorization.substring(6).strip());
+        } else if (exchange.query("circle-token") != null) {
+            // CircleCI API v2's deprecated query form
+            token = exchange.query("circle-token").strip();
         }
         if (token == null || token.isEmpty()) {
             throw new ApiError(401, "no token: send Authorization: Bearer <token> or Circle-Token: <token>");
         }
         return Tokens.hash(token);
+    }
+
+    /** HTTP Basic as CircleCI takes it: the token is the user name, the password empty. */
+    private static String basicUser(String encoded) {
+        try {
+            String pair = new String(java.util.Base64.getDecoder().decode(encoded),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            int colon = pair.indexOf(':');
+            return colon < 0 ? pair : pair.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(401, "Authorization: Basic credentials are not base64");
+        }
     }
 
     private boolean isAdmin(String hash) {

@@ -1,0 +1,20 @@
+package dev.runway.server.pipeline;
+
+import java.util.Map;
+
+/**
+ * What starts a pipeline. {@code branch} and {@code tag} are exclusive (neither: the project's default branch);
+ * {@code revision}, when given, is the commit to build (it must be on the branch or tag's history only by
+ * convention, as with CircleCI); {@code type} is CircleCI's trigger type ({@code api}, {@code explicit},
+ * {@code webhook}, {@code scheduled_pipeline}); {@code actor} who or what triggered it.
+ */
+public record TriggerRequest(String branch, String tag, String revision, Map<String, Object> parameters, String type,
+        String actor) {
+    public TriggerRequest {
+        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    }
+
+    public static TriggerRequest api(String branch, String tag, Map<String, Object> parameters, String actor) {
+        return new TriggerRequest(branch, tag, null, parameters, "api", actor);
+    }
+}
