@@ -7,6 +7,7 @@ import dev.runway.server.pipeline.JobQueue;
 import dev.runway.server.pipeline.PipelineScheduler;
 import dev.runway.server.pipeline.PipelineSettings;
 import dev.runway.server.pipeline.PipelineTriggers;
+import dev.runway.server.pipeline.TriggerRequest;
 import dev.runway.server.pipeline.WorkflowActions;
 import dev.runway.server.store.Job;
 import dev.runway.server.store.Store;
@@ -52,10 +53,11 @@ public final class RunwayServer implements AutoCloseable {
     private final URI uri;
     private final List<String> routes;
     private final PipelineScheduler scheduler;
+    private final PipelineTriggers triggers;
 
     private RunwayServer(Server jetty, Store store, ClaimWaiters claims, OutputWatchers watchers,
             ScheduledExecutorService reaper, ExecutorService continuations, String adminToken, Path adminTokenFile,
-            URI uri, List<String> routes, PipelineScheduler scheduler) {
+            URI uri, List<String> routes, PipelineScheduler scheduler, PipelineTriggers triggers) {
         this.jetty = jetty;
         this.store = store;
         this.claims = claims;
@@ -67,6 +69,7 @@ public final class RunwayServer implements AutoCloseable {
         this.uri = uri;
         this.routes = routes;
         this.scheduler = scheduler;
+        this.triggers = triggers;
     }
 
     /** The job queue as the pipeline scheduler sees it: definitions, claim wake-ups, cancels. */
@@ -118,7 +121,8 @@ public final class RunwayServer implements AutoCloseable {
         new JobRoutes(store, auth, claims, watchers, output, continuations, clock).register(router);
         PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, clock), clock);
         GitRepositories git = new GitRepositories(dataDir.resolve("repositories"));
-        new PipelineRoutes(store, auth, new PipelineTriggers(store, git, pipelineSettings, scheduler::wake, clock),
+        PipelineTriggers triggers = new PipelineTriggers(store, git, pipelineSettings, scheduler::wake, clock);
+        new PipelineRoutes(store, auth, triggers,
                 new WorkflowActions(store, jobQueue(store, claims, watchers, clock), scheduler::wake, clock), git,
                 clock).register(router);
 
@@ -161,7 +165,7 @@ public final class RunwayServer implements AutoCloseable {
         Path tokenFile = dataDir.resolve(AdminToken.FILE_NAME);
         LOG.info("runway server listening on {}; data in {}; admin token in {}", uri, dataDir, tokenFile);
         return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
-                router.describe(), scheduler);
+                router.describe(), scheduler, triggers);
     }
 
     private static void createPrivateDirectory(Path dir) {
@@ -209,6 +213,15 @@ public final class RunwayServer implements AutoCloseable {
     /** Every route as "METHOD /api/v3/path/{param}". */
     public List<String> routes() {
         return routes;
+    }
+
+    /**
+     * Triggers a pipeline of the project (slug or id) in this process, as the API does; answers the pipeline's id.
+     * Bad requests throw {@link IllegalArgumentException} (see {@link PipelineTriggers#trigger}).
+     */
+    public String triggerPipeline(String project, TriggerRequest request) {
+        return triggers.trigger(store.pipelines().project(project).orElseThrow(() -> new IllegalArgumentException(
+                "no project " + project)), request).id();
     }
 
     /** Claims held right now (long-polls waiting for work). */

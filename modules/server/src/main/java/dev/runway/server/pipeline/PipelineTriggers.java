@@ -124,16 +124,46 @@ public final class PipelineTriggers {
             return errored(pipeline, source, problems);
         }
         CompiledPipeline compiled = compilation.pipeline();
-        for (CompiledPipeline.Workflow workflow : compiled.workflows()) {
+        List<CompiledPipeline.Workflow> workflows;
+        try {
+            workflows = selected(compiled, request);
+        } catch (IllegalArgumentException e) {
+            return errored(pipeline, source, List.of(e.getMessage()));
+        }
+        for (CompiledPipeline.Workflow workflow : workflows) {
             store.pipelines().createWorkflow(pipeline.id(), workflow.name(), null, workflowJobs(compiled, workflow),
                     now);
         }
         Pipeline created = store.pipelines().updatePipeline(pipeline.id(), "created", "[]", source,
                 compiled.toYaml(), clock.millis());
         LOG.info("pipeline {} #{} of {} at {} ({}): {} workflow(s)", created.id(), created.number(), project.slug(),
-                revision, branch != null ? "branch " + branch : "tag " + tag, compiled.workflows().size());
+                revision, branch != null ? "branch " + branch : "tag " + tag, workflows.size());
         wakeScheduler.run();
         return created;
+    }
+
+    /** The workflows that run: all, the one named, or one made of the job named alone. */
+    private static List<CompiledPipeline.Workflow> selected(CompiledPipeline compiled, TriggerRequest request) {
+        if (request.onlyJob() != null) {
+            if (!compiled.jobs().containsKey(request.onlyJob())) {
+                throw new IllegalArgumentException("job \"" + request.onlyJob() + "\" is not a job of the config"
+                        + " (jobs: " + String.join(", ", compiled.jobs().keySet()) + ")");
+            }
+            return List.of(new CompiledPipeline.Workflow(request.onlyJob(), List.of(new CompiledPipeline.WorkflowJob(
+                    request.onlyJob(), request.onlyJob(), false, List.of(), List.of(), null, true, null, Map.of())),
+                    List.of()));
+        }
+        if (request.onlyWorkflow() != null) {
+            List<CompiledPipeline.Workflow> named = compiled.workflows().stream()
+                    .filter(workflow -> workflow.name().equals(request.onlyWorkflow())).toList();
+            if (named.isEmpty()) {
+                throw new IllegalArgumentException("workflow \"" + request.onlyWorkflow() + "\" is not a workflow"
+                        + " that runs (workflows: " + String.join(", ", compiled.workflows().stream()
+                        .map(CompiledPipeline.Workflow::name).toList()) + ")");
+            }
+            return named;
+        }
+        return compiled.workflows();
     }
 
     private List<NewWorkflowJob> workflowJobs(CompiledPipeline compiled, CompiledPipeline.Workflow workflow) {
