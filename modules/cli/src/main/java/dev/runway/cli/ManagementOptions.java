@@ -2,6 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
+import dev.runway.client.PipelinesClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +41,19 @@ final class ManagementOptions {
     }
 
     ManagementClient client(Map<String, String> environment) {
-        Target target = resolve(environment, CliConfig.defaultPath(environment),
-                ServerCommand.defaultDataDir(environment).resolve("admin-token"));
+        Target target = target(environment);
         return new ManagementClient(new HttpTransport(target.host(), Duration.ofSeconds(30)), target.token());
+    }
+
+    /** Projects and pipelines; a trigger fetches the repository first, so its answer may take a while. */
+    PipelinesClient pipelines(Map<String, String> environment) {
+        Target target = target(environment);
+        return new PipelinesClient(new HttpTransport(target.host(), Duration.ofMinutes(5)), target.token());
+    }
+
+    private Target target(Map<String, String> environment) {
+        return resolve(environment, CliConfig.defaultPath(environment),
+                ServerCommand.defaultDataDir(environment).resolve("admin-token"));
     }
 
     Target resolve(Map<String, String> environment, Path configFile, Path localAdminToken) {

@@ -125,14 +125,20 @@ public final class QuickstartCommand implements Callable<Integer> {
     }
 
     private LaunchAgentConfig agentConfig(RunwayServer server, String token, Path home) {
-        Runner runner = new Runner("quickstart-" + ProcessHandle.current().pid(), List.of(),
-                home.resolve("work").toString() + "/%s", true, Duration.ofMinutes(10), Mode.CONTINUOUS,
-                Duration.ZERO, true, "process", null, 1, Duration.ofSeconds(5), null, Duration.ZERO);
+        return localAgentConfig(server, token, home, "quickstart-" + ProcessHandle.current().pid(), home.resolve("work"),
+                1, Duration.ofMinutes(10));
+    }
+
+    /** A launch agent on this machine with the process launcher, working in {@code work/<task>}. */
+    static LaunchAgentConfig localAgentConfig(RunwayServer server, String token, Path home, String name, Path work,
+            int slots, Duration maxRunTime) {
+        Runner runner = new Runner(name, List.of(), work.toString() + "/%s", true, maxRunTime, Mode.CONTINUOUS,
+                Duration.ZERO, true, "process", null, slots, Duration.ofSeconds(5), null, Duration.ZERO);
         return new LaunchAgentConfig(new Api(server.uri().toString(), Secret.of(token)), runner,
                 agentLogging(home), new Health(""));
     }
 
-    private static Logging agentLogging(Path home) {
+    static Logging agentLogging(Path home) {
         return new Logging(home.resolve("runway.log").toString(), Logging.Level.INFO, Logging.Format.TEXT, 0, 1);
     }
 
@@ -162,7 +168,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         return step;
     }
 
-    private static void stop(LaunchAgent agent, Thread agentThread, Launcher launcher, RunwayServer server)
+    static void stop(LaunchAgent agent, Thread agentThread, Launcher launcher, RunwayServer server)
             throws InterruptedException {
         if (agent != null) {
             agent.drain();

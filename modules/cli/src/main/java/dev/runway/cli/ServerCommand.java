@@ -1,11 +1,16 @@
 package dev.runway.cli;
 
 import dev.runway.protocol.GoDuration;
+import dev.runway.protocol.Names;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
+import dev.runway.server.pipeline.PipelineSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,13 +41,29 @@ public final class ServerCommand implements Callable<Integer> {
             description = "How long a claimed task stays a runner's without a heartbeat (default ${DEFAULT-VALUE}).")
     String lease;
 
+    @Option(names = "--docker-class", paramLabel = "IMAGE=NAMESPACE/CLASS",
+            description = {"Runs pipeline jobs of this docker image (or of every image: default=...) on the class's",
+                    "machine runners, without the image (repeatable). Unmapped docker jobs fail."})
+    Map<String, String> dockerClasses = new LinkedHashMap<>();
+
+    @Option(names = "--orb-dir", paramLabel = "DIR", description = "Server-wide orb sources (repeatable).")
+    List<Path> orbDirectories = new ArrayList<>();
+
+    /** How pipelines run: the docker image classes and orb directories given. */
+    PipelineSettings pipelineSettings() {
+        dockerClasses.forEach((image, rc) -> Names.resourceClass("--docker-class " + image, rc));
+        return PipelineSettings.defaults().withDockerClasses(dockerClasses).withOrbDirectories(orbDirectories);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ServerSettings settings;
+        PipelineSettings pipelines;
         try {
             settings = settings();
+            pipelines = pipelineSettings();
         } catch (IllegalArgumentException e) {
             err.println("server: " + e.getMessage());
             err.flush();
@@ -51,7 +72,7 @@ public final class ServerCommand implements Callable<Integer> {
         ServerLogs.apply();
         RunwayServer server;
         try {
-            server = RunwayServer.start(settings);
+            server = RunwayServer.start(settings, pipelines);
         } catch (RuntimeException e) {
             err.println("server: " + e.getMessage());
             err.flush();

@@ -22,8 +22,9 @@ final class Auth {
     }
 
     /**
-     * The presented token's hash: {@code Authorization: Bearer}, CircleCI's {@code Circle-Token}, or HTTP Basic with
-     * the token as the user name and an empty password (as {@code curl -u TOKEN:} sends it).
+     * The presented token's hash: {@code Authorization: Bearer}, CircleCI's {@code Circle-Token}, HTTP Basic with the
+     * token as the user name and an empty password (as {@code curl -u TOKEN:} sends it), or API v2's deprecated
+     * {@code ?circle-token=}.
      */
     private static String presentedHash(Exchange exchange) {
         String authorization = exchange.header("Authorization");
@@ -34,6 +35,9 @@ final class Auth {
             token = basicUser(authorization.substring(6).strip());
         } else if (exchange.header("Circle-Token") != null) {
             token = exchange.header("Circle-Token").strip();
+        } else if (exchange.query("circle-token") != null) {
+            // CircleCI API v2's deprecated query form
+            token = exchange.query("circle-token").strip();
         }
         if (token == null || token.isEmpty()) {
             throw new ApiError(401, "no token: send Authorization: Bearer <token>, Circle-Token: <token> or HTTP Basic"

@@ -1,5 +1,15 @@
 package dev.runway.server;
 
+import dev.runway.protocol.RunnerApi.Checkout;
+import dev.runway.protocol.RunnerApi.StepSpec;
+import dev.runway.server.pipeline.GitRepositories;
+import dev.runway.server.pipeline.JobQueue;
+import dev.runway.server.pipeline.PipelineScheduler;
+import dev.runway.server.pipeline.PipelineSettings;
+import dev.runway.server.pipeline.PipelineTriggers;
+import dev.runway.server.pipeline.TriggerRequest;
+import dev.runway.server.pipeline.WorkflowActions;
+import dev.runway.server.store.Job;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.h2.H2Store;
 import java.io.IOException;
@@ -10,12 +20,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -40,10 +52,12 @@ public final class RunwayServer implements AutoCloseable {
     private final Path adminTokenFile;
     private final URI uri;
     private final List<String> routes;
+    private final PipelineScheduler scheduler;
+    private final PipelineTriggers triggers;
 
     private RunwayServer(Server jetty, Store store, ClaimWaiters claims, OutputWatchers watchers,
             ScheduledExecutorService reaper, ExecutorService continuations, String adminToken, Path adminTokenFile,
-            URI uri, List<String> routes) {
+            URI uri, List<String> routes, PipelineScheduler scheduler, PipelineTriggers triggers) {
         this.jetty = jetty;
         this.store = store;
         this.claims = claims;
@@ -54,10 +68,41 @@ public final class RunwayServer implements AutoCloseable {
         this.adminTokenFile = adminTokenFile;
         this.uri = uri;
         this.routes = routes;
+        this.scheduler = scheduler;
+        this.triggers = triggers;
+    }
+
+    /** The job queue as the pipeline scheduler sees it: definitions, claim wake-ups, cancels. */
+    private static JobQueue jobQueue(Store store, ClaimWaiters claims, OutputWatchers watchers, Clock clock) {
+        return new JobQueue() {
+            @Override
+            public String definition(List<StepSpec> steps, Map<String, String> environment, Checkout checkout) {
+                return new StoredJob(steps, environment, Map.of(), checkout).toJson();
+            }
+
+            @Override
+            public void queued(String resourceClassId) {
+                claims.signal(resourceClassId);
+            }
+
+            @Override
+            public void cancel(String jobId) {
+                Job job = store.jobs().cancel(jobId, clock.millis());
+                watchers.changed(JobRoutes.queuedKey(job.id()));
+                if (job.taskId() != null) {
+                    watchers.changed(job.taskId());
+                }
+            }
+        };
     }
 
     /** Opens the data directory (creating it, mode 0700) and starts serving. */
     public static RunwayServer start(ServerSettings settings) {
+        return start(settings, PipelineSettings.defaults());
+    }
+
+    /** As {@link #start(ServerSettings)}, with how pipelines run (docker image classes, orb directories). */
+    public static RunwayServer start(ServerSettings settings, PipelineSettings pipelineSettings) {
         Path dataDir = settings.dataDir().toAbsolutePath();
         createPrivateDirectory(dataDir);
         String adminToken = AdminToken.loadOrCreate(dataDir);
@@ -75,6 +120,12 @@ public final class RunwayServer implements AutoCloseable {
         new NamespaceRoutes(store, auth, clock).register(router);
         new ManagementRoutes(store, auth, claims, clock).register(router);
         new JobRoutes(store, auth, claims, watchers, output, continuations, clock).register(router);
+        PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, clock), clock);
+        GitRepositories git = new GitRepositories(dataDir.resolve("repositories"));
+        PipelineTriggers triggers = new PipelineTriggers(store, git, pipelineSettings, scheduler::wake, clock);
+        new PipelineRoutes(store, auth, triggers,
+                new WorkflowActions(store, jobQueue(store, claims, watchers, clock), scheduler::wake, clock), git,
+                clock).register(router);
 
         // routes never wait for a client (bodies are read asynchronously, claims wait without a thread) and the
         // store is one serialised connection: a small pool does, and keeps memory down with many held claims
@@ -84,6 +135,9 @@ public final class RunwayServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
+        // CircleCI's API v2 clients send project slugs URL-escaped (gh%2Forg%2Frepo): the router keeps an escaped
+        // slash inside its path segment
+        http.setUriCompliance(UriCompliance.DEFAULT.with("runway", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(settings.host());
         connector.setPort(settings.port());
@@ -96,6 +150,7 @@ public final class RunwayServer implements AutoCloseable {
         try {
             jetty.start();
         } catch (Exception e) {
+            scheduler.close();
             store.close();
             continuations.shutdownNow();
             reaper.shutdownNow();
@@ -105,12 +160,13 @@ public final class RunwayServer implements AutoCloseable {
         long period = Math.max(100, Math.min(1000, settings.lease().toMillis() / 4));
         reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock),
                 period, period, TimeUnit.MILLISECONDS);
+        scheduler.start(pipelineSettings.tick());
         String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
         URI uri = URI.create("http://" + host + ":" + connector.getLocalPort());
         Path tokenFile = dataDir.resolve(AdminToken.FILE_NAME);
         LOG.info("runway server listening on {}; data in {}; admin token in {}", uri, dataDir, tokenFile);
         return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
-                router.describe());
+                router.describe(), scheduler, triggers);
     }
 
     private static void createPrivateDirectory(Path dir) {
@@ -160,6 +216,15 @@ public final class RunwayServer implements AutoCloseable {
         return routes;
     }
 
+    /**
+     * Triggers a pipeline of the project (slug or id) in this process, as the API does; answers the pipeline's id.
+     * Bad requests throw {@link IllegalArgumentException} (see {@link PipelineTriggers#trigger}).
+     */
+    public String triggerPipeline(String project, TriggerRequest request) {
+        return triggers.trigger(store.pipelines().project(project).orElseThrow(() -> new IllegalArgumentException(
+                "no project " + project)), request).id();
+    }
+
     /** Claims held right now (long-polls waiting for work). */
     public int waitingClaims() {
         return claims.waitingCount();
@@ -173,6 +238,7 @@ public final class RunwayServer implements AutoCloseable {
     /** Ends held claims (204) and follows, stops serving, closes the store. */
     @Override
     public void close() {
+        scheduler.close();
         claims.close();
         watchers.close();
         reaper.shutdownNow();

@@ -14,6 +14,8 @@ public interface Store extends AutoCloseable {
 
     TaskRepository tasks();
 
+    PipelineRepository pipelines();
+
     @Override
     void close();
 }

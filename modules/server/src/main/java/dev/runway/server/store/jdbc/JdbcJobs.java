@@ -23,14 +23,18 @@ final class JdbcJobs implements JobRepository {
     @Override
     public Job create(String resourceClassId, String resourceClass, String name, String definition,
             long maxRunTimeSeconds, long now) {
-        return db.tx(() -> {
-            long buildNum = db.one(row -> row.getLong(1), "SELECT nextval('build_numbers')").orElseThrow();
-            String id = UUID.randomUUID().toString();
-            db.update("INSERT INTO jobs (" + Rows.JOB_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, 'QUEUED', NULL, FALSE,"
-                    + " 0, 0, NULL, ?, NULL, NULL)", id, buildNum, resourceClassId, resourceClass, name, definition,
-                    maxRunTimeSeconds, now);
-            return byId(id).orElseThrow();
-        });
+        return db.tx(() -> insert(resourceClassId, resourceClass, name, definition, maxRunTimeSeconds, now));
+    }
+
+    /** A new queued job, inside the caller's transaction (a pipeline queues a workflow job's nodes in one). */
+    Job insert(String resourceClassId, String resourceClass, String name, String definition, long maxRunTimeSeconds,
+            long now) throws SQLException {
+        long buildNum = db.one(row -> row.getLong(1), "SELECT nextval('build_numbers')").orElseThrow();
+        String id = UUID.randomUUID().toString();
+        db.update("INSERT INTO jobs (" + Rows.JOB_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, 'QUEUED', NULL, FALSE,"
+                + " 0, 0, NULL, ?, NULL, NULL)", id, buildNum, resourceClassId, resourceClass, name, definition,
+                maxRunTimeSeconds, now);
+        return byId(id).orElseThrow();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.runway.server.store.jdbc;
 
 import dev.runway.server.store.JobRepository;
 import dev.runway.server.store.ManagementRepository;
+import dev.runway.server.store.PipelineRepository;
 import dev.runway.server.store.RunnerRepository;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.TaskRepository;
@@ -14,6 +15,7 @@ public final class JdbcStore implements Store {
     private final RunnerRepository runners;
     private final JobRepository jobs;
     private final TaskRepository tasks;
+    private final PipelineRepository pipelines;
 
     private JdbcStore(Database db) {
         this.db = db;
@@ -25,6 +27,7 @@ public final class JdbcStore implements Store {
         this.runners = runners;
         this.jobs = jobs;
         this.tasks = tasks;
+        this.pipelines = new JdbcPipelines(db, jobs);
     }
 
     /**
@@ -60,6 +63,11 @@ public final class JdbcStore implements Store {
     @Override
     public TaskRepository tasks() {
         return tasks;
+    }
+
+    @Override
+    public PipelineRepository pipelines() {
+        return pipelines;
     }
 
     @Override

@@ -1,0 +1,86 @@
+package dev.runway.cli;
+
+import dev.runway.client.ApiException;
+import dev.runway.client.ManagementClient;
+import dev.runway.protocol.PipelinesApi;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code runway project create|list|show|delete}: git repositories whose {@code .circleci/config.yml} runs here. */
+@Command(name = "project", mixinStandardHelpOptions = true,
+        description = "Projects: git repositories whose .circleci/config.yml pipelines run on this server.",
+        subcommands = {ProjectCommand.Create.class, ProjectCommand.ListProjects.class, ProjectCommand.Show.class,
+                ProjectCommand.Delete.class})
+public final class ProjectCommand {
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Creates a project; prints its slug (gh/ORG/REPO, ...), which triggers name.")
+    static final class Create extends ManagementCommand {
+        @Parameters(index = "0", paramLabel = "NAMESPACE", description = "the namespace whose runners run its jobs")
+        String namespace;
+        @Parameters(index = "1", paramLabel = "REPO-URL", description = "any URL or path git can fetch")
+        String repository;
+        @Option(names = "--name", paramLabel = "N", description = "the project's name (default: the repository's)")
+        String name;
+        @Option(names = "--default-branch", paramLabel = "B", defaultValue = "main",
+                description = "the branch a trigger without --branch or --tag builds (default ${DEFAULT-VALUE})")
+        String defaultBranch;
+
+        @Override
+        int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
+            PipelinesApi.Project project = api.pipelines(environment).createProject(new PipelinesApi.ProjectCreate(
+                    namespace, repository, name, defaultBranch));
+            out.println("Project " + project.slug() + " created (id " + project.id() + ").");
+            out.println("Trigger it: runway pipeline trigger " + project.slug());
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the projects.")
+    static final class ListProjects extends ManagementCommand {
+        @Override
+        int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
+            Tables table = new Tables("SLUG", "NAMESPACE", "DEFAULT BRANCH", "REPOSITORY");
+            for (PipelinesApi.Project project : api.pipelines(environment).listProjects().items()) {
+                table.row(project.slug(), project.namespace(), project.vcsInfo().defaultBranch(),
+                        project.vcsInfo().vcsUrl());
+            }
+            table.print(out);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows a project (by slug or id).")
+    static final class Show extends ManagementCommand {
+        @Parameters(index = "0", paramLabel = "PROJECT")
+        String project;
+
+        @Override
+        int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
+            PipelinesApi.Project shown = api.pipelines(environment).project(project);
+            out.println("slug:           " + shown.slug());
+            out.println("id:             " + shown.id());
+            out.println("name:           " + shown.name());
+            out.println("namespace:      " + shown.namespace());
+            out.println("repository:     " + shown.vcsInfo().vcsUrl());
+            out.println("default branch: " + shown.vcsInfo().defaultBranch());
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Deletes a project with its pipelines (jobs already queued still run).")
+    static final class Delete extends ManagementCommand {
+        @Parameters(index = "0", paramLabel = "PROJECT")
+        String project;
+
+        @Override
+        int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
+            api.pipelines(environment).deleteProject(project);
+            out.println("Project " + project + " deleted.");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.runway.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runway.protocol.PipelinesApi;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Projects ({@code /api/v3/projects}) and CircleCI API v2's pipelines, workflows and jobs, with the admin token.
+ * API v2 answers are read as JSON trees: their shapes are CircleCI's, and a client only picks what it shows.
+ */
+public final class PipelinesClient {
+    private final HttpTransport transport;
+    private final String token;
+
+    public PipelinesClient(HttpTransport transport, String token) {
+        this.transport = transport;
+        this.token = token;
+    }
+
+    public PipelinesApi.Project createProject(PipelinesApi.ProjectCreate project)
+            throws ApiException, InterruptedException {
+        return RunnerClient.read(call("POST", PipelinesApi.PROJECTS, project), PipelinesApi.Project.class);
+    }
+
+    public PipelinesApi.ProjectList listProjects() throws ApiException, InterruptedException {
+        return RunnerClient.read(call("GET", PipelinesApi.PROJECTS, null), PipelinesApi.ProjectList.class);
+    }
+
+    /** By id or slug. */
+    public PipelinesApi.Project project(String idOrSlug) throws ApiException, InterruptedException {
+        return RunnerClient.read(call("GET", PipelinesApi.project(encode(idOrSlug)), null),
+                PipelinesApi.Project.class);
+    }
+
+    public void deleteProject(String idOrSlug) throws ApiException, InterruptedException {
+        call("DELETE", PipelinesApi.project(encode(idOrSlug)), null);
+    }
+
+    /** Triggers a pipeline of the project (slug); {@code branch} and {@code tag} may be null. */
+    public PipelinesApi.PipelineCreated trigger(String slug, String branch, String tag, Map<String, Object> parameters)
+            throws ApiException, InterruptedException {
+        return RunnerClient.read(call("POST", PipelinesApi.v2ProjectPipelines(encode(slug)),
+                new PipelinesApi.TriggerBody(branch, tag, parameters.isEmpty() ? null : parameters)),
+                PipelinesApi.PipelineCreated.class);
+    }
+
+    public JsonNode pipeline(String pipelineId) throws ApiException, InterruptedException {
+        return tree("GET", PipelinesApi.v2Pipeline(encode(pipelineId)), null);
+    }
+
+    /** {@code {items, next_page_token}} of the pipeline's workflows. */
+    public JsonNode workflows(String pipelineId) throws ApiException, InterruptedException {
+        return tree("GET", PipelinesApi.v2PipelineWorkflows(encode(pipelineId)), null);
+    }
+
+    public JsonNode workflow(String workflowId) throws ApiException, InterruptedException {
+        return tree("GET", PipelinesApi.v2Workflow(encode(workflowId)), null);
+    }
+
+    /** {@code {items, next_page_token}} of the workflow's jobs. */
+    public JsonNode workflowJobs(String workflowId) throws ApiException, InterruptedException {
+        return tree("GET", PipelinesApi.v2Workflow(encode(workflowId)) + "/job", null);
+    }
+
+    /** CircleCI's job details (by the project's slug and the job's number). */
+    public JsonNode jobDetails(String slug, long number) throws ApiException, InterruptedException {
+        return tree("GET", PipelinesApi.V2 + "/project/" + encode(slug) + "/job/" + number, null);
+    }
+
+    public void approve(String workflowId, String approvalRequestId) throws ApiException, InterruptedException {
+        call("POST", PipelinesApi.v2Workflow(encode(workflowId)) + "/approve/" + encode(approvalRequestId), null);
+    }
+
+    public void cancelWorkflow(String workflowId) throws ApiException, InterruptedException {
+        call("POST", PipelinesApi.v2Workflow(encode(workflowId)) + "/cancel", null);
+    }
+
+    /** Answers the new workflow's id. */
+    public String rerun(String workflowId, boolean fromFailed) throws ApiException, InterruptedException {
+        return tree("POST", PipelinesApi.v2Workflow(encode(workflowId)) + "/rerun",
+                Map.of("from_failed", fromFailed)).path("workflow_id").asText();
+    }
+
+    private JsonNode tree(String method, String path, Object body) throws ApiException, InterruptedException {
+        return RunnerClient.read(call(method, path, body), JsonNode.class);
+    }
+
+    private HttpResponse<byte[]> call(String method, String path, Object body)
+            throws ApiException, InterruptedException {
+        return transport.send(() -> {
+            HttpRequest.Builder request = transport.request(path, "Circle-Token", token);
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
+            return request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpTransport.json(body)).build();
+        }, RetryPolicy.NONE, Duration.ZERO);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

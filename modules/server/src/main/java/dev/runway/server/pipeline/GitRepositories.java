@@ -1,0 +1,157 @@
+package dev.runway.server.pipeline;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The server's own bare mirror of each project's repository ({@code DIR/<project-id>.git}), kept with the git CLI:
+ * a trigger fetches the branches and tags, resolves the branch or tag to a commit and reads the config of that commit
+ * from the object database. Nothing here reads a working tree, so no job can change what the server reads.
+ * Every name reaching git's command line was checked by {@code GitRefs} first, and comes after the option list.
+ */
+public final class GitRepositories {
+    private static final long TIMEOUT_SECONDS = 300;
+    private final Path directory;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public GitRepositories(Path directory) {
+        this.directory = directory;
+    }
+
+    /** A git failure a person can act on: the command's purpose and git's own message. */
+    public static final class GitException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        GitException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Brings the project's mirror up to date with {@code url} (every branch and tag). */
+    public void fetch(String projectId, String url) {
+        synchronized (locks.computeIfAbsent(projectId, id -> new Object())) {
+            Path mirror = mirror(projectId);
+            if (!Files.isDirectory(mirror.resolve("objects"))) {
+                run(null, "cannot create the mirror of " + url, "init", "--bare", "-q", mirror.toString());
+            }
+            run(mirror, "cannot fetch " + url, "fetch", "--force", "--prune", "--no-tags", "--", url,
+                    "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*");
+        }
+    }
+
+    /** The commit that a branch, tag (full ref name {@code refs/heads/...}, {@code refs/tags/...}) or id names. */
+    public String resolve(String projectId, String ref) {
+        Result result = exec(mirror(projectId), List.of("rev-parse", "--verify", "--quiet", "--end-of-options",
+                ref + "^{commit}"));
+        if (result.exit() != 0) {
+            return null;
+        }
+        return result.text().strip();
+    }
+
+    /** A file's bytes at a commit, or null when the commit has no such file. */
+    public byte[] read(String projectId, String commit, String path) {
+        Result result = exec(mirror(projectId), List.of("cat-file", "blob", commit + ":" + path));
+        return result.exit() == 0 ? result.out() : null;
+    }
+
+    /** The commit's subject and body (for {@code vcs.commit}). */
+    public String[] message(String projectId, String commit) {
+        Result result = exec(mirror(projectId), List.of("log", "-1", "--format=%s%n%b", commit, "--"));
+        if (result.exit() != 0) {
+            return new String[] {null, null};
+        }
+        String text = result.text();
+        int newline = text.indexOf('\n');
+        return newline < 0 ? new String[] {text.strip(), ""}
+                : new String[] {text.substring(0, newline), text.substring(newline + 1).strip()};
+    }
+
+    /** Removes a deleted project's mirror. */
+    public void remove(String projectId) {
+        Path mirror = mirror(projectId);
+        if (Files.exists(mirror)) {
+            try (var walk = Files.walk(mirror)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + mirror, e);
+            }
+        }
+    }
+
+    private Path mirror(String projectId) {
+        return directory.resolve(projectId + ".git");
+    }
+
+    private void run(Path gitDir, String purpose, String... args) {
+        Result result = exec(gitDir, List.of(args));
+        if (result.exit() != 0) {
+            String message = new String(result.err(), StandardCharsets.UTF_8).strip();
+            throw new GitException(purpose + ": " + (message.isEmpty() ? "git exited with " + result.exit()
+                    : message.lines().reduce((a, b) -> b).orElse(message)));
+        }
+    }
+
+    private record Result(int exit, byte[] out, byte[] err) {
+        String text() {
+            return new String(out, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Result exec(Path gitDir, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add("git");
+        if (gitDir != null) {
+            command.add("--git-dir=" + gitDir);
+        }
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // never ask for a password on a terminal the server does not have; no user or system config changes this
+        builder.environment().put("GIT_TERMINAL_PROMPT", "0");
+        builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        builder.environment().put("LC_ALL", "C");
+        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        try {
+            Process process = builder.start();
+            CompletableFuture<byte[]> out = drain(process.getInputStream());
+            CompletableFuture<byte[]> err = drain(process.getErrorStream());
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new GitException("git " + args.get(0) + " took longer than " + TIMEOUT_SECONDS + "s");
+            }
+            return new Result(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+        } catch (IOException e) {
+            throw new GitException("cannot run git (is it installed and on PATH?): " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GitException("interrupted while git ran");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new GitException("cannot read git's output: " + e);
+        }
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (in; ByteArrayOutputStream bytes = new ByteArrayOutputStream()) {
+                in.transferTo(bytes);
+                return bytes.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+}

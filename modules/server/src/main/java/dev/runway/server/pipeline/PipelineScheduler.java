@@ -1,0 +1,221 @@
+package dev.runway.server.pipeline;
+
+import dev.runway.protocol.Json;
+import dev.runway.protocol.RunnerApi.Checkout;
+import dev.runway.server.store.Job;
+import dev.runway.server.store.NodeJob;
+import dev.runway.server.store.Pipeline;
+import dev.runway.server.store.PipelineRepository.NodeSpec;
+import dev.runway.server.store.Project;
+import dev.runway.server.store.ResourceClass;
+import dev.runway.server.store.Store;
+import dev.runway.server.store.Workflow;
+import dev.runway.server.store.WorkflowJob;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives every active workflow: reads its jobs (a running job's status from its tasks' jobs), asks
+ * {@link WorkflowStateMachine} what follows, and applies it: status changes, queued jobs (one per parallel node, on
+ * the job's resource class; a serial group's next job only once none of the group is queued or running), cancels.
+ * Everything it knows is in the store, so a restarted server goes on where it stopped; a dead runner's task is
+ * requeued by the lease reaper like any job's. Runs on one thread, every tick and whenever {@link #wake()} is called.
+ */
+public final class PipelineScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineScheduler.class);
+    private final Store store;
+    private final JobQueue queue;
+    private final Clock clock;
+    private final ScheduledExecutorService thread;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+
+    public PipelineScheduler(Store store, JobQueue queue, Clock clock) {
+        this.store = store;
+        this.queue = queue;
+        this.clock = clock;
+        this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, "runway-pipelines");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start(java.time.Duration tick) {
+        thread.scheduleWithFixedDelay(this::safeRun, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Looks at the workflows again soon (a trigger, an approval, a job's end); calls made meanwhile coalesce. */
+    public void wake() {
+        if (wakePending.compareAndSet(false, true)) {
+            try {
+                thread.execute(() -> {
+                    wakePending.set(false);
+                    safeRun();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                wakePending.set(false);
+            }
+        }
+    }
+
+    private void safeRun() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            LOG.error("pipeline scheduling failed; retrying on the next tick", e);
+        }
+    }
+
+    /** One pass over the active workflows (tests call it directly). */
+    public void runOnce() {
+        for (Workflow workflow : store.pipelines().activeWorkflows()) {
+            // a pass that changed something may let the next pass go further (an approval on hold, a not_run chain)
+            for (int pass = 0; pass < 3 && drive(workflow.id()); pass++) {
+                // again
+            }
+        }
+    }
+
+    /** Applies one decision to the workflow; answers whether anything changed. */
+    private boolean drive(String workflowId) {
+        Workflow workflow = store.pipelines().workflow(workflowId).orElse(null);
+        if (workflow == null || WorkflowStateMachine.isFinalWorkflow(workflow.status())) {
+            return false;
+        }
+        List<WorkflowJob> jobs = store.pipelines().workflowJobs(workflow.id());
+        Map<String, WorkflowJob> byId = new LinkedHashMap<>();
+        Map<String, List<NodeJob>> nodes = new LinkedHashMap<>();
+        List<WorkflowStateMachine.JobView> views = new ArrayList<>();
+        for (WorkflowJob job : jobs) {
+            byId.put(job.id(), job);
+            JobStatus status = JobStatus.of(job.status());
+            List<JobStatus> nodeStatuses = new ArrayList<>();
+            if (status == JobStatus.QUEUED || status == JobStatus.RUNNING) {
+                List<NodeJob> running = store.pipelines().nodes(job.id());
+                nodes.put(job.id(), running);
+                running.forEach(node -> nodeStatuses.add(JobStatus.of(node.job().state())));
+            }
+            views.add(new WorkflowStateMachine.JobView(job.id(), job.name(), job.type().equals("approval"), status,
+                    requires(job.requires()), nodeStatuses));
+        }
+        WorkflowStateMachine.Decision decision = WorkflowStateMachine.decide(views, workflow.cancelRequested());
+        long now = clock.millis();
+        boolean changed = false;
+        for (WorkflowStateMachine.Change change : decision.changes()) {
+            String reason = change.reason();
+            if (reason == null && change.status().isFinal() && nodes.containsKey(change.jobId())) {
+                reason = nodes.get(change.jobId()).stream().map(node -> node.job().reason())
+                        .filter(r -> r != null && !r.isBlank()).findFirst().orElse(null);
+            }
+            store.pipelines().updateWorkflowJob(change.jobId(), change.status().wire(), reason,
+                    change.status() == JobStatus.RUNNING || change.status().isFinal() && nodes.containsKey(
+                            change.jobId()) ? now : null, change.status().isFinal() ? now : null);
+            changed = true;
+        }
+        for (String jobId : decision.cancel()) {
+            for (NodeJob node : nodes.getOrDefault(jobId, List.of())) {
+                if (!node.job().state().isFinal() && !node.job().cancelRequested()) {
+                    queue.cancel(node.job().id());
+                    changed = true;
+                }
+            }
+        }
+        for (String jobId : decision.ready()) {
+            changed |= start(workflow, byId.get(jobId), now);
+        }
+        if (!decision.workflowStatus().equals(workflow.status())) {
+            store.pipelines().updateWorkflow(workflow.id(), decision.workflowStatus(),
+                    decision.workflowFinal() ? now : null);
+            LOG.info("workflow {} ({}): {}", workflow.name(), workflow.id(), decision.workflowStatus());
+            changed = true;
+        }
+        return changed;
+    }
+
+    /** Queues a ready job's nodes (or fails it at once when it cannot run); false when its serial group is busy. */
+    private boolean start(Workflow workflow, WorkflowJob job, long now) {
+        if (job.serialGroup() != null && store.pipelines().serialGroupBusy(job.serialGroup())) {
+            return false;
+        }
+        JobSpec spec = JobSpec.fromJson(job.spec());
+        if (spec.failure() != null) {
+            store.pipelines().updateWorkflowJob(job.id(), JobStatus.FAILED.wire(), spec.failure(), now, now);
+            return true;
+        }
+        int slash = spec.resourceClass().indexOf('/');
+        Optional<ResourceClass> rc = store.management().resourceClassByName(spec.resourceClass().substring(0, slash),
+                spec.resourceClass().substring(slash + 1));
+        if (rc.isEmpty()) {
+            store.pipelines().updateWorkflowJob(job.id(), JobStatus.FAILED.wire(), "resource class "
+                    + spec.resourceClass() + " does not exist", now, now);
+            return true;
+        }
+        Pipeline pipeline = store.pipelines().pipeline(workflow.pipelineId()).orElseThrow();
+        Project project = store.pipelines().project(pipeline.projectId()).orElseThrow();
+        Checkout checkout = new Checkout(project.repositoryUrl(), pipeline.revision(), pipeline.branch());
+        List<NodeSpec> specs = new ArrayList<>();
+        for (int node = 0; node < job.parallelism(); node++) {
+            Map<String, String> environment = new LinkedHashMap<>(circleVariables(project, pipeline, workflow, job,
+                    node));
+            environment.putAll(spec.environment());
+            specs.add(new NodeSpec(rc.get().id(), rc.get().fullName(), job.name(),
+                    queue.definition(spec.steps(), environment, checkout), spec.maxRunTimeSeconds()));
+        }
+        List<Job> queued = store.pipelines().queue(job.id(), specs, now);
+        LOG.info("workflow {} job {}: queued {} task(s) on {} (job #{})", workflow.name(), job.name(), queued.size(),
+                rc.get().fullName(), queued.get(0).buildNum());
+        queue.queued(rc.get().id());
+        return true;
+    }
+
+    /** CircleCI's built-in variables a job sees (the task agent adds CIRCLE_JOB, CIRCLE_BUILD_NUM, CIRCLE_SHA1...). */
+    static Map<String, String> circleVariables(Project project, Pipeline pipeline, Workflow workflow,
+            WorkflowJob job, int node) {
+        Map<String, String> env = new LinkedHashMap<>();
+        String[] slug = project.slug().split("/", 3);
+        env.put("CIRCLE_PROJECT_USERNAME", slug.length > 1 ? slug[1] : "");
+        env.put("CIRCLE_PROJECT_REPONAME", project.name());
+        env.put("CIRCLE_REPOSITORY_URL", project.repositoryUrl());
+        env.put("CIRCLE_BRANCH", pipeline.branch() == null ? "" : pipeline.branch());
+        if (pipeline.tag() != null) {
+            env.put("CIRCLE_TAG", pipeline.tag());
+        }
+        env.put("CIRCLE_SHA1", pipeline.revision());
+        env.put("CIRCLE_PIPELINE_ID", pipeline.id());
+        env.put("CIRCLE_WORKFLOW_ID", workflow.id());
+        env.put("CIRCLE_WORKFLOW_WORKSPACE_ID", workflow.rerunOf() == null ? workflow.id() : workflow.rerunOf());
+        env.put("CIRCLE_WORKFLOW_JOB_ID", job.id());
+        env.put("CIRCLE_USERNAME", pipeline.actor());
+        env.put("CIRCLE_NODE_INDEX", Integer.toString(node));
+        env.put("CIRCLE_NODE_TOTAL", Integer.toString(job.parallelism()));
+        env.put("CIRCLE_PULL_REQUEST", "");
+        env.put("CIRCLE_PULL_REQUESTS", "");
+        return env;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, List<String>> requires(String json) {
+        try {
+            return Json.mapper().readValue(json.getBytes(StandardCharsets.UTF_8), LinkedHashMap.class);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("stored requires are unreadable", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

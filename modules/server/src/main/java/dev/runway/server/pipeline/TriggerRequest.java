@@ -1,0 +1,26 @@
+package dev.runway.server.pipeline;
+
+import java.util.Map;
+
+/**
+ * What starts a pipeline. {@code branch} and {@code tag} are exclusive (neither: the project's default branch);
+ * {@code revision}, when given, is the commit to build (it must be on the branch or tag's history only by
+ * convention, as with CircleCI); {@code type} is CircleCI's trigger type ({@code api}, {@code explicit},
+ * {@code webhook}, {@code scheduled_pipeline}); {@code actor} who or what triggered it; {@code onlyWorkflow} and
+ * {@code onlyJob} (null: everything) narrow what runs, for {@code runway run}.
+ */
+public record TriggerRequest(String branch, String tag, String revision, Map<String, Object> parameters, String type,
+        String actor, String onlyWorkflow, String onlyJob) {
+    public TriggerRequest {
+        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    }
+
+    public static TriggerRequest api(String branch, String tag, Map<String, Object> parameters, String actor) {
+        return new TriggerRequest(branch, tag, null, parameters, "api", actor, null, null);
+    }
+
+    /** Only the workflow named {@code workflow} runs, or only the job {@code job} (alone, as a workflow of its own). */
+    public TriggerRequest only(String workflow, String job) {
+        return new TriggerRequest(branch, tag, revision, parameters, type, actor, workflow, job);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.runway.server.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Projects, their pipelines, workflows and workflow jobs; a running workflow job's tasks are ordinary jobs. */
+public interface PipelineRepository {
+    /** Refused ({@link StoreRefusal.Reason#CONFLICT}) when the slug is taken. */
+    Project createProject(Project project);
+
+    /** By id or by slug. */
+    Optional<Project> project(String idOrSlug);
+
+    /** Every project, by slug; {@code namespace} null for all. */
+    List<Project> projects(String namespace);
+
+    /** Deletes the project with its pipelines, workflows and workflow jobs; false when there was none. */
+    boolean deleteProject(String id);
+
+    /** A new pipeline of the project with the next number (1, 2, ...), in state {@code created}. */
+    Pipeline createPipeline(String projectId, String triggerType, String actor, String branch, String tag,
+            String revision, String parameters, long now);
+
+    /** Records the outcome of reading and compiling the config. */
+    Pipeline updatePipeline(String id, String state, String errors, String config, String compiled, long now);
+
+    Optional<Pipeline> pipeline(String id);
+
+    Optional<Pipeline> pipelineByNumber(String projectId, long number);
+
+    /** Newest first, numbers below {@code beforeNumber} (0: from the newest); {@code branch} null for all. */
+    List<Pipeline> pipelines(String projectId, String branch, long beforeNumber, int limit);
+
+    /** A workflow job to create: index, name, type, requires (JSON), spec (JSON), class, parallelism, group. */
+    record NewWorkflowJob(String name, String type, String status, String requires, String spec,
+            String resourceClass, int parallelism, String serialGroup, String reason, Long jobNumber) {}
+
+    /** Creates a workflow and its jobs in one transaction; status {@code running} until the scheduler looks. */
+    Workflow createWorkflow(String pipelineId, String name, String rerunOf, List<NewWorkflowJob> jobs, long now);
+
+    Optional<Workflow> workflow(String id);
+
+    /** The pipeline's workflows, oldest first. */
+    List<Workflow> workflows(String pipelineId);
+
+    /** Workflows not yet in a final status, oldest first: what the scheduler drives. */
+    List<Workflow> activeWorkflows();
+
+    void updateWorkflow(String id, String status, Long stoppedAt);
+
+    /** Flags a cancel; answers the workflow as it is now. */
+    Workflow requestCancel(String workflowId, String by, long now);
+
+    List<WorkflowJob> workflowJobs(String workflowId);
+
+    Optional<WorkflowJob> workflowJob(String id);
+
+    /** The workflow job of a project whose job number is {@code number}. */
+    Optional<WorkflowJob> workflowJobByNumber(String projectId, long number);
+
+    /** The project of a workflow (through its pipeline). */
+    Optional<Project> projectOfWorkflow(String workflowId);
+
+    /** The nodes of a running workflow job and their jobs, by node index. */
+    List<NodeJob> nodes(String workflowJobId);
+
+    /** Sets a workflow job's status (and when it started or stopped, kept when null). */
+    void updateWorkflowJob(String id, String status, String reason, Long startedAt, Long stoppedAt);
+
+    /**
+     * Approves an approval job that is on hold: it succeeds. False when it was not on hold.
+     */
+    boolean approve(String workflowJobId, String by, long now);
+
+    /** One job per node to queue: the class, the name and the definition the runner gets. */
+    record NodeSpec(String resourceClassId, String resourceClass, String name, String definition,
+            long maxRunTimeSeconds) {}
+
+    /**
+     * Queues the workflow job: one job per node, linked to it, status {@code queued}, its job number the first
+     * node's build number, in one transaction (a crash leaves either all or nothing). Answers the jobs.
+     */
+    List<Job> queue(String workflowJobId, List<NodeSpec> nodes, long now);
+
+    /** Whether a job of the serial group is queued or running (in any workflow). */
+    boolean serialGroupBusy(String group);
+}
