@@ -43,9 +43,10 @@ import picocli.CommandLine.Spec;
  * whose output streams here live; then everything stops and the temporary directory goes.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = {"Starts a server and a launch agent in a temporary directory, runs a sample",
-                "job with its output streamed here, prints the result and what to do next,",
-                "then stops everything. Exit status: 0 when the sample job succeeded."})
+        description = {"Runs a server, a launch agent and a sample job on this machine, then stops them.",
+                "Starts a server and a launch agent in a temporary directory, runs a sample job with its output "
+                    + "streamed here, prints the result and what to do next, then stops everything. Exit status: 0 "
+                    + "when the sample job succeeded."})
 public final class QuickstartCommand implements Callable<Integer> {
     static final String NAMESPACE = "quickstart";
     static final String RESOURCE_CLASS = NAMESPACE + "/local";

@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code runway server}: the control plane, until SIGTERM/SIGINT stops it gracefully. */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Runs the control plane: CircleCI's runner management API, the runner protocol and jobs.",
-                "On first start it makes an admin token and keeps it in DATA/admin-token (mode 600); the",
-                "management commands (runway namespace, runway runner, runway job) need it.",
+        description = {"Runs the control plane: the runner management API, the runner protocol and jobs.",
+                "Runs the control plane: CircleCI's runner management API, the runner protocol and jobs.",
+                "On first start it makes an admin token and keeps it in DATA/admin-token (mode 600); the management"
+                    + " commands (runway namespace, runway runner, runway job) need it.",
                 "SIGTERM or SIGINT stops it gracefully: held claims end, then it exits."})
 public final class ServerCommand implements Callable<Integer> {
     @Spec

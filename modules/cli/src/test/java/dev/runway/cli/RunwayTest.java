@@ -13,7 +13,8 @@ class RunwayTest {
     @Test
     void theWholeTreeListsEverySubcommandInUsageOrder() {
         assertThat(Runway.commandLine().getSubcommands().keySet()).containsExactly("help", "install", "uninstall",
-                "task-agent", "launch-agent", "quickstart", "server", "namespace", "runner", "job", "config");
+                "task-agent", "launch-agent", "quickstart", "server", "namespace", "runner", "job", "config",
+                "completion");
     }
 
     @Test
@@ -25,9 +26,9 @@ class RunwayTest {
 
     @Test
     void helpAndUnknownNamesGetTheWholeTree() {
-        assertThat(Runway.commandLine(new String[0]).getSubcommands()).hasSize(11);
-        assertThat(Runway.commandLine(new String[] {"help", "server"}).getSubcommands()).hasSize(11);
-        assertThat(Runway.commandLine(new String[] {"--help"}).getSubcommands()).hasSize(11);
+        assertThat(Runway.commandLine(new String[0]).getSubcommands()).hasSize(Runway.SUBCOMMANDS.size());
+        assertThat(Runway.commandLine(new String[] {"help", "server"}).getSubcommands()).hasSize(Runway.SUBCOMMANDS.size());
+        assertThat(Runway.commandLine(new String[] {"--help"}).getSubcommands()).hasSize(Runway.SUBCOMMANDS.size());
 
         StringWriter err = new StringWriter();
         CommandLine mistyped = Runway.commandLine(new String[] {"sever"});
