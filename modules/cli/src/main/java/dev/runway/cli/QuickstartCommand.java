@@ -186,8 +186,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     private static void printWhatNext(PrintWriter out) {
         out.println();
         out.println("What next (docs/operation.md has the details):");
-        out.println("  runway server --data-dir /var/lib/runway-server          the control plane; admin token in "
-                + "/var/lib/runway-server/admin-token");
+        out.println("  runway server                                            the control plane; as root, "
+                + "admin token in " + ServerCommand.ROOT_DATA_DIR + "/admin-token");
         out.println("  runway namespace create my-org github my-org             with that token in CIRCLE_TOKEN:");
         out.println("  runway runner resource-class create my-org/linux \"Linux runners\"");
         out.println("  runway runner token create my-org/linux my-machine       prints a launch-agent config");

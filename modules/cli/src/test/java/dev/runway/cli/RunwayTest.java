@@ -14,7 +14,7 @@ class RunwayTest {
     void theWholeTreeListsEverySubcommandInUsageOrder() {
         assertThat(Runway.commandLine().getSubcommands().keySet()).containsExactly("help", "install", "uninstall",
                 "task-agent", "launch-agent", "quickstart", "server", "namespace", "runner", "job", "config",
-                "completion");
+                "completion", "man-pages");
     }
 
     @Test
