@@ -90,6 +90,11 @@ exec "$bin/java" $vm -cp "" $RUNWAY_JAVA_OPTS dev.runway.cli.Main "$@"
 LAUNCHER
 chmod 755 "$image/bin/runway"
 
+# Man pages, one per command (runway-job-submit.1, ...), from the same model as the help pages; `runway install`
+# copies them with the image (man finds PREFIX/man when PREFIX/bin is on PATH).
+"$image/bin/java" -cp "" dev.runway.cli.Main man-pages "$image/man/man1"
+echo "man pages: $(ls "$image/man/man1" | wc -l) in $image/man/man1"
+
 # Class-data sharing: archive the classes that runway's programs load, so that each of them starts in less time.
 # Training runs: the short commands, and a quickstart (server, launch agent, management client and one job) whose
 # task agent (started through bin/runway, so RUNWAY_JAVA_OPTS reaches it) writes a class list of its own.

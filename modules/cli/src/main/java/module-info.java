@@ -14,7 +14,8 @@ module dev.runway.cli {
     requires ch.qos.logback.classic;
     requires ch.qos.logback.core;
 
-    opens dev.runway.cli to info.picocli;
+    // picocli fills the commands; Jackson writes the records of -o json|yaml (OutputFormat)
+    opens dev.runway.cli to info.picocli, com.fasterxml.jackson.databind;
     // picocli fills TaskAgentCommand's options; slf4j instantiates TaskAgentLog, named by slf4j.provider
     opens dev.runway.cli.taskagent to info.picocli, org.slf4j;
 

@@ -46,19 +46,24 @@ final class ImageServer extends ServerFixture {
 
     /** Runs {@code bin/runway ARGS} with RUNWAY_HOST and CIRCLE_TOKEN set, as an operator would. */
     Run runway(String... args) throws IOException, InterruptedException {
+        Process process = builder(args).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        byte[] out = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    /** {@code bin/runway ARGS} to start, with the environment of {@link #runway}. */
+    ProcessBuilder builder(String... args) {
         List<String> command = new ArrayList<>(List.of(RunwayImage.runway().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
         environment.put("RUNWAY_HOST", uri().toString());
         environment.put("CIRCLE_TOKEN", adminToken());
         environment.put("XDG_CONFIG_HOME", home.resolve("config").toString());
         environment.put("XDG_DATA_HOME", home.resolve("share").toString());
-        Process process = builder.start();
-        process.getOutputStream().close();
-        byte[] out = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8));
+        return builder;
     }
 
     /** {@link #runway} that must succeed. */

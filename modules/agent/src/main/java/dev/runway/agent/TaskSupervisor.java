@@ -13,7 +13,9 @@ import dev.runway.protocol.RunnerApi.ClaimResponse;
 import dev.runway.protocol.RunnerApi.HeartbeatResponse;
 import dev.runway.protocol.RunnerApi.InfraFailure;
 import dev.runway.protocol.RunnerApi.TaskHandover;
+import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.TaskAgentInvocation;
+import dev.runway.protocol.TaskWire;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -72,6 +74,8 @@ final class TaskSupervisor implements Runnable {
     private volatile StopReason stopReason;
     private Instant endedOnServerAt;
     private Instant canceledAt;
+    /** The job's number ("Job #12", as the CLI shows it) once the job is fetched; "?" until then. */
+    private String jobNumber = "?";
 
     TaskSupervisor(AgentContext context, ClaimResponse claim, TaskClient client, StandbyTaskAgent.Waiting standby,
             Consumer<TaskSupervisor> onEnd) {
@@ -168,13 +172,16 @@ final class TaskSupervisor implements Runnable {
         boolean success = exit.success() && stopReason == null && canceledAt == null;
         boolean reported = true;
         if (success) {
-            LOG.info("[task {}] task agent finished: {}", claim.taskId(), exit);
+            LOG.info("[task {}] job #{} {} ended {} (task agent: {})", claim.taskId(), jobNumber, claim.jobName(),
+                    TaskAgentInvocation.reportedResult(outputLog).orElse("with its result reported"), exit);
         } else if (canceledAt != null && (exit.success() || stopReason == StopReason.CANCELED_BY_SERVER)) {
-            LOG.info("[task {}] task agent stopped after cancellation: {}", claim.taskId(), exit);
+            LOG.info("[task {}] job #{} {} ended canceled (task agent: {})", claim.taskId(), jobNumber,
+                    claim.jobName(), exit);
         } else {
             String reason = stopReason != null ? stopReason.text
                     : "the task agent exited without reporting a result (" + exit + ")";
-            LOG.warn("[task {}] {}", claim.taskId(), reason);
+            LOG.warn("[task {}] job #{} {}: {}; reporting an infrastructure failure", claim.taskId(), jobNumber,
+                    claim.jobName(), reason);
             reported = report(reason, exit.code(), outputLog);
         }
         finish(workingDirectory, outputLog, success, reported);
@@ -268,7 +275,8 @@ final class TaskSupervisor implements Runnable {
         byte[] job;
         try {
             job = client.jobJson();
-        } catch (ApiException e) {
+            jobNumber = Long.toString(TaskWire.read(job, TaskJob.class).buildNum());
+        } catch (IOException e) { // an ApiException, or a job TaskClient has checked already
             LOG.debug("[task {}] the task agent fetches the job itself: {}", claim.taskId(), e.getMessage());
             job = null;
         }

@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code runway config}: the launch agent's configuration. */
 @Command(name = "config", mixinStandardHelpOptions = true,
-        description = {"Checks launch-agent configuration (launch-agent-config.yaml and LAUNCH_AGENT_* variables)",
-                "and compiles pipeline configuration (.circleci/config.yml)."},
+        description = {"Checks launch-agent configuration and compiles pipeline configuration.",
+                "Checks launch-agent configuration (launch-agent-config.yaml and LAUNCH_AGENT_* variables) and "
+                    + "compiles pipeline configuration (.circleci/config.yml)."},
         subcommands = {ConfigCommand.Validate.class, ConfigCommand.Process.class})
 public final class ConfigCommand implements Callable<Integer> {
     @Spec
@@ -42,13 +43,14 @@ public final class ConfigCommand implements Callable<Integer> {
      * redacted) and exits 0, or prints every problem and exits 2. Warnings go to standard error.
      */
     @Command(name = "validate", mixinStandardHelpOptions = true,
-            description = {"Validates FILE with the environment's overrides (LAUNCH_AGENT_*, CIRCLECI_RUNNER_*,",
-                    "CIRCLECI_API_TOKEN) applied, as the launch agent would read them. Without FILE the",
-                    "environment alone is the configuration, as in the Docker image.",
+            description = {"Validates a launch-agent config or a pipeline config as the launch agent reads it.",
+                    "Validates FILE with the environment's overrides (LAUNCH_AGENT_*, CIRCLECI_RUNNER_*, "
+                        + "CIRCLECI_API_TOKEN) applied, as the launch agent would read them. Without FILE the "
+                        + "environment alone is the configuration, as in the Docker image.",
                     "Valid: prints the effective configuration (the token as ********), exit status 0.",
                     "Invalid: prints every problem (file:line:column: key: message), exit status 2.",
-                    "A pipeline config (.circleci/config.yml: version: with jobs: or workflows:) is compiled",
-                    "instead: valid prints 'valid', invalid prints every problem as file:line:column: message."})
+                    "A pipeline config (.circleci/config.yml: version: with jobs: or workflows:) is compiled "
+                        + "instead: valid prints 'valid', invalid prints every problem as file:line:column: message."})
     public static final class Validate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -158,10 +160,11 @@ public final class ConfigCommand implements Callable<Integer> {
      * CircleCI's processed-config shape, or prints every problem (file:line:column: message) and exits 2.
      */
     @Command(name = "process", mixinStandardHelpOptions = true,
-            description = {"Compiles a pipeline config (.circleci/config.yml, version 2.1) offline and prints",
-                    "it processed: version: 2, jobs: with every step expanded, workflows: with final job names",
-                    "and requires. Registry orbs are read from .circleci/orbs/<namespace>/<orb>@<version>.yml",
-                    "beside the config and from each --orb-dir. Problems: file:line:column: message, exit 2."})
+            description = {"Compiles a pipeline config (.circleci/config.yml, version 2.1) offline and prints it.",
+                    "Compiles a pipeline config (.circleci/config.yml, version 2.1) offline and prints it "
+                        + "processed: version: 2, jobs: with every step expanded, workflows: with final job names and "
+                        + "requires. Registry orbs are read from .circleci/orbs/<namespace>/<orb>@<version>.yml beside "
+                        + "the config and from each --orb-dir. Problems: file:line:column: message, exit 2."})
     public static final class Process implements Callable<Integer> {
         @Spec
         CommandSpec spec;

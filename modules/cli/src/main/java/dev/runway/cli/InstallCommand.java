@@ -30,10 +30,10 @@ import picocli.CommandLine.Spec;
 /** {@code runway install linux|macos}: the install guide's steps, idempotent, with a dry run. */
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Installs Runway as a service (systemd unit or launchd plist).",
-                "Creates the job user and the work directory, writes the configuration",
-                "(root-only, 0600), installs the runtime image and the service file.",
-                "Running it again changes only what differs. Each step prints 'done',",
-                "'unchanged' or, with --dry-run, 'would'."})
+                "Creates the job user and the work directory, writes the configuration (root-only, 0600), installs "
+                    + "the runtime image and the service file.",
+                "Running it again changes only what differs. Each step prints 'done', 'unchanged' or, with "
+                    + "--dry-run, 'would'."})
 public final class InstallCommand implements Callable<Integer> {
 
     /** linux or macos. */

@@ -29,16 +29,14 @@ import picocli.CommandLine.Spec;
  * per task through the configured launcher, until it is stopped.
  */
 @Command(name = "launch-agent", mixinStandardHelpOptions = true,
-        description = {"Claims tasks for the resource class of api.auth_token and runs each one",
-                "through a launcher. Without --config the environment alone configures it",
-                "(LAUNCH_AGENT_API_AUTH_TOKEN or CIRCLECI_API_TOKEN, LAUNCH_AGENT_API_URL, ...),",
-                "as the Docker image does.",
-                "Signals: the 1st SIGTERM/SIGINT drains (no new tasks; running ones go on up to",
-                "max_run_time), the 2nd cancels running tasks and exits after",
-                "runner.grace_period, the 3rd kills them at once.",
-                "Exit status: 0 after a clean stop (drained, single task done, idle_timeout);",
-                "1 when tasks had to be canceled or the agent could not start; 2 for a bad",
-                "configuration."})
+        description = {"Claims tasks for a resource class and runs each one through a launcher.",
+                "Claims tasks for the resource class of api.auth_token and runs each one through a launcher. "
+                    + "Without --config the environment alone configures it (LAUNCH_AGENT_API_AUTH_TOKEN or "
+                    + "CIRCLECI_API_TOKEN, LAUNCH_AGENT_API_URL, ...), as the Docker image does.",
+                "Signals: the 1st SIGTERM/SIGINT drains (no new tasks; running ones go on up to max_run_time), the "
+                    + "2nd cancels running tasks and exits after runner.grace_period, the 3rd kills them at once.",
+                "Exit status: 0 after a clean stop (drained, single task done, idle_timeout); 1 when tasks had to "
+                    + "be canceled or the agent could not start; 2 for a bad configuration."})
 public final class LaunchAgentCommand implements Callable<Integer> {
     static final String NO_TOKEN = "No API token supplied; exiting";
     private static final Logger LOG = LoggerFactory.getLogger(LaunchAgentCommand.class);

@@ -10,8 +10,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * A command that talks to the server's management API with the admin token. API errors become one line on stderr
- * and exit status 1; bad input, exit status 2.
+ * A command that talks to the server's management API with the admin token. What it throws becomes one line on
+ * stderr and the exit status of {@link ExitCodes}.
  */
 abstract class ManagementCommand implements Callable<Integer> {
     @Spec
@@ -22,26 +22,12 @@ abstract class ManagementCommand implements Callable<Integer> {
     Map<String, String> environment = System.getenv();
 
     @Override
-    public final Integer call() {
+    public final Integer call() throws ApiException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         try {
-            int exit = run(api.client(environment), out);
+            return run(api.client(environment), out);
+        } finally {
             out.flush();
-            return exit;
-        } catch (IllegalArgumentException e) {
-            out.flush();
-            err.println(spec.qualifiedName() + ": " + e.getMessage());
-            err.flush();
-            return Runway.EXIT_INVALID;
-        } catch (ApiException e) {
-            out.flush();
-            err.println(spec.qualifiedName() + ": " + e.getMessage());
-            err.flush();
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 130;
         }
     }
 

@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
  * {@code runway namespace create <name> <vcs-type> <org-name>}, as the install guide uses CircleCI's CLI, and list,
  * get, rename, delete.
  */
-@Command(name = "namespace", mixinStandardHelpOptions = true, description = "Namespaces (one per organization).",
+@Command(name = "namespace", mixinStandardHelpOptions = true,
+        description = "Manages namespaces (one per organization).",
         subcommands = {NamespaceCommand.Create.class, NamespaceCommand.List.class, NamespaceCommand.Get.class,
             NamespaceCommand.Rename.class, NamespaceCommand.Delete.class})
 public final class NamespaceCommand {
@@ -19,11 +20,11 @@ public final class NamespaceCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Creates the organization's namespace; resource classes live in it.")
     static final class Create extends ManagementCommand {
-        @Parameters(index = "0", paramLabel = "NAME", description = "lowercase letters, digits, _ and -")
+        @Parameters(index = "0", paramLabel = "NAME", description = "Its name: lowercase letters, digits, _ and -.")
         String name;
-        @Parameters(index = "1", paramLabel = "VCS-TYPE", description = "github, bitbucket, circleci, ...")
+        @Parameters(index = "1", paramLabel = "VCS-TYPE", description = "The VCS: github, bitbucket, circleci, ...")
         String vcsType;
-        @Parameters(index = "2", paramLabel = "ORG-NAME", description = "the organization")
+        @Parameters(index = "2", paramLabel = "ORG-NAME", description = "The organization.")
         String orgName;
 
         @Override

@@ -43,9 +43,10 @@ import picocli.CommandLine.Spec;
  * whose output streams here live; then everything stops and the temporary directory goes.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = {"Starts a server and a launch agent in a temporary directory, runs a sample",
-                "job with its output streamed here, prints the result and what to do next,",
-                "then stops everything. Exit status: 0 when the sample job succeeded."})
+        description = {"Runs a server, a launch agent and a sample job on this machine, then stops them.",
+                "Starts a server and a launch agent in a temporary directory, runs a sample job with its output "
+                    + "streamed here, prints the result and what to do next, then stops everything. Exit status: 0 "
+                    + "when the sample job succeeded."})
 public final class QuickstartCommand implements Callable<Integer> {
     static final String NAMESPACE = "quickstart";
     static final String RESOURCE_CLASS = NAMESPACE + "/local";
@@ -191,8 +192,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     private static void printWhatNext(PrintWriter out) {
         out.println();
         out.println("What next (docs/operation.md has the details):");
-        out.println("  runway server --data-dir /var/lib/runway-server          the control plane; admin token in "
-                + "/var/lib/runway-server/admin-token");
+        out.println("  runway server                                            the control plane; as root, "
+                + "admin token in " + ServerCommand.ROOT_DATA_DIR + "/admin-token");
         out.println("  runway namespace create my-org github my-org             with that token in CIRCLE_TOKEN:");
         out.println("  runway runner resource-class create my-org/linux \"Linux runners\"");
         out.println("  runway runner token create my-org/linux my-machine       prints a launch-agent config");

@@ -18,15 +18,19 @@ public final class Runway {
      * only the subcommand that it runs (the task agent starts once per task).
      */
     static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
-            "help", CommandLine.HelpCommand.class, "install", InstallCommand.class,
+            "help", HelpCommand.class, "install", InstallCommand.class,
             "uninstall", UninstallCommand.class, TaskAgentInvocation.SUBCOMMAND, TaskAgentCommand.class,
             "launch-agent", LaunchAgentCommand.class, "quickstart", QuickstartCommand.class,
             "server", ServerCommand.class, "namespace", NamespaceCommand.class, "runner", RunnerCommand.class,
             "job", JobCommand.class, "config", ConfigCommand.class, "project", ProjectCommand.class,
-            "pipeline", PipelineCommand.class, "workflow", WorkflowCommand.class, "run", RunCommand.class);
+            "pipeline", PipelineCommand.class, "workflow", WorkflowCommand.class, "run", RunCommand.class,
+            "completion", CompletionCommand.class, "man-pages", ManPagesCommand.class);
 
     /** Exit code for bad input (configuration, arguments); picocli's usage errors use the same code. */
-    public static final int EXIT_INVALID = 2;
+    public static final int EXIT_INVALID = ExitCodes.INVALID;
+
+    /** Help pages are laid out for this many columns: every summary of {@code runway --help} on one line. */
+    static final int USAGE_WIDTH = 100;
 
     public static void main(String[] args) {
         System.exit(commandLine(args).execute(args));
@@ -34,9 +38,14 @@ public final class Runway {
 
     /** The whole command tree. */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new Runway());
+        CommandLine commandLine = root();
         SUBCOMMANDS.forEach(commandLine::addSubcommand);
-        return commandLine;
+        return commandLine.setUsageHelpWidth(USAGE_WIDTH);
+    }
+
+    /** The root command with the exit status table of {@link ExitCodes} for whatever a command throws. */
+    private static CommandLine root() {
+        return new CommandLine(new Runway()).setExecutionExceptionHandler(new ExitCodes());
     }
 
     /**
@@ -48,9 +57,9 @@ public final class Runway {
         if (subcommand == null) {
             return commandLine();
         }
-        CommandLine commandLine = new CommandLine(new Runway());
+        CommandLine commandLine = root();
         commandLine.addSubcommand(args[0], subcommand);
-        return commandLine;
+        return commandLine.setUsageHelpWidth(USAGE_WIDTH);
     }
 
     /** Names written out (reading each class's annotation would cost what the lazy tree saves); a test checks them. */

@@ -20,16 +20,20 @@ import picocli.CommandLine.Spec;
 
 /** {@code runway server}: the control plane, until SIGTERM/SIGINT stops it gracefully. */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Runs the control plane: CircleCI's runner management API, the runner protocol and jobs.",
-                "On first start it makes an admin token and keeps it in DATA/admin-token (mode 600); the",
-                "management commands (runway namespace, runway runner, runway job) need it.",
+        description = {"Runs the control plane: the runner management API, the runner protocol and jobs.",
+                "Runs the control plane: CircleCI's runner management API, the runner protocol and jobs.",
+                "On first start it makes an admin token and keeps it in DATA/admin-token (mode 600); the management"
+                    + " commands (runway namespace, runway runner, runway job) need it.",
                 "SIGTERM or SIGINT stops it gracefully: held claims end, then it exits."})
 public final class ServerCommand implements Callable<Integer> {
+    /** The data directory of root's server: README, quickstart and the .deb name this one. */
+    static final String ROOT_DATA_DIR = "/var/lib/runway/server";
+
     @Spec
     CommandSpec spec;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Database, step output and admin token (default /var/lib/runway/server as root, else "
+            description = "Database, step output and admin token (default " + ROOT_DATA_DIR + " as root, else "
                     + "~/.local/share/runway/server).")
     Path dataDir;
 
@@ -104,7 +108,7 @@ public final class ServerCommand implements Callable<Integer> {
     /** Root's server keeps its data in /var/lib/runway/server; anyone else's under their home (XDG data). */
     static Path defaultDataDir(Map<String, String> environment) {
         if ("root".equals(System.getProperty("user.name"))) {
-            return Path.of("/var/lib/runway/server");
+            return Path.of(ROOT_DATA_DIR);
         }
         String xdg = environment.get("XDG_DATA_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)

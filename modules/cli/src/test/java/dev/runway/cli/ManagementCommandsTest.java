@@ -147,7 +147,7 @@ class ManagementCommandsTest {
         assertThat(tasks.out()).containsPattern("acme/linux\\s+1\\s+0");
 
         Result refused = runway("runner", "resource-class", "delete", "acme/linux");
-        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.exit()).isEqualTo(ExitCodes.INVALID);
         assertThat(refused.err()).contains("still has 1 token");
         String tokenId = tokens.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
         assertThat(runway("runner", "token", "delete", tokenId).exit()).isZero();
@@ -198,6 +198,7 @@ class ManagementCommandsTest {
         assertThat(status.out()).contains("state:          failed").contains("runner:         box-1 (attempt 1)")
                 .containsPattern("2\\s+Tests\\s+failed\\s+2\\s+1.5 s\\s+18 B");
         Result logs = runway("job", "logs", id);
+        assertThat(logs.exit()).as("a failed job's logs exit as its follow did").isEqualTo(ExitCodes.FAILED);
         assertThat(logs.out()).contains("    hello\n").contains("    3 tests, 1 failure\n");
         assertThat(runway("job", "list", "--resource-class", "acme/linux").out()).contains(id).contains("failed");
         assertThat(runway("job", "list", "--state", "queued").out()).doesNotContain(id);
@@ -237,7 +238,9 @@ class ManagementCommandsTest {
         Result cancel = runway("job", "cancel", id);
         assertThat(cancel.out()).contains("canceled");
         assertThat(runway("job", "status", id).out()).contains("state:          canceled");
-        assertThat(runway("job", "status", "no-such-job").err()).contains("404");
+        Result missing = runway("job", "status", "no-such-job");
+        assertThat(missing.err()).contains("404");
+        assertThat(missing.exit()).isEqualTo(ExitCodes.NOT_FOUND);
     }
 
     @Test
@@ -272,7 +275,7 @@ class ManagementCommandsTest {
         assertThat(runway("runner", "resource-class", "list", "acme").exit()).isZero();
 
         Result wrong = runway("runner", "resource-class", "list", "acme", "--token", "f".repeat(64));
-        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.exit()).isEqualTo(ExitCodes.UNAUTHORISED);
         assertThat(wrong.err()).contains("401").contains("unknown token");
     }
 

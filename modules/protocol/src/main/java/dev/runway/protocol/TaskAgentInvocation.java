@@ -73,7 +73,44 @@ public record TaskAgentInvocation(URI apiUrl, String taskId, String maxRunTime, 
     /** Exit status: bad arguments or standard input, or no token (picocli's usage errors use the same code). */
     public static final int EXIT_INVALID = 2;
 
+    /**
+     * How the last line a task agent prints (to standard error, which the launch agent keeps in the task's output
+     * log) begins when it reported a result: this prefix, then the result in lower case ({@link #resultLine}).
+     */
+    public static final String RESULT_LINE_PREFIX = "runway task-agent result: ";
+
     private static final Set<String> VALUED = Set.of(API_URL, TASK_ID, MAX_RUN_TIME, CANCEL_GRACE_PERIOD);
+
+    /** The line a task agent prints once it reported {@code status} (success, failed, canceled). */
+    public static String resultLine(String status) {
+        return RESULT_LINE_PREFIX + status.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The result the task agent's output (its last 4 KiB) says it reported; empty when it names none (the task agent
+     * did not report one, or the output is gone).
+     */
+    public static Optional<String> reportedResult(java.nio.file.Path outputLog) {
+        try (java.nio.channels.SeekableByteChannel file = java.nio.file.Files.newByteChannel(outputLog)) {
+            long start = Math.max(0, file.size() - 4096);
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate((int) (file.size() - start));
+            file.position(start);
+            while (tail.hasRemaining() && file.read(tail) > 0) {
+                // read the tail whole
+            }
+            String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8);
+            int at = text.lastIndexOf(RESULT_LINE_PREFIX);
+            if (at < 0) {
+                return Optional.empty();
+            }
+            String rest = text.substring(at + RESULT_LINE_PREFIX.length());
+            int end = rest.indexOf('\n');
+            String status = (end < 0 ? rest : rest.substring(0, end)).strip();
+            return status.matches("[a-z_]{1,32}") ? Optional.of(status) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
 
     /** The arguments of a task agent started for its claimed task. */
     public static TaskAgentInvocation forTask(URI apiUrl, String taskId, Duration maxRunTime,

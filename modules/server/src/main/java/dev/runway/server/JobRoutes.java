@@ -12,12 +12,15 @@ import dev.runway.server.store.Store;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Job submission, status, output (with follow) and cancel, for the admin token. */
 final class JobRoutes {
+    private static final Pattern NUMBER = Pattern.compile("[1-9][0-9]{0,17}");
     private static final long MAX_FOLLOW_MILLIS = 60_000;
     private final Store store;
     private final Auth auth;
@@ -68,9 +71,12 @@ final class JobRoutes {
         return Reply.json(201, views.status(job, true));
     }
 
+    /** The job that {id} names: its id, or its number as the CLI shows it ("Job #12"). */
     private Job job(Exchange exchange) {
-        return store.jobs().find(exchange.path("id"))
-                .orElseThrow(() -> ApiError.notFound("no job " + exchange.path("id")));
+        String id = exchange.path("id");
+        Optional<Job> job = NUMBER.matcher(id).matches() ? store.jobs().findByNumber(Long.parseLong(id))
+                : store.jobs().find(id);
+        return job.orElseThrow(() -> ApiError.notFound("no job " + id));
     }
 
     private Reply status(Exchange exchange) {

@@ -24,16 +24,16 @@ import picocli.CommandLine.Spec;
  * The options' names and defaults are {@link TaskAgentInvocation}'s, the contract that the launch agent writes.
  */
 @Command(name = TaskAgentInvocation.SUBCOMMAND, mixinStandardHelpOptions = true,
-        description = {"Runs one task's job: reads the task token from standard input (its first",
-                "line; the job's JSON may follow), fetches the job when it does not, runs",
-                "its steps, streams their output and reports the results.",
-                "Started by the launch agent, in the task's working directory; or, with",
-                "--standby, ahead of its task, which then arrives on standard input.",
-                "SIGTERM cancels the task: SIGTERM to the running step's processes, the",
-                "grace period, SIGKILL; then the output is flushed and the task reported.",
-                "Exit status: 0 when the task's result (success, failed or canceled) was",
-                "reported; 1 when the task could not be run or its result not reported;",
-                "2 for bad arguments or no token."})
+        description = {"Runs one task's job; the launch agent starts one per task.",
+                "Runs one task's job: reads the task token from standard input (its first line; the job's JSON may "
+                    + "follow), fetches the job when it does not, runs its steps, streams their output and reports the "
+                    + "results.",
+                "Started by the launch agent, in the task's working directory; or, with --standby, ahead of its "
+                    + "task, which then arrives on standard input.",
+                "SIGTERM cancels the task: SIGTERM to the running step's processes, the grace period, SIGKILL; then"
+                    + " the output is flushed and the task reported.",
+                "Exit status: 0 when the task's result (success, failed or canceled) was reported; 1 when the task "
+                    + "could not be run or its result not reported; 2 for bad arguments or no token."})
 public final class TaskAgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

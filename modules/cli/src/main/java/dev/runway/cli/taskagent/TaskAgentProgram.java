@@ -9,6 +9,7 @@ import dev.runway.config.Secret;
 import dev.runway.protocol.GoDuration;
 import dev.runway.protocol.RunnerApi.TaskHandover;
 import dev.runway.protocol.RunnerApi.TaskJob;
+import dev.runway.protocol.RunnerApi;
 import dev.runway.protocol.TaskAgentInvocation;
 import dev.runway.protocol.TaskAgentInvocation.MalformedInput;
 import dev.runway.protocol.TaskAgentInvocation.StandbyInput;
@@ -165,7 +166,10 @@ public final class TaskAgentProgram {
         }, "sigterm");
         Runtime.getRuntime().addShutdownHook(onTerm);
         try {
-            agent.run();
+            RunnerApi.TaskResult result = agent.run();
+            // the launch agent's log names the job's end from this line (TaskAgentInvocation.reportedResult)
+            err.println(TaskAgentInvocation.resultLine(result.status().name()));
+            err.flush();
             return TaskAgentInvocation.EXIT_REPORTED;
         } catch (IOException e) { // ApiException included: no server, or a report that could not be delivered
             err.println("runway task-agent: task " + taskId + ": " + e.getMessage());

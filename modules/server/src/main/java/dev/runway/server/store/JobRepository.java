@@ -11,6 +11,9 @@ public interface JobRepository {
 
     Optional<Job> find(String id);
 
+    /** The job of this number ("Job #12"): numbers are unique in the whole store, so in each namespace too. */
+    Optional<Job> findByNumber(long buildNum);
+
     /**
      * Whether a cancel was asked for the job; empty when the job is gone. The output route asks this per chunk: an
      * implementation should answer it without reading the job's definition.

@@ -42,6 +42,11 @@ final class JdbcJobs implements JobRepository {
         return db.tx(() -> byId(id));
     }
 
+    @Override
+    public Optional<Job> findByNumber(long buildNum) {
+        return db.tx(() -> db.one(Rows::job, "SELECT * FROM jobs WHERE build_num = ?", buildNum));
+    }
+
     Optional<Job> byId(String id) throws SQLException {
         return db.one(Rows::job, "SELECT * FROM jobs WHERE id = ?", id);
     }
