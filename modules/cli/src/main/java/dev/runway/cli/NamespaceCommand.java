@@ -55,7 +55,7 @@ public final class NamespaceCommand {
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Shows one namespace.")
     static final class Get extends ManagementCommand {
-        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The namespace's name.") String name;
 
         @Override
         int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
@@ -67,8 +67,8 @@ public final class NamespaceCommand {
     @Command(name = "rename", mixinStandardHelpOptions = true,
             description = "Renames a namespace; its resource classes follow, their tokens keep working.")
     static final class Rename extends ManagementCommand {
-        @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Parameters(index = "1", paramLabel = "NEW-NAME") String newName;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The namespace's name.") String name;
+        @Parameters(index = "1", paramLabel = "NEW-NAME", description = "Its new name.") String newName;
 
         @Override
         int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
@@ -81,7 +81,7 @@ public final class NamespaceCommand {
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Deletes a namespace that has no resource classes left.")
     static final class Delete extends ManagementCommand {
-        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The namespace's name.") String name;
 
         @Override
         int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {

@@ -42,9 +42,9 @@ public final class PipelineCommand {
         String project;
 
         static final class Ref {
-            @Option(names = "--branch", paramLabel = "B")
+            @Option(names = "--branch", paramLabel = "B", description = "The branch whose tip to build.")
             String branch;
-            @Option(names = "--tag", paramLabel = "T")
+            @Option(names = "--tag", paramLabel = "T", description = "The tag to build.")
             String tag;
         }
 
@@ -67,7 +67,7 @@ public final class PipelineCommand {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Shows a pipeline (by id): its state, errors, workflows and their jobs.")
     static final class Show extends ManagementCommand {
-        @Parameters(index = "0", paramLabel = "PIPELINE-ID")
+        @Parameters(index = "0", paramLabel = "PIPELINE-ID", description = "The pipeline's id.")
         String pipelineId;
 
         @Override

@@ -54,7 +54,7 @@ public final class ProjectCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows a project (by slug or id).")
     static final class Show extends ManagementCommand {
-        @Parameters(index = "0", paramLabel = "PROJECT")
+        @Parameters(index = "0", paramLabel = "PROJECT", description = "The project's slug or id.")
         String project;
 
         @Override
@@ -73,7 +73,7 @@ public final class ProjectCommand {
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Deletes a project with its pipelines (jobs already queued still run).")
     static final class Delete extends ManagementCommand {
-        @Parameters(index = "0", paramLabel = "PROJECT")
+        @Parameters(index = "0", paramLabel = "PROJECT", description = "The project's slug or id.")
         String project;
 
         @Override

@@ -49,8 +49,9 @@ import picocli.CommandLine.Spec;
  * the jobs shown as they start and end, with their output, then a summary. Approval jobs are approved at once.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the .circleci/config.yml of a working tree on this machine: every workflow (or one),",
-                "with the working tree checked out as it is, uncommitted changes included.",
+        description = {"Runs the .circleci/config.yml of a working tree on this machine.",
+                "Every workflow (or one) runs with the working tree checked out as it is, uncommitted changes"
+                        + " included.",
                 "Exit status: 0 when every workflow succeeded, 1 when one did not, 2 for a bad config."})
 public final class RunCommand implements Callable<Integer> {
     static final String LOCAL_CLASS = "runway-run/local";

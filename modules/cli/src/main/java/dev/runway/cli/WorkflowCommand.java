@@ -15,9 +15,9 @@ public final class WorkflowCommand {
     @Command(name = "approve", mixinStandardHelpOptions = true,
             description = "Approves an approval job on hold (its id: runway pipeline show, APPROVAL ID).")
     static final class Approve extends ManagementCommand {
-        @Parameters(index = "0", paramLabel = "WORKFLOW-ID")
+        @Parameters(index = "0", paramLabel = "WORKFLOW-ID", description = "The workflow's id.")
         String workflowId;
-        @Parameters(index = "1", paramLabel = "APPROVAL-ID")
+        @Parameters(index = "1", paramLabel = "APPROVAL-ID", description = "The approval job's id.")
         String approvalId;
 
         @Override
@@ -31,7 +31,7 @@ public final class WorkflowCommand {
     @Command(name = "cancel", mixinStandardHelpOptions = true,
             description = "Cancels a workflow: jobs not started end canceled, running ones are stopped.")
     static final class Cancel extends ManagementCommand {
-        @Parameters(index = "0", paramLabel = "WORKFLOW-ID")
+        @Parameters(index = "0", paramLabel = "WORKFLOW-ID", description = "The workflow's id.")
         String workflowId;
 
         @Override
@@ -45,7 +45,7 @@ public final class WorkflowCommand {
     @Command(name = "rerun", mixinStandardHelpOptions = true,
             description = "Reruns an ended workflow from the start, or from its failed jobs.")
     static final class Rerun extends ManagementCommand {
-        @Parameters(index = "0", paramLabel = "WORKFLOW-ID")
+        @Parameters(index = "0", paramLabel = "WORKFLOW-ID", description = "The workflow's id.")
         String workflowId;
         @Option(names = "--from-failed", description = "only the jobs that did not succeed, and what requires them")
         boolean fromFailed;

@@ -103,12 +103,12 @@ class ManagementCommandsTest {
         assertThat(renamed.exit()).as(renamed.err()).isZero();
         assertThat(runway("runner", "resource-class", "list", "acme-corp").out()).contains("acme-corp/linux");
         Result refused = runway("namespace", "delete", "acme-corp");
-        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.exit()).as("409: invalid request").isEqualTo(ExitCodes.INVALID);
         assertThat(refused.err()).contains("resource class");
         assertThat(runway("runner", "resource-class", "delete", "acme-corp/linux").exit()).isZero();
         assertThat(runway("namespace", "delete", "acme-corp").exit()).isZero();
         Result gone = runway("namespace", "get", "acme-corp");
-        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(gone.exit()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(gone.err()).contains("does not exist");
     }
 
