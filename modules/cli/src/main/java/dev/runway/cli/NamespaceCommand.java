@@ -5,6 +5,7 @@ import dev.runway.client.ManagementClient;
 import dev.runway.protocol.ManagementApi;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -46,9 +47,14 @@ public final class NamespaceCommand {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Lists the namespaces with their organization ids (what org-id filters take).")
     static final class List extends ManagementCommand {
+        @Mixin
+        OutputFormat output;
+
         @Override
         int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
-            print(out, client.listNamespaces().data());
+            java.util.List<ManagementApi.NamespaceData> namespaces = client.listNamespaces().data();
+            output.print(out, namespaces, namespaces.stream().map(ns -> ns.attributes().name()).toList(),
+                    table -> print(table, namespaces));
             return 0;
         }
     }
@@ -57,9 +63,14 @@ public final class NamespaceCommand {
     static final class Get extends ManagementCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "The namespace's name.") String name;
 
+        @Mixin
+        OutputFormat output;
+
         @Override
         int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
-            print(out, java.util.List.of(client.namespace(name)));
+            ManagementApi.NamespaceData namespace = client.namespace(name);
+            output.print(out, namespace, java.util.List.of(namespace.attributes().name()),
+                    table -> print(table, java.util.List.of(namespace)));
             return 0;
         }
     }

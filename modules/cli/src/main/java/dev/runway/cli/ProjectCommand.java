@@ -5,6 +5,7 @@ import dev.runway.client.ManagementClient;
 import dev.runway.protocol.PipelinesApi;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,14 +41,20 @@ public final class ProjectCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the projects.")
     static final class ListProjects extends ManagementCommand {
+        @Mixin
+        OutputFormat output;
+
         @Override
         int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
-            Tables table = new Tables("SLUG", "NAMESPACE", "DEFAULT BRANCH", "REPOSITORY");
-            for (PipelinesApi.Project project : api.pipelines(environment).listProjects().items()) {
-                table.row(project.slug(), project.namespace(), project.vcsInfo().defaultBranch(),
-                        project.vcsInfo().vcsUrl());
-            }
-            table.print(out);
+            java.util.List<PipelinesApi.Project> projects = api.pipelines(environment).listProjects().items();
+            output.print(out, projects, projects.stream().map(PipelinesApi.Project::slug).toList(), printer -> {
+                Tables table = new Tables("SLUG", "NAMESPACE", "DEFAULT BRANCH", "REPOSITORY");
+                for (PipelinesApi.Project project : projects) {
+                    table.row(project.slug(), project.namespace(), project.vcsInfo().defaultBranch(),
+                            project.vcsInfo().vcsUrl());
+                }
+                table.print(printer);
+            });
             return 0;
         }
     }
@@ -57,15 +64,20 @@ public final class ProjectCommand {
         @Parameters(index = "0", paramLabel = "PROJECT", description = "The project's slug or id.")
         String project;
 
+        @Mixin
+        OutputFormat output;
+
         @Override
         int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
             PipelinesApi.Project shown = api.pipelines(environment).project(project);
-            out.println("slug:           " + shown.slug());
-            out.println("id:             " + shown.id());
-            out.println("name:           " + shown.name());
-            out.println("namespace:      " + shown.namespace());
-            out.println("repository:     " + shown.vcsInfo().vcsUrl());
-            out.println("default branch: " + shown.vcsInfo().defaultBranch());
+            output.print(out, shown, java.util.List.of(shown.slug()), printer -> {
+                printer.println("slug:           " + shown.slug());
+                printer.println("id:             " + shown.id());
+                printer.println("name:           " + shown.name());
+                printer.println("namespace:      " + shown.namespace());
+                printer.println("repository:     " + shown.vcsInfo().vcsUrl());
+                printer.println("default branch: " + shown.vcsInfo().defaultBranch());
+            });
             return 0;
         }
     }
