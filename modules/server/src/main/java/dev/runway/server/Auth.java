@@ -3,10 +3,11 @@ package dev.runway.server;
 import dev.runway.server.store.ResourceClass;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.Task;
+import dev.runway.server.store.TaskState;
 
 /**
  * Who is calling. Three kinds of token: the admin token (management and jobs), resource-class tokens (claims of
- * their class) and task tokens (their task only). No token or an unknown one is 401; a known token used where it
+ * their class) and task tokens (their task only, while it runs). No token or an unknown one is 401; a known token used where it
  * does not belong is 403. Only hashes are compared; no token reaches a message.
  */
 final class Auth {
@@ -60,7 +61,10 @@ final class Auth {
                 .orElseThrow(() -> otherKind(hash, "claims need a resource-class token"));
     }
 
-    /** The task of the presented task token, which must be {@code taskId}. */
+    /**
+     * The task of the presented task token, which must be {@code taskId} and still the live attempt of its job: the
+     * token of a task that ended, or whose lease lapsed (another attempt may run now), opens nothing (410).
+     */
     Task requireTask(Exchange exchange, String taskId) {
         String hash = presentedHash(exchange);
         Task task = store.tasks().findByTokenHash(hash)
@@ -68,7 +72,19 @@ final class Auth {
         if (!task.id().equals(taskId)) {
             throw new ApiError(403, "this task token belongs to another task");
         }
+        if (task.state() != TaskState.RUNNING) {
+            throw new ApiError(410, "task " + task.id() + " is no longer running (" + ended(task) + ")");
+        }
         return task;
+    }
+
+    private static String ended(Task task) {
+        return switch (task.state()) {
+            case LAPSED -> "its lease lapsed: no heartbeat in time";
+            case UNCLAIMED -> "it was given back";
+            case FAILED -> "it failed";
+            default -> "it finished";
+        };
     }
 
     private ApiError otherKind(String hash, String need) {

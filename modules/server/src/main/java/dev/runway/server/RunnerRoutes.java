@@ -163,25 +163,9 @@ final class RunnerRoutes {
         return task.id();
     }
 
+    /** The live task of the presented token: an ended task's token answers 410 on every route. */
     private Task runningTask(Exchange exchange) {
-        Task task = auth.requireTask(exchange, exchange.path("task"));
-        if (task.state() != TaskState.RUNNING) {
-            throw new ApiError(410, "task " + task.id() + " is no longer running (" + describe(task) + ")");
-        }
-        return task;
-    }
-
-    private static String describe(Task task) {
-        switch (task.state()) {
-            case LAPSED:
-                return "its lease lapsed: no heartbeat in time";
-            case UNCLAIMED:
-                return "it was given back";
-            case FAILED:
-                return "it failed";
-            default:
-                return "it finished";
-        }
+        return auth.requireTask(exchange, exchange.path("task"));
     }
 
     private Job jobOf(Task task) {
@@ -206,7 +190,7 @@ final class RunnerRoutes {
     }
 
     private Reply job(Exchange exchange) {
-        Task task = auth.requireTask(exchange, exchange.path("task"));
+        Task task = runningTask(exchange);
         Job job = jobOf(task);
         StoredJob stored = StoredJob.fromJson(job.definition());
         Map<String, String> environment = new LinkedHashMap<>(stored.environment());
@@ -216,11 +200,8 @@ final class RunnerRoutes {
     }
 
     private Reply heartbeat(Exchange exchange) {
-        Task task = auth.requireTask(exchange, exchange.path("task"));
-        if (task.state() != TaskState.RUNNING) {
-            // the task is no longer this runner's: it must stop
-            return Reply.ok(new HeartbeatResponse(true, leaseSeconds()));
-        }
+        // a task that is no longer this runner's answers 410: its agents stop it
+        Task task = runningTask(exchange);
         store.tasks().renewLease(task.id(), clock.millis() + leaseMillis());
         return Reply.ok(new HeartbeatResponse(jobOf(task).cancelRequested(), leaseSeconds()));
     }

@@ -151,7 +151,9 @@ class RunnerProtocolTest {
             TaskClient stale = runner.forTask(claim);
             int current = attempt;
             waitUntil(() -> server.admin.jobStatus(job.id()).state() != JobState.RUNNING || current > 4);
-            assertThat(stale.heartbeat().canceled()).as("a lapsed task is told to stop").isTrue();
+            assertThatThrownBy(stale::heartbeat).as("a lapsed task's token is refused: its agents stop it")
+                    .isInstanceOfSatisfying(dev.runway.client.ApiException.class,
+                            e -> assertThat(e.status()).isEqualTo(410));
         }
         JobStatus failed = server.admin.jobStatus(job.id());
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
