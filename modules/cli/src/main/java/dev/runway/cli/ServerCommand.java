@@ -1,6 +1,7 @@
 package dev.runway.cli;
 
 import dev.runway.protocol.GoDuration;
+import dev.runway.server.DataProtection;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
 import java.io.PrintWriter;
@@ -14,16 +15,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code runway server}: the control plane, until SIGTERM/SIGINT stops it gracefully. */
-@Command(name = "server", mixinStandardHelpOptions = true,
+@Command(name = "server", mixinStandardHelpOptions = true, subcommands = ServerCommand.RotateKey.class,
         description = {"Runs the control plane: CircleCI's runner management API, the runner protocol and jobs.",
                 "On first start it makes an admin token and keeps it in DATA/admin-token (mode 600); the",
                 "management commands (runway namespace, runway runner, runway job) need it.",
+                "Job secrets are sealed at rest (AES-GCM) with the key in $" + DataProtection.KEY_VARIABLE
+                        + " (base64 of 32 bytes) or",
+                "in the key file (default DATA/secrets.key, made with mode 600 on first start).",
                 "SIGTERM or SIGINT stops it gracefully: held claims end, then it exits."})
 public final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(names = "--data-dir", paramLabel = "DIR", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Database, step output and admin token (default /var/lib/runway/server as root, else "
                     + "~/.local/share/runway/server).")
     Path dataDir;
@@ -35,6 +39,16 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "60s",
             description = "How long a claimed task stays a runner's without a heartbeat (default ${DEFAULT-VALUE}).")
     String lease;
+
+    @Option(names = "--strict",
+            description = "Refuse to start when the data directory or a file in it is open to other users (without "
+                    + "it, such modes are tightened to 0700 and 0600 and a warning is logged).")
+    boolean strict;
+
+    @Option(names = "--secrets-key-file", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "The key that seals job secrets at rest (default DATA/secrets.key; ignored when $"
+                    + DataProtection.KEY_VARIABLE + " is set).")
+    Path secretsKeyFile;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -77,7 +91,46 @@ public final class ServerCommand implements Callable<Integer> {
         }
         HostPort address = HostPort.parse("--listen", listen);
         Path data = dataDir != null ? dataDir : defaultDataDir(System.getenv());
-        return new ServerSettings(data, address.host(), address.port()).withLease(leaseDuration);
+        return new ServerSettings(data, address.host(), address.port()).withLease(leaseDuration)
+                .withProtection(DataProtection.fromEnvironment(System.getenv(), strict, secretsKeyFile));
+    }
+
+    /** {@code runway server rotate-key}: a new key file; the server seals every secret with it on its next start. */
+    @Command(name = "rotate-key", mixinStandardHelpOptions = true,
+            description = {"Replaces the key file that seals job secrets with a new key. The old key is kept",
+                    "beside it (FILE.previous) until the server's next start has sealed every stored secret",
+                    "with the new key; restart the server (or start it) to finish the rotation. A key given in",
+                    "$" + DataProtection.KEY_VARIABLE + " is rotated there: start the server once with the new key in "
+                            + DataProtection.KEY_VARIABLE,
+                    "and the old one in " + DataProtection.PREVIOUS_KEY_VARIABLE + "."})
+    static final class RotateKey implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.ParentCommand
+        ServerCommand server;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                Path previous = RunwayServer.rotateSecretsKey(server.settings());
+                out.println("new secrets key written; the previous key is kept in " + previous);
+                out.println("restart the server: it seals every stored secret with the new key, then deletes "
+                        + previous.getFileName());
+                out.flush();
+                return 0;
+            } catch (IllegalArgumentException e) {
+                err.println("server rotate-key: " + e.getMessage());
+                err.flush();
+                return Runway.EXIT_INVALID;
+            } catch (RuntimeException e) {
+                err.println("server rotate-key: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
     }
 
     /** Root's server keeps its data in /var/lib/runway/server; anyone else's under their home (XDG data). */

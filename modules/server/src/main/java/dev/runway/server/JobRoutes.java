@@ -25,17 +25,19 @@ final class JobRoutes {
     private final OutputWatchers watchers;
     private final OutputFiles output;
     private final JobViews views;
+    private final SecretsKeys keys;
     private final Executor executor;
     private final Clock clock;
 
     JobRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
-            Executor executor, Clock clock) {
+            SecretsKeys keys, Executor executor, Clock clock) {
         this.store = store;
         this.auth = auth;
         this.claims = claims;
         this.watchers = watchers;
         this.output = output;
         this.views = new JobViews(store, output);
+        this.keys = keys;
         this.executor = executor;
         this.clock = clock;
     }
@@ -60,9 +62,9 @@ final class JobRoutes {
         ResourceClass rc = store.management().resourceClassByName(definition.resourceClass().namespace(),
                 definition.resourceClass().name()).orElseThrow(() -> ApiError.notFound("resource_class: \""
                         + definition.resourceClass() + "\" does not exist"));
-        StoredJob stored = new StoredJob(definition.steps(), definition.environment(), definition.secrets(),
-                definition.checkout());
-        Job job = store.jobs().create(rc.id(), rc.fullName(), definition.name(), stored.toJson(),
+        StoredJob stored = StoredJob.sealed(definition.steps(), definition.environment(), definition.secrets(),
+                definition.checkout(), keys);
+        Job job = store.jobs().create(rc.id(), rc.fullName(), definition.name(), stored.toJson(), keys.currentId(),
                 definition.maxRunTime().toSeconds(), clock.millis());
         claims.signal(rc.id());
         return Reply.json(201, views.status(job, true));

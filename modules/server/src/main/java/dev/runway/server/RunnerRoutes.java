@@ -40,6 +40,7 @@ final class RunnerRoutes {
     private final ClaimWaiters claims;
     private final OutputWatchers watchers;
     private final OutputFiles output;
+    private final SecretsKeys keys;
     private final ServerSettings settings;
     private final Executor executor;
     private final Clock clock;
@@ -47,12 +48,13 @@ final class RunnerRoutes {
     private final StepCounts stepCounts;
 
     RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
-            ServerSettings settings, Executor executor, Clock clock) {
+            SecretsKeys keys, ServerSettings settings, Executor executor, Clock clock) {
         this.store = store;
         this.auth = auth;
         this.claims = claims;
         this.watchers = watchers;
         this.output = output;
+        this.keys = keys;
         this.settings = settings;
         this.executor = executor;
         this.clock = clock;
@@ -193,10 +195,11 @@ final class RunnerRoutes {
         Task task = runningTask(exchange);
         Job job = jobOf(task);
         StoredJob stored = StoredJob.fromJson(job.definition());
+        Map<String, String> secrets = stored.openSecrets(keys);
         Map<String, String> environment = new LinkedHashMap<>(stored.environment());
-        environment.putAll(stored.secrets());
+        environment.putAll(secrets);
         return Reply.ok(new TaskJob(task.id(), job.id(), job.name(), job.buildNum(), stored.steps(), environment,
-                List.copyOf(stored.secrets().keySet()), stored.checkout()));
+                List.copyOf(secrets.keySet()), stored.checkout()));
     }
 
     private Reply heartbeat(Exchange exchange) {

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -59,9 +58,26 @@ public final class RunwayServer implements AutoCloseable {
     /** Opens the data directory (creating it, mode 0700) and starts serving. */
     public static RunwayServer start(ServerSettings settings) {
         Path dataDir = settings.dataDir().toAbsolutePath();
+        DataProtection protection = settings.protection();
         createPrivateDirectory(dataDir);
+        List<Path> keyFiles = protection.secretsKey() != null ? List.of()
+                : List.of(protection.keyFile(dataDir), SecretsKeys.previousFile(protection.keyFile(dataDir)));
+        // before anything is read: what an earlier release (or an operator) left open to others is closed, or refused
+        List<String> tightened = PrivateFiles.secure(dataDir, protection.strict(), keyFiles);
+        if (!tightened.isEmpty()) {
+            LOG.warn("the data directory was open to other users: took group and other access from {} entries "
+                    + "(e.g. {}); --strict refuses to start instead", tightened.size(), tightened.get(0));
+        }
         String adminToken = AdminToken.loadOrCreate(dataDir);
+        SecretsKeys keys = SecretsKeys.load(protection, dataDir);
         Store store = H2Store.open(dataDir);
+        try {
+            sealStoredSecrets(store, keys);
+            PrivateFiles.secure(dataDir, false, keyFiles); // what the store and the key made just now
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         Clock clock = Clock.systemUTC();
         // while the server was down no heartbeat could arrive: running tasks get a full lease to reconnect
         store.tasks().extendRunningLeases(clock.millis() + settings.lease().toMillis());
@@ -71,9 +87,9 @@ public final class RunwayServer implements AutoCloseable {
         ExecutorService continuations = Executors.newFixedThreadPool(4, daemonThreads("runway-wakeup"));
         Auth auth = new Auth(store, adminToken);
         Router router = new Router();
-        new RunnerRoutes(store, auth, claims, watchers, output, settings, continuations, clock).register(router);
+        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, continuations, clock).register(router);
         new ManagementRoutes(store, auth, claims, clock).register(router);
-        new JobRoutes(store, auth, claims, watchers, output, continuations, clock).register(router);
+        new JobRoutes(store, auth, claims, watchers, output, keys, continuations, clock).register(router);
 
         // routes never wait for a client (bodies are read asynchronously, claims wait without a thread) and the
         // store is one serialised connection: a small pool does, and keeps memory down with many held claims
@@ -114,17 +130,49 @@ public final class RunwayServer implements AutoCloseable {
 
     private static void createPrivateDirectory(Path dir) {
         try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-                try {
-                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system
-                }
-            }
+            PrivateFiles.createDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dir, e);
         }
+    }
+
+    /**
+     * Seals with the current key every stored secret that is not yet: in plain text (stored by an earlier release)
+     * or sealed with the previous key (a rotation). Then the key file is kept, the previous one dropped, and the
+     * database file rewritten so that no page of it still holds what was replaced.
+     */
+    private static void sealStoredSecrets(Store store, SecretsKeys keys) {
+        int sealed;
+        try {
+            sealed = store.jobs().resealSecrets(keys.currentId(),
+                    definition -> StoredJob.fromJson(definition).sealedAgain(keys).toJson());
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("cannot open the stored job secrets: " + e.getMessage() + "; give the "
+                    + "key they were sealed with as " + DataProtection.PREVIOUS_KEY_VARIABLE + " or in the key file's "
+                    + SecretsKeys.PREVIOUS_SUFFIX + " file", e);
+        }
+        keys.keep();
+        if (sealed > 0) {
+            store.compact();
+            LOG.info("sealed the secrets of {} stored job(s) with the current key ({}){}", sealed,
+                    keys.currentOrigin(), keys.previousOrigin().map(previous -> "; the previous key (" + previous
+                            + ") is no longer needed").orElse(""));
+        }
+    }
+
+    /**
+     * Rotates the key file that seals job secrets (see {@link SecretsKeys#rotate}); answers the file that keeps the
+     * previous key until the server's next start has sealed every secret with the new one. A key given in the
+     * environment is rotated there instead: refused.
+     */
+    public static Path rotateSecretsKey(ServerSettings settings) {
+        DataProtection protection = settings.protection();
+        if (protection.secretsKey() != null) {
+            throw new IllegalStateException("the secrets key comes from " + DataProtection.KEY_VARIABLE + ": rotate "
+                    + "it there (start the server once with the new key in " + DataProtection.KEY_VARIABLE
+                    + " and the old one in " + DataProtection.PREVIOUS_KEY_VARIABLE + ")");
+        }
+        return SecretsKeys.rotate(protection.keyFile(settings.dataDir()));
     }
 
     private static ThreadFactory daemonThreads(String name) {

@@ -63,6 +63,11 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public void compact() {
+        db.compact();
+    }
+
+    @Override
     public void close() {
         db.close();
     }
