@@ -1,6 +1,7 @@
 package dev.runway.cli;
 
 import dev.runway.protocol.GoDuration;
+import dev.runway.server.ConnectionLimits;
 import dev.runway.server.DataProtection;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
@@ -39,6 +40,21 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "60s",
             description = "How long a claimed task stays a runner's without a heartbeat (default ${DEFAULT-VALUE}).")
     String lease;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "2000",
+            description = "Network connections served at once; past it new ones wait in the kernel's backlog "
+                    + "(default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--auth-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long a connection may stay open before a request on it presents a known token "
+                    + "(default ${DEFAULT-VALUE}).")
+    String authTimeout;
+
+    @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "600",
+            description = "Job submissions and job lists per token and minute; more answer 429 (default "
+                    + "${DEFAULT-VALUE}).")
+    int rateLimit;
 
     @Option(names = "--strict",
             description = "Refuse to start when the data directory or a file in it is open to other users (without "
@@ -91,8 +107,23 @@ public final class ServerCommand implements Callable<Integer> {
         }
         HostPort address = HostPort.parse("--listen", listen);
         Path data = dataDir != null ? dataDir : defaultDataDir(System.getenv());
+        Duration authentication;
+        try {
+            authentication = GoDuration.parse(authTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--auth-timeout: " + e.getMessage(), e);
+        }
+        ConnectionLimits limits;
+        try {
+            limits = new ConnectionLimits(maxConnections, authentication, rateLimit);
+        } catch (IllegalArgumentException e) {
+            // the record names its fields; the user typed options
+            throw new IllegalArgumentException(e.getMessage().replace("maxConnections", "--max-connections")
+                    .replace("authenticationTimeout", "--auth-timeout").replace("callsPerMinute", "--rate-limit"), e);
+        }
         return new ServerSettings(data, address.host(), address.port()).withLease(leaseDuration)
-                .withProtection(DataProtection.fromEnvironment(System.getenv(), strict, secretsKeyFile));
+                .withProtection(DataProtection.fromEnvironment(System.getenv(), strict, secretsKeyFile))
+                .withLimits(limits);
     }
 
     /** {@code runway server rotate-key}: a new key file; the server seals every secret with it on its next start. */

@@ -7,8 +7,8 @@ import dev.runway.server.store.TaskState;
 
 /**
  * Who is calling. Three kinds of token: the admin token (management and jobs), resource-class tokens (claims of
- * their class) and task tokens (their task only, while it runs). No token or an unknown one is 401; a known token used where it
- * does not belong is 403. Only hashes are compared; no token reaches a message.
+ * their class) and task tokens (their task only, while it runs). No token or an unknown one is 401; a known token
+ * used where it does not belong is 403. Only hashes are compared; no token reaches a message.
  */
 final class Auth {
     private final Store store;
@@ -32,6 +32,19 @@ final class Auth {
             throw new ApiError(401, "no token: send Authorization: Bearer <token> or Circle-Token: <token>");
         }
         return Tokens.hash(token);
+    }
+
+    /**
+     * Before a request's body is read: a token the server knows (of any kind) must be presented, else 401. Answers the
+     * token's hash (the key of per-token limits); which routes the token opens is each route's to check.
+     */
+    String requireKnownToken(Exchange exchange) {
+        String hash = presentedHash(exchange);
+        if (isAdmin(hash) || store.management().resourceClassByTokenHash(hash).isPresent()
+                || store.tasks().findByTokenHash(hash).isPresent()) {
+            return hash;
+        }
+        throw new ApiError(401, "unknown token");
     }
 
     private boolean isAdmin(String hash) {

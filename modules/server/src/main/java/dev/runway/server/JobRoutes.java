@@ -43,8 +43,8 @@ final class JobRoutes {
     }
 
     void register(Router router) {
-        router.sync("POST", JobsApi.JOBS, this::submit)
-                .sync("GET", JobsApi.JOBS, this::list)
+        router.limited("POST", JobsApi.JOBS, this::submit)
+                .limited("GET", JobsApi.JOBS, this::list)
                 .sync("GET", JobsApi.JOBS + "/{id}", this::status)
                 .sync("POST", JobsApi.JOBS + "/{id}/cancel", this::cancel)
                 .async("GET", JobsApi.JOBS + "/{id}/steps/{step}/output", this::output);

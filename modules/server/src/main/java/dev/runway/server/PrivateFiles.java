@@ -17,8 +17,8 @@ import java.util.Set;
 
 /**
  * The data directory is the server's alone: directories 0700, files 0600. New entries are made so; on every start
- * the whole tree is checked and group's and others' bits are taken away (or, strict, refused with the paths named). Links are
- * never followed. On a file system without POSIX modes nothing is checked.
+ * the whole tree is checked and group's and others' bits are taken away (or, strict, refused with the paths named).
+ * Links are never followed. On a file system without POSIX modes nothing is checked.
  */
 final class PrivateFiles {
     static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");

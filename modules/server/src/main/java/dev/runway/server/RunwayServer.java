@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -102,10 +103,16 @@ public final class RunwayServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(settings.host());
         connector.setPort(settings.port());
-        // a held claim must outlive its wait
-        connector.setIdleTimeout(settings.maxClaimWait().toMillis() + 30_000);
+        // a held claim must outlive its wait; a connection gets this long only once it authenticated
+        long authenticatedIdle = settings.maxClaimWait().toMillis() + 30_000;
+        connector.setIdleTimeout(authenticatedIdle);
+        ConnectionLimits limits = settings.limits();
+        AuthenticationDeadline deadline = new AuthenticationDeadline(jetty.getScheduler(),
+                limits.authenticationTimeout().toMillis(), authenticatedIdle);
+        connector.addBean(deadline);
         jetty.addConnector(connector);
-        jetty.setHandler(new ApiHandler(router));
+        jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        jetty.setHandler(new ApiHandler(router, auth, deadline, new RateLimiter(limits.callsPerMinute()), clock));
         jetty.setStopTimeout(5_000);
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(daemonThreads("runway-lease"));
         try {
