@@ -22,7 +22,7 @@ public final class Runway {
             "uninstall", UninstallCommand.class, TaskAgentInvocation.SUBCOMMAND, TaskAgentCommand.class,
             "launch-agent", LaunchAgentCommand.class, "quickstart", QuickstartCommand.class,
             "server", ServerCommand.class, "namespace", NamespaceCommand.class, "runner", RunnerCommand.class,
-            "job", JobCommand.class, "config", ConfigCommand.class);
+            "token", TokenCommand.class, "job", JobCommand.class, "config", ConfigCommand.class);
 
     /** Exit code for bad input (configuration, arguments); picocli's usage errors use the same code. */
     public static final int EXIT_INVALID = 2;

@@ -13,7 +13,7 @@ class RunwayTest {
     @Test
     void theWholeTreeListsEverySubcommandInUsageOrder() {
         assertThat(Runway.commandLine().getSubcommands().keySet()).containsExactly("help", "install", "uninstall",
-                "task-agent", "launch-agent", "quickstart", "server", "namespace", "runner", "job", "config");
+                "task-agent", "launch-agent", "quickstart", "server", "namespace", "runner", "token", "job", "config");
     }
 
     @Test
@@ -25,9 +25,9 @@ class RunwayTest {
 
     @Test
     void helpAndUnknownNamesGetTheWholeTree() {
-        assertThat(Runway.commandLine(new String[0]).getSubcommands()).hasSize(11);
-        assertThat(Runway.commandLine(new String[] {"help", "server"}).getSubcommands()).hasSize(11);
-        assertThat(Runway.commandLine(new String[] {"--help"}).getSubcommands()).hasSize(11);
+        assertThat(Runway.commandLine(new String[0]).getSubcommands()).hasSize(12);
+        assertThat(Runway.commandLine(new String[] {"help", "server"}).getSubcommands()).hasSize(12);
+        assertThat(Runway.commandLine(new String[] {"--help"}).getSubcommands()).hasSize(12);
 
         StringWriter err = new StringWriter();
         CommandLine mistyped = Runway.commandLine(new String[] {"sever"});

@@ -1,14 +1,17 @@
 package dev.runway.server;
 
+import dev.runway.protocol.ManagementApi;
+import dev.runway.server.store.ApiToken;
 import dev.runway.server.store.ResourceClass;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.Task;
 import dev.runway.server.store.TaskState;
+import java.util.Optional;
 
 /**
- * Who is calling. Three kinds of token: the admin token (management and jobs), resource-class tokens (claims of
- * their class) and task tokens (their task only, while it runs). No token or an unknown one is 401; a known token
- * used where it does not belong is 403. Only hashes are compared; no token reaches a message.
+ * Who is calling. Four kinds of token: the admin token (management and jobs), scoped API tokens (read or admin, of
+ * one namespace or all), resource-class tokens (claims of their class) and task tokens (their task only, while it
+ * runs). No token or an unknown one is 401; a known token used where it does not belong is 403. Only hashes are compared; no token reaches a message.
  */
 final class Auth {
     private final Store store;
@@ -41,7 +44,8 @@ final class Auth {
     String requireKnownToken(Exchange exchange) {
         String hash = presentedHash(exchange);
         if (isAdmin(hash) || store.management().resourceClassByTokenHash(hash).isPresent()
-                || store.tasks().findByTokenHash(hash).isPresent()) {
+                || store.tasks().findByTokenHash(hash).isPresent()
+                || store.management().apiTokenByHash(hash).isPresent()) {
             return hash;
         }
         throw new ApiError(401, "unknown token");
@@ -52,9 +56,21 @@ final class Auth {
     }
 
     void requireAdmin(Exchange exchange) {
+        management(exchange).write().everywhere();
+    }
+
+    /**
+     * What a management or jobs call may do: everything with the admin token, what its scope allows with an API
+     * token (read or admin, of one namespace or all). Runner and task tokens are 403 here, unknown ones 401.
+     */
+    Access management(Exchange exchange) {
         String hash = presentedHash(exchange);
         if (isAdmin(hash)) {
-            return;
+            return Access.ALL;
+        }
+        Optional<ApiToken> api = store.management().apiTokenByHash(hash);
+        if (api.isPresent()) {
+            return new Access(ManagementApi.SCOPE_ADMIN.equals(api.get().scope()), api.get().namespace());
         }
         if (store.management().resourceClassByTokenHash(hash).isPresent()) {
             throw new ApiError(403, "a resource-class token cannot manage the server; use the admin token");
@@ -63,6 +79,37 @@ final class Auth {
             throw new ApiError(403, "a task token cannot manage the server; use the admin token");
         }
         throw new ApiError(401, "unknown token");
+    }
+
+    /** What an API token's scope allows: {@code admin} changes, else only reads; {@code namespace} null: all. */
+    record Access(boolean admin, String namespace) {
+        static final Access ALL = new Access(true, null);
+
+        /** The call changes something: a read-scope token is refused. */
+        Access write() {
+            if (!admin) {
+                throw new ApiError(403, "a read-only API token cannot change anything; use the admin token or an "
+                        + "admin-scope API token");
+            }
+            return this;
+        }
+
+        /** The call concerns namespace {@code name}: a token of another namespace is refused. */
+        Access in(String name) {
+            if (namespace != null && !namespace.equals(name)) {
+                throw new ApiError(403, "this API token is limited to namespace \"" + namespace + "\"");
+            }
+            return this;
+        }
+
+        /** The call concerns every namespace (or the server itself): a namespace's token is refused. */
+        Access everywhere() {
+            if (namespace != null) {
+                throw new ApiError(403, "this API token is limited to namespace \"" + namespace + "\"; this call "
+                        + "needs a token of all namespaces");
+            }
+            return this;
+        }
     }
 
     /** The resource class whose token was presented, with that token's hash. */
@@ -102,7 +149,8 @@ final class Auth {
 
     private ApiError otherKind(String hash, String need) {
         if (isAdmin(hash) || store.management().resourceClassByTokenHash(hash).isPresent()
-                || store.tasks().findByTokenHash(hash).isPresent()) {
+                || store.tasks().findByTokenHash(hash).isPresent()
+                || store.management().apiTokenByHash(hash).isPresent()) {
             return new ApiError(403, "wrong kind of token: " + need);
         }
         return new ApiError(401, "unknown token");

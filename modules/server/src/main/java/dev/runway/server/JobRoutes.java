@@ -16,7 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
-/** Job submission, status, output (with follow) and cancel, for the admin token. */
+/**
+ * Job submission, status, output (with follow) and cancel: reads for any management token whose scope covers the
+ * job's namespace, submission and cancel for the admin token or an admin-scope API token.
+ */
 final class JobRoutes {
     private static final long MAX_FOLLOW_MILLIS = 60_000;
     private final Store store;
@@ -51,7 +54,7 @@ final class JobRoutes {
     }
 
     private Reply submit(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange).write();
         JobsApi.JobSubmission submission = exchange.json(JobsApi.JobSubmission.class, Limits.JSON_BODY);
         JobDefinition definition;
         try {
@@ -62,6 +65,7 @@ final class JobRoutes {
         ResourceClass rc = store.management().resourceClassByName(definition.resourceClass().namespace(),
                 definition.resourceClass().name()).orElseThrow(() -> ApiError.notFound("resource_class: \""
                         + definition.resourceClass() + "\" does not exist"));
+        access.in(rc.namespace());
         StoredJob stored = StoredJob.sealed(definition.steps(), definition.environment(), definition.secrets(),
                 definition.checkout(), keys);
         Job job = store.jobs().create(rc.id(), rc.fullName(), definition.name(), stored.toJson(), keys.currentId(),
@@ -75,16 +79,25 @@ final class JobRoutes {
                 .orElseThrow(() -> ApiError.notFound("no job " + exchange.path("id")));
     }
 
+    /** The job, when {@code access} covers its namespace (the part of its resource class before the slash). */
+    private static Job readable(Auth.Access access, Job job) {
+        access.in(job.resourceClass().substring(0, Math.max(0, job.resourceClass().indexOf('/'))));
+        return job;
+    }
+
     private Reply status(Exchange exchange) {
-        auth.requireAdmin(exchange);
-        return Reply.ok(views.status(job(exchange), true));
+        Auth.Access access = auth.management(exchange);
+        return Reply.ok(views.status(readable(access, job(exchange)), true));
     }
 
     private Reply list(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange);
         String rcName = exchange.query("resource-class");
         String rcId = null;
-        if (rcName != null) {
+        if (rcName == null) {
+            access.everywhere();
+        } else {
+            access.in(rcName.indexOf('/') < 0 ? rcName : rcName.substring(0, rcName.indexOf('/')));
             int slash = rcName.indexOf('/');
             rcId = store.management().resourceClassByName(slash < 0 ? rcName : rcName.substring(0, slash),
                     slash < 0 ? "" : rcName.substring(slash + 1)).map(ResourceClass::id)
@@ -109,8 +122,8 @@ final class JobRoutes {
     }
 
     private Reply cancel(Exchange exchange) {
-        auth.requireAdmin(exchange);
-        Job job = store.jobs().cancel(job(exchange).id(), clock.millis());
+        Auth.Access access = auth.management(exchange).write();
+        Job job = store.jobs().cancel(readable(access, job(exchange)).id(), clock.millis());
         watchers.changed(queuedKey(job.id()));
         if (job.taskId() != null) {
             watchers.changed(job.taskId());
@@ -119,8 +132,8 @@ final class JobRoutes {
     }
 
     private CompletableFuture<Reply> output(Exchange exchange) {
-        auth.requireAdmin(exchange);
-        Job job = job(exchange);
+        Auth.Access access = auth.management(exchange);
+        Job job = readable(access, job(exchange));
         int step = exchange.intPath("step");
         long offset = exchange.queryLong("offset", 0);
         long wait = Math.min(exchange.queryLong("wait", 0) * 1000, MAX_FOLLOW_MILLIS);

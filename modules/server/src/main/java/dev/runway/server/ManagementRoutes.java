@@ -3,6 +3,7 @@ package dev.runway.server;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.ManagementApi;
 import dev.runway.protocol.Names;
+import dev.runway.server.store.ApiToken;
 import dev.runway.server.store.Namespace;
 import dev.runway.server.store.ResourceClass;
 import dev.runway.server.store.Store;
@@ -11,7 +12,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** CircleCI's management API (docs/protocol-openapi.yaml, "management"), for the admin token. */
+/**
+ * CircleCI's management API (docs/protocol-openapi.yaml, "management") and Runway's scoped API tokens: reads for any
+ * token the scope of which covers the namespace, changes for the admin token or an admin-scope API token.
+ */
 final class ManagementRoutes {
     private final Store store;
     private final Auth auth;
@@ -36,7 +40,10 @@ final class ManagementRoutes {
                 .sync("DELETE", ManagementApi.TOKENS + "/{id}", this::deleteToken)
                 .sync("GET", ManagementApi.RUNNERS, this::listRunners)
                 .sync("GET", ManagementApi.UNCLAIMED_TASKS, this::unclaimedTasks)
-                .sync("GET", ManagementApi.RUNNING_TASKS, this::runningTasks);
+                .sync("GET", ManagementApi.RUNNING_TASKS, this::runningTasks)
+                .sync("POST", ManagementApi.API_TOKENS, this::createApiToken)
+                .sync("GET", ManagementApi.API_TOKENS, this::listApiTokens)
+                .sync("DELETE", ManagementApi.API_TOKENS + "/{id}", this::deleteApiToken);
     }
 
     private static <T> T valid(java.util.function.Supplier<T> check) {
@@ -72,10 +79,11 @@ final class ManagementRoutes {
     }
 
     private Reply createResourceClass(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange).write();
         ManagementApi.ResourceClassCreate request = exchange.json(ManagementApi.ResourceClassCreate.class,
                 Limits.JSON_BODY);
         Names.ResourceClassName name = valid(() -> Names.resourceClass("resource_class", request.resourceClass()));
+        access.in(name.namespace());
         if (store.management().namespace(name.namespace()).isEmpty()) {
             throw ApiError.notFound("namespace \"" + name.namespace() + "\" does not exist; create it first with "
                     + "`runway namespace create`");
@@ -90,16 +98,18 @@ final class ManagementRoutes {
     }
 
     private Reply listResourceClasses(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange);
         String namespace = valid(() -> Names.namespace("namespace", exchange.query("namespace")));
+        access.in(namespace);
         return Reply.ok(new ManagementApi.ResourceClassList(store.management().resourceClasses(namespace).stream()
                 .map(ManagementRoutes::view).collect(Collectors.toList())));
     }
 
     private Reply deleteResourceClass(Exchange exchange, boolean force) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange).write();
         ResourceClass rc = store.management().resourceClass(exchange.path("id"))
                 .orElseThrow(() -> ApiError.notFound("no resource class with id " + exchange.path("id")));
+        access.in(rc.namespace());
         long tokens = store.management().tokenCount(rc.id());
         if (!force && tokens > 0) {
             throw new ApiError(409, "resource class \"" + rc.fullName() + "\" still has " + tokens
@@ -111,9 +121,10 @@ final class ManagementRoutes {
     }
 
     private Reply createToken(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange).write();
         ManagementApi.TokenCreate request = exchange.json(ManagementApi.TokenCreate.class, Limits.JSON_BODY);
         ResourceClass rc = resourceClassNamed("resource_class", request.resourceClass());
+        access.in(rc.namespace());
         if (request.nickname() == null || request.nickname().isBlank()) {
             throw ApiError.badRequest("nickname: is required");
         }
@@ -127,8 +138,9 @@ final class ManagementRoutes {
     }
 
     private Reply listTokens(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange);
         ResourceClass rc = resourceClassNamed("resource-class", exchange.query("resource-class"));
+        access.in(rc.namespace());
         return Reply.ok(new ManagementApi.TokenList(store.management().tokens(rc.id()).stream()
                 .map(t -> new ManagementApi.Token(t.id(), rc.fullName(), t.nickname(), Times.iso(t.createdAt())))
                 .collect(Collectors.toList())));
@@ -144,7 +156,7 @@ final class ManagementRoutes {
     }
 
     private Reply listRunners(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange);
         String resourceClass = exchange.query("resource-class");
         String namespace = exchange.query("namespace");
         if ((resourceClass == null) == (namespace == null)) {
@@ -153,6 +165,7 @@ final class ManagementRoutes {
         List<ResourceClass> classes = resourceClass != null ? List.of(resourceClassNamed("resource-class",
                 resourceClass))
                 : store.management().resourceClasses(valid(() -> Names.namespace("namespace", namespace)));
+        access.in(resourceClass != null ? classes.get(0).namespace() : namespace);
         java.util.Map<String, String> names = classes.stream()
                 .collect(Collectors.toMap(ResourceClass::id, ResourceClass::fullName));
         return Reply.ok(new ManagementApi.RunnerList(store.runners().list(List.copyOf(names.keySet())).stream()
@@ -163,14 +176,58 @@ final class ManagementRoutes {
     }
 
     private Reply unclaimedTasks(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange);
         ResourceClass rc = resourceClassNamed("resource-class", exchange.query("resource-class"));
+        access.in(rc.namespace());
         return Reply.ok(new ManagementApi.UnclaimedTasks(store.jobs().count(rc.id(), JobState.QUEUED)));
     }
 
     private Reply runningTasks(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange);
         ResourceClass rc = resourceClassNamed("resource-class", exchange.query("resource-class"));
+        access.in(rc.namespace());
         return Reply.ok(new ManagementApi.RunningTasks(store.jobs().count(rc.id(), JobState.RUNNING)));
+    }
+
+    /** A scoped API token: read (queue depth, lists, job status and output) or admin, of one namespace or all. */
+    private Reply createApiToken(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        ManagementApi.ApiTokenCreate request = exchange.json(ManagementApi.ApiTokenCreate.class, Limits.JSON_BODY);
+        if (request.nickname() == null || request.nickname().isBlank()) {
+            throw ApiError.badRequest("nickname: is required");
+        }
+        if (request.nickname().length() > 100) {
+            throw ApiError.badRequest("nickname: is longer than 100 characters");
+        }
+        if (!ManagementApi.SCOPE_READ.equals(request.scope()) && !ManagementApi.SCOPE_ADMIN.equals(request.scope())) {
+            throw ApiError.badRequest("scope: expected \"" + ManagementApi.SCOPE_READ + "\" or \""
+                    + ManagementApi.SCOPE_ADMIN + "\"");
+        }
+        String namespace = request.namespace() == null ? null
+                : valid(() -> Names.namespace("namespace", request.namespace()));
+        if (namespace != null && store.management().namespace(namespace).isEmpty()) {
+            throw ApiError.notFound("namespace \"" + namespace + "\" does not exist");
+        }
+        String secret = Tokens.generate();
+        ApiToken token = store.management().createApiToken(request.nickname(), request.scope(), namespace,
+                Tokens.hash(secret), clock.millis());
+        return Reply.ok(new ManagementApi.ApiTokenCreated(token.id(), secret, token.nickname(), token.scope(),
+                token.namespace(), Times.iso(token.createdAt())));
+    }
+
+    private Reply listApiTokens(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        return Reply.ok(new ManagementApi.ApiTokenList(store.management().apiTokens().stream()
+                .map(t -> new ManagementApi.ApiToken(t.id(), t.nickname(), t.scope(), t.namespace(),
+                        Times.iso(t.createdAt())))
+                .collect(Collectors.toList())));
+    }
+
+    private Reply deleteApiToken(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        if (!store.management().deleteApiToken(exchange.path("id"))) {
+            throw ApiError.notFound("no API token with id " + exchange.path("id"));
+        }
+        return Reply.ok(new java.util.LinkedHashMap<String, Object>());
     }
 }

@@ -52,7 +52,7 @@ class OpenApiDocumentTest {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             served = new TreeSet<>(server.routes());
         }
-        assertThat(served).hasSize(25);
+        assertThat(served).hasSize(28);
         assertThat(documentedOperations()).isEqualTo(served);
     }
 
@@ -68,7 +68,7 @@ class OpenApiDocumentTest {
                 ManagementApi.resourceClass("{id}"), ManagementApi.resourceClassForce("{id}"), ManagementApi.TOKENS,
                 ManagementApi.token("{id}"), ManagementApi.RUNNERS, ManagementApi.UNCLAIMED_TASKS,
                 ManagementApi.RUNNING_TASKS, JobsApi.JOBS, JobsApi.job("{id}"), JobsApi.cancel("{id}"),
-                step(JobsApi.stepOutput("{id}", 7)));
+                step(JobsApi.stepOutput("{id}", 7)), ManagementApi.API_TOKENS, ManagementApi.apiToken("{id}"));
         assertThat(paths).containsExactlyInAnyOrderElementsOf(built);
     }
 
