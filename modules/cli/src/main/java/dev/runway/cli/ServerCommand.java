@@ -5,6 +5,7 @@ import dev.runway.server.ConnectionLimits;
 import dev.runway.server.DataProtection;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
+import dev.runway.server.TlsFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,15 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Job submissions and job lists per token and minute; more answer 429 (default "
                     + "${DEFAULT-VALUE}).")
     int rateLimit;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Serve HTTPS with this PEM certificate chain (the server's certificate first); reloaded "
+                    + "when the file changes. Without it the server speaks plain HTTP, meant for loopback.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The certificate's private key, PEM PKCS#8 (\"BEGIN PRIVATE KEY\"); reloaded with it.")
+    Path tlsKey;
 
     @Option(names = "--strict",
             description = "Refuse to start when the data directory or a file in it is open to other users (without "
@@ -123,7 +133,17 @@ public final class ServerCommand implements Callable<Integer> {
         }
         return new ServerSettings(data, address.host(), address.port()).withLease(leaseDuration)
                 .withProtection(DataProtection.fromEnvironment(System.getenv(), strict, secretsKeyFile))
-                .withLimits(limits);
+                .withLimits(limits).withTls(tls());
+    }
+
+    private TlsFiles tls() {
+        if (tlsCert == null && tlsKey == null) {
+            return null;
+        }
+        if (tlsCert == null || tlsKey == null) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both");
+        }
+        return new TlsFiles(tlsCert, tlsKey);
     }
 
     /** {@code runway server rotate-key}: a new key file; the server seals every secret with it on its next start. */

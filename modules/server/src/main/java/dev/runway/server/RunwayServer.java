@@ -15,11 +15,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +63,9 @@ public final class RunwayServer implements AutoCloseable {
     public static RunwayServer start(ServerSettings settings) {
         Path dataDir = settings.dataDir().toAbsolutePath();
         DataProtection protection = settings.protection();
+        // read first: a bad certificate or key stops the start before anything is opened
+        ServerTls tls = settings.tls() == null ? null : new ServerTls(settings.tls().certFile(),
+                settings.tls().keyFile());
         createPrivateDirectory(dataDir);
         List<Path> keyFiles = protection.secretsKey() != null ? List.of()
                 : List.of(protection.keyFile(dataDir), SecretsKeys.previousFile(protection.keyFile(dataDir)));
@@ -100,7 +106,16 @@ public final class RunwayServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
-        ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+        ServerConnector connector;
+        if (tls == null) {
+            connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+        } else {
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // reached by IP address as often as by name
+            http.addCustomizer(secure);
+            connector = new ServerConnector(jetty, 1, 1, new SslConnectionFactory(tls.factory(),
+                    HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(http));
+        }
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         // a held claim must outlive its wait; a connection gets this long only once it authenticated
@@ -127,12 +142,27 @@ public final class RunwayServer implements AutoCloseable {
         long period = Math.max(100, Math.min(1000, settings.lease().toMillis() / 4));
         reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock),
                 period, period, TimeUnit.MILLISECONDS);
+        if (tls != null) {
+            long check = settings.tls().reloadCheck().toMillis();
+            reaper.scheduleWithFixedDelay(tls::reloadIfChanged, check, check, TimeUnit.MILLISECONDS);
+        } else if (!isLoopback(settings.host())) {
+            LOG.warn("serving plain HTTP on {}, which is not a loopback address: tokens and job secrets cross the "
+                    + "network in clear text; give --tls-cert and --tls-key, or put a TLS proxy in front",
+                    settings.host());
+        }
         String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
-        URI uri = URI.create("http://" + host + ":" + connector.getLocalPort());
+        URI uri = URI.create((tls == null ? "http://" : "https://") + host + ":" + connector.getLocalPort());
         Path tokenFile = dataDir.resolve(AdminToken.FILE_NAME);
         LOG.info("runway server listening on {}; data in {}; admin token in {}", uri, dataDir, tokenFile);
         return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
                 router.describe());
+    }
+
+    /** A loopback address or name, without a DNS lookup. */
+    static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return bare.equalsIgnoreCase("localhost") || bare.startsWith("127.") || bare.equals("::1")
+                || bare.equals("0:0:0:0:0:0:0:1");
     }
 
     private static void createPrivateDirectory(Path dir) {
