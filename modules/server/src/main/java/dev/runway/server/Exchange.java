@@ -79,6 +79,11 @@ final class Exchange {
         return request.getHeaders().get(name);
     }
 
+    /** Whether the client closed its connection while this request was held (see {@link ClientPresence}). */
+    boolean clientGone() {
+        return ClientPresence.gone(request);
+    }
+
     String remoteAddress() {
         return Request.getRemoteAddr(request);
     }

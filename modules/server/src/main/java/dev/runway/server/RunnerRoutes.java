@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,12 +107,16 @@ final class RunnerRoutes {
                 exchange.remoteAddress(), request.version());
         visits.record(identity.resourceClass().id(), runner);
         long wait = Math.min(request.waitSeconds() * 1000L, settings.maxClaimWait().toMillis());
-        return attempt(identity, runner, clock.millis() + wait);
+        return attempt(identity, runner, clock.millis() + wait, exchange::clientGone);
     }
 
-    /** Tries to claim; else waits for a signal of the class (no thread held) and tries again until the deadline. */
+    /**
+     * Tries to claim; else waits for a signal of the class (no thread held) and tries again until the deadline. A
+     * held claim whose client closed its connection meanwhile (a draining agent) takes nothing: the task it was woken
+     * for goes to the next waiting claim instead of to a socket nobody reads.
+     */
     private CompletableFuture<Reply> attempt(Auth.RunnerIdentity identity, RunnerVisit runner,
-            long deadline) {
+            long deadline, BooleanSupplier clientGone) {
         String rcId = identity.resourceClass().id();
         long seen = claims.version(rcId);
         Optional<Reply> claimed = tryClaim(identity, runner);
@@ -123,12 +128,19 @@ final class RunnerRoutes {
             return CompletableFuture.completedFuture(Reply.noContent());
         }
         return claims.await(rcId, seen, remaining).thenComposeAsync(woken -> {
+            if (clientGone.getAsBoolean()) {
+                LOG.info("runner {}: its held claim's connection closed; nothing claimed for it", runner.name());
+                if (woken) {
+                    claims.signal(rcId); // the task this claim was woken for: to the next waiting claim
+                }
+                return CompletableFuture.completedFuture(Reply.noContent());
+            }
             if (!woken) {
                 // one last look: the wait ended, but a task may have arrived right at the end
                 return CompletableFuture.completedFuture(tryClaim(identity, runner).orElse(Reply.noContent()));
             }
             try {
-                return attempt(identity, runner, deadline);
+                return attempt(identity, runner, deadline, clientGone);
             } catch (RuntimeException e) {
                 // this claim cannot take the task it was woken for (e.g. its token was deleted): pass it on
                 claims.signal(rcId);
