@@ -1,6 +1,7 @@
 package dev.runway.config;
 
 import dev.runway.protocol.GoDuration;
+import dev.runway.protocol.LoopbackHosts;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -134,7 +135,7 @@ final class ConfigBinder {
                 findings.error(raw.origin(), quote(text) + " has no host name");
             } else if (uri.getRawUserInfo() != null) {
                 findings.error(raw.origin(), "must not hold a user name or password; the token authenticates");
-            } else if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            } else if (scheme.equals("http") && !LoopbackHosts.isLoopback(uri.getHost())) {
                 String message = quote(text) + " is plain http:// to another machine: the token and the jobs' "
                         + "secrets would cross the network readable; use https:// (plain http:// only to a loopback "
                         + "address)";
@@ -148,13 +149,6 @@ final class ConfigBinder {
             findings.error(raw.origin(), "is not a valid URL: " + e.getReason() + " at index " + e.getIndex());
         }
         return text;
-    }
-
-    /** A loopback address or name, without a DNS lookup. */
-    static boolean isLoopback(String host) {
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return bare.equalsIgnoreCase("localhost") || bare.startsWith("127.") || bare.equals("::1")
-                || bare.equals("0:0:0:0:0:0:0:1");
     }
 
     private String runnerName() {

@@ -43,12 +43,17 @@ final class Auth {
      */
     String requireKnownToken(Exchange exchange) {
         String hash = presentedHash(exchange);
-        if (isAdmin(hash) || store.management().resourceClassByTokenHash(hash).isPresent()
-                || store.tasks().findByTokenHash(hash).isPresent()
-                || store.management().apiTokenByHash(hash).isPresent()) {
+        if (known(hash)) {
             return hash;
         }
         throw new ApiError(401, "unknown token");
+    }
+
+    /** Whether the hash is of a token the server issued (any kind). */
+    private boolean known(String hash) {
+        return isAdmin(hash) || store.management().resourceClassByTokenHash(hash).isPresent()
+                || store.tasks().findByTokenHash(hash).isPresent()
+                || store.management().apiTokenByHash(hash).isPresent();
     }
 
     private boolean isAdmin(String hash) {
@@ -148,9 +153,7 @@ final class Auth {
     }
 
     private ApiError otherKind(String hash, String need) {
-        if (isAdmin(hash) || store.management().resourceClassByTokenHash(hash).isPresent()
-                || store.tasks().findByTokenHash(hash).isPresent()
-                || store.management().apiTokenByHash(hash).isPresent()) {
+        if (known(hash)) {
             return new ApiError(403, "wrong kind of token: " + need);
         }
         return new ApiError(401, "unknown token");

@@ -1,5 +1,6 @@
 package dev.runway.server;
 
+import dev.runway.protocol.LoopbackHosts;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.h2.H2Store;
 import java.io.IOException;
@@ -145,7 +146,7 @@ public final class RunwayServer implements AutoCloseable {
         if (tls != null) {
             long check = settings.tls().reloadCheck().toMillis();
             reaper.scheduleWithFixedDelay(tls::reloadIfChanged, check, check, TimeUnit.MILLISECONDS);
-        } else if (!isLoopback(settings.host())) {
+        } else if (!LoopbackHosts.isLoopback(settings.host())) {
             LOG.warn("serving plain HTTP on {}, which is not a loopback address: tokens and job secrets cross the "
                     + "network in clear text; give --tls-cert and --tls-key, or put a TLS proxy in front",
                     settings.host());
@@ -156,13 +157,6 @@ public final class RunwayServer implements AutoCloseable {
         LOG.info("runway server listening on {}; data in {}; admin token in {}", uri, dataDir, tokenFile);
         return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
                 router.describe());
-    }
-
-    /** A loopback address or name, without a DNS lookup. */
-    static boolean isLoopback(String host) {
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return bare.equalsIgnoreCase("localhost") || bare.startsWith("127.") || bare.equals("::1")
-                || bare.equals("0:0:0:0:0:0:0:1");
     }
 
     private static void createPrivateDirectory(Path dir) {
