@@ -38,10 +38,10 @@ class ProtocolJsonFuzzTest {
             Class<?> type = records.get(random.nextInt(records.size()));
             byte[] valid = Json.write(inputs.instance(type, 0));
             byte[] body;
-            if (random.nextBoolean()) {
+            JsonNode tree = random.nextBoolean() ? null : treeOf(valid);
+            if (tree == null) {
                 body = inputs.mutateBytes(valid);
             } else {
-                JsonNode tree = Json.mapper().readTree(valid);
                 inputs.mutate(tree, List.of(type.getRecordComponents()[0].getName(), "task_id", "items", "steps"));
                 body = Json.write(tree);
             }
@@ -62,5 +62,17 @@ class ProtocolJsonFuzzTest {
                 + " records, " + accepted + " accepted, " + crashes.size() + " crashes");
         assertThat(crashes).as("bodies that made Json.read fail otherwise than with IOException").isEmpty();
         assertThat(accepted).isPositive();
+    }
+
+    /**
+     * The tree of a generated body, or null when the generator's own value does not read back (a map key with a lone
+     * surrogate is written, but not read, by Jackson): such a body is mutated as bytes instead.
+     */
+    private static JsonNode treeOf(byte[] body) {
+        try {
+            return Json.mapper().readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
     }
 }
