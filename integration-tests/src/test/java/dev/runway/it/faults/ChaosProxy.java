@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
@@ -40,7 +41,8 @@ final class ChaosProxy implements Closeable {
     private final ServerSocket listener;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Set<Socket> halfOpen = ConcurrentHashMap.newKeySet();
-    private final Set<String> taskTokens = ConcurrentHashMap.newKeySet();
+    /** Task id to task token, of every claim answer relayed. */
+    private final Map<String, String> taskTokens = new ConcurrentHashMap<>();
     private volatile double faultRate;
     private volatile boolean closed;
 
@@ -73,9 +75,9 @@ final class ChaosProxy implements Closeable {
         }
     }
 
-    /** Task tokens seen in claim answers so far. */
-    Set<String> taskTokens() {
-        return Set.copyOf(taskTokens);
+    /** Task tokens seen in claim answers so far, by task id. */
+    Map<String, String> taskTokens() {
+        return Map.copyOf(taskTokens);
     }
 
     private void acceptLoop() {
@@ -229,8 +231,8 @@ final class ChaosProxy implements Closeable {
         if (request.startLine().contains(ApiPaths.CLAIM) && response.startLine().contains(" 200")) {
             try {
                 JsonNode claim = Json.mapper().readTree(response.body());
-                if (claim.hasNonNull("task_token")) {
-                    taskTokens.add(claim.get("task_token").asText());
+                if (claim.hasNonNull("task_token") && claim.hasNonNull("task_id")) {
+                    taskTokens.put(claim.get("task_id").asText(), claim.get("task_token").asText());
                 }
             } catch (IOException e) {
                 tally.note("unreadable claim answer: " + e.getMessage());

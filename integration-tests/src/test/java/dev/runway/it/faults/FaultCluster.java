@@ -41,6 +41,8 @@ final class FaultCluster implements AutoCloseable {
     TmpfsMount serverDisk;
     final List<TmpfsMount> workDisks = new ArrayList<>();
     ManagementClient management;
+    /** Where the suite itself reaches the server (directly, or through a relay in partition runs). */
+    URI managementUri;
     String token;
 
     FaultCluster(Path home, FaultTally tally) throws IOException {
@@ -55,6 +57,7 @@ final class FaultCluster implements AutoCloseable {
 
     /** Connects the management client (through {@code managementUri}) and makes the namespace, class and token. */
     void provision(URI managementUri) throws Exception {
+        this.managementUri = managementUri;
         management = server.management(managementUri);
         management.createNamespace(NAMESPACE, UUID.randomUUID().toString());
         management.createResourceClass(RESOURCE_CLASS, "fault injection suite");

@@ -93,6 +93,7 @@ final class FaultRun {
             checks.environmentsClean();
             checks.noLeftovers(Duration.ofSeconds(20));
             checks.secretsNowhere();
+            checks.noTaskTokenAfterItsTask();
             phase("invariants checked");
             checks.recovers(random, Duration.ofSeconds(10));
             phase("recovered");

@@ -1,7 +1,9 @@
 package dev.runway.it.faults;
 
 import dev.runway.client.ApiException;
+import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
+import dev.runway.client.TaskClient;
 import dev.runway.it.support.LaunchAgentProcess;
 import dev.runway.it.support.ProcFs;
 import dev.runway.protocol.JobsApi.JobState;
@@ -175,6 +177,42 @@ final class RunChecks {
             }
         }
         return entries;
+    }
+
+    /**
+     * No task token is valid after its task ended: once every job is final, each token handed out in the run is
+     * refused by the job route (which carries the job's secrets) and by the heartbeat.
+     */
+    void noTaskTokenAfterItsTask() throws InterruptedException {
+        Map<String, String> tokens = secrets.taskTokens();
+        cluster.tally.check(!tokens.isEmpty() || jobs.isEmpty(), "the suite knows task tokens to try after their "
+                + "tasks ended (" + tokens.size() + ")");
+        HttpTransport transport = new HttpTransport(cluster.managementUri, Duration.ofSeconds(20));
+        for (Map.Entry<String, String> entry : tokens.entrySet()) {
+            TaskClient task = new TaskClient(transport, entry.getKey(), entry.getValue());
+            cluster.tally.check(refused(task::jobJson), "the token of ended task " + entry.getKey()
+                    + " no longer opens its job");
+            cluster.tally.check(refused(task::heartbeat), "the token of ended task " + entry.getKey()
+                    + " no longer renews its lease");
+        }
+    }
+
+    /** A call that must fail: refused by the server (4xx), not answered 2xx or lost. */
+    private boolean refused(TaskCall call) throws InterruptedException {
+        try {
+            call.run();
+            return false;
+        } catch (ApiException e) {
+            if (e.status() < 400 || e.status() >= 500) {
+                cluster.tally.note("a task call with an ended task's token: " + e.getMessage());
+            }
+            return e.status() >= 400 && e.status() < 500;
+        }
+    }
+
+    @FunctionalInterface
+    private interface TaskCall {
+        Object run() throws ApiException, InterruptedException;
     }
 
     /** No token in a log file or in any job's stored output. */

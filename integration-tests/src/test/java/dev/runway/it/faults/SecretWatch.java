@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SecretWatch implements AutoCloseable {
     private static final long SAMPLE_MILLIS = 300;
     private final FaultCluster cluster;
-    private final Set<String> taskTokens = ConcurrentHashMap.newKeySet();
+    /** Task id to task token. */
+    private final Map<String, String> taskTokens = new ConcurrentHashMap<>();
     private final Set<String> leaks = ConcurrentHashMap.newKeySet();
     private final Thread sampler;
     private volatile boolean running = true;
@@ -38,7 +40,7 @@ final class SecretWatch implements AutoCloseable {
     /** Every secret known so far. */
     Set<String> secrets() {
         collectTaskTokens();
-        Set<String> secrets = new LinkedHashSet<>(taskTokens);
+        Set<String> secrets = new LinkedHashSet<>(taskTokens.values());
         secrets.add(cluster.token);
         try {
             secrets.add(cluster.server.adminToken());
@@ -50,6 +52,12 @@ final class SecretWatch implements AutoCloseable {
 
     int taskTokenCount() {
         return taskTokens.size();
+    }
+
+    /** Every task token handed out so far, by task id. */
+    Map<String, String> taskTokens() {
+        collectTaskTokens();
+        return Map.copyOf(taskTokens);
     }
 
     private void sampleLoop() {
@@ -73,7 +81,7 @@ final class SecretWatch implements AutoCloseable {
 
     private void collectTaskTokens() {
         if (cluster.proxy != null) {
-            taskTokens.addAll(cluster.proxy.taskTokens());
+            taskTokens.putAll(cluster.proxy.taskTokens());
         }
         for (LaunchAgentProcess agent : cluster.agents) {
             Path states = agent.stateDirectory().resolve("tasks");
@@ -83,8 +91,8 @@ final class SecretWatch implements AutoCloseable {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(states, "*.json")) {
                 for (Path file : files) {
                     JsonNode state = Json.mapper().readTree(Files.readAllBytes(file));
-                    if (state.hasNonNull("task_token")) {
-                        taskTokens.add(state.get("task_token").asText());
+                    if (state.hasNonNull("task_token") && state.hasNonNull("task_id")) {
+                        taskTokens.put(state.get("task_id").asText(), state.get("task_token").asText());
                     }
                 }
             } catch (IOException e) {

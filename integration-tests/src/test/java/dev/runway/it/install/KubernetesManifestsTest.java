@@ -138,15 +138,25 @@ class KubernetesManifestsTest {
             admin.submitJob(JobSubmission.ofCommands(resourceClass, "waiting-1", "true"));
             admin.submitJob(JobSubmission.ofCommands(resourceClass, "waiting-2", "true"));
 
+            // the token the sample's Secret asks for: read-only, of the namespace
+            String readToken = admin.createApiToken("keda", "read", namespace).token();
+
             // What KEDA's metrics-api scaler sends in bearer mode: GET url, Authorization: Bearer <token>.
             URI url = server.uri().resolve(configured.getRawPath() + "?" + configured.getRawQuery());
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url)
-                    .header("Authorization", "Bearer " + server.adminToken()).GET().build(),
+                    .header("Authorization", "Bearer " + readToken).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             JsonNode body = new ObjectMapper().readTree(response.body());
             assertThat(body.at("/" + trigger.at("/metadata/valueLocation").asText()).asLong()).isEqualTo(2);
+
+            // and it can change nothing, should the Secret leak
+            HttpResponse<String> change = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    server.uri().resolve("/api/v3/jobs/" + admin.listJobs(resourceClass, null, 1).items().get(0).id()
+                            + "/cancel")).header("Authorization", "Bearer " + readToken)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(change.statusCode()).as(change.body()).isEqualTo(403);
         }
     }
 

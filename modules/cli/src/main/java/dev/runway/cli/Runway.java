@@ -22,9 +22,9 @@ public final class Runway {
             "uninstall", UninstallCommand.class, TaskAgentInvocation.SUBCOMMAND, TaskAgentCommand.class,
             "launch-agent", LaunchAgentCommand.class, "quickstart", QuickstartCommand.class,
             "server", ServerCommand.class, "namespace", NamespaceCommand.class, "runner", RunnerCommand.class,
-            "job", JobCommand.class, "config", ConfigCommand.class, "project", ProjectCommand.class,
-            "pipeline", PipelineCommand.class, "workflow", WorkflowCommand.class, "run", RunCommand.class,
-            "completion", CompletionCommand.class, "man-pages", ManPagesCommand.class);
+            "token", TokenCommand.class, "job", JobCommand.class, "config", ConfigCommand.class,
+            "project", ProjectCommand.class, "pipeline", PipelineCommand.class, "workflow", WorkflowCommand.class,
+            "run", RunCommand.class, "completion", CompletionCommand.class, "man-pages", ManPagesCommand.class);
 
     /** Exit code for bad input (configuration, arguments); picocli's usage errors use the same code. */
     public static final int EXIT_INVALID = ExitCodes.INVALID;

@@ -2,8 +2,11 @@ package dev.runway.cli;
 
 import dev.runway.protocol.GoDuration;
 import dev.runway.protocol.Names;
+import dev.runway.server.ConnectionLimits;
+import dev.runway.server.DataProtection;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
+import dev.runway.server.TlsFiles;
 import dev.runway.server.pipeline.PipelineSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,11 +22,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code runway server}: the control plane, until SIGTERM/SIGINT stops it gracefully. */
-@Command(name = "server", mixinStandardHelpOptions = true,
+@Command(name = "server", mixinStandardHelpOptions = true, subcommands = ServerCommand.RotateKey.class,
         description = {"Runs the control plane: the runner management API, the runner protocol and jobs.",
-                "Runs the control plane: CircleCI's runner management API, the runner protocol and jobs.",
                 "On first start it makes an admin token and keeps it in DATA/admin-token (mode 600); the management"
                     + " commands (runway namespace, runway runner, runway job) need it.",
+                "Job secrets are sealed at rest (AES-GCM) with the key in $" + DataProtection.KEY_VARIABLE
+                        + " (base64 of 32 bytes) or in the key file (default DATA/secrets.key, made with mode 600 on"
+                        + " first start).",
                 "SIGTERM or SIGINT stops it gracefully: held claims end, then it exits."})
 public final class ServerCommand implements Callable<Integer> {
     /** The data directory of root's server: README, quickstart and the .deb name this one. */
@@ -32,7 +37,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(names = "--data-dir", paramLabel = "DIR", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Database, step output and admin token (default " + ROOT_DATA_DIR + " as root, else "
                     + "~/.local/share/runway/server).")
     Path dataDir;
@@ -58,6 +63,40 @@ public final class ServerCommand implements Callable<Integer> {
         dockerClasses.forEach((image, rc) -> Names.resourceClass("--docker-class " + image, rc));
         return PipelineSettings.defaults().withDockerClasses(dockerClasses).withOrbDirectories(orbDirectories);
     }
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "2000",
+            description = "Network connections served at once; past it new ones wait in the kernel's backlog "
+                    + "(default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--auth-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long a connection may stay open before a request on it presents a known token "
+                    + "(default ${DEFAULT-VALUE}).")
+    String authTimeout;
+
+    @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "600",
+            description = "Job submissions and job lists per token and minute; more answer 429 (default "
+                    + "${DEFAULT-VALUE}).")
+    int rateLimit;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Serve HTTPS with this PEM certificate chain (the server's certificate first); reloaded "
+                    + "when the file changes. Without it the server speaks plain HTTP, meant for loopback.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The certificate's private key, PEM PKCS#8 (\"BEGIN PRIVATE KEY\"); reloaded with it.")
+    Path tlsKey;
+
+    @Option(names = "--strict",
+            description = "Refuse to start when the data directory or a file in it is open to other users (without "
+                    + "it, such modes are tightened to 0700 and 0600 and a warning is logged).")
+    boolean strict;
+
+    @Option(names = "--secrets-key-file", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "The key that seals job secrets at rest (default DATA/secrets.key; ignored when $"
+                    + DataProtection.KEY_VARIABLE + " is set).")
+    Path secretsKeyFile;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -102,7 +141,72 @@ public final class ServerCommand implements Callable<Integer> {
         }
         HostPort address = HostPort.parse("--listen", listen);
         Path data = dataDir != null ? dataDir : defaultDataDir(System.getenv());
-        return new ServerSettings(data, address.host(), address.port()).withLease(leaseDuration);
+        Duration authentication;
+        try {
+            authentication = GoDuration.parse(authTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--auth-timeout: " + e.getMessage(), e);
+        }
+        ConnectionLimits limits;
+        try {
+            limits = new ConnectionLimits(maxConnections, authentication, rateLimit);
+        } catch (IllegalArgumentException e) {
+            // the record names its fields; the user typed options
+            throw new IllegalArgumentException(e.getMessage().replace("maxConnections", "--max-connections")
+                    .replace("authenticationTimeout", "--auth-timeout").replace("callsPerMinute", "--rate-limit"), e);
+        }
+        return new ServerSettings(data, address.host(), address.port()).withLease(leaseDuration)
+                .withProtection(DataProtection.fromEnvironment(System.getenv(), strict, secretsKeyFile))
+                .withLimits(limits).withTls(tls());
+    }
+
+    private TlsFiles tls() {
+        if (tlsCert == null && tlsKey == null) {
+            return null;
+        }
+        if (tlsCert == null || tlsKey == null) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both");
+        }
+        return new TlsFiles(tlsCert, tlsKey);
+    }
+
+    /** {@code runway server rotate-key}: a new key file; the server seals every secret with it on its next start. */
+    @Command(name = "rotate-key", mixinStandardHelpOptions = true,
+            description = {"Replaces the key file that seals job secrets with a new key.",
+                    "The old key is kept beside it (FILE.previous) until the server's next start has sealed every"
+                            + " stored secret with the new key; restart the server (or start it) to finish the"
+                            + " rotation.",
+                    "A key given in $" + DataProtection.KEY_VARIABLE + " is rotated there: start the server once"
+                            + " with the new key in " + DataProtection.KEY_VARIABLE + " and the old one in "
+                            + DataProtection.PREVIOUS_KEY_VARIABLE + "."})
+    static final class RotateKey implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.ParentCommand
+        ServerCommand server;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                Path previous = RunwayServer.rotateSecretsKey(server.settings());
+                out.println("new secrets key written; the previous key is kept in " + previous);
+                out.println("restart the server: it seals every stored secret with the new key, then deletes "
+                        + previous.getFileName());
+                out.flush();
+                return 0;
+            } catch (IllegalArgumentException e) {
+                err.println("server rotate-key: " + e.getMessage());
+                err.flush();
+                return Runway.EXIT_INVALID;
+            } catch (RuntimeException e) {
+                err.println("server rotate-key: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
     }
 
     /** Root's server keeps its data in /var/lib/runway/server; anyone else's under their home (XDG data). */

@@ -113,6 +113,31 @@ class ManagementCommandsTest {
     }
 
     @Test
+    void aReadOnlyApiTokenForAnAutoscaler() throws Exception {
+        setUpResourceClass();
+        Result created = runway("token", "create", "--scope", "read", "--namespace", "acme", "--nickname", "keda");
+        assertThat(created.exit()).as(created.err()).isZero();
+        Matcher secret = Pattern.compile("(?m)^([0-9a-f]{64})$").matcher(created.out());
+        assertThat(secret.find()).as(created.out()).isTrue();
+        assertThat(created.out()).contains("scope read").contains("namespace acme").contains("shown only now");
+
+        Result listed = runway("token", "list");
+        assertThat(listed.out()).contains("keda").contains("read").contains("acme").doesNotContain(secret.group(1));
+
+        environment.put("CIRCLE_TOKEN", secret.group(1));
+        assertThat(runway("runner", "resource-class", "list", "acme").exit()).as("reads").isZero();
+        Result refused = runway("runner", "resource-class", "create", "acme/more", "no");
+        assertThat(refused.exit()).isEqualTo(ExitCodes.UNAUTHORISED);
+        assertThat(refused.err()).contains("403").contains("read-only");
+
+        environment.put("CIRCLE_TOKEN", server.adminToken());
+        String id = listed.out().lines().filter(line -> line.contains("keda")).findFirst().orElseThrow()
+                .split("\\s+")[0];
+        assertThat(runway("token", "revoke", id).out()).contains("revoked");
+        assertThat(runway("token", "create", "--scope", "write").err()).contains("--scope");
+    }
+
+    @Test
     void theInstallGuidesManagementFlow() throws Exception {
         Result namespace = runway("namespace", "create", "acme", "github", "acme-inc");
         assertThat(namespace.exit()).as(namespace.err()).isZero();

@@ -13,8 +13,8 @@ class RunwayTest {
     @Test
     void theWholeTreeListsEverySubcommandInUsageOrder() {
         assertThat(Runway.commandLine().getSubcommands().keySet()).containsExactly("help", "install", "uninstall",
-                "task-agent", "launch-agent", "quickstart", "server", "namespace", "runner", "job", "config", "project",
-                "pipeline", "workflow", "run", "completion", "man-pages");
+                "task-agent", "launch-agent", "quickstart", "server", "namespace", "runner", "token", "job", "config",
+                "project", "pipeline", "workflow", "run", "completion", "man-pages");
     }
 
     @Test

@@ -79,6 +79,21 @@ public final class ManagementClient {
                 ManagementApi.TokenCreated.class);
     }
 
+    /** Creates a scoped API token ({@code namespace} null: all); the answer is the only time its secret is shown. */
+    public ManagementApi.ApiTokenCreated createApiToken(String nickname, String scope, String namespace)
+            throws ApiException, InterruptedException {
+        return post(ManagementApi.API_TOKENS, new ManagementApi.ApiTokenCreate(nickname, scope, namespace),
+                ManagementApi.ApiTokenCreated.class);
+    }
+
+    public ManagementApi.ApiTokenList listApiTokens() throws ApiException, InterruptedException {
+        return get(ManagementApi.API_TOKENS, ManagementApi.ApiTokenList.class);
+    }
+
+    public void revokeApiToken(String id) throws ApiException, InterruptedException {
+        delete(ManagementApi.apiToken(encode(id)));
+    }
+
     public ManagementApi.TokenList listTokens(String resourceClass) throws ApiException, InterruptedException {
         return get(ManagementApi.TOKENS + "?resource-class=" + encode(resourceClass), ManagementApi.TokenList.class);
     }

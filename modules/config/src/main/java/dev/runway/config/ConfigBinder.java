@@ -1,6 +1,7 @@
 package dev.runway.config;
 
 import dev.runway.protocol.GoDuration;
+import dev.runway.protocol.LoopbackHosts;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -33,15 +34,19 @@ final class ConfigBinder {
     private final String defaultFile;
     private final Findings findings;
     private final Supplier<String> hostName;
+    private final boolean strict;
 
     /**
      * @param defaultFile the file named in problems about a setting nobody set (the config file or "environment")
+     * @param strict      what is only unsafe (plain http:// to another machine) is an error, not a warning
      */
-    ConfigBinder(Map<Setting, RawValue> values, String defaultFile, Findings findings, Supplier<String> hostName) {
+    ConfigBinder(Map<Setting, RawValue> values, String defaultFile, Findings findings, Supplier<String> hostName,
+            boolean strict) {
         this.values = values;
         this.defaultFile = defaultFile;
         this.findings = findings;
         this.hostName = hostName;
+        this.strict = strict;
     }
 
     /** The configuration, or null when a problem was found (all of them are in the findings). */
@@ -130,6 +135,15 @@ final class ConfigBinder {
                 findings.error(raw.origin(), quote(text) + " has no host name");
             } else if (uri.getRawUserInfo() != null) {
                 findings.error(raw.origin(), "must not hold a user name or password; the token authenticates");
+            } else if (scheme.equals("http") && !LoopbackHosts.isLoopback(uri.getHost())) {
+                String message = quote(text) + " is plain http:// to another machine: the token and the jobs' "
+                        + "secrets would cross the network readable; use https:// (plain http:// only to a loopback "
+                        + "address)";
+                if (strict) {
+                    findings.error(raw.origin(), message);
+                } else {
+                    findings.warn(raw.origin(), message + " (an error with config validate --strict)");
+                }
             }
         } catch (URISyntaxException e) {
             findings.error(raw.origin(), "is not a valid URL: " + e.getReason() + " at index " + e.getIndex());

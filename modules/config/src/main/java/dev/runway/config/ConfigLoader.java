@@ -28,13 +28,14 @@ public final class ConfigLoader {
 
     /**
      * As {@link #load(Path, Map)}; with {@code strictPermissions} a config file that others may read (while it holds
-     * the token) or write, or that root does not own while the agent runs as root, is an error rather than a warning.
+     * the token) or write, or that root does not own while the agent runs as root, is an error rather than a warning,
+     * and so is an {@code api.url} of plain http:// to a host that is not loopback.
      */
     public static LoadedConfig load(Path fileOrNull, Map<String, String> environment, boolean strictPermissions)
             throws ConfigException {
         Objects.requireNonNull(environment, "environment");
         if (fileOrNull == null) {
-            return parse(null, null, environment, HostName::get, null);
+            return parse(null, null, environment, HostName::get, null, strictPermissions);
         }
         String file = fileOrNull.toString();
         byte[] content = read(fileOrNull, file);
@@ -42,17 +43,17 @@ public final class ConfigLoader {
             List<String> issues = FilePermissions.check(fileOrNull, holdsToken, FilePermissions.runningAsRoot());
             return new PermissionResult(issues, strictPermissions);
         };
-        return parse(file, content, environment, HostName::get, check);
+        return parse(file, content, environment, HostName::get, check, strictPermissions);
     }
 
     /** Parses configuration text, as if read from {@code fileName}; no file-system access. For tests and tools. */
     static LoadedConfig parse(String fileName, byte[] content, Map<String, String> environment,
             Supplier<String> hostName) throws ConfigException {
-        return parse(fileName, content, environment, hostName, null);
+        return parse(fileName, content, environment, hostName, null, false);
     }
 
     private static LoadedConfig parse(String fileName, byte[] content, Map<String, String> environment,
-            Supplier<String> hostName, PermissionCheck permissionCheck) throws ConfigException {
+            Supplier<String> hostName, PermissionCheck permissionCheck, boolean strict) throws ConfigException {
         Findings findings = new Findings();
         Redactor redactor = new Redactor();
         Map<Setting, RawValue> values = new EnumMap<>(Setting.class);
@@ -86,7 +87,7 @@ public final class ConfigLoader {
             throw new ConfigException(findings.errors(redactor));
         }
         String defaultFile = fileName == null ? Problem.ENVIRONMENT : fileName;
-        LaunchAgentConfig config = new ConfigBinder(values, defaultFile, findings, hostName).bind();
+        LaunchAgentConfig config = new ConfigBinder(values, defaultFile, findings, hostName, strict).bind();
         if (findings.hasErrors() || config == null) {
             throw new ConfigException(findings.errors(redactor));
         }

@@ -33,6 +33,16 @@ public final class ManagementApi {
     /** Legacy alias of {@link #RUNNING_TASKS}. */
     public static final String LEGACY_RUNNING_TASKS = "/api/v2/tasks/running";
 
+    /**
+     * Runway's own: scoped API tokens. {@code POST} create, {@code GET} list, {@code DELETE /{id}} revoke; for the
+     * admin token (or an admin-scope API token of all namespaces).
+     */
+    public static final String API_TOKENS = ApiPaths.BASE + "/api-tokens";
+    /** An API token that reads (queue depth, lists, job status and output) and changes nothing. */
+    public static final String SCOPE_READ = "read";
+    /** An API token that may do what the admin token does (within its namespace, when it has one). */
+    public static final String SCOPE_ADMIN = "admin";
+
     private ManagementApi() {}
 
     public static String namespace(String id) {
@@ -41,6 +51,10 @@ public final class ManagementApi {
 
     public static String namespaceRename(String id) {
         return NAMESPACES + "/" + id + "/rename";
+    }
+
+    public static String apiToken(String id) {
+        return API_TOKENS + "/" + id;
     }
 
     public static String resourceClass(String id) {
@@ -120,4 +134,21 @@ public final class ManagementApi {
     public record UnclaimedTasks(long unclaimedTaskCount) {}
 
     public record RunningTasks(long runningRunnerTasks) {}
+
+    /** {@code scope}: {@value #SCOPE_READ} or {@value #SCOPE_ADMIN}; {@code namespace}: null for all namespaces. */
+    public record ApiTokenCreate(String nickname, String scope, String namespace) {}
+
+    /** The only answer that carries the secret: it is stored as a hash and cannot be shown again. */
+    public record ApiTokenCreated(String id, String token, String nickname, String scope, String namespace,
+            String createdAt) {
+        @Override
+        public String toString() {
+            return "ApiTokenCreated[id=" + id + ", token=********, nickname=" + nickname + ", scope=" + scope
+                    + ", namespace=" + namespace + ", createdAt=" + createdAt + "]";
+        }
+    }
+
+    public record ApiToken(String id, String nickname, String scope, String namespace, String createdAt) {}
+
+    public record ApiTokenList(List<ApiToken> items) {}
 }

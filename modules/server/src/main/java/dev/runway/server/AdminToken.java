@@ -7,9 +7,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 
 /** The admin token: made on first start, kept in {@code DATA/admin-token} with mode 0600, read on later starts. */
 final class AdminToken {
@@ -34,9 +31,8 @@ final class AdminToken {
     }
 
     private static void create(Path file, String token) throws IOException {
-        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
+            Files.createFile(file, PrivateFiles.OWNER_ONLY_FILE);
         } catch (FileAlreadyExistsException e) {
             return; // another start made it first
         } catch (UnsupportedOperationException e) {

@@ -3,6 +3,7 @@ package dev.runway.server;
 import dev.runway.protocol.RunnerApi.ErrorBody;
 import dev.runway.server.store.StoreRefusal;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -18,9 +19,17 @@ import org.slf4j.LoggerFactory;
 final class ApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private final Router router;
+    private final Auth auth;
+    private final AuthenticationDeadline deadline;
+    private final RateLimiter rates;
+    private final Clock clock;
 
-    ApiHandler(Router router) {
+    ApiHandler(Router router, Auth auth, AuthenticationDeadline deadline, RateLimiter rates, Clock clock) {
         this.router = router;
+        this.auth = auth;
+        this.deadline = deadline;
+        this.rates = rates;
+        this.clock = clock;
     }
 
     @Override
@@ -28,6 +37,12 @@ final class ApiHandler extends Handler.Abstract {
         CompletableFuture<Reply> reply;
         try {
             Router.Match match = router.match(request.getMethod(), request.getHttpURI().getPath());
+            // a body is read only for a known token: a client without one gets its 401 before any byte of it
+            String tokenHash = auth.requireKnownToken(new Exchange(request, match.parameters(), null));
+            deadline.authenticated(request.getConnectionMetaData().getConnection());
+            if (match.limited()) {
+                rates.acquire(tokenHash, clock.millis());
+            }
             Executor executor = request.getComponents().getExecutor();
             // the route runs once its body is in, on a pool thread: no Jetty thread ever waits for bytes
             reply = Exchange.readBody(request, Limits.LARGEST_BODY).thenComposeAsync(
@@ -44,7 +59,7 @@ final class ApiHandler extends Handler.Abstract {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof ApiError) {
             ApiError api = (ApiError) cause;
-            return Reply.json(api.status(), api.body());
+            return Reply.json(api.status(), api.body()).withHeaders(api.headers());
         }
         if (cause instanceof StoreRefusal) {
             StoreRefusal refusal = (StoreRefusal) cause;

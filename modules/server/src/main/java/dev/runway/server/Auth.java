@@ -1,16 +1,19 @@
 package dev.runway.server;
 
+import dev.runway.protocol.ManagementApi;
+import dev.runway.server.store.ApiToken;
 import dev.runway.server.store.ResourceClass;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.Task;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import dev.runway.server.store.TaskState;
 import java.util.Optional;
 
 /**
- * Who is calling. Three kinds of token: the admin token (management and jobs), resource-class tokens (claims of
- * their class) and task tokens (their task only). No token or an unknown one is 401; a known token used where it
- * does not belong is 403. Only hashes are compared; no token reaches a message.
+ * Who is calling. Four kinds of token: the admin token (management and jobs), scoped API tokens (read or admin, of
+ * one namespace or all), resource-class tokens (claims of their class) and task tokens (their task only, while it
+ * runs). No token or an unknown one is 401; a known token used where it does not belong is 403. Only hashes are compared; no token reaches a message.
  */
 final class Auth {
     private final Store store;
@@ -62,14 +65,45 @@ final class Auth {
         return decoded.substring(0, colon);
     }
 
+    /**
+     * Before a request's body is read: a token the server knows (of any kind) must be presented, else 401. Answers the
+     * token's hash (the key of per-token limits); which routes the token opens is each route's to check.
+     */
+    String requireKnownToken(Exchange exchange) {
+        String hash = presentedHash(exchange);
+        if (known(hash)) {
+            return hash;
+        }
+        throw new ApiError(401, "unknown token");
+    }
+
+    /** Whether the hash is of a token the server issued (any kind). */
+    private boolean known(String hash) {
+        return isAdmin(hash) || store.management().resourceClassByTokenHash(hash).isPresent()
+                || store.tasks().findByTokenHash(hash).isPresent()
+                || store.management().apiTokenByHash(hash).isPresent();
+    }
+
     private boolean isAdmin(String hash) {
         return Tokens.sameHash(hash, adminHash);
     }
 
     void requireAdmin(Exchange exchange) {
+        management(exchange).write().everywhere();
+    }
+
+    /**
+     * What a management or jobs call may do: everything with the admin token, what its scope allows with an API
+     * token (read or admin, of one namespace or all). Runner and task tokens are 403 here, unknown ones 401.
+     */
+    Access management(Exchange exchange) {
         String hash = presentedHash(exchange);
         if (isAdmin(hash)) {
-            return;
+            return Access.ALL;
+        }
+        Optional<ApiToken> api = store.management().apiTokenByHash(hash);
+        if (api.isPresent()) {
+            return new Access(ManagementApi.SCOPE_ADMIN.equals(api.get().scope()), api.get().namespace());
         }
         if (store.management().resourceClassByTokenHash(hash).isPresent()) {
             throw new ApiError(403, "a resource-class token cannot manage the server; use the admin token");
@@ -99,6 +133,37 @@ final class Auth {
         throw new ApiError(401, "unknown token");
     }
 
+    /** What an API token's scope allows: {@code admin} changes, else only reads; {@code namespace} null: all. */
+    record Access(boolean admin, String namespace) {
+        static final Access ALL = new Access(true, null);
+
+        /** The call changes something: a read-scope token is refused. */
+        Access write() {
+            if (!admin) {
+                throw new ApiError(403, "a read-only API token cannot change anything; use the admin token or an "
+                        + "admin-scope API token");
+            }
+            return this;
+        }
+
+        /** The call concerns namespace {@code name}: a token of another namespace is refused. */
+        Access in(String name) {
+            if (namespace != null && !namespace.equals(name)) {
+                throw new ApiError(403, "this API token is limited to namespace \"" + namespace + "\"");
+            }
+            return this;
+        }
+
+        /** The call concerns every namespace (or the server itself): a namespace's token is refused. */
+        Access everywhere() {
+            if (namespace != null) {
+                throw new ApiError(403, "this API token is limited to namespace \"" + namespace + "\"; this call "
+                        + "needs a token of all namespaces");
+            }
+            return this;
+        }
+    }
+
     /** The resource class whose token was presented, with that token's hash. */
     record RunnerIdentity(ResourceClass resourceClass, String tokenHash) {}
 
@@ -108,7 +173,10 @@ final class Auth {
                 .orElseThrow(() -> otherKind(hash, "claims need a resource-class token"));
     }
 
-    /** The task of the presented task token, which must be {@code taskId}. */
+    /**
+     * The task of the presented task token, which must be {@code taskId} and still the live attempt of its job: the
+     * token of a task that ended, or whose lease lapsed (another attempt may run now), opens nothing (410).
+     */
     Task requireTask(Exchange exchange, String taskId) {
         String hash = presentedHash(exchange);
         Task task = store.tasks().findByTokenHash(hash)
@@ -116,12 +184,23 @@ final class Auth {
         if (!task.id().equals(taskId)) {
             throw new ApiError(403, "this task token belongs to another task");
         }
+        if (task.state() != TaskState.RUNNING) {
+            throw new ApiError(410, "task " + task.id() + " is no longer running (" + ended(task) + ")");
+        }
         return task;
     }
 
+    private static String ended(Task task) {
+        return switch (task.state()) {
+            case LAPSED -> "its lease lapsed: no heartbeat in time";
+            case UNCLAIMED -> "it was given back";
+            case FAILED -> "it failed";
+            default -> "it finished";
+        };
+    }
+
     private ApiError otherKind(String hash, String need) {
-        if (isAdmin(hash) || store.management().resourceClassByTokenHash(hash).isPresent()
-                || store.tasks().findByTokenHash(hash).isPresent()) {
+        if (known(hash)) {
             return new ApiError(403, "wrong kind of token: " + need);
         }
         return new ApiError(401, "unknown token");

@@ -79,6 +79,11 @@ final class Exchange {
         return request.getHeaders().get(name);
     }
 
+    /** Whether the client closed its connection while this request was held (see {@link ClientPresence}). */
+    boolean clientGone() {
+        return ClientPresence.gone(request);
+    }
+
     String remoteAddress() {
         return Request.getRemoteAddr(request);
     }
@@ -109,35 +114,27 @@ final class Exchange {
                     failure -> refused.completeExceptionally(tooLarge(limit))));
             return refused;
         }
-        if (declared >= 0) {
-            return new SizedRead(request, (int) declared).start();
-        }
-        return Content.Source.asByteArrayAsync(request, limit).handle((bytes, error) -> {
-            if (error == null) {
-                return bytes;
-            }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
-                throw tooLarge(limit);
-            }
-            throw ApiError.badRequest("cannot read the request body: " + cause.getMessage());
-        });
+        return new IncrementalRead(request, limit, declared).start();
     }
 
     /**
-     * A body of known length (Content-Length, at most the limit) read straight into one array of that size: each
-     * network chunk is copied once, with no growing buffer copied again at the end.
+     * Reads a body chunk by chunk into a buffer that grows with what arrived (never sized by the declared length, which
+     * costs a client nothing to claim), refused with 413 past the limit and 400 when it differs from its
+     * Content-Length.
      */
-    private static final class SizedRead implements Runnable {
+    private static final class IncrementalRead implements Runnable {
+        private static final int FIRST_BUFFER = 16 * 1024;
         private final Content.Source source;
-        private final byte[] bytes;
+        private final int limit;
+        private final long declared;
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private byte[] bytes = new byte[0];
         private int filled;
 
-        SizedRead(Content.Source source, int length) {
+        IncrementalRead(Content.Source source, int limit, long declared) {
             this.source = source;
-            this.bytes = new byte[length];
+            this.limit = limit;
+            this.declared = declared;
         }
 
         CompletableFuture<byte[]> start() {
@@ -161,22 +158,27 @@ final class Exchange {
                 ByteBuffer buffer = chunk.getByteBuffer();
                 int size = buffer.remaining();
                 boolean last = chunk.isLast();
-                if (size > bytes.length - filled) {
+                if (size > limit - filled || declared >= 0 && filled + size > declared) {
                     chunk.release();
-                    source.fail(new IllegalStateException("body longer than its Content-Length"));
-                    result.completeExceptionally(ApiError.badRequest("the request body is longer than its"
-                            + " Content-Length (" + bytes.length + " bytes)"));
+                    boolean tooLong = size > limit - filled;
+                    source.fail(new IllegalStateException("body too long"));
+                    result.completeExceptionally(tooLong ? tooLarge(limit) : ApiError.badRequest("the request body "
+                            + "is longer than its Content-Length (" + declared + " bytes)"));
                     return;
+                }
+                if (filled + size > bytes.length) {
+                    bytes = java.util.Arrays.copyOf(bytes, Math.min(limit, Math.max(filled + size,
+                            Math.max(FIRST_BUFFER, bytes.length * 2))));
                 }
                 buffer.get(bytes, filled, size);
                 filled += size;
                 chunk.release();
                 if (last) {
-                    if (filled == bytes.length) {
-                        result.complete(bytes);
-                    } else {
+                    if (declared >= 0 && filled != declared) {
                         result.completeExceptionally(ApiError.badRequest("the request body ended after " + filled
-                                + " of its " + bytes.length + " bytes"));
+                                + " of its " + declared + " bytes"));
+                    } else {
+                        result.complete(filled == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, filled));
                     }
                     return;
                 }

@@ -18,7 +18,10 @@ import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** Job submission, status, output (with follow) and cancel, for the admin token. */
+/**
+ * Job submission, status, output (with follow) and cancel: reads for any management token whose scope covers the
+ * job's namespace, submission and cancel for the admin token or an admin-scope API token.
+ */
 final class JobRoutes {
     private static final Pattern NUMBER = Pattern.compile("[1-9][0-9]{0,17}");
     private static final long MAX_FOLLOW_MILLIS = 60_000;
@@ -28,31 +31,33 @@ final class JobRoutes {
     private final OutputWatchers watchers;
     private final OutputFiles output;
     private final JobViews views;
+    private final SecretsKeys keys;
     private final Executor executor;
     private final Clock clock;
 
     JobRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
-            Executor executor, Clock clock) {
+            SecretsKeys keys, Executor executor, Clock clock) {
         this.store = store;
         this.auth = auth;
         this.claims = claims;
         this.watchers = watchers;
         this.output = output;
         this.views = new JobViews(store, output);
+        this.keys = keys;
         this.executor = executor;
         this.clock = clock;
     }
 
     void register(Router router) {
-        router.sync("POST", JobsApi.JOBS, this::submit)
-                .sync("GET", JobsApi.JOBS, this::list)
+        router.limited("POST", JobsApi.JOBS, this::submit)
+                .limited("GET", JobsApi.JOBS, this::list)
                 .sync("GET", JobsApi.JOBS + "/{id}", this::status)
                 .sync("POST", JobsApi.JOBS + "/{id}/cancel", this::cancel)
                 .async("GET", JobsApi.JOBS + "/{id}/steps/{step}/output", this::output);
     }
 
     private Reply submit(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange).write();
         JobsApi.JobSubmission submission = exchange.json(JobsApi.JobSubmission.class, Limits.JSON_BODY);
         JobDefinition definition;
         try {
@@ -63,9 +68,10 @@ final class JobRoutes {
         ResourceClass rc = store.management().resourceClassByName(definition.resourceClass().namespace(),
                 definition.resourceClass().name()).orElseThrow(() -> ApiError.notFound("resource_class: \""
                         + definition.resourceClass() + "\" does not exist"));
-        StoredJob stored = new StoredJob(definition.steps(), definition.environment(), definition.secrets(),
-                definition.checkout());
-        Job job = store.jobs().create(rc.id(), rc.fullName(), definition.name(), stored.toJson(),
+        access.in(rc.namespace());
+        StoredJob stored = StoredJob.sealed(definition.steps(), definition.environment(), definition.secrets(),
+                definition.checkout(), keys);
+        Job job = store.jobs().create(rc.id(), rc.fullName(), definition.name(), stored.toJson(), keys.currentId(),
                 definition.maxRunTime().toSeconds(), clock.millis());
         claims.signal(rc.id());
         return Reply.json(201, views.status(job, true));
@@ -79,16 +85,25 @@ final class JobRoutes {
         return job.orElseThrow(() -> ApiError.notFound("no job " + id));
     }
 
+    /** The job, when {@code access} covers its namespace (the part of its resource class before the slash). */
+    private static Job readable(Auth.Access access, Job job) {
+        access.in(job.resourceClass().substring(0, Math.max(0, job.resourceClass().indexOf('/'))));
+        return job;
+    }
+
     private Reply status(Exchange exchange) {
-        auth.requireAdmin(exchange);
-        return Reply.ok(views.status(job(exchange), true));
+        Auth.Access access = auth.management(exchange);
+        return Reply.ok(views.status(readable(access, job(exchange)), true));
     }
 
     private Reply list(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange);
         String rcName = exchange.query("resource-class");
         String rcId = null;
-        if (rcName != null) {
+        if (rcName == null) {
+            access.everywhere();
+        } else {
+            access.in(rcName.indexOf('/') < 0 ? rcName : rcName.substring(0, rcName.indexOf('/')));
             int slash = rcName.indexOf('/');
             rcId = store.management().resourceClassByName(slash < 0 ? rcName : rcName.substring(0, slash),
                     slash < 0 ? "" : rcName.substring(slash + 1)).map(ResourceClass::id)
@@ -113,8 +128,8 @@ final class JobRoutes {
     }
 
     private Reply cancel(Exchange exchange) {
-        auth.requireAdmin(exchange);
-        Job job = store.jobs().cancel(job(exchange).id(), clock.millis());
+        Auth.Access access = auth.management(exchange).write();
+        Job job = store.jobs().cancel(readable(access, job(exchange)).id(), clock.millis());
         watchers.changed(queuedKey(job.id()));
         if (job.taskId() != null) {
             watchers.changed(job.taskId());
@@ -123,8 +138,8 @@ final class JobRoutes {
     }
 
     private CompletableFuture<Reply> output(Exchange exchange) {
-        auth.requireAdmin(exchange);
-        Job job = job(exchange);
+        Auth.Access access = auth.management(exchange);
+        Job job = readable(access, job(exchange));
         int step = exchange.intPath("step");
         long offset = exchange.queryLong("offset", 0);
         long wait = Math.min(exchange.queryLong("wait", 0) * 1000, MAX_FOLLOW_MILLIS);

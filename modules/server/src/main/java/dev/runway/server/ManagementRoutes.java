@@ -3,6 +3,7 @@ package dev.runway.server;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.ManagementApi;
 import dev.runway.protocol.Names;
+import dev.runway.server.store.ApiToken;
 import dev.runway.server.store.Namespace;
 import dev.runway.server.store.ResourceClass;
 import dev.runway.server.store.Store;
@@ -14,7 +15,9 @@ import java.util.stream.Collectors;
 
 /**
  * CircleCI's management API of resource classes, tokens, runners and task counts (docs/protocol-openapi.yaml,
- * "management"), for the admin token; also under the v2 paths autoscalers poll. Namespaces: {@link NamespaceRoutes}.
+ * "management"), also under the v2 paths autoscalers poll, and Runway's scoped API tokens: reads for any token whose
+ * scope covers the namespace, changes for the admin token or an admin-scope API token. Namespaces:
+ * {@link NamespaceRoutes}.
  */
 final class ManagementRoutes {
     private final Store store;
@@ -44,7 +47,10 @@ final class ManagementRoutes {
                 .sync("GET", ManagementApi.UNCLAIMED_TASKS, this::unclaimedTasks)
                 .sync("GET", ManagementApi.LEGACY_UNCLAIMED_TASKS, this::unclaimedTasks)
                 .sync("GET", ManagementApi.RUNNING_TASKS, this::runningTasks)
-                .sync("GET", ManagementApi.LEGACY_RUNNING_TASKS, this::runningTasks);
+                .sync("GET", ManagementApi.LEGACY_RUNNING_TASKS, this::runningTasks)
+                .sync("POST", ManagementApi.API_TOKENS, this::createApiToken)
+                .sync("GET", ManagementApi.API_TOKENS, this::listApiTokens)
+                .sync("DELETE", ManagementApi.API_TOKENS + "/{id}", this::deleteApiToken);
     }
 
     /** Runs a naming check; its {@link IllegalArgumentException} becomes a 400 with the same message. */
@@ -69,10 +75,11 @@ final class ManagementRoutes {
     }
 
     private Reply createResourceClass(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange).write();
         ManagementApi.ResourceClassCreate request = exchange.json(ManagementApi.ResourceClassCreate.class,
                 Limits.JSON_BODY);
         Names.ResourceClassName name = valid(() -> Names.resourceClass("resource_class", request.resourceClass()));
+        access.in(name.namespace());
         Namespace namespace = store.management().namespace(name.namespace()).orElseThrow(() -> ApiError.notFound(
                 "namespace \"" + name.namespace() + "\" does not exist; create it first with "
                         + "`runway namespace create`"));
@@ -88,15 +95,17 @@ final class ManagementRoutes {
 
     /** By {@code namespace}, by {@code org-id} (CircleCI's current CLI), or both (an intersection). */
     private Reply listResourceClasses(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange);
         String orgId = exchange.query("org-id");
         String namespace = exchange.query("namespace");
         if (orgId == null || namespace == null) {
             String name = orgId == null ? namespace : organizations.namespaceOf("org-id", orgId).name();
+            access.in(name);
             return Reply.ok(new ManagementApi.ResourceClassList(store.management()
                     .resourceClasses(valid(() -> Names.namespace("namespace", name))).stream()
                     .map(ManagementRoutes::view).collect(Collectors.toList())));
         }
+        access.in(namespace);
         List<ResourceClass> classes = intersect(store.management().resourceClasses(valid(
                 () -> Names.namespace("namespace", namespace))), classesOfOrganization(orgId));
         return Reply.ok(new ManagementApi.ResourceClassList(classes.stream().map(ManagementRoutes::view)
@@ -104,9 +113,10 @@ final class ManagementRoutes {
     }
 
     private Reply deleteResourceClass(Exchange exchange, boolean force) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange).write();
         ResourceClass rc = store.management().resourceClass(exchange.path("id"))
                 .orElseThrow(() -> ApiError.notFound("no resource class with id " + exchange.path("id")));
+        access.in(rc.namespace());
         long tokens = store.management().tokenCount(rc.id());
         if (!force && tokens > 0) {
             throw new ApiError(409, "resource class \"" + rc.fullName() + "\" still has " + tokens
@@ -118,9 +128,10 @@ final class ManagementRoutes {
     }
 
     private Reply createToken(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange).write();
         ManagementApi.TokenCreate request = exchange.json(ManagementApi.TokenCreate.class, Limits.JSON_BODY);
         ResourceClass rc = resourceClassNamed("resource_class", request.resourceClass());
+        access.in(rc.namespace());
         store.management().namespace(rc.namespace())
                 .ifPresent(namespace -> Organizations.requireOwner("org_id", request.orgId(), namespace));
         // empty is fine: CircleCI's CLI sends "" unless --nickname is given
@@ -137,8 +148,9 @@ final class ManagementRoutes {
     }
 
     private Reply listTokens(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange);
         ResourceClass rc = resourceClassNamed("resource-class", exchange.query("resource-class"));
+        access.in(rc.namespace());
         return Reply.ok(new ManagementApi.TokenList(store.management().tokens(rc.id()).stream()
                 .map(t -> new ManagementApi.Token(t.id(), rc.fullName(), t.nickname(), Times.iso(t.createdAt())))
                 .collect(Collectors.toList())));
@@ -207,14 +219,58 @@ final class ManagementRoutes {
     }
 
     private Reply unclaimedTasks(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange);
         ResourceClass rc = resourceClassNamed("resource-class", exchange.query("resource-class"));
+        access.in(rc.namespace());
         return Reply.ok(new ManagementApi.UnclaimedTasks(store.jobs().count(rc.id(), JobState.QUEUED)));
     }
 
     private Reply runningTasks(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        Auth.Access access = auth.management(exchange);
         ResourceClass rc = resourceClassNamed("resource-class", exchange.query("resource-class"));
+        access.in(rc.namespace());
         return Reply.ok(new ManagementApi.RunningTasks(store.jobs().count(rc.id(), JobState.RUNNING)));
+    }
+
+    /** A scoped API token: read (queue depth, lists, job status and output) or admin, of one namespace or all. */
+    private Reply createApiToken(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        ManagementApi.ApiTokenCreate request = exchange.json(ManagementApi.ApiTokenCreate.class, Limits.JSON_BODY);
+        if (request.nickname() == null || request.nickname().isBlank()) {
+            throw ApiError.badRequest("nickname: is required");
+        }
+        if (request.nickname().length() > 100) {
+            throw ApiError.badRequest("nickname: is longer than 100 characters");
+        }
+        if (!ManagementApi.SCOPE_READ.equals(request.scope()) && !ManagementApi.SCOPE_ADMIN.equals(request.scope())) {
+            throw ApiError.badRequest("scope: expected \"" + ManagementApi.SCOPE_READ + "\" or \""
+                    + ManagementApi.SCOPE_ADMIN + "\"");
+        }
+        String namespace = request.namespace() == null ? null
+                : valid(() -> Names.namespace("namespace", request.namespace()));
+        if (namespace != null && store.management().namespace(namespace).isEmpty()) {
+            throw ApiError.notFound("namespace \"" + namespace + "\" does not exist");
+        }
+        String secret = Tokens.generate();
+        ApiToken token = store.management().createApiToken(request.nickname(), request.scope(), namespace,
+                Tokens.hash(secret), clock.millis());
+        return Reply.ok(new ManagementApi.ApiTokenCreated(token.id(), secret, token.nickname(), token.scope(),
+                token.namespace(), Times.iso(token.createdAt())));
+    }
+
+    private Reply listApiTokens(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        return Reply.ok(new ManagementApi.ApiTokenList(store.management().apiTokens().stream()
+                .map(t -> new ManagementApi.ApiToken(t.id(), t.nickname(), t.scope(), t.namespace(),
+                        Times.iso(t.createdAt())))
+                .collect(Collectors.toList())));
+    }
+
+    private Reply deleteApiToken(Exchange exchange) {
+        auth.requireAdmin(exchange);
+        if (!store.management().deleteApiToken(exchange.path("id"))) {
+            throw ApiError.notFound("no API token with id " + exchange.path("id"));
+        }
+        return Reply.ok(new java.util.LinkedHashMap<String, Object>());
     }
 }

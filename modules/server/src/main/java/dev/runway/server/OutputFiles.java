@@ -18,6 +18,8 @@ import java.nio.file.StandardOpenOption;
  */
 final class OutputFiles {
     private static final int STRIPES = 64;
+    private static final java.util.Set<StandardOpenOption> APPEND = java.util.EnumSet.of(StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     private final Path root;
     private final Object[] locks = new Object[STRIPES];
 
@@ -55,20 +57,25 @@ final class OutputFiles {
                 }
                 Path log = log(taskId, step);
                 if (length == 0) {
-                    Files.createDirectories(log.getParent()); // a longer file has its directory already
+                    // a longer file has its directory already
+                    PrivateFiles.createDirectory(root);
+                    PrivateFiles.createDirectory(log.getParent());
                 }
-                try (FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                    ByteBuffer buffer = ByteBuffer.wrap(data, (int) skip, data.length - (int) skip);
-                    while (buffer.hasRemaining()) {
-                        channel.write(buffer);
-                    }
-                }
-                Files.writeString(log.resolveSibling(step + ".at"), length + " " + readAt + "\n",
-                        StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                appendTo(log, ByteBuffer.wrap(data, (int) skip, data.length - (int) skip));
+                appendTo(log.resolveSibling(step + ".at"), ByteBuffer.wrap((length + " " + readAt + "\n")
+                        .getBytes(StandardCharsets.US_ASCII)));
                 return length + data.length - skip;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store output of task " + taskId + " step " + step, e);
+            }
+        }
+    }
+
+    /** Appends to a file made 0600: output can hold what a job printed of its secrets. */
+    private static void appendTo(Path file, ByteBuffer bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, APPEND, PrivateFiles.OWNER_ONLY_FILE)) {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
             }
         }
     }

@@ -25,6 +25,12 @@ record Reply(int status, String contentType, byte[] body, Map<String, String> he
         return new Reply(200, "application/octet-stream", body, new LinkedHashMap<>(headers), null);
     }
 
+    Reply withHeaders(Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.putAll(more);
+        return new Reply(status, contentType, body, all, onLost);
+    }
+
     Reply onLost(Runnable action) {
         return new Reply(status, contentType, body, headers, action);
     }

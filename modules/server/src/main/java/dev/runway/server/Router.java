@@ -22,10 +22,10 @@ final class Router {
         CompletableFuture<Reply> handle(Exchange exchange);
     }
 
-    private record Route(String method, String template, String[] segments, Async action) {}
+    private record Route(String method, String template, String[] segments, Async action, boolean limited) {}
 
-    /** A matched route: how to run it, with its path parameters. */
-    record Match(Async action, Map<String, String> parameters) {}
+    /** A matched route: how to run it, with its path parameters; {@code limited}: under the per-token rate limit. */
+    record Match(Async action, Map<String, String> parameters, boolean limited) {}
 
     private final List<Route> routes = new ArrayList<>();
 
@@ -34,7 +34,14 @@ final class Router {
     }
 
     Router async(String method, String template, Async action) {
-        routes.add(new Route(method, template, template.substring(1).split("/"), action));
+        routes.add(new Route(method, template, template.substring(1).split("/"), action, false));
+        return this;
+    }
+
+    /** An expensive route that answers now, under the per-token rate limit ({@link RateLimiter}). */
+    Router limited(String method, String template, Sync action) {
+        routes.add(new Route(method, template, template.substring(1).split("/"),
+                exchange -> CompletableFuture.completedFuture(action.handle(exchange)), true));
         return this;
     }
 
@@ -52,7 +59,7 @@ final class Router {
             Map<String, String> parameters = parameters(route.segments(), segments);
             if (parameters != null) {
                 if (route.method().equals(method)) {
-                    return new Match(route.action(), parameters);
+                    return new Match(route.action(), parameters, route.limited());
                 }
                 allowed.add(route.method());
             }

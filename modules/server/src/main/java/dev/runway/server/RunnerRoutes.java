@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ final class RunnerRoutes {
     private final ClaimWaiters claims;
     private final OutputWatchers watchers;
     private final OutputFiles output;
+    private final SecretsKeys keys;
     private final ServerSettings settings;
     private final Executor executor;
     private final Clock clock;
@@ -47,12 +49,13 @@ final class RunnerRoutes {
     private final StepCounts stepCounts;
 
     RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
-            ServerSettings settings, Executor executor, Clock clock) {
+            SecretsKeys keys, ServerSettings settings, Executor executor, Clock clock) {
         this.store = store;
         this.auth = auth;
         this.claims = claims;
         this.watchers = watchers;
         this.output = output;
+        this.keys = keys;
         this.settings = settings;
         this.executor = executor;
         this.clock = clock;
@@ -104,12 +107,16 @@ final class RunnerRoutes {
                 exchange.remoteAddress(), request.version());
         visits.record(identity.resourceClass().id(), runner);
         long wait = Math.min(request.waitSeconds() * 1000L, settings.maxClaimWait().toMillis());
-        return attempt(identity, runner, clock.millis() + wait);
+        return attempt(identity, runner, clock.millis() + wait, exchange::clientGone);
     }
 
-    /** Tries to claim; else waits for a signal of the class (no thread held) and tries again until the deadline. */
+    /**
+     * Tries to claim; else waits for a signal of the class (no thread held) and tries again until the deadline. A
+     * held claim whose client closed its connection meanwhile (a draining agent) takes nothing: the task it was woken
+     * for goes to the next waiting claim instead of to a socket nobody reads.
+     */
     private CompletableFuture<Reply> attempt(Auth.RunnerIdentity identity, RunnerVisit runner,
-            long deadline) {
+            long deadline, BooleanSupplier clientGone) {
         String rcId = identity.resourceClass().id();
         long seen = claims.version(rcId);
         Optional<Reply> claimed = tryClaim(identity, runner);
@@ -121,12 +128,19 @@ final class RunnerRoutes {
             return CompletableFuture.completedFuture(Reply.noContent());
         }
         return claims.await(rcId, seen, remaining).thenComposeAsync(woken -> {
+            if (clientGone.getAsBoolean()) {
+                LOG.info("runner {}: its held claim's connection closed; nothing claimed for it", runner.name());
+                if (woken) {
+                    claims.signal(rcId); // the task this claim was woken for: to the next waiting claim
+                }
+                return CompletableFuture.completedFuture(Reply.noContent());
+            }
             if (!woken) {
                 // one last look: the wait ended, but a task may have arrived right at the end
                 return CompletableFuture.completedFuture(tryClaim(identity, runner).orElse(Reply.noContent()));
             }
             try {
-                return attempt(identity, runner, deadline);
+                return attempt(identity, runner, deadline, clientGone);
             } catch (RuntimeException e) {
                 // this claim cannot take the task it was woken for (e.g. its token was deleted): pass it on
                 claims.signal(rcId);
@@ -163,25 +177,9 @@ final class RunnerRoutes {
         return task.id();
     }
 
+    /** The live task of the presented token: an ended task's token answers 410 on every route. */
     private Task runningTask(Exchange exchange) {
-        Task task = auth.requireTask(exchange, exchange.path("task"));
-        if (task.state() != TaskState.RUNNING) {
-            throw new ApiError(410, "task " + task.id() + " is no longer running (" + describe(task) + ")");
-        }
-        return task;
-    }
-
-    private static String describe(Task task) {
-        switch (task.state()) {
-            case LAPSED:
-                return "its lease lapsed: no heartbeat in time";
-            case UNCLAIMED:
-                return "it was given back";
-            case FAILED:
-                return "it failed";
-            default:
-                return "it finished";
-        }
+        return auth.requireTask(exchange, exchange.path("task"));
     }
 
     private Job jobOf(Task task) {
@@ -206,21 +204,19 @@ final class RunnerRoutes {
     }
 
     private Reply job(Exchange exchange) {
-        Task task = auth.requireTask(exchange, exchange.path("task"));
+        Task task = runningTask(exchange);
         Job job = jobOf(task);
         StoredJob stored = StoredJob.fromJson(job.definition());
+        Map<String, String> secrets = stored.openSecrets(keys);
         Map<String, String> environment = new LinkedHashMap<>(stored.environment());
-        environment.putAll(stored.secrets());
+        environment.putAll(secrets);
         return Reply.ok(new TaskJob(task.id(), job.id(), job.name(), job.buildNum(), stored.steps(), environment,
-                List.copyOf(stored.secrets().keySet()), stored.checkout()));
+                List.copyOf(secrets.keySet()), stored.checkout()));
     }
 
     private Reply heartbeat(Exchange exchange) {
-        Task task = auth.requireTask(exchange, exchange.path("task"));
-        if (task.state() != TaskState.RUNNING) {
-            // the task is no longer this runner's: it must stop
-            return Reply.ok(new HeartbeatResponse(true, leaseSeconds()));
-        }
+        // a task that is no longer this runner's answers 410: its agents stop it
+        Task task = runningTask(exchange);
         store.tasks().renewLease(task.id(), clock.millis() + leaseMillis());
         return Reply.ok(new HeartbeatResponse(jobOf(task).cancelRequested(), leaseSeconds()));
     }

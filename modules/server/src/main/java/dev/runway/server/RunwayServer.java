@@ -1,5 +1,6 @@
 package dev.runway.server;
 
+import dev.runway.protocol.LoopbackHosts;
 import dev.runway.protocol.RunnerApi.Checkout;
 import dev.runway.protocol.RunnerApi.StepSpec;
 import dev.runway.server.pipeline.GitRepositories;
@@ -17,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +27,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,11 +77,17 @@ public final class RunwayServer implements AutoCloseable {
     }
 
     /** The job queue as the pipeline scheduler sees it: definitions, claim wake-ups, cancels. */
-    private static JobQueue jobQueue(Store store, ClaimWaiters claims, OutputWatchers watchers, Clock clock) {
+    private static JobQueue jobQueue(Store store, ClaimWaiters claims, OutputWatchers watchers, SecretsKeys keys,
+            Clock clock) {
         return new JobQueue() {
             @Override
             public String definition(List<StepSpec> steps, Map<String, String> environment, Checkout checkout) {
-                return new StoredJob(steps, environment, Map.of(), checkout).toJson();
+                return StoredJob.sealed(steps, environment, Map.of(), checkout, keys).toJson();
+            }
+
+            @Override
+            public String secretsKey() {
+                return keys.currentId();
             }
 
             @Override
@@ -104,9 +114,29 @@ public final class RunwayServer implements AutoCloseable {
     /** As {@link #start(ServerSettings)}, with how pipelines run (docker image classes, orb directories). */
     public static RunwayServer start(ServerSettings settings, PipelineSettings pipelineSettings) {
         Path dataDir = settings.dataDir().toAbsolutePath();
+        DataProtection protection = settings.protection();
+        // read first: a bad certificate or key stops the start before anything is opened
+        ServerTls tls = settings.tls() == null ? null : new ServerTls(settings.tls().certFile(),
+                settings.tls().keyFile());
         createPrivateDirectory(dataDir);
+        List<Path> keyFiles = protection.secretsKey() != null ? List.of()
+                : List.of(protection.keyFile(dataDir), SecretsKeys.previousFile(protection.keyFile(dataDir)));
+        // before anything is read: what an earlier release (or an operator) left open to others is closed, or refused
+        List<String> tightened = PrivateFiles.secure(dataDir, protection.strict(), keyFiles);
+        if (!tightened.isEmpty()) {
+            LOG.warn("the data directory was open to other users: took group and other access from {} entries "
+                    + "(e.g. {}); --strict refuses to start instead", tightened.size(), tightened.get(0));
+        }
         String adminToken = AdminToken.loadOrCreate(dataDir);
+        SecretsKeys keys = SecretsKeys.load(protection, dataDir);
         Store store = H2Store.open(dataDir);
+        try {
+            sealStoredSecrets(store, keys);
+            PrivateFiles.secure(dataDir, false, keyFiles); // what the store and the key made just now
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         Clock clock = Clock.systemUTC();
         // while the server was down no heartbeat could arrive: running tasks get a full lease to reconnect
         store.tasks().extendRunningLeases(clock.millis() + settings.lease().toMillis());
@@ -116,15 +146,15 @@ public final class RunwayServer implements AutoCloseable {
         ExecutorService continuations = Executors.newFixedThreadPool(4, daemonThreads("runway-wakeup"));
         Auth auth = new Auth(store, adminToken);
         Router router = new Router();
-        new RunnerRoutes(store, auth, claims, watchers, output, settings, continuations, clock).register(router);
+        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, continuations, clock).register(router);
         new NamespaceRoutes(store, auth, clock).register(router);
         new ManagementRoutes(store, auth, claims, clock).register(router);
-        new JobRoutes(store, auth, claims, watchers, output, continuations, clock).register(router);
-        PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, clock), clock);
+        new JobRoutes(store, auth, claims, watchers, output, keys, continuations, clock).register(router);
+        PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, keys, clock), clock);
         GitRepositories git = new GitRepositories(dataDir.resolve("repositories"));
         PipelineTriggers triggers = new PipelineTriggers(store, git, pipelineSettings, scheduler::wake, clock);
         new PipelineRoutes(store, auth, triggers,
-                new WorkflowActions(store, jobQueue(store, claims, watchers, clock), scheduler::wake, clock), git,
+                new WorkflowActions(store, jobQueue(store, claims, watchers, keys, clock), scheduler::wake, clock), git,
                 clock).register(router);
 
         // routes never wait for a client (bodies are read asynchronously, claims wait without a thread) and the
@@ -138,13 +168,28 @@ public final class RunwayServer implements AutoCloseable {
         // CircleCI's API v2 clients send project slugs URL-escaped (gh%2Forg%2Frepo): the router keeps an escaped
         // slash inside its path segment
         http.setUriCompliance(UriCompliance.DEFAULT.with("runway", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
-        ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+        ServerConnector connector;
+        if (tls == null) {
+            connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+        } else {
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // reached by IP address as often as by name
+            http.addCustomizer(secure);
+            connector = new ServerConnector(jetty, 1, 1, new SslConnectionFactory(tls.factory(),
+                    HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(http));
+        }
         connector.setHost(settings.host());
         connector.setPort(settings.port());
-        // a held claim must outlive its wait
-        connector.setIdleTimeout(settings.maxClaimWait().toMillis() + 30_000);
+        // a held claim must outlive its wait; a connection gets this long only once it authenticated
+        long authenticatedIdle = settings.maxClaimWait().toMillis() + 30_000;
+        connector.setIdleTimeout(authenticatedIdle);
+        ConnectionLimits limits = settings.limits();
+        AuthenticationDeadline deadline = new AuthenticationDeadline(jetty.getScheduler(),
+                limits.authenticationTimeout().toMillis(), authenticatedIdle);
+        connector.addBean(deadline);
         jetty.addConnector(connector);
-        jetty.setHandler(new ApiHandler(router));
+        jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        jetty.setHandler(new ApiHandler(router, auth, deadline, new RateLimiter(limits.callsPerMinute()), clock));
         jetty.setStopTimeout(5_000);
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(daemonThreads("runway-lease"));
         try {
@@ -161,8 +206,16 @@ public final class RunwayServer implements AutoCloseable {
         reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock),
                 period, period, TimeUnit.MILLISECONDS);
         scheduler.start(pipelineSettings.tick());
+        if (tls != null) {
+            long check = settings.tls().reloadCheck().toMillis();
+            reaper.scheduleWithFixedDelay(tls::reloadIfChanged, check, check, TimeUnit.MILLISECONDS);
+        } else if (!LoopbackHosts.isLoopback(settings.host())) {
+            LOG.warn("serving plain HTTP on {}, which is not a loopback address: tokens and job secrets cross the "
+                    + "network in clear text; give --tls-cert and --tls-key, or put a TLS proxy in front",
+                    settings.host());
+        }
         String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
-        URI uri = URI.create("http://" + host + ":" + connector.getLocalPort());
+        URI uri = URI.create((tls == null ? "http://" : "https://") + host + ":" + connector.getLocalPort());
         Path tokenFile = dataDir.resolve(AdminToken.FILE_NAME);
         LOG.info("runway server listening on {}; data in {}; admin token in {}", uri, dataDir, tokenFile);
         return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
@@ -171,17 +224,49 @@ public final class RunwayServer implements AutoCloseable {
 
     private static void createPrivateDirectory(Path dir) {
         try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-                try {
-                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system
-                }
-            }
+            PrivateFiles.createDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dir, e);
         }
+    }
+
+    /**
+     * Seals with the current key every stored secret that is not yet: in plain text (stored by an earlier release)
+     * or sealed with the previous key (a rotation). Then the key file is kept, the previous one dropped, and the
+     * database file rewritten so that no page of it still holds what was replaced.
+     */
+    private static void sealStoredSecrets(Store store, SecretsKeys keys) {
+        int sealed;
+        try {
+            sealed = store.jobs().resealSecrets(keys.currentId(),
+                    definition -> StoredJob.fromJson(definition).sealedAgain(keys).toJson());
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("cannot open the stored job secrets: " + e.getMessage() + "; give the "
+                    + "key they were sealed with as " + DataProtection.PREVIOUS_KEY_VARIABLE + " or in the key file's "
+                    + SecretsKeys.PREVIOUS_SUFFIX + " file", e);
+        }
+        keys.keep();
+        if (sealed > 0) {
+            store.compact();
+            LOG.info("sealed the secrets of {} stored job(s) with the current key ({}){}", sealed,
+                    keys.currentOrigin(), keys.previousOrigin().map(previous -> "; the previous key (" + previous
+                            + ") is no longer needed").orElse(""));
+        }
+    }
+
+    /**
+     * Rotates the key file that seals job secrets (see {@link SecretsKeys#rotate}); answers the file that keeps the
+     * previous key until the server's next start has sealed every secret with the new one. A key given in the
+     * environment is rotated there instead: refused.
+     */
+    public static Path rotateSecretsKey(ServerSettings settings) {
+        DataProtection protection = settings.protection();
+        if (protection.secretsKey() != null) {
+            throw new IllegalStateException("the secrets key comes from " + DataProtection.KEY_VARIABLE + ": rotate "
+                    + "it there (start the server once with the new key in " + DataProtection.KEY_VARIABLE
+                    + " and the old one in " + DataProtection.PREVIOUS_KEY_VARIABLE + ")");
+        }
+        return SecretsKeys.rotate(protection.keyFile(settings.dataDir()));
     }
 
     private static ThreadFactory daemonThreads(String name) {

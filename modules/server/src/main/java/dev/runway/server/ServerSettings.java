@@ -8,10 +8,13 @@ import java.time.Duration;
  * heartbeat (60 s; tests shorten it). {@code firstLease}: how long a claim holds its task until the runner's first
  * heartbeat (15 s, at most the lease): an answer written to a runner that died while its claim waited is not refused
  * by the socket, and only a lapsed lease gives that task back. {@code maxClaimWait}: the longest a claim is held.
- * {@code maxRequeues}: how often a lapsed task goes back to the queue before its job fails.
+ * {@code maxRequeues}: how often a lapsed task goes back to the queue before its job fails. {@code protection}: how
+ * the data directory and the job secrets in it are protected ({@link DataProtection}). {@code limits}: what a client
+ * may hold before and after it authenticates ({@link ConnectionLimits}). {@code tls}: serve HTTPS from these PEM files
+ * (null: plain HTTP, meant for loopback).
  */
 public record ServerSettings(Path dataDir, String host, int port, Duration lease, Duration firstLease,
-        Duration maxClaimWait, int maxRequeues) {
+        Duration maxClaimWait, int maxRequeues, DataProtection protection, ConnectionLimits limits, TlsFiles tls) {
     public static final Duration DEFAULT_FIRST_LEASE = Duration.ofSeconds(15);
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7733;
@@ -26,6 +29,12 @@ public record ServerSettings(Path dataDir, String host, int port, Duration lease
         if (firstLease.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("firstLease must be at least 100ms");
         }
+        if (protection == null) {
+            protection = DataProtection.DEFAULT;
+        }
+        if (limits == null) {
+            limits = ConnectionLimits.DEFAULT;
+        }
     }
 
     /** The first lease of a claim: never longer than the lease itself. */
@@ -34,18 +43,37 @@ public record ServerSettings(Path dataDir, String host, int port, Duration lease
     }
 
     public ServerSettings(Path dataDir, String host, int port) {
-        this(dataDir, host, port, Duration.ofSeconds(60), DEFAULT_FIRST_LEASE, Duration.ofSeconds(60), 3);
+        this(dataDir, host, port, Duration.ofSeconds(60), DEFAULT_FIRST_LEASE, Duration.ofSeconds(60), 3,
+                DataProtection.DEFAULT, ConnectionLimits.DEFAULT, null);
     }
 
     public ServerSettings withLease(Duration newLease) {
-        return new ServerSettings(dataDir, host, port, newLease, firstLease, maxClaimWait, maxRequeues);
+        return new ServerSettings(dataDir, host, port, newLease, firstLease, maxClaimWait, maxRequeues,
+                protection, limits, tls);
     }
 
     public ServerSettings withFirstLease(Duration newFirstLease) {
-        return new ServerSettings(dataDir, host, port, lease, newFirstLease, maxClaimWait, maxRequeues);
+        return new ServerSettings(dataDir, host, port, lease, newFirstLease, maxClaimWait, maxRequeues,
+                protection, limits, tls);
     }
 
     public ServerSettings withMaxClaimWait(Duration newWait) {
-        return new ServerSettings(dataDir, host, port, lease, firstLease, newWait, maxRequeues);
+        return new ServerSettings(dataDir, host, port, lease, firstLease, newWait, maxRequeues,
+                protection, limits, tls);
+    }
+
+    public ServerSettings withProtection(DataProtection newProtection) {
+        return new ServerSettings(dataDir, host, port, lease, firstLease, maxClaimWait, maxRequeues, newProtection,
+                limits, tls);
+    }
+
+    public ServerSettings withLimits(ConnectionLimits newLimits) {
+        return new ServerSettings(dataDir, host, port, lease, firstLease, maxClaimWait, maxRequeues, protection,
+                newLimits, tls);
+    }
+
+    public ServerSettings withTls(TlsFiles newTls) {
+        return new ServerSettings(dataDir, host, port, lease, firstLease, maxClaimWait, maxRequeues, protection,
+                limits, newTls);
     }
 }

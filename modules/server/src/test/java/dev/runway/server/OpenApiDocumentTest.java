@@ -53,7 +53,7 @@ class OpenApiDocumentTest {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             served = new TreeSet<>(server.routes());
         }
-        assertThat(served).hasSize(59);
+        assertThat(served).hasSize(62);
         assertThat(documentedOperations()).isEqualTo(served);
     }
 
@@ -76,7 +76,8 @@ class OpenApiDocumentTest {
                 ManagementApi.resourceClass("{id}"), ManagementApi.resourceClassForce("{id}"), ManagementApi.TOKENS,
                 ManagementApi.token("{id}"), ManagementApi.RUNNERS, ManagementApi.UNCLAIMED_TASKS,
                 ManagementApi.RUNNING_TASKS, JobsApi.JOBS, JobsApi.job("{id}"), JobsApi.cancel("{id}"),
-                step(JobsApi.stepOutput("{id}", 7)), PipelinesApi.PROJECTS, PipelinesApi.project("{project}"));
+                step(JobsApi.stepOutput("{id}", 7)), PipelinesApi.PROJECTS, PipelinesApi.project("{project}"),
+                ManagementApi.API_TOKENS, ManagementApi.apiToken("{id}"));
         assertThat(paths).containsExactlyInAnyOrderElementsOf(built);
     }
 

@@ -19,9 +19,6 @@ import dev.runway.protocol.RunnerApi.TaskResult;
 import dev.runway.protocol.RunnerApi.TaskStatus;
 import dev.runway.protocol.ApiPaths;
 import dev.runway.protocol.Json;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,7 +148,9 @@ class RunnerProtocolTest {
             TaskClient stale = runner.forTask(claim);
             int current = attempt;
             waitUntil(() -> server.admin.jobStatus(job.id()).state() != JobState.RUNNING || current > 4);
-            assertThat(stale.heartbeat().canceled()).as("a lapsed task is told to stop").isTrue();
+            assertThatThrownBy(stale::heartbeat).as("a lapsed task's token is refused: its agents stop it")
+                    .isInstanceOfSatisfying(dev.runway.client.ApiException.class,
+                            e -> assertThat(e.status()).isEqualTo(410));
         }
         JobStatus failed = server.admin.jobStatus(job.id());
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
@@ -176,23 +175,15 @@ class RunnerProtocolTest {
     }
 
     @Test
-    void aClaimAnsweredToARunnerThatDiedWhileItWaitedGoesBackToTheQueueAfterTheFirstLease() throws Exception {
+    void aClaimNobodyConfirmsGoesBackToTheQueueAfterTheFirstLease() throws Exception {
         String token = restartWith(new ServerSettings(data, "127.0.0.1", 0).withFirstLease(Duration.ofSeconds(1)));
-        // The runner's claim waits, then the runner dies: its socket closes. The server's answer, written later,
-        // is not refused (the kernel takes it), so only the lease can give the task back.
-        try (Socket doomed = new Socket(InetAddress.getLoopbackAddress(), server.server.uri().getPort())) {
-            byte[] body = Json.write(TestServer.claimRequest("doomed", 30));
-            OutputStream out = doomed.getOutputStream();
-            out.write(("POST " + ApiPaths.CLAIM + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-            waitUntil(() -> server.server.waitingClaims() == 1);
-        }
+        // The answer reaches a runner that dies before its first heartbeat (or is lost on the way without the
+        // server noticing: a claim whose connection visibly closed takes nothing, see AbandonedClaimTest): only the
+        // first lease gives the task back.
         JobStatus job = server.admin.submitJob(JobsApi.JobSubmission.ofCommands(TestServer.RESOURCE_CLASS, "orphan",
                 "true"));
-        waitUntil(() -> server.admin.jobStatus(job.id()).state() == JobState.RUNNING);
+        assertThat(server.runner(token).claim(TestServer.claimRequest("doomed", 0))).isPresent();
+        assertThat(server.admin.jobStatus(job.id()).state()).isEqualTo(JobState.RUNNING);
 
         // with the full lease (60 s) this claim's wait (20 s) would end empty
         ClaimResponse again = runner.claim(TestServer.claimRequest("alive", 20)).orElseThrow();

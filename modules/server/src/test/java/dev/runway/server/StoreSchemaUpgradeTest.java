@@ -112,9 +112,10 @@ class StoreSchemaUpgradeTest {
             assertThat(queued.buildNum()).isEqualTo(2);
             assertThat(store.jobs().count(linux.id(), JobState.QUEUED)).isEqualTo(1);
         }
-        assertThat(schemaVersions(data)).containsExactly(1, 2, 3, 4);
+        assertThat(schemaVersions(data)).containsExactly(1, 2, 3, 4, 5, 6);
         assertThat(indexes(data)).as("version 2's index").contains("JOBS_TASK");
         assertThat(indexes(data)).as("version 3's index").contains("NAMESPACES_ORGANIZATION");
+        assertThat(indexes(data)).as("version 5's index").contains("JOBS_SECRETS_KEY");
     }
 
     @Test
@@ -145,7 +146,25 @@ class StoreSchemaUpgradeTest {
             assertThat(restarted.admin.jobStatus(fixture.getProperty("queued-job")).state())
                     .isEqualTo(JobState.RUNNING);
         }
-        assertThat(schemaVersions(data)).as("each version applied once").containsExactly(1, 2, 3, 4);
+        assertThat(DataAtRestTest.everyFileHolding(data, "s3cr3t")).as("the old job's secret, in plain text")
+                .isEmpty();
+    }
+
+    @Test
+    void secretsStoredInPlainTextAreSealedOnTheFirstStart() throws Exception {
+        assertThat(DataAtRestTest.everyFileHolding(data, "s3cr3t")).as("the fixture's secret, in plain text")
+                .isNotEmpty();
+        new TestServer(data).close();
+        assertThat(DataAtRestTest.everyFileHolding(data, "s3cr3t")).as("not even in a page the database replaced")
+                .isEmpty();
+        SecretsKeys keys = SecretsKeys.load(DataProtection.DEFAULT, data);
+        try (Store store = H2Store.open(data)) {
+            Job finished = store.jobs().find(fixture.getProperty("finished-job")).orElseThrow();
+            assertThat(finished.definition()).contains("sealed_secrets").doesNotContain("SECRET");
+            assertThat(StoredJob.fromJson(finished.definition()).openSecrets(keys)).containsExactly(
+                    java.util.Map.entry("SECRET", "s3cr3t"));
+        }
+        assertThat(schemaVersions(data)).as("each version applied once").containsExactly(1, 2, 3, 4, 5, 6);
     }
 
     @Test
@@ -153,7 +172,7 @@ class StoreSchemaUpgradeTest {
         Path empty = temp.resolve("new");
         Files.createDirectories(empty);
         H2Store.open(empty).close();
-        assertThat(schemaVersions(empty)).containsExactly(1, 2, 3, 4);
+        assertThat(schemaVersions(empty)).containsExactly(1, 2, 3, 4, 5, 6);
     }
 
     @Test
@@ -165,7 +184,7 @@ class StoreSchemaUpgradeTest {
         }
         assertThatThrownBy(() -> H2Store.open(data)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(data.toString())
-                .hasMessageContaining("schema version 99, newer than this server knows (4)");
+                .hasMessageContaining("schema version 99, newer than this server knows (6)");
     }
 
     private static Connection connect(Path dataDir) throws SQLException {

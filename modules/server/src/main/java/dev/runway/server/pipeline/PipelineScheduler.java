@@ -171,7 +171,8 @@ public final class PipelineScheduler implements AutoCloseable {
                     node));
             environment.putAll(spec.environment());
             specs.add(new NodeSpec(rc.get().id(), rc.get().fullName(), job.name(),
-                    queue.definition(spec.steps(), environment, checkout), spec.maxRunTimeSeconds()));
+                    queue.definition(spec.steps(), environment, checkout), spec.maxRunTimeSeconds(),
+                    queue.secretsKey()));
         }
         List<Job> queued = store.pipelines().queue(job.id(), specs, now);
         LOG.info("workflow {} job {}: queued {} task(s) on {} (job #{})", workflow.name(), job.name(), queued.size(),

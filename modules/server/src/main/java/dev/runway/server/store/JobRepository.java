@@ -3,11 +3,20 @@ package dev.runway.server.store;
 import dev.runway.protocol.JobsApi.JobState;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** Jobs: submitted, queued, canceled, listed. Their attempts are {@link TaskRepository}'s. */
 public interface JobRepository {
-    Job create(String resourceClassId, String resourceClass, String name, String definition, long maxRunTimeSeconds,
-            long now);
+    /** {@code secretsKey}: the id of the key that sealed the secrets in {@code definition} (never the key). */
+    Job create(String resourceClassId, String resourceClass, String name, String definition, String secretsKey,
+            long maxRunTimeSeconds, long now);
+
+    /**
+     * Rewrites, in one transaction, the definition of every job whose secrets were not sealed with key
+     * {@code secretsKey} (stored before secrets were sealed, or sealed with an earlier key) with what {@code reseal}
+     * makes of it, and records {@code secretsKey} for them. Answers how many jobs were rewritten.
+     */
+    int resealSecrets(String secretsKey, UnaryOperator<String> reseal);
 
     Optional<Job> find(String id);
 

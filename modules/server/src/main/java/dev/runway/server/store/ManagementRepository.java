@@ -3,7 +3,7 @@ package dev.runway.server.store;
 import java.util.List;
 import java.util.Optional;
 
-/** Namespaces, their resource classes and the resource-class tokens. */
+/** Namespaces, their resource classes, the resource-class tokens and the scoped API tokens. */
 public interface ManagementRepository {
     /** Refused ({@link StoreRefusal.Reason#CONFLICT}) when the name or the organization already has one. */
     Namespace createNamespace(String name, String orgId, String organizationId, long now);
@@ -47,4 +47,13 @@ public interface ManagementRepository {
     Optional<String> deleteToken(String id);
 
     Optional<ResourceClass> resourceClassByTokenHash(String hash);
+
+    ApiToken createApiToken(String nickname, String scope, String namespace, String hash, long now);
+
+    List<ApiToken> apiTokens();
+
+    /** Deletes an API token; answers whether there was one. */
+    boolean deleteApiToken(String id);
+
+    Optional<ApiToken> apiTokenByHash(String hash);
 }

@@ -72,9 +72,12 @@ public interface PipelineRepository {
      */
     boolean approve(String workflowJobId, String by, long now);
 
-    /** One job per node to queue: the class, the name and the definition the runner gets. */
+    /**
+     * One job per node to queue: the class, the name and the definition the runner gets; {@code secretsKey} the id
+     * of the key that sealed the definition's secrets.
+     */
     record NodeSpec(String resourceClassId, String resourceClass, String name, String definition,
-            long maxRunTimeSeconds) {}
+            long maxRunTimeSeconds, String secretsKey) {}
 
     /**
      * Queues the workflow job: one job per node, linked to it, status {@code queued}, its job number the first

@@ -16,6 +16,12 @@ public interface Store extends AutoCloseable {
 
     PipelineRepository pipelines();
 
+    /**
+     * Rewrites the store's files so that no page of them still holds data that was replaced (e.g. job secrets in
+     * plain text, before they were sealed). Slow on a big store: for rare occasions.
+     */
+    void compact();
+
     @Override
     void close();
 }

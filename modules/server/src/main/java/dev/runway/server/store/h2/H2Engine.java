@@ -35,4 +35,12 @@ final class H2Engine implements Engine {
     public boolean closedTheDatabase(SQLException e) {
         return e.getErrorCode() == 90098 || e.getErrorCode() == 50000;
     }
+
+    /** H2 writes the live data into a new file and replaces the old one with it; the database closes. */
+    @Override
+    public void compact(Connection connection) throws SQLException {
+        try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("SHUTDOWN COMPACT");
+        }
+    }
 }

@@ -130,6 +130,18 @@ final class Database implements AutoCloseable {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
+    /** Compacts the database (see {@link Engine#compact}) and connects anew. */
+    synchronized void compact() {
+        try {
+            connection.commit();
+            engine.compact(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("compacting the database: " + e.getMessage(), e);
+        } finally {
+            reopen();
+        }
+    }
+
     @Override
     public synchronized void close() {
         try {

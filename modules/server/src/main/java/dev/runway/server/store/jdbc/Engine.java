@@ -16,4 +16,10 @@ public interface Engine {
      * transaction then connects anew instead of using the closed connection.
      */
     boolean closedTheDatabase(SQLException e);
+
+    /**
+     * Rewrites the database files so that no replaced data remains in them; may close the database ({@code
+     * connection} is not used afterwards: the store connects anew).
+     */
+    void compact(Connection connection) throws SQLException;
 }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * The jobs table and the build-number sequence. The package-private methods change a job inside the transaction of
@@ -22,19 +23,36 @@ final class JdbcJobs implements JobRepository {
 
     @Override
     public Job create(String resourceClassId, String resourceClass, String name, String definition,
-            long maxRunTimeSeconds, long now) {
-        return db.tx(() -> insert(resourceClassId, resourceClass, name, definition, maxRunTimeSeconds, now));
+            String secretsKey, long maxRunTimeSeconds, long now) {
+        return db.tx(() -> insert(resourceClassId, resourceClass, name, definition, secretsKey, maxRunTimeSeconds,
+                now));
     }
 
-    /** A new queued job, inside the caller's transaction (a pipeline queues a workflow job's nodes in one). */
-    Job insert(String resourceClassId, String resourceClass, String name, String definition, long maxRunTimeSeconds,
-            long now) throws SQLException {
+    /**
+     * A new queued job, inside the caller's transaction (a pipeline queues a workflow job's nodes in one);
+     * {@code secretsKey} null when its definition holds no sealed secrets.
+     */
+    Job insert(String resourceClassId, String resourceClass, String name, String definition, String secretsKey,
+            long maxRunTimeSeconds, long now) throws SQLException {
         long buildNum = db.one(row -> row.getLong(1), "SELECT nextval('build_numbers')").orElseThrow();
         String id = UUID.randomUUID().toString();
-        db.update("INSERT INTO jobs (" + Rows.JOB_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, 'QUEUED', NULL, FALSE,"
-                + " 0, 0, NULL, ?, NULL, NULL)", id, buildNum, resourceClassId, resourceClass, name, definition,
-                maxRunTimeSeconds, now);
+        db.update("INSERT INTO jobs (" + Rows.JOB_COLUMNS + ", secrets_key) VALUES (?, ?, ?, ?, ?, ?, ?, 'QUEUED',"
+                + " NULL, FALSE, 0, 0, NULL, ?, NULL, NULL, ?)", id, buildNum, resourceClassId, resourceClass,
+                name, definition, maxRunTimeSeconds, now, secretsKey);
         return byId(id).orElseThrow();
+    }
+
+    @Override
+    public int resealSecrets(String secretsKey, UnaryOperator<String> reseal) {
+        return db.tx(() -> {
+            List<String[]> stale = db.query(row -> new String[] {row.getString(1), row.getString(2)},
+                    "SELECT id, definition FROM jobs WHERE secrets_key IS NULL OR secrets_key <> ?", secretsKey);
+            for (String[] job : stale) {
+                db.update("UPDATE jobs SET definition = ?, secrets_key = ? WHERE id = ?", reseal.apply(job[1]),
+                        secretsKey, job[0]);
+            }
+            return stale.size();
+        });
     }
 
     @Override

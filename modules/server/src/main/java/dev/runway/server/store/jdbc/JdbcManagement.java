@@ -1,5 +1,6 @@
 package dev.runway.server.store.jdbc;
 
+import dev.runway.server.store.ApiToken;
 import dev.runway.server.store.ManagementRepository;
 import dev.runway.server.store.Namespace;
 import dev.runway.server.store.ResourceClass;
@@ -204,5 +205,30 @@ final class JdbcManagement implements ManagementRepository {
             found.ifPresent(rc -> tokenClasses.remember(hash, rc));
             return found;
         });
+    }
+
+    @Override
+    public ApiToken createApiToken(String nickname, String scope, String namespace, String hash, long now) {
+        return db.tx(() -> {
+            ApiToken token = new ApiToken(newId(), nickname, scope, namespace, hash, now);
+            db.update("INSERT INTO api_tokens (id, nickname, scope, namespace, hash, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)", token.id(), nickname, scope, namespace, hash, now);
+            return token;
+        });
+    }
+
+    @Override
+    public List<ApiToken> apiTokens() {
+        return db.tx(() -> db.query(Rows::apiToken, "SELECT * FROM api_tokens ORDER BY created_at, id"));
+    }
+
+    @Override
+    public boolean deleteApiToken(String id) {
+        return db.tx(() -> db.update("DELETE FROM api_tokens WHERE id = ?", id) > 0);
+    }
+
+    @Override
+    public Optional<ApiToken> apiTokenByHash(String hash) {
+        return db.tx(() -> db.one(Rows::apiToken, "SELECT * FROM api_tokens WHERE hash = ?", hash));
     }
 }

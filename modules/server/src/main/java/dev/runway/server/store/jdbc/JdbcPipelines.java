@@ -229,7 +229,7 @@ final class JdbcPipelines implements PipelineRepository {
             for (int i = 0; i < nodes.size(); i++) {
                 NodeSpec node = nodes.get(i);
                 Job job = jobs.insert(node.resourceClassId(), node.resourceClass(), node.name(), node.definition(),
-                        node.maxRunTimeSeconds(), now);
+                        node.secretsKey(), node.maxRunTimeSeconds(), now);
                 db.update("INSERT INTO workflow_job_nodes (workflow_job_id, node_index, job_id) VALUES (?, ?, ?)",
                         workflowJobId, i, job.id());
                 queued.add(job);

@@ -71,6 +71,11 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public void compact() {
+        db.compact();
+    }
+
+    @Override
     public void close() {
         db.close();
     }

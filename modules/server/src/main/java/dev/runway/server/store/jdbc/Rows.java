@@ -3,6 +3,7 @@ package dev.runway.server.store.jdbc;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepStatus;
+import dev.runway.server.store.ApiToken;
 import dev.runway.server.store.Job;
 import dev.runway.server.store.Namespace;
 import dev.runway.server.store.ResourceClass;
@@ -37,6 +38,11 @@ final class Rows {
     static Token token(ResultSet row) throws SQLException {
         return new Token(row.getString("id"), row.getString("resource_class_id"), row.getString("nickname"),
                 row.getString("hash"), row.getLong("created_at"));
+    }
+
+    static ApiToken apiToken(ResultSet row) throws SQLException {
+        return new ApiToken(row.getString("id"), row.getString("nickname"), row.getString("scope"),
+                row.getString("namespace"), row.getString("hash"), row.getLong("created_at"));
     }
 
     static Runner runner(ResultSet row) throws SQLException {

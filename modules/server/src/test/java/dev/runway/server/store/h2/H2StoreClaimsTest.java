@@ -57,7 +57,7 @@ class H2StoreClaimsTest {
         int jobs = 300;
         List<String> queued = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {
-            queued.add(store.jobs().create(linux.id(), "acme/linux", "job-" + i, "{}", 60, i).id());
+            queued.add(store.jobs().create(linux.id(), "acme/linux", "job-" + i, "{}", null, 60, i).id());
         }
         int claimers = 24;
         ConcurrentLinkedQueue<Claimed> claims = new ConcurrentLinkedQueue<>();
@@ -107,8 +107,8 @@ class H2StoreClaimsTest {
 
     @Test
     void theOldestQueuedJobGoesFirstAndARequeuedOneKeepsItsPlace() {
-        String first = store.jobs().create(linux.id(), "acme/linux", "first", "{}", 60, 0).id();
-        String second = store.jobs().create(linux.id(), "acme/linux", "second", "{}", 60, 0).id();
+        String first = store.jobs().create(linux.id(), "acme/linux", "first", "{}", null, 60, 0).id();
+        String second = store.jobs().create(linux.id(), "acme/linux", "second", "{}", null, 60, 0).id();
         Claim claimed = claim("r1", "t1").orElseThrow();
         assertThat(claimed.job().id()).isEqualTo(first);
         store.tasks().unclaim(claimed.task().id(), 2000);
@@ -121,7 +121,7 @@ class H2StoreClaimsTest {
 
     @Test
     void aDeletedTokenIsForgottenAtOnce() {
-        store.jobs().create(linux.id(), "acme/linux", "job", "{}", 60, 0);
+        store.jobs().create(linux.id(), "acme/linux", "job", "{}", null, 60, 0);
         assertThat(store.management().resourceClassByTokenHash("rc-hash")).contains(linux); // now remembered
         String tokenId = store.management().tokens(linux.id()).get(0).id();
 
@@ -150,7 +150,7 @@ class H2StoreClaimsTest {
     void aTokenOfAnotherClassCannotClaimHere() {
         ResourceClass mac = store.management().createResourceClass("acme", "mac", "", 0);
         store.management().createToken(mac.id(), "m", "mac-hash", 0);
-        store.jobs().create(linux.id(), "acme/linux", "job", "{}", 60, 0);
+        store.jobs().create(linux.id(), "acme/linux", "job", "{}", null, 60, 0);
         assertThat(store.management().resourceClassByTokenHash("mac-hash")).contains(mac);
         assertThatThrownBy(() -> store.tasks().claimNext(linux.id(), "mac-hash", new RunnerVisit("r", "h", "ip", "v"),
                 "t", 0, 1000)).isInstanceOf(StoreRefusal.class);
