@@ -126,6 +126,7 @@ public final class RunwayServer implements AutoCloseable {
         new PipelineRoutes(store, auth, triggers,
                 new WorkflowActions(store, jobQueue(store, claims, watchers, clock), scheduler::wake, clock), git,
                 clock).register(router);
+        new WebhookRoutes(store, auth, triggers, clock).register(router);
 
         // routes never wait for a client (bodies are read asynchronously, claims wait without a thread) and the
         // store is one serialised connection: a small pool does, and keeps memory down with many held claims

@@ -216,6 +216,15 @@ public final class PipelineScheduler implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdownNow();
+        // no interrupt while a pass runs: an interrupt during a store write closes H2's file channel for good
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            thread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -16,6 +16,8 @@ public interface Store extends AutoCloseable {
 
     PipelineRepository pipelines();
 
+    TriggerRepository triggers();
+
     @Override
     void close();
 }

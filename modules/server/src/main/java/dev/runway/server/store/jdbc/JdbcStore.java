@@ -6,6 +6,7 @@ import dev.runway.server.store.PipelineRepository;
 import dev.runway.server.store.RunnerRepository;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.TaskRepository;
+import dev.runway.server.store.TriggerRepository;
 import java.sql.SQLException;
 
 /** {@link Store} on any {@link Engine}: one serialised connection, the schema brought to its newest version. */
@@ -16,6 +17,7 @@ public final class JdbcStore implements Store {
     private final JobRepository jobs;
     private final TaskRepository tasks;
     private final PipelineRepository pipelines;
+    private final TriggerRepository triggers;
 
     private JdbcStore(Database db) {
         this.db = db;
@@ -28,6 +30,7 @@ public final class JdbcStore implements Store {
         this.jobs = jobs;
         this.tasks = tasks;
         this.pipelines = new JdbcPipelines(db, jobs);
+        this.triggers = new JdbcTriggers(db);
     }
 
     /**
@@ -68,6 +71,11 @@ public final class JdbcStore implements Store {
     @Override
     public PipelineRepository pipelines() {
         return pipelines;
+    }
+
+    @Override
+    public TriggerRepository triggers() {
+        return triggers;
     }
 
     @Override
