@@ -76,8 +76,9 @@ public final class RunwayServer implements AutoCloseable {
     private static JobQueue jobQueue(Store store, ClaimWaiters claims, OutputWatchers watchers, Clock clock) {
         return new JobQueue() {
             @Override
-            public String definition(List<StepSpec> steps, Map<String, String> environment, Checkout checkout) {
-                return new StoredJob(steps, environment, Map.of(), checkout).toJson();
+            public String definition(List<StepSpec> steps, Map<String, String> environment,
+                    Map<String, String> secrets, Checkout checkout) {
+                return new StoredJob(steps, environment, secrets, checkout).toJson();
             }
 
             @Override
@@ -123,6 +124,8 @@ public final class RunwayServer implements AutoCloseable {
         PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, clock), clock);
         GitRepositories git = new GitRepositories(dataDir.resolve("repositories"));
         PipelineTriggers triggers = new PipelineTriggers(store, git, pipelineSettings, scheduler::wake, clock);
+        // before the pipeline routes: GET .../{slug}/envvar/{name} has the segment count of .../{vcs}/{org}/{repo}
+        new ContextRoutes(store, auth, clock).register(router);
         new PipelineRoutes(store, auth, triggers,
                 new WorkflowActions(store, jobQueue(store, claims, watchers, clock), scheduler::wake, clock), git,
                 clock).register(router);

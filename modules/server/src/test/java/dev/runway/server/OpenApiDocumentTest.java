@@ -54,7 +54,7 @@ class OpenApiDocumentTest {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             served = new TreeSet<>(server.routes());
         }
-        assertThat(served).hasSize(66);
+        assertThat(served).hasSize(81);
         assertThat(documentedOperations()).isEqualTo(served);
     }
 

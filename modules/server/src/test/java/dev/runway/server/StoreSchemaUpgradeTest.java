@@ -112,7 +112,7 @@ class StoreSchemaUpgradeTest {
             assertThat(queued.buildNum()).isEqualTo(2);
             assertThat(store.jobs().count(linux.id(), JobState.QUEUED)).isEqualTo(1);
         }
-        assertThat(schemaVersions(data)).containsExactly(1, 2, 3, 4, 5);
+        assertThat(schemaVersions(data)).containsExactly(1, 2, 3, 4, 5, 6);
         assertThat(indexes(data)).as("version 2's index").contains("JOBS_TASK");
         assertThat(indexes(data)).as("version 3's index").contains("NAMESPACES_ORGANIZATION");
     }
@@ -145,7 +145,7 @@ class StoreSchemaUpgradeTest {
             assertThat(restarted.admin.jobStatus(fixture.getProperty("queued-job")).state())
                     .isEqualTo(JobState.RUNNING);
         }
-        assertThat(schemaVersions(data)).as("each version applied once").containsExactly(1, 2, 3, 4, 5);
+        assertThat(schemaVersions(data)).as("each version applied once").containsExactly(1, 2, 3, 4, 5, 6);
     }
 
     @Test
@@ -153,7 +153,7 @@ class StoreSchemaUpgradeTest {
         Path empty = temp.resolve("new");
         Files.createDirectories(empty);
         H2Store.open(empty).close();
-        assertThat(schemaVersions(empty)).containsExactly(1, 2, 3, 4, 5);
+        assertThat(schemaVersions(empty)).containsExactly(1, 2, 3, 4, 5, 6);
     }
 
     @Test
@@ -165,7 +165,7 @@ class StoreSchemaUpgradeTest {
         }
         assertThatThrownBy(() -> H2Store.open(data)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(data.toString())
-                .hasMessageContaining("schema version 99, newer than this server knows (5)");
+                .hasMessageContaining("schema version 99, newer than this server knows (6)");
     }
 
     private static Connection connect(Path dataDir) throws SQLException {

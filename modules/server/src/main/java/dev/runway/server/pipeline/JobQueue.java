@@ -7,8 +7,12 @@ import java.util.Map;
 
 /** What the scheduler needs of the server's job queue, which lives outside this package. */
 public interface JobQueue {
-    /** The stored definition of a job that runs {@code steps} (what a runner's task agent gets). */
-    String definition(List<StepSpec> steps, Map<String, String> environment, Checkout checkout);
+    /**
+     * The stored definition of a job that runs {@code steps} (what a runner's task agent gets); {@code secrets} are
+     * added to its environment and masked in its output.
+     */
+    String definition(List<StepSpec> steps, Map<String, String> environment, Map<String, String> secrets,
+            Checkout checkout);
 
     /** Jobs of the class were queued: wake its waiting claims. */
     void queued(String resourceClassId);

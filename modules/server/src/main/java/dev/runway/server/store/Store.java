@@ -18,6 +18,8 @@ public interface Store extends AutoCloseable {
 
     TriggerRepository triggers();
 
+    VariableRepository variables();
+
     @Override
     void close();
 }

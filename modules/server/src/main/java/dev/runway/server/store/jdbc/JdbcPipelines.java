@@ -62,6 +62,7 @@ final class JdbcPipelines implements PipelineRepository {
             db.update("DELETE FROM pipelines WHERE project_id = ?", id);
             db.update("DELETE FROM webhook_secrets WHERE project_id = ?", id);
             db.update("DELETE FROM webhook_deliveries WHERE project_id = ?", id);
+            db.update("DELETE FROM project_variables WHERE project_id = ?", id);
             return db.update("DELETE FROM projects WHERE id = ?", id) > 0;
         });
     }

@@ -7,6 +7,7 @@ import dev.runway.server.store.RunnerRepository;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.TaskRepository;
 import dev.runway.server.store.TriggerRepository;
+import dev.runway.server.store.VariableRepository;
 import java.sql.SQLException;
 
 /** {@link Store} on any {@link Engine}: one serialised connection, the schema brought to its newest version. */
@@ -18,6 +19,7 @@ public final class JdbcStore implements Store {
     private final TaskRepository tasks;
     private final PipelineRepository pipelines;
     private final TriggerRepository triggers;
+    private final VariableRepository variables;
 
     private JdbcStore(Database db) {
         this.db = db;
@@ -31,6 +33,7 @@ public final class JdbcStore implements Store {
         this.tasks = tasks;
         this.pipelines = new JdbcPipelines(db, jobs);
         this.triggers = new JdbcTriggers(db);
+        this.variables = new JdbcVariables(db);
     }
 
     /**
@@ -76,6 +79,11 @@ public final class JdbcStore implements Store {
     @Override
     public TriggerRepository triggers() {
         return triggers;
+    }
+
+    @Override
+    public VariableRepository variables() {
+        return variables;
     }
 
     @Override

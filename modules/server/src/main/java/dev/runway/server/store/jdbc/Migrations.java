@@ -22,7 +22,8 @@ final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
     /** In order: file N is version N. */
     static final List<String> FILES = List.of("V1__initial_schema.sql", "V2__jobs_by_task.sql",
-            "V3__namespace_organization_id.sql", "V4__projects_pipelines.sql", "V5__webhooks.sql");
+            "V3__namespace_organization_id.sql", "V4__projects_pipelines.sql", "V5__webhooks.sql",
+            "V6__contexts_variables.sql");
     private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY,"
             + " description VARCHAR NOT NULL, applied_at BIGINT NOT NULL)";
 
