@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "project", mixinStandardHelpOptions = true,
         description = "Projects: git repositories whose .circleci/config.yml pipelines run on this server.",
         subcommands = {ProjectCommand.Create.class, ProjectCommand.ListProjects.class, ProjectCommand.Show.class,
-                ProjectCommand.Delete.class, ProjectWebhookSecret.class})
+                ProjectCommand.Delete.class, ProjectWebhookSecret.class, VariableCommands.ProjectEnv.class})
 public final class ProjectCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,

@@ -23,7 +23,8 @@ public final class Runway {
             "launch-agent", LaunchAgentCommand.class, "quickstart", QuickstartCommand.class,
             "server", ServerCommand.class, "namespace", NamespaceCommand.class, "runner", RunnerCommand.class,
             "job", JobCommand.class, "config", ConfigCommand.class, "project", ProjectCommand.class,
-            "pipeline", PipelineCommand.class, "workflow", WorkflowCommand.class, "run", RunCommand.class);
+            "pipeline", PipelineCommand.class, "workflow", WorkflowCommand.class, "run", RunCommand.class,
+            "context", ContextCommand.class);
 
     /** Exit code for bad input (configuration, arguments); picocli's usage errors use the same code. */
     public static final int EXIT_INVALID = 2;

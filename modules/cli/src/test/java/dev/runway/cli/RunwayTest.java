@@ -14,7 +14,7 @@ class RunwayTest {
     void theWholeTreeListsEverySubcommandInUsageOrder() {
         assertThat(Runway.commandLine().getSubcommands().keySet()).containsExactly("help", "install", "uninstall",
                 "task-agent", "launch-agent", "quickstart", "server", "namespace", "runner", "job", "config", "project",
-                "pipeline", "workflow", "run");
+                "pipeline", "workflow", "run", "context");
     }
 
     @Test
@@ -26,9 +26,9 @@ class RunwayTest {
 
     @Test
     void helpAndUnknownNamesGetTheWholeTree() {
-        assertThat(Runway.commandLine(new String[0]).getSubcommands()).hasSize(15);
-        assertThat(Runway.commandLine(new String[] {"help", "server"}).getSubcommands()).hasSize(15);
-        assertThat(Runway.commandLine(new String[] {"--help"}).getSubcommands()).hasSize(15);
+        assertThat(Runway.commandLine(new String[0]).getSubcommands()).hasSize(16);
+        assertThat(Runway.commandLine(new String[] {"help", "server"}).getSubcommands()).hasSize(16);
+        assertThat(Runway.commandLine(new String[] {"--help"}).getSubcommands()).hasSize(16);
 
         StringWriter err = new StringWriter();
         CommandLine mistyped = Runway.commandLine(new String[] {"sever"});

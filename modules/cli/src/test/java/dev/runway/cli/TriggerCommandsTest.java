@@ -65,6 +65,9 @@ class TriggerCommandsTest {
     private void inject(CommandLine commandLine, String stdin) {
         if (commandLine.getCommand() instanceof ManagementCommand command) {
             command.environment = environment;
+            if (command instanceof VariableCommands.StdinValue value) {
+                value.stdin = new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+            }
         }
         commandLine.getSubcommands().values().forEach(sub -> inject(sub, stdin));
     }
@@ -92,5 +95,27 @@ class TriggerCommandsTest {
                 .toString());
         assertThat(missing.exit()).isEqualTo(Runway.EXIT_INVALID);
         assertThat(missing.err()).contains("--file").contains("nope");
+    }
+
+    @Test
+    void contextAndProjectVariablesAreSetFromStdinAndListedWithoutTheirValues() {
+        assertThat(runway("", "project", "create", "acme", dir.resolve("repo").toString(), "--name", "app").exit())
+                .isZero();
+        assertThat(runway("", "context", "create", "deploy").exit()).isZero();
+        assertThat(runway("", "context", "list").out()).contains("deploy");
+        Result set = runway("s3cr3t-context-value\n", "context", "env", "set", "deploy", "API_KEY");
+        assertThat(set.exit()).as(set.err()).isZero();
+        Result listed = runway("", "context", "env", "list", "deploy");
+        assertThat(listed.out()).contains("API_KEY").doesNotContain("s3cr3t");
+        Result project = runway("project-value-WXYZ\n", "project", "env", "set", "gh/acme/app", "TOKEN");
+        assertThat(project.exit()).as(project.err()).isZero();
+        assertThat(runway("", "project", "env", "list", "gh/acme/app").out()).contains("TOKEN").contains("xxxxWXYZ")
+                .doesNotContain("project-value");
+        assertThat(runway("", "project", "env", "unset", "gh/acme/app", "TOKEN").exit()).isZero();
+        assertThat(runway("", "context", "env", "unset", "deploy", "API_KEY").exit()).isZero();
+        assertThat(runway("", "context", "delete", "deploy").exit()).isZero();
+        Result gone = runway("", "context", "env", "list", "deploy");
+        assertThat(gone.exit()).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(gone.err()).contains("context \"deploy\" does not exist");
     }
 }

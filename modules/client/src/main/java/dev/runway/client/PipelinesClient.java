@@ -94,6 +94,16 @@ public final class PipelinesClient {
                 new TriggersApi.WebhookSecretBody(secret)), TriggersApi.WebhookSecretAnswer.class);
     }
 
+    /** A CircleCI API v2 call of the contexts and variables routes ({@link ContextsApi}), answered as JSON. */
+    public JsonNode variables(String method, String path, Object body) throws ApiException, InterruptedException {
+        return tree(method, path, body);
+    }
+
+    /** A path segment, URL-escaped (a slug's slashes too). */
+    public static String escape(String segment) {
+        return encode(segment);
+    }
+
     private JsonNode tree(String method, String path, Object body) throws ApiException, InterruptedException {
         return RunnerClient.read(call(method, path, body), JsonNode.class);
     }
