@@ -51,7 +51,7 @@ final class ManagementOptions {
         return new PipelinesClient(new HttpTransport(target.host(), Duration.ofMinutes(5)), target.token());
     }
 
-    private Target target(Map<String, String> environment) {
+    Target target(Map<String, String> environment) {
         return resolve(environment, CliConfig.defaultPath(environment),
                 ServerCommand.defaultDataDir(environment).resolve("admin-token"));
     }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "project", mixinStandardHelpOptions = true,
         description = "Projects: git repositories whose .circleci/config.yml pipelines run on this server.",
         subcommands = {ProjectCommand.Create.class, ProjectCommand.ListProjects.class, ProjectCommand.Show.class,
-                ProjectCommand.Delete.class})
+                ProjectCommand.Delete.class, ProjectWebhookSecret.class, VariableCommands.ProjectEnv.class})
 public final class ProjectCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -28,12 +28,18 @@ public final class ProjectCommand {
         @Option(names = "--default-branch", paramLabel = "B", defaultValue = "main",
                 description = "the branch a trigger without --branch or --tag builds (default ${DEFAULT-VALUE})")
         String defaultBranch;
+        @Option(names = "--webhook-secret-file", paramLabel = "F",
+                description = "the webhook secret, read from this file (default: one is generated and shown once)")
+        java.nio.file.Path webhookSecretFile;
 
         @Override
         int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
+            String secret = ProjectWebhookSecret.read(webhookSecretFile, "--webhook-secret-file");
             PipelinesApi.Project project = api.pipelines(environment).createProject(new PipelinesApi.ProjectCreate(
                     namespace, repository, name, defaultBranch));
             out.println("Project " + project.slug() + " created (id " + project.id() + ").");
+            ProjectWebhookSecret.print(out, api.pipelines(environment).setWebhookSecret(project.slug(), secret),
+                    api.target(environment).host().toString());
             out.println("Trigger it: runway pipeline trigger " + project.slug());
             return 0;
         }

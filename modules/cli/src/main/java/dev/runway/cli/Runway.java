@@ -24,7 +24,8 @@ public final class Runway {
             "server", ServerCommand.class, "namespace", NamespaceCommand.class, "runner", RunnerCommand.class,
             "token", TokenCommand.class, "job", JobCommand.class, "config", ConfigCommand.class,
             "project", ProjectCommand.class, "pipeline", PipelineCommand.class, "workflow", WorkflowCommand.class,
-            "run", RunCommand.class, "completion", CompletionCommand.class, "man-pages", ManPagesCommand.class);
+            "run", RunCommand.class, "completion", CompletionCommand.class, "man-pages", ManPagesCommand.class,
+            "context", ContextCommand.class);
 
     /** Exit code for bad input (configuration, arguments); picocli's usage errors use the same code. */
     public static final int EXIT_INVALID = ExitCodes.INVALID;

@@ -2,6 +2,7 @@ package dev.runway.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runway.protocol.PipelinesApi;
+import dev.runway.protocol.TriggersApi;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -84,6 +85,23 @@ public final class PipelinesClient {
     public String rerun(String workflowId, boolean fromFailed) throws ApiException, InterruptedException {
         return tree("POST", PipelinesApi.v2Workflow(encode(workflowId)) + "/rerun",
                 Map.of("from_failed", fromFailed)).path("workflow_id").asText();
+    }
+
+    /** Sets the project's webhook secret; {@code secret} null: the server generates one and answers it. */
+    public TriggersApi.WebhookSecretAnswer setWebhookSecret(String idOrSlug, String secret)
+            throws ApiException, InterruptedException {
+        return RunnerClient.read(call("PUT", TriggersApi.webhookSecret(encode(idOrSlug)),
+                new TriggersApi.WebhookSecretBody(secret)), TriggersApi.WebhookSecretAnswer.class);
+    }
+
+    /** A CircleCI API v2 call of the contexts and variables routes ({@link ContextsApi}), answered as JSON. */
+    public JsonNode variables(String method, String path, Object body) throws ApiException, InterruptedException {
+        return tree(method, path, body);
+    }
+
+    /** A path segment, URL-escaped (a slug's slashes too). */
+    public static String escape(String segment) {
+        return encode(segment);
     }
 
     private JsonNode tree(String method, String path, Object body) throws ApiException, InterruptedException {

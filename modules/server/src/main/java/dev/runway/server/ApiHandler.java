@@ -37,11 +37,14 @@ final class ApiHandler extends Handler.Abstract {
         CompletableFuture<Reply> reply;
         try {
             Router.Match match = router.match(request.getMethod(), request.getHttpURI().getPath());
-            // a body is read only for a known token: a client without one gets its 401 before any byte of it
-            String tokenHash = auth.requireKnownToken(new Exchange(request, match.parameters(), null));
-            deadline.authenticated(request.getConnectionMetaData().getConnection());
-            if (match.limited()) {
-                rates.acquire(tokenHash, clock.millis());
+            // a body is read only for a known token: a client without one gets its 401 before any byte of it (a
+            // webhook, which has no token, checks its body's signature instead)
+            if (match.access() != Router.Access.SIGNED_BODY) {
+                String tokenHash = auth.requireKnownToken(new Exchange(request, match.parameters(), null));
+                deadline.authenticated(request.getConnectionMetaData().getConnection());
+                if (match.access() == Router.Access.LIMITED_TOKEN) {
+                    rates.acquire(tokenHash, clock.millis());
+                }
             }
             Executor executor = request.getComponents().getExecutor();
             // the route runs once its body is in, on a pool thread: no Jetty thread ever waits for bytes

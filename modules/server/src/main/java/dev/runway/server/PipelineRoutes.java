@@ -35,6 +35,8 @@ final class PipelineRoutes {
     private static final Pattern PROJECT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     /** Who the admin token is, as API v2 names the actor. */
     static final String ADMIN_LOGIN = "admin";
+    /** A project slug in a route template: URL-escaped in one segment, or its three segments. */
+    static final List<String> SLUG_SPELLINGS = List.of("{project-slug}", "{vcs}/{org}/{repo}");
     private final Store store;
     private final Auth auth;
     private final PipelineTriggers triggers;
@@ -70,7 +72,7 @@ final class PipelineRoutes {
                 .sync("POST", V2 + "/workflow/{id}/approve/{approval_request_id}", this::approve)
                 .sync("POST", V2 + "/jobs/{job-id}/cancel", this::cancelJobById);
         // the slug's two spellings: escaped in one segment, or its three segments; fixed segments route first
-        for (String slug : List.of("{project-slug}", "{vcs}/{org}/{repo}")) {
+        for (String slug : SLUG_SPELLINGS) {
             String project = V2 + "/project/" + slug;
             router.sync("POST", project + "/pipeline", this::trigger)
                     .sync("GET", project + "/pipeline", exchange -> pipelines(exchange, false))
@@ -145,9 +147,15 @@ final class PipelineRoutes {
     // --- API v2
 
     private Project slugProject(Exchange exchange) {
+        return slugProject(store, exchange);
+    }
+
+    /** The project a route's slug names, in either spelling ({@code {project-slug}} or {@code {vcs}/{org}/{repo}}). */
+    static Project slugProject(Store store, Exchange exchange) {
         String slug = exchange.path("project-slug") != null ? exchange.path("project-slug")
                 : exchange.path("vcs") + "/" + exchange.path("org") + "/" + exchange.path("repo");
-        return projectByIdOrSlug(slug);
+        return store.pipelines().project(ProjectSlugs.normalise(slug))
+                .orElseThrow(() -> ApiError.notFound("Project not found"));
     }
 
     private Reply me(Exchange exchange) {

@@ -22,10 +22,20 @@ final class Router {
         CompletableFuture<Reply> handle(Exchange exchange);
     }
 
-    private record Route(String method, String template, String[] segments, Async action, boolean limited) {}
+    /** How a route's caller proves who it is. */
+    enum Access {
+        /** A token the server issued, checked before any byte of the body is read; the route checks its kind. */
+        TOKEN,
+        /** A token, and the call is under the per-token rate limit ({@link RateLimiter}). */
+        LIMITED_TOKEN,
+        /** No token: the route checks a signature of the body itself (webhooks), so the body is read first. */
+        SIGNED_BODY
+    }
 
-    /** A matched route: how to run it, with its path parameters; {@code limited}: under the per-token rate limit. */
-    record Match(Async action, Map<String, String> parameters, boolean limited) {}
+    private record Route(String method, String template, String[] segments, Async action, Access access) {}
+
+    /** A matched route: how to run it, with its path parameters, and how its caller is authenticated. */
+    record Match(Async action, Map<String, String> parameters, Access access) {}
 
     private final List<Route> routes = new ArrayList<>();
 
@@ -34,14 +44,24 @@ final class Router {
     }
 
     Router async(String method, String template, Async action) {
-        routes.add(new Route(method, template, template.substring(1).split("/"), action, false));
+        routes.add(new Route(method, template, template.substring(1).split("/"), action, Access.TOKEN));
         return this;
     }
 
     /** An expensive route that answers now, under the per-token rate limit ({@link RateLimiter}). */
     Router limited(String method, String template, Sync action) {
         routes.add(new Route(method, template, template.substring(1).split("/"),
-                exchange -> CompletableFuture.completedFuture(action.handle(exchange)), true));
+                exchange -> CompletableFuture.completedFuture(action.handle(exchange)), Access.LIMITED_TOKEN));
+        return this;
+    }
+
+    /**
+     * A route without a token that authenticates its body's signature itself (a webhook): its body, bounded by the
+     * server's limits, is read before the route can refuse it.
+     */
+    Router signed(String method, String template, Sync action) {
+        routes.add(new Route(method, template, template.substring(1).split("/"),
+                exchange -> CompletableFuture.completedFuture(action.handle(exchange)), Access.SIGNED_BODY));
         return this;
     }
 
@@ -59,7 +79,7 @@ final class Router {
             Map<String, String> parameters = parameters(route.segments(), segments);
             if (parameters != null) {
                 if (route.method().equals(method)) {
-                    return new Match(route.action(), parameters, route.limited());
+                    return new Match(route.action(), parameters, route.access());
                 }
                 allowed.add(route.method());
             }

@@ -81,8 +81,9 @@ public final class RunwayServer implements AutoCloseable {
             Clock clock) {
         return new JobQueue() {
             @Override
-            public String definition(List<StepSpec> steps, Map<String, String> environment, Checkout checkout) {
-                return StoredJob.sealed(steps, environment, Map.of(), checkout, keys).toJson();
+            public String definition(List<StepSpec> steps, Map<String, String> environment,
+                    Map<String, String> secrets, Checkout checkout) {
+                return StoredJob.sealed(steps, environment, secrets, checkout, keys).toJson();
             }
 
             @Override
@@ -153,9 +154,12 @@ public final class RunwayServer implements AutoCloseable {
         PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, keys, clock), clock);
         GitRepositories git = new GitRepositories(dataDir.resolve("repositories"));
         PipelineTriggers triggers = new PipelineTriggers(store, git, pipelineSettings, scheduler::wake, clock);
+        // before the pipeline routes: GET .../{slug}/envvar/{name} has the segment count of .../{vcs}/{org}/{repo}
+        new ContextRoutes(store, auth, clock).register(router);
         new PipelineRoutes(store, auth, triggers,
                 new WorkflowActions(store, jobQueue(store, claims, watchers, keys, clock), scheduler::wake, clock), git,
                 clock).register(router);
+        new WebhookRoutes(store, auth, triggers, clock).register(router);
 
         // routes never wait for a client (bodies are read asynchronously, claims wait without a thread) and the
         // store is one serialised connection: a small pool does, and keeps memory down with many held claims

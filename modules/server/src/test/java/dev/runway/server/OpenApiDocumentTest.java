@@ -9,6 +9,7 @@ import dev.runway.protocol.ApiPaths;
 import dev.runway.protocol.JobsApi;
 import dev.runway.protocol.ManagementApi;
 import dev.runway.protocol.PipelinesApi;
+import dev.runway.protocol.TriggersApi;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class OpenApiDocumentTest {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             served = new TreeSet<>(server.routes());
         }
-        assertThat(served).hasSize(62);
+        assertThat(served).hasSize(84);
         assertThat(documentedOperations()).isEqualTo(served);
     }
 
@@ -77,7 +78,7 @@ class OpenApiDocumentTest {
                 ManagementApi.token("{id}"), ManagementApi.RUNNERS, ManagementApi.UNCLAIMED_TASKS,
                 ManagementApi.RUNNING_TASKS, JobsApi.JOBS, JobsApi.job("{id}"), JobsApi.cancel("{id}"),
                 step(JobsApi.stepOutput("{id}", 7)), PipelinesApi.PROJECTS, PipelinesApi.project("{project}"),
-                ManagementApi.API_TOKENS, ManagementApi.apiToken("{id}"));
+                ManagementApi.API_TOKENS, ManagementApi.apiToken("{id}"), TriggersApi.webhookSecret("{project}"));
         assertThat(paths).containsExactlyInAnyOrderElementsOf(built);
     }
 

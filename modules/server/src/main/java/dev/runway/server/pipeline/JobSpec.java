@@ -11,10 +11,18 @@ import java.util.Map;
 /**
  * What each task of a workflow job runs, fixed when the pipeline is compiled: the resource class, the steps in the
  * task agent's shapes, the job's environment, and {@code failure} when the job cannot run anywhere (it then fails at
- * its turn with that reason, and no task is queued).
+ * its turn with that reason, and no task is queued), and the contexts the workflow job names.
  */
 public record JobSpec(String resourceClass, List<StepSpec> steps, Map<String, String> environment,
-        long maxRunTimeSeconds, String failure) {
+        long maxRunTimeSeconds, String failure, List<String> contexts) {
+    public JobSpec {
+        contexts = contexts == null ? List.of() : List.copyOf(contexts);
+    }
+
+    /** This spec for a workflow job that names {@code contexts} (their variables become the job's secrets). */
+    public JobSpec withContexts(List<String> contexts) {
+        return new JobSpec(resourceClass, steps, environment, maxRunTimeSeconds, failure, contexts);
+    }
 
     public String toJson() {
         return Json.writeString(this);

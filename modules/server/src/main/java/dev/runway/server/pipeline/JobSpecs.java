@@ -60,7 +60,7 @@ final class JobSpecs {
         }
         Map<String, String> environment = new LinkedHashMap<>(job.environment());
         return new JobSpec(resourceClass, List.copyOf(steps), environment,
-                JobDefinitionParser.DEFAULT_MAX_RUN_TIME.toSeconds(), failure);
+                JobDefinitionParser.DEFAULT_MAX_RUN_TIME.toSeconds(), failure, List.of());
     }
 
     private static String dockerImage(Object settings) {

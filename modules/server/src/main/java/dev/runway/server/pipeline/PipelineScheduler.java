@@ -165,14 +165,21 @@ public final class PipelineScheduler implements AutoCloseable {
         Pipeline pipeline = store.pipelines().pipeline(workflow.pipelineId()).orElseThrow();
         Project project = store.pipelines().project(pipeline.projectId()).orElseThrow();
         Checkout checkout = new Checkout(project.repositoryUrl(), pipeline.revision(), pipeline.branch());
+        Map<String, String> secrets;
+        try {
+            secrets = JobSecrets.of(store, project, spec.contexts());
+        } catch (IllegalArgumentException e) {
+            store.pipelines().updateWorkflowJob(job.id(), JobStatus.FAILED.wire(), e.getMessage(), now, now);
+            return true;
+        }
         List<NodeSpec> specs = new ArrayList<>();
         for (int node = 0; node < job.parallelism(); node++) {
             Map<String, String> environment = new LinkedHashMap<>(circleVariables(project, pipeline, workflow, job,
                     node));
             environment.putAll(spec.environment());
             specs.add(new NodeSpec(rc.get().id(), rc.get().fullName(), job.name(),
-                    queue.definition(spec.steps(), environment, checkout), spec.maxRunTimeSeconds(),
-                    queue.secretsKey()));
+                    queue.definition(spec.steps(), environment, JobSecrets.under(secrets, environment), checkout),
+                    spec.maxRunTimeSeconds(), queue.secretsKey()));
         }
         List<Job> queued = store.pipelines().queue(job.id(), specs, now);
         LOG.info("workflow {} job {}: queued {} task(s) on {} (job #{})", workflow.name(), job.name(), queued.size(),
@@ -217,6 +224,15 @@ public final class PipelineScheduler implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdownNow();
+        // no interrupt while a pass runs: an interrupt during a store write closes H2's file channel for good
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            thread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -179,7 +179,7 @@ public final class PipelineTriggers {
                 continue;
             }
             CompiledPipeline.Job definition = compiled.jobs().get(job.job());
-            JobSpec spec = JobSpecs.of(definition, settings);
+            JobSpec spec = JobSpecs.of(definition, settings).withContexts(job.contexts());
             jobs.add(new NewWorkflowJob(job.name(), "build", status, Json.writeString(requires), spec.toJson(),
                     spec.resourceClass(), Math.max(1, definition.parallelism()), job.serialGroup(), reason, null));
         }

@@ -22,6 +22,10 @@ public interface Store extends AutoCloseable {
      */
     void compact();
 
+    TriggerRepository triggers();
+
+    VariableRepository variables();
+
     @Override
     void close();
 }

@@ -6,6 +6,8 @@ import dev.runway.server.store.PipelineRepository;
 import dev.runway.server.store.RunnerRepository;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.TaskRepository;
+import dev.runway.server.store.TriggerRepository;
+import dev.runway.server.store.VariableRepository;
 import java.sql.SQLException;
 
 /** {@link Store} on any {@link Engine}: one serialised connection, the schema brought to its newest version. */
@@ -16,6 +18,8 @@ public final class JdbcStore implements Store {
     private final JobRepository jobs;
     private final TaskRepository tasks;
     private final PipelineRepository pipelines;
+    private final TriggerRepository triggers;
+    private final VariableRepository variables;
 
     private JdbcStore(Database db) {
         this.db = db;
@@ -28,6 +32,8 @@ public final class JdbcStore implements Store {
         this.jobs = jobs;
         this.tasks = tasks;
         this.pipelines = new JdbcPipelines(db, jobs);
+        this.triggers = new JdbcTriggers(db);
+        this.variables = new JdbcVariables(db);
     }
 
     /**
@@ -73,6 +79,16 @@ public final class JdbcStore implements Store {
     @Override
     public void compact() {
         db.compact();
+    }
+
+    @Override
+    public TriggerRepository triggers() {
+        return triggers;
+    }
+
+    @Override
+    public VariableRepository variables() {
+        return variables;
     }
 
     @Override

@@ -1,0 +1,121 @@
+package dev.runway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runway.server.RunwayServer;
+import dev.runway.server.ServerSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Webhook secrets, contexts and project variables through the CLI, in process, against a real server. */
+class TriggerCommandsTest {
+    @TempDir
+    Path dir;
+    RunwayServer server;
+    final Map<String, String> environment = new HashMap<>();
+
+    record Result(int exit, String out, String err) {}
+
+    @BeforeEach
+    void start() throws Exception {
+        server = RunwayServer.start(new ServerSettings(dir.resolve("data"), "127.0.0.1", 0));
+        environment.putAll(Map.of("RUNWAY_HOST", server.uri().toString(), "CIRCLE_TOKEN", server.adminToken(),
+                "XDG_CONFIG_HOME", dir.resolve("config").toString(), "XDG_DATA_HOME", dir.resolve("share").toString()));
+        assertThat(runway("", "namespace", "create", "acme", "github", "acme").exit()).isZero();
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        git(repo, "init", "-q");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static void git(Path dir, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("git", "-c", "init.defaultBranch=main"));
+        command.addAll(List.of(args));
+        assertThat(new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start().waitFor()).isZero();
+    }
+
+    /** Runs {@code runway args} with {@code stdin} as standard input. */
+    Result runway(String stdin, String... args) {
+        CommandLine commandLine = Runway.commandLine();
+        inject(commandLine, stdin);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exit = commandLine.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private void inject(CommandLine commandLine, String stdin) {
+        if (commandLine.getCommand() instanceof ManagementCommand command) {
+            command.environment = environment;
+            if (command instanceof VariableCommands.StdinValue value) {
+                value.stdin = new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        commandLine.getSubcommands().values().forEach(sub -> inject(sub, stdin));
+    }
+
+    @Test
+    void projectCreateSetsTheWebhookSecretFromAFileOrShowsAGeneratedOneOnce() throws Exception {
+        Path secretFile = dir.resolve("secret");
+        Files.writeString(secretFile, "file-secret-value\n");
+        Result fromFile = runway("", "project", "create", "acme", dir.resolve("repo").toString(), "--name", "one",
+                "--webhook-secret-file", secretFile.toString());
+        assertThat(fromFile.exit()).as(fromFile.err()).isZero();
+        assertThat(fromFile.out()).contains("Webhook secret set from the file.").doesNotContain("file-secret-value")
+                .contains("github webhook URL: " + server.uri().toString().replaceAll("/+$", "")
+                        + "/api/v2/webhooks/github/gh%2Facme%2Fone");
+
+        Result generated = runway("", "project", "create", "acme", dir.resolve("repo").toString(), "--name", "two");
+        assertThat(generated.exit()).as(generated.err()).isZero();
+        Matcher secret = Pattern.compile("shown this once; [^)]*\\): ([0-9a-f]{64})").matcher(generated.out());
+        assertThat(secret.find()).as(generated.out()).isTrue();
+
+        Result rotated = runway("", "project", "webhook-secret", "gh/acme/two");
+        assertThat(rotated.exit()).as(rotated.err()).isZero();
+        assertThat(rotated.out()).doesNotContain(secret.group(1)).containsPattern("[0-9a-f]{64}");
+        Result missing = runway("", "project", "webhook-secret", "gh/acme/two", "--file", dir.resolve("nope")
+                .toString());
+        assertThat(missing.exit()).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(missing.err()).contains("--file").contains("nope");
+    }
+
+    @Test
+    void contextAndProjectVariablesAreSetFromStdinAndListedWithoutTheirValues() {
+        assertThat(runway("", "project", "create", "acme", dir.resolve("repo").toString(), "--name", "app").exit())
+                .isZero();
+        assertThat(runway("", "context", "create", "deploy").exit()).isZero();
+        assertThat(runway("", "context", "list").out()).contains("deploy");
+        Result set = runway("s3cr3t-context-value\n", "context", "env", "set", "deploy", "API_KEY");
+        assertThat(set.exit()).as(set.err()).isZero();
+        Result listed = runway("", "context", "env", "list", "deploy");
+        assertThat(listed.out()).contains("API_KEY").doesNotContain("s3cr3t");
+        Result project = runway("project-value-WXYZ\n", "project", "env", "set", "gh/acme/app", "TOKEN");
+        assertThat(project.exit()).as(project.err()).isZero();
+        assertThat(runway("", "project", "env", "list", "gh/acme/app").out()).contains("TOKEN").contains("xxxxWXYZ")
+                .doesNotContain("project-value");
+        assertThat(runway("", "project", "env", "unset", "gh/acme/app", "TOKEN").exit()).isZero();
+        assertThat(runway("", "context", "env", "unset", "deploy", "API_KEY").exit()).isZero();
+        assertThat(runway("", "context", "delete", "deploy").exit()).isZero();
+        Result gone = runway("", "context", "env", "list", "deploy");
+        assertThat(gone.exit()).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(gone.err()).contains("context \"deploy\" does not exist");
+    }
+}
