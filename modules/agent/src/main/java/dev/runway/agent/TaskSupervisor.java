@@ -13,6 +13,7 @@ import dev.runway.protocol.RunnerApi.ClaimResponse;
 import dev.runway.protocol.RunnerApi.HeartbeatResponse;
 import dev.runway.protocol.RunnerApi.InfraFailure;
 import dev.runway.protocol.RunnerApi.TaskHandover;
+import dev.runway.protocol.RunnerApi.TaskStatus;
 import dev.runway.protocol.TaskAgentInvocation;
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -165,11 +168,20 @@ final class TaskSupervisor implements Runnable {
             process.stop(); // a shutdown arrived while it was starting
         }
         ExitStatus exit = superviseUntilExit(maxRunTime);
-        boolean success = exit.success() && stopReason == null && canceledAt == null;
+        // The task agent's exit status tells the result it reported (TaskAgentInvocation): a task is counted a
+        // success only when it succeeded, not when its task agent merely reported a failed or canceled one.
+        Optional<TaskStatus> reportedStatus = exit.signal() == 0 ? TaskAgentInvocation.reportedStatus(exit.code())
+                : Optional.empty();
+        boolean success = reportedStatus.orElse(null) == TaskStatus.SUCCESS && stopReason == null
+                && canceledAt == null;
         boolean reported = true;
         if (success) {
             LOG.info("[task {}] task agent finished: {}", claim.taskId(), exit);
-        } else if (canceledAt != null && (exit.success() || stopReason == StopReason.CANCELED_BY_SERVER)) {
+        } else if (reportedStatus.isPresent() && stopReason == null) {
+            LOG.info("[task {}] task agent finished: the task {} ({})", claim.taskId(),
+                    reportedStatus.get().name().toLowerCase(Locale.ROOT), exit);
+        } else if (canceledAt != null && (reportedStatus.isPresent()
+                || stopReason == StopReason.CANCELED_BY_SERVER)) {
             LOG.info("[task {}] task agent stopped after cancellation: {}", claim.taskId(), exit);
         } else {
             String reason = stopReason != null ? stopReason.text

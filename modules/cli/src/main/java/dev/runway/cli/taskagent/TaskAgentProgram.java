@@ -165,8 +165,7 @@ public final class TaskAgentProgram {
         }, "sigterm");
         Runtime.getRuntime().addShutdownHook(onTerm);
         try {
-            agent.run();
-            return TaskAgentInvocation.EXIT_REPORTED;
+            return TaskAgentInvocation.exitStatusFor(agent.run().status());
         } catch (IOException e) { // ApiException included: no server, or a report that could not be delivered
             err.println("runway task-agent: task " + taskId + ": " + e.getMessage());
             return TaskAgentInvocation.EXIT_NOT_REPORTED;
