@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,17 +51,26 @@ final class TaskSupervisor implements Runnable {
     static final Duration REPORT_TIME = Duration.ofSeconds(15);
     /** Heartbeats also carry cancellation: not rarer than this, whatever the lease. */
     static final Duration MAX_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+    /** How long a failure report sent before the ladder may hold the ladder back (the server may be away). */
+    static final Duration REPORT_BEFORE_STOP = Duration.ofSeconds(3);
+
     /** Why a running task agent was stopped by the launch agent. */
     enum StopReason {
-        CANCELED_BY_SERVER("the job was canceled and the task agent did not stop in time"),
-        MAX_RUN_TIME("max_run_time exceeded"),
-        LOST("the server no longer knows this task (lease lost or token revoked)"),
-        AGENT_SHUTDOWN("the launch agent was told to stop (second SIGTERM/SIGINT)");
+        CANCELED_BY_SERVER("the job was canceled and the task agent did not stop in time", false),
+        MAX_RUN_TIME("max_run_time exceeded", true),
+        LOST("the server no longer knows this task (lease lost or token revoked)", false),
+        AGENT_SHUTDOWN("the launch agent was told to stop (second SIGTERM/SIGINT): its tasks were stopped", true);
 
         final String text;
+        /**
+         * The launch agent reports the task failed before the ladder: a task agent that gets SIGTERM reports its task
+         * canceled, which would hide why it was stopped (the server keeps the first result).
+         */
+        final boolean reportBeforeStopping;
 
-        StopReason(String text) {
+        StopReason(String text, boolean reportBeforeStopping) {
             this.text = text;
+            this.reportBeforeStopping = reportBeforeStopping;
         }
     }
 
@@ -73,6 +83,11 @@ final class TaskSupervisor implements Runnable {
     private String launchId;
     private volatile TaskProcess process;
     private volatile StopReason stopReason;
+    /** Completed by {@link #stop}: the supervising thread then applies the stop (reports, then the ladder). */
+    private final CompletableFuture<StopReason> stopRequested = new CompletableFuture<>();
+    private boolean stopApplied;
+    /** The failure report sent before the ladder, or null; whether it was delivered. */
+    private CompletableFuture<Boolean> reportBeforeStop;
     private Instant endedOnServerAt;
     private Instant canceledAt;
 
@@ -90,18 +105,48 @@ final class TaskSupervisor implements Runnable {
         return claim.taskId();
     }
 
-    /** Stops the task agent with the ladder (idempotent); the run then reports the task and ends. */
+    /**
+     * Stops the task agent with the ladder (idempotent); the run then reports the task and ends. The supervising
+     * thread applies it, so a report that must precede the ladder never holds up the caller (a signal handler).
+     */
     void stop(StopReason reason) {
         synchronized (this) {
             if (stopReason == null) {
                 stopReason = reason;
             }
         }
-        TaskProcess running = process;
-        if (running != null) {
-            LOG.info("[task {}] stopping the task agent: {}", claim.taskId(), reason.text);
-            running.stop();
+        stopRequested.complete(reason);
+    }
+
+    /** On the supervising thread, once the task agent runs: the report that must come first, then the ladder. */
+    private void applyStop(Path outputLog) throws InterruptedException {
+        if (stopApplied || stopReason == null) {
+            return;
         }
+        stopApplied = true;
+        StopReason reason = stopReason;
+        if (reason.reportBeforeStopping) {
+            reportBeforeStop = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return report(reason.text, null, outputLog);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }, runnable -> {
+                Thread thread = new Thread(runnable, "report-" + claim.taskId());
+                thread.setDaemon(true);
+                thread.start();
+            });
+            try {
+                reportBeforeStop.get(REPORT_BEFORE_STOP.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                LOG.warn("[task {}] the failure report is still under way; stopping the task agent anyway",
+                        claim.taskId());
+            }
+        }
+        LOG.info("[task {}] stopping the task agent: {}", claim.taskId(), reason.text);
+        process.stop();
     }
 
     /** SIGKILL to the task's whole tree at once (third signal). */
@@ -164,10 +209,8 @@ final class TaskSupervisor implements Runnable {
             }
             LOG.info("[task {}] task agent started (pid {}) in {}", claim.taskId(), process.pid(), workingDirectory);
         }
-        if (stopReason != null) {
-            process.stop(); // a shutdown arrived while it was starting
-        }
-        ExitStatus exit = superviseUntilExit(maxRunTime);
+        applyStop(outputLog); // when a shutdown arrived while it was starting
+        ExitStatus exit = superviseUntilExit(maxRunTime, outputLog);
         // The task agent's exit status tells the result it reported (TaskAgentInvocation): a task is counted a
         // success only when it succeeded, not when its task agent merely reported a failed or canceled one.
         Optional<TaskStatus> reportedStatus = exit.signal() == 0 ? TaskAgentInvocation.reportedStatus(exit.code())
@@ -183,6 +226,9 @@ final class TaskSupervisor implements Runnable {
         } else if (canceledAt != null && (reportedStatus.isPresent()
                 || stopReason == StopReason.CANCELED_BY_SERVER)) {
             LOG.info("[task {}] task agent stopped after cancellation: {}", claim.taskId(), exit);
+        } else if (reportBeforeStop != null) {
+            LOG.warn("[task {}] {} ({})", claim.taskId(), stopReason.text, exit);
+            reported = awaitReport(reportBeforeStop);
         } else {
             String reason = stopReason != null ? stopReason.text
                     : "the task agent exited without reporting a result (" + exit + ")";
@@ -287,8 +333,16 @@ final class TaskSupervisor implements Runnable {
         return TaskAgentInvocation.taskInput(claim.taskToken(), job);
     }
 
+    private static boolean awaitReport(CompletableFuture<Boolean> report) throws InterruptedException {
+        try {
+            return report.get();
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+
     /** Waits for the task agent to exit, heartbeating every lease/3 and enforcing max_run_time meanwhile. */
-    private ExitStatus superviseUntilExit(Duration maxRunTime) throws InterruptedException {
+    private ExitStatus superviseUntilExit(Duration maxRunTime, Path outputLog) throws InterruptedException {
         Instant deadline = context.clock().instant().plus(maxRunTime).plus(backstopDelay());
         Duration interval = heartbeatInterval(claim.leaseSeconds());
         // The first heartbeat goes at once: it confirms the claim, whose first lease is short (the server takes a
@@ -304,8 +358,16 @@ final class TaskSupervisor implements Runnable {
                 }
             }
             long waitMillis = Math.max(1, Duration.between(now, wake).toMillis());
+            CompletableFuture<ExitStatus> exit = process.onExit();
             try {
-                return process.onExit().get(waitMillis, TimeUnit.MILLISECONDS);
+                // a stop asked for by another thread (the agent's shutdown) wakes this wait: it is applied here
+                CompletableFuture.anyOf(exit, stopApplied ? exit : stopRequested)
+                        .get(waitMillis, TimeUnit.MILLISECONDS);
+                if (exit.isDone()) {
+                    return exit.get();
+                }
+                applyStop(outputLog);
+                continue;
             } catch (TimeoutException e) {
                 // time to heartbeat or to enforce max_run_time
             } catch (ExecutionException e) {
