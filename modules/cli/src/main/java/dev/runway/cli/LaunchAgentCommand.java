@@ -87,7 +87,8 @@ public final class LaunchAgentCommand implements Callable<Integer> {
         }
         Runner runner = config.runner();
         try (Launcher launcher = Launchers.installed().select(runner.launcher(),
-                new LauncherSettings(runner.commandPrefix(), runner.taskUser(), runner.gracePeriod()))) {
+                new LauncherSettings(runner.commandPrefix(), runner.taskUser(), runner.gracePeriod(),
+                        runner.maxConcurrentTasks()))) {
             LaunchAgent agent = LaunchAgent.builder(config, launcher).version(Runway.version())
                     .stateDirectory(stateDirectory != null ? stateDirectory : defaultStateDirectory(environment))
                     .build();

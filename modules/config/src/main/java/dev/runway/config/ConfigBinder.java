@@ -54,6 +54,7 @@ final class ConfigBinder {
             return null;
         }
         checkWorkingDirectoryUse(runner);
+        checkContainment(runner);
         return new LaunchAgentConfig(api, runner, logging, health);
     }
 
@@ -227,6 +228,30 @@ final class ConfigBinder {
             findings.warn(origin, "has no %s and cleanup_working_directory is true: the whole directory "
                     + runner.workingDirectory() + " is removed after each task");
         }
+    }
+
+    /**
+     * The process and macos launchers find a task's processes by session, parentage and an environment marker: a job
+     * that leaves its session and scrubs its environment escapes them, unless the task user is dedicated and runs one
+     * task at a time (then every process of that uid is the task's). Said here and again by the agent at start.
+     */
+    private void checkContainment(Runner runner) {
+        if (!runner.launcher().equals("process") && !runner.launcher().equals("macos")) {
+            return;
+        }
+        boolean sharedUser = runner.taskUser() == null || !runner.commandPrefix().isEmpty();
+        if (!sharedUser && runner.maxConcurrentTasks() == 1) {
+            return;
+        }
+        RawValue raw = values.get(Setting.RUNNER_LAUNCHER);
+        Origin origin = raw != null ? raw.origin() : new Origin(defaultFile, 0, 0, Setting.RUNNER_LAUNCHER.key());
+        String why = sharedUser ? (runner.commandPrefix().isEmpty() ? "tasks run as the agent's user (no "
+                + "runner.task_user)" : "runner.command_prefix chooses the tasks' user") : "tasks share runner.task_user "
+                + "across " + runner.maxConcurrentTasks() + " slots";
+        findings.warn(origin, runner.launcher() + " cannot contain a job that scrubs its environment and leaves its "
+                + "session (env -i setsid) while " + why + ": such a process outlives its task and can read later "
+                + "tasks' environments. The systemd or subreaper launcher can contain it; so can a dedicated "
+                + "runner.task_user with runner.max_concurrent_tasks: 1");
     }
 
     private static int count(String text, String part) {

@@ -189,6 +189,19 @@ class ValidationTest {
     }
 
     @Test
+    void theProcessLauncherWithASharedUserOrSeveralSlotsIsAWarningThatItCannotContainEveryJob()
+            throws ConfigException {
+        assertThat(parse(withToken("runner:\n  launcher: process\n")).warnings()).singleElement()
+                .satisfies(warning -> assertThat(warning).startsWith("launch-agent-config.yaml:4:3: runner.launcher:")
+                        .contains("cannot contain a job that scrubs its environment")
+                        .contains("agent's user").contains("systemd or subreaper"));
+        assertThat(parse(withToken("runner:\n  launcher: process\n  task_user: ci\n  max_concurrent_tasks: 2\n"))
+                .warnings()).singleElement().satisfies(warning -> assertThat(warning).contains("2 slots"));
+        assertThat(parse(withToken("runner:\n  launcher: process\n  task_user: ci\n")).warnings()).isEmpty();
+        assertThat(parse(withToken("runner:\n  launcher: subreaper\n")).warnings()).isEmpty();
+    }
+
+    @Test
     void cleanupWithoutPercentSWarnsThatTheWholeDirectoryGoes() throws ConfigException {
         LoadedConfig loaded = parse(withToken("runner:\n  working_directory: /home/ci\n"
                 + "  cleanup_working_directory: true\n"));

@@ -15,14 +15,17 @@ import java.util.TreeMap;
  */
 public final class UserSwitch {
     private final String user;
+    /** The task user's uid; -1 for no switch. */
+    private final long uid;
     private final List<String> prefix;
     /** Environment the switch tool itself needs (setpriv keeps the caller's environment; sudo resets it). */
     private final Map<String, String> loginEnvironment;
     private final boolean resetsEnvironment;
 
-    private UserSwitch(String user, List<String> prefix, Map<String, String> loginEnvironment,
+    private UserSwitch(String user, long uid, List<String> prefix, Map<String, String> loginEnvironment,
             boolean resetsEnvironment) {
         this.user = user;
+        this.uid = uid;
         this.prefix = List.copyOf(prefix);
         this.loginEnvironment = Map.copyOf(loginEnvironment);
         this.resetsEnvironment = resetsEnvironment;
@@ -30,7 +33,7 @@ public final class UserSwitch {
 
     /** No switch: the task runs as the agent's user. */
     public static UserSwitch none() {
-        return new UserSwitch(null, List.of(), Map.of(), false);
+        return new UserSwitch(null, -1, List.of(), Map.of(), false);
     }
 
     /**
@@ -65,14 +68,14 @@ public final class UserSwitch {
         }
         Optional<Path> sudo = Commands.find("sudo");
         if (sudo.isPresent()) {
-            return viaSudo(user, sudo.get());
+            return viaSudo(user, Long.parseLong(uid.get()), sudo.get());
         }
         throw new LaunchException("runner.task_user is '" + user + "' but neither sudo nor setpriv is installed");
     }
 
     /** The guide's form: non-interactive, login shell, the user's HOME. */
-    static UserSwitch viaSudo(String user, Path sudo) {
-        return new UserSwitch(user, List.of(sudo.toString(), "-niHu", user, "--"), Map.of(), true);
+    static UserSwitch viaSudo(String user, long uid, Path sudo) {
+        return new UserSwitch(user, uid, List.of(sudo.toString(), "-niHu", user, "--"), Map.of(), true);
     }
 
     private static UserSwitch viaSetpriv(String user, Path setpriv) throws LaunchException {
@@ -86,12 +89,17 @@ public final class UserSwitch {
                 "--init-groups", "--");
         Map<String, String> login = Map.of("HOME", entry[5], "USER", user, "LOGNAME", user,
                 "SHELL", entry[6].isEmpty() ? "/bin/sh" : entry[6]);
-        return new UserSwitch(user, prefix, login, false);
+        return new UserSwitch(user, Long.parseLong(entry[2]), prefix, login, false);
     }
 
     /** The task user, or null for none. */
     public String user() {
         return user;
+    }
+
+    /** The task user's uid, or -1 for none (tasks run as the agent's user). */
+    public long uid() {
+        return uid;
     }
 
     /**

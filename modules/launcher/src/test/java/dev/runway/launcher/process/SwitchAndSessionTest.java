@@ -19,7 +19,7 @@ import org.junit.jupiter.api.condition.OS;
 class SwitchAndSessionTest {
     @Test
     void sudoGetsTheGuidesFormAndTheEnvironmentThroughEnv() {
-        UserSwitch sudo = UserSwitch.viaSudo("circleci", Path.of("/usr/bin/sudo"));
+        UserSwitch sudo = UserSwitch.viaSudo("circleci", 1001, Path.of("/usr/bin/sudo"));
         assertThat(sudo.wrap(List.of("runway", "task-agent"), Map.of("B", "2", "A", "1")))
                 .containsExactly("/usr/bin/sudo", "-niHu", "circleci", "--", "/usr/bin/env", "A=1", "B=2", "runway",
                         "task-agent");
