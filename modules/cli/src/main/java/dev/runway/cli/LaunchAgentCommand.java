@@ -11,6 +11,7 @@ import dev.runway.config.Runner;
 import dev.runway.launcher.LaunchException;
 import dev.runway.launcher.Launcher;
 import dev.runway.launcher.LauncherSettings;
+import dev.runway.launcher.Sandbox;
 import dev.runway.launcher.Launchers;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -88,7 +89,7 @@ public final class LaunchAgentCommand implements Callable<Integer> {
         Runner runner = config.runner();
         try (Launcher launcher = Launchers.installed().select(runner.launcher(),
                 new LauncherSettings(runner.commandPrefix(), runner.taskUser(), runner.gracePeriod(),
-                        runner.maxConcurrentTasks()))) {
+                        runner.maxConcurrentTasks(), Sandbox.relaxing(runner.sandbox())))) {
             LaunchAgent agent = LaunchAgent.builder(config, launcher).version(Runway.version())
                     .stateDirectory(stateDirectory != null ? stateDirectory : defaultStateDirectory(environment))
                     .build();

@@ -127,7 +127,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     private LaunchAgentConfig agentConfig(RunwayServer server, String token, Path home) {
         Runner runner = new Runner("quickstart-" + ProcessHandle.current().pid(), List.of(),
                 home.resolve("work").toString() + "/%s", true, Duration.ofMinutes(10), Mode.CONTINUOUS,
-                Duration.ZERO, true, "process", null, 1, Duration.ofSeconds(5), null, Duration.ZERO);
+                Duration.ZERO, true, "process", null, 1, Duration.ofSeconds(5), null, Duration.ZERO,
+                List.of());
         return new LaunchAgentConfig(new Api(server.uri().toString(), Secret.of(token)), runner,
                 agentLogging(home), new Health(""));
     }

@@ -73,7 +73,8 @@ final class ConfigBinder {
                 integer(Setting.RUNNER_MAX_CONCURRENT_TASKS, 1, 1, MAX_CONCURRENT_TASKS),
                 duration(Setting.RUNNER_GRACE_PERIOD, Runner.DEFAULT_GRACE_PERIOD, true),
                 hostPort(Setting.RUNNER_SSH_ADVERTISE_ADDR, null, false),
-                duration(Setting.RUNNER_STANDBY_TIMEOUT, Runner.DEFAULT_STANDBY_TIMEOUT, true));
+                duration(Setting.RUNNER_STANDBY_TIMEOUT, Runner.DEFAULT_STANDBY_TIMEOUT, true),
+                sandbox());
     }
 
     private Logging logging() {
@@ -184,6 +185,20 @@ final class ConfigBinder {
         for (int i = 0; i < raw.items().size(); i++) {
             if (raw.items().get(i).isEmpty()) {
                 findings.error(raw.origin(), "item " + i + " is an empty string; every item is an argument");
+            }
+        }
+        return raw.items();
+    }
+
+    private List<String> sandbox() {
+        RawValue raw = values.get(Setting.RUNNER_SANDBOX);
+        if (raw == null) {
+            return List.of();
+        }
+        for (String item : raw.items()) {
+            if (!Runner.SANDBOX_RELAXATIONS.contains(item)) {
+                findings.error(raw.origin(), quote(item) + " is not a protection to relax; list any of "
+                        + String.join(", ", Runner.SANDBOX_RELAXATIONS) + " (none: everything protected)");
             }
         }
         return raw.items();

@@ -202,6 +202,15 @@ class ValidationTest {
     }
 
     @Test
+    void theSandboxListsProtectionsToRelaxAndNothingElse() throws ConfigException {
+        assertThat(parse(withToken("runner:\n  sandbox: [sudo, home]\n")).config().runner().sandbox())
+                .containsExactly("sudo", "home");
+        assertThat(parse(withToken("")).config().runner().sandbox()).isEmpty();
+        assertThat(onlyProblem(withToken("runner:\n  sandbox: [sudo, network]\n")).message())
+                .contains("\"network\" is not a protection to relax").contains("sudo, tmp, system, home");
+    }
+
+    @Test
     void cleanupWithoutPercentSWarnsThatTheWholeDirectoryGoes() throws ConfigException {
         LoadedConfig loaded = parse(withToken("runner:\n  working_directory: /home/ci\n"
                 + "  cleanup_working_directory: true\n"));
