@@ -198,7 +198,8 @@ final class TaskSupervisor implements Runnable {
         if (process == null) {
             try {
                 process = context.launcher().start(new LaunchSpec(launchId, taskAgentCommand(maxRunTime),
-                        TaskEnvironment.forTask(System.getenv(), launchId, workingDirectory,
+                        TaskEnvironment.forTask(System.getenv(), context.config().runner().environment(), launchId,
+                                workingDirectory,
                                 context.resourceClassToken()),
                         workingDirectory, taskAgentInput(), outputLog, Limits.NONE));
             } catch (LaunchException | RuntimeException e) {

@@ -128,7 +128,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         Runner runner = new Runner("quickstart-" + ProcessHandle.current().pid(), List.of(),
                 home.resolve("work").toString() + "/%s", true, Duration.ofMinutes(10), Mode.CONTINUOUS,
                 Duration.ZERO, true, "process", null, 1, Duration.ofSeconds(5), null, Duration.ZERO,
-                List.of());
+                List.of(), List.of());
         return new LaunchAgentConfig(new Api(server.uri().toString(), Secret.of(token)), runner,
                 agentLogging(home), new Health(""));
     }

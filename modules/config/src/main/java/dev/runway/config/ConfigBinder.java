@@ -1,6 +1,7 @@
 package dev.runway.config;
 
 import dev.runway.protocol.GoDuration;
+import dev.runway.protocol.Names;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -74,7 +75,8 @@ final class ConfigBinder {
                 duration(Setting.RUNNER_GRACE_PERIOD, Runner.DEFAULT_GRACE_PERIOD, true),
                 hostPort(Setting.RUNNER_SSH_ADVERTISE_ADDR, null, false),
                 duration(Setting.RUNNER_STANDBY_TIMEOUT, Runner.DEFAULT_STANDBY_TIMEOUT, true),
-                sandbox());
+                sandbox(),
+                passedEnvironment());
     }
 
     private Logging logging() {
@@ -199,6 +201,23 @@ final class ConfigBinder {
             if (!Runner.SANDBOX_RELAXATIONS.contains(item)) {
                 findings.error(raw.origin(), quote(item) + " is not a protection to relax; list any of "
                         + String.join(", ", Runner.SANDBOX_RELAXATIONS) + " (none: everything protected)");
+            }
+        }
+        return raw.items();
+    }
+
+    /** runner.environment: names of variables, each checked as one (a value given by mistake is named). */
+    private List<String> passedEnvironment() {
+        RawValue raw = values.get(Setting.RUNNER_ENVIRONMENT);
+        if (raw == null) {
+            return List.of();
+        }
+        for (String item : raw.items()) {
+            try {
+                Names.environmentName("item " + quote(item), item);
+            } catch (IllegalArgumentException e) {
+                findings.error(raw.origin(), e.getMessage() + (item.contains("=") ? "; list names only: the "
+                        + "value comes from the agent's environment" : ""));
             }
         }
         return raw.items();

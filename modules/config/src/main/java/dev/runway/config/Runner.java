@@ -25,6 +25,8 @@ import java.util.Objects;
  *                                default 5m
  * @param sandbox                 protections of the task sandbox to relax (systemd launcher): sudo, tmp, system,
  *                                home; default none (everything protected)
+ * @param environment             names of the agent's environment variables passed on to jobs, beyond the ones
+ *                                every job gets (PATH, HOME, locale, time zone, proxies, CA files); default none
  */
 public record Runner(
         String name,
@@ -41,7 +43,8 @@ public record Runner(
         Duration gracePeriod,
         String sshAdvertiseAddr,
         Duration standbyTimeout,
-        List<String> sandbox) {
+        List<String> sandbox,
+        List<String> environment) {
 
     public static final String DEFAULT_WORKING_DIRECTORY = "/var/opt/runway/workdir/%s";
     public static final Duration DEFAULT_MAX_RUN_TIME = Duration.ofHours(5);
@@ -64,5 +67,6 @@ public record Runner(
         Objects.requireNonNull(gracePeriod, "gracePeriod");
         Objects.requireNonNull(standbyTimeout, "standbyTimeout");
         sandbox = List.copyOf(sandbox);
+        environment = List.copyOf(environment);
     }
 }

@@ -74,6 +74,8 @@ class EnvironmentOverridesTest {
             new Case(Setting.RUNNER_MAX_CONCURRENT_TASKS, "8", c -> c.runner().maxConcurrentTasks(), 8),
             new Case(Setting.RUNNER_GRACE_PERIOD, "500ms", c -> c.runner().gracePeriod(), Duration.ofMillis(500)),
             new Case(Setting.RUNNER_STANDBY_TIMEOUT, "0", c -> c.runner().standbyTimeout(), Duration.ZERO),
+            new Case(Setting.RUNNER_ENVIRONMENT, "[\"BUILD_CACHE_URL\"]", c -> c.runner().environment(),
+                    List.of("BUILD_CACHE_URL")),
             new Case(Setting.RUNNER_SANDBOX, "[\"sudo\", \"home\"]", c -> c.runner().sandbox(),
                     List.of("sudo", "home")),
             new Case(Setting.RUNNER_SSH_ADVERTISE_ADDR, "203.0.113.7:54782", c -> c.runner().sshAdvertiseAddr(),

@@ -202,6 +202,14 @@ class ValidationTest {
     }
 
     @Test
+    void runnerEnvironmentListsVariableNamesOnly() throws ConfigException {
+        assertThat(parse(withToken("runner:\n  environment: [BUILD_CACHE_URL, LC_X]\n")).config().runner()
+                .environment()).containsExactly("BUILD_CACHE_URL", "LC_X");
+        assertThat(onlyProblem(withToken("runner:\n  environment: [\"TOKEN=abc\"]\n")).message())
+                .contains("invalid environment variable name").contains("list names only");
+    }
+
+    @Test
     void theSandboxListsProtectionsToRelaxAndNothingElse() throws ConfigException {
         assertThat(parse(withToken("runner:\n  sandbox: [sudo, home]\n")).config().runner().sandbox())
                 .containsExactly("sudo", "home");

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * How a task runs as {@code runner.task_user} when no {@code command_prefix} is configured: the guide's
@@ -103,14 +103,14 @@ public final class UserSwitch {
     }
 
     /**
-     * The argv that runs {@code command} as the task user with {@code environment}. sudo resets the environment, so
-     * the task's variables (none of them secret: the token travels on stdin) are handed on through {@code env}.
+     * The argv that runs {@code command} as the task user with {@code environment}, which the caller puts in the
+     * switch tool's own environment. sudo resets the environment: it is told which names to keep
+     * ({@code --preserve-env=NAMES}), so the values never appear in an argv that every process listing shows.
      */
     public List<String> wrap(List<String> command, Map<String, String> environment) {
         List<String> argv = new ArrayList<>(prefix);
-        if (resetsEnvironment) {
-            argv.add("/usr/bin/env");
-            new TreeMap<>(environment).forEach((k, v) -> argv.add(k + "=" + v));
+        if (resetsEnvironment && !environment.isEmpty()) {
+            argv.add(1, "--preserve-env=" + String.join(",", new TreeSet<>(environment.keySet())));
         }
         argv.addAll(command);
         return argv;
