@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The systemd launcher's default sandbox, seen from inside a job: /usr cannot be written, /tmp is the task's own, a
- * setuid binary does not raise its privileges, and the working directory is the task user's alone.
+ * setuid binary does not raise its privileges, the working directory is the task user's alone, and other users'
+ * processes (the agent's, other task users') are not in its /proc.
  */
 class SystemdSandboxTests extends SystemdAgentTestCase {
 
@@ -34,13 +35,15 @@ class SystemdSandboxTests extends SystemdAgentTestCase {
                     + " || echo usr=read-only\n"
                     + "test -e /tmp/" + probe + " && echo tmp=shared || echo tmp=own\n"
                     + "echo \"setuid-euid=$(" + setuidId + " -u)\"\n"
-                    + "stat -c 'directory=%a %U' \"$PWD\"\n");
+                    + "stat -c 'directory=%a %U' \"$PWD\"\n"
+                    // the agent and every process of another user (PID 1, root's) are not in the task's /proc
+                    + "test -e /proc/1/status && echo pid1=visible || echo pid1=hidden\n");
 
             JobStatus done = harness.awaitFinal(job.id());
 
             assertThat(done.state()).as(harness.agentLog(agent)).isEqualTo(JobState.SUCCESS);
             assertThat(harness.output(job.id())).contains("usr=read-only", "tmp=own", "setuid-euid=65534",
-                    "directory=700 nobody");
+                    "directory=700 nobody", "pid1=hidden");
         } finally {
             harness.systemd.run("rm", "-rf", "--", usr);
         }

@@ -24,7 +24,7 @@ import java.util.Objects;
  *                                does not wait for a JVM) is kept after the last claim; {@link Duration#ZERO} = none;
  *                                default 5m
  * @param sandbox                 protections of the task sandbox to relax (systemd launcher): sudo, tmp, system,
- *                                home; default none (everything protected)
+ *                                home, proc; default none (everything protected)
  * @param environment             names of the agent's environment variables passed on to jobs, beyond the ones
  *                                every job gets (PATH, HOME, locale, time zone, proxies, CA files); default none
  */
@@ -54,7 +54,7 @@ public record Runner(
     /** The values {@code runner.launcher} accepts. */
     public static final List<String> LAUNCHERS = List.of("auto", "process", "systemd", "subreaper", "macos");
     /** What {@code runner.sandbox} may list (the launcher's Sandbox.RELAXATIONS). */
-    public static final List<String> SANDBOX_RELAXATIONS = List.of("sudo", "tmp", "system", "home");
+    public static final List<String> SANDBOX_RELAXATIONS = List.of("sudo", "tmp", "system", "home", "proc");
 
     public Runner {
         Objects.requireNonNull(name, "name");

@@ -215,7 +215,7 @@ class ValidationTest {
                 .containsExactly("sudo", "home");
         assertThat(parse(withToken("")).config().runner().sandbox()).isEmpty();
         assertThat(onlyProblem(withToken("runner:\n  sandbox: [sudo, network]\n")).message())
-                .contains("\"network\" is not a protection to relax").contains("sudo, tmp, system, home");
+                .contains("\"network\" is not a protection to relax").contains("sudo, tmp, system, home, proc");
     }
 
     @Test

@@ -72,6 +72,11 @@ final class TransientUnit {
         if (sandbox.protectHome()) {
             properties.add(UnitProperty.string("ProtectHome", "read-only"));
         }
+        if (sandbox.protectProc()) {
+            // hidepid=invisible on the unit's own /proc: another user's processes (the agent's, another task
+            // user's) cannot be seen, so neither their environment nor their command line can be read
+            properties.add(UnitProperty.string("ProtectProc", "invisible"));
+        }
         if ((sandbox.protectSystem() || sandbox.protectHome()) && writable != null) {
             properties.add(UnitProperty.strings("ReadWritePaths", List.of("-" + writable.toAbsolutePath())));
         }
