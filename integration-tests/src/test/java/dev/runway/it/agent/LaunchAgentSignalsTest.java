@@ -54,7 +54,11 @@ class LaunchAgentSignalsTest {
             assertThat(exit).as(agent.logText()).isNotNull().isNotEqualTo(0);
             assertThat(Duration.ofNanos(System.nanoTime() - secondSignal)).as("grace 2 s + reporting")
                     .isLessThan(Duration.ofSeconds(15));
-            assertThat(harness.awaitFinal(job.id(), Duration.ofSeconds(15)).state()).isNotEqualTo(JobState.SUCCESS);
+            JobStatus done = harness.awaitFinal(job.id(), Duration.ofSeconds(15));
+            assertThat(done.state()).as("reported failed by the agent, as docs/operation.md says: " + done.reason())
+                    .isEqualTo(JobState.INFRASTRUCTURE_FAIL);
+            assertThat(done.reason()).as("names the agent's shutdown")
+                    .contains("the launch agent was told to stop").doesNotContain("the task agent received SIGTERM");
             assertThat(ProcessScan.awaitNoneWithMarker(marker, Duration.ofSeconds(10))).as("survivors").isEmpty();
         }
     }

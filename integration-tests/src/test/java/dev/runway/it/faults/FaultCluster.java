@@ -26,6 +26,8 @@ final class FaultCluster implements AutoCloseable {
     static final String NAMESPACE = "faults";
     static final String RESOURCE_CLASS = NAMESPACE + "/linux";
     static final String MARKER_VARIABLE = "RUNWAY_FAULTS_MARKER";
+    /** Where the canary lies: files outside every task's directory that jobs link to and cleanup must not touch. */
+    static final String CANARY_VARIABLE = "RUNWAY_FAULTS_CANARY";
     /** Lease of the suite's server: short, so that a lost task comes back within the run. */
     static final String LEASE = "20s";
 
@@ -45,9 +47,36 @@ final class FaultCluster implements AutoCloseable {
     URI managementUri;
     String token;
 
+    /** Files outside every task's directory (jobs link to them); {@link #canaryState} before the run. */
+    final Path canary;
+    final Map<String, String> canaryBefore;
+
     FaultCluster(Path home, FaultTally tally) throws IOException {
         this.home = Files.createDirectories(home);
         this.tally = tally;
+        this.canary = Files.createDirectories(home.resolve("canary"));
+        Files.createDirectories(canary.resolve("sub"));
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(canary.resolve("file-" + i), "canary " + i + "\n");
+            Files.writeString(canary.resolve("sub/file-" + i), "canary sub " + i + "\n");
+        }
+        this.canaryBefore = canaryState();
+    }
+
+    /** Every entry under the canary: its type, mode, size, modification time and content. */
+    Map<String, String> canaryState() throws IOException {
+        Map<String, String> state = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> entries = Files.walk(canary)) {
+            for (Path entry : entries.toList()) {
+                java.nio.file.attribute.PosixFileAttributes attributes = Files.readAttributes(entry,
+                        java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                String content = attributes.isRegularFile() ? Files.readString(entry) : "";
+                state.put(canary.relativize(entry).toString(), (attributes.isDirectory() ? "d " : "f ")
+                        + java.nio.file.attribute.PosixFilePermissions.toString(attributes.permissions()) + " "
+                        + attributes.size() + " " + attributes.lastModifiedTime() + " " + content.strip());
+            }
+        }
+        return state;
     }
 
     /** Starts the server ({@code prefix}: e.g. {@code ip netns exec NAME}) with its data in {@code dataDir}. */
@@ -75,8 +104,8 @@ final class FaultCluster implements AutoCloseable {
             throws IOException {
         LaunchAgentProcess agent = LaunchAgentProcess.start(prefix, directory, name, apiUrl, token,
                 "cleanup_working_directory: true\nmax_concurrent_tasks: " + slots + "\ngrace_period: 2s\n"
-                        + "max_run_time: 4m\n",
-                Map.of(MARKER_VARIABLE, marker));
+                        + "max_run_time: 4m\nenvironment: [" + MARKER_VARIABLE + ", " + CANARY_VARIABLE + "]\n",
+                Map.of(MARKER_VARIABLE, marker, CANARY_VARIABLE, canary.toString()));
         agents.add(agent);
         return agent;
     }

@@ -64,8 +64,12 @@ record FaultJob(String name, Kind kind, List<JsonNode> steps, List<byte[]> expec
             case CLOSE_STDOUT -> steps.add(new Step("echo before-close\nexec 1>&- 2>&-\nsleep 0.5\ntrue",
                     "before-close\n".getBytes(StandardCharsets.US_ASCII)));
             case PRINT_ENV -> steps.add(new Step("env; echo; cat /proc/$$/cmdline | tr '\\0' ' '", null));
-            // 3 MB into the working directory (where a full disk hurts), then gone again
+            // 3 MB into the working directory (where a full disk hurts), then gone again; links out of the
+            // directory to the cluster's canary, which the task's cleanup must leave as it is
             case WRITE_FILES -> steps.add(new Step("head -c 3000000 /dev/urandom > blob\nsleep 0.5\nrm blob\n"
+                    + "if [ -n \"$" + FaultCluster.CANARY_VARIABLE + "\" ]; then ln -s \"$"
+                    + FaultCluster.CANARY_VARIABLE + "\" canary-dir; mkdir -p deep/er; ln -s \"$"
+                    + FaultCluster.CANARY_VARIABLE + "/file-0\" deep/er/canary-file; fi\n"
                     + "echo wrote", "wrote\n".getBytes(StandardCharsets.US_ASCII)));
             case BIG_OUTPUT -> steps.add(lines(random, tag, 60_000 + random.nextInt(39_000), 2, 0.2));
             default -> throw new IllegalStateException(kind.toString());

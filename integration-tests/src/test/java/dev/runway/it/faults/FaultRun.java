@@ -92,6 +92,8 @@ final class FaultRun {
             checks.outputsByteExact();
             checks.environmentsClean();
             checks.noLeftovers(Duration.ofSeconds(20));
+            checks.noProcessOutlivesItsTask(Duration.ofSeconds(10));
+            checks.canaryUntouched();
             checks.secretsNowhere();
             checks.noTaskTokenAfterItsTask();
             phase("invariants checked");

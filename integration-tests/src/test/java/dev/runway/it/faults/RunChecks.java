@@ -167,6 +167,40 @@ final class RunChecks {
         ProcFs.kill(left.stream().map(ProcFs.Snapshot::pid).toList());
     }
 
+    /**
+     * No process of a task is alive after it: besides the agent's marker (above), every process a job's steps start
+     * carries the job's own name (CIRCLE_JOB, set by the task agent), and none may be left once the job is final.
+     */
+    void noProcessOutlivesItsTask(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        Map<String, List<ProcFs.Snapshot>> left = new HashMap<>();
+        do {
+            left.clear();
+            for (String id : finals.keySet()) {
+                List<ProcFs.Snapshot> found = ProcFs.withMarker("CIRCLE_JOB=" + jobs.get(id).name() + "\0");
+                if (!found.isEmpty()) {
+                    left.put(jobs.get(id).name(), found);
+                }
+            }
+            if (left.isEmpty()) {
+                break;
+            }
+            Thread.sleep(250);
+        } while (Instant.now().isBefore(deadline));
+        Map<String, List<String>> described = new HashMap<>();
+        left.forEach((name, processes) -> described.put(name, processes.stream().map(p -> p.pid() + " " + p.argv())
+                .toList()));
+        cluster.tally.check(left.isEmpty(), "no process of a task is alive after it: " + described);
+        left.values().forEach(processes -> ProcFs.kill(processes.stream().map(ProcFs.Snapshot::pid).toList()));
+    }
+
+    /** No file outside the tasks' directories changed: jobs link to the canary, and cleanup must not follow. */
+    void canaryUntouched() throws IOException {
+        Map<String, String> now = cluster.canaryState();
+        cluster.tally.check(now.equals(cluster.canaryBefore), "no file outside the task's directory changed by "
+                + "cleanup (the canary " + cluster.canary + "): before " + cluster.canaryBefore + ", after " + now);
+    }
+
     private List<String> workDirectoryEntries() throws IOException {
         List<String> entries = new ArrayList<>();
         for (LaunchAgentProcess agent : cluster.agents) {

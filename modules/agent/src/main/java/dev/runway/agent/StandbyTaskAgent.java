@@ -97,7 +97,8 @@ final class StandbyTaskAgent implements AutoCloseable {
                 LOG.warn("no standby task agent: could not prepare its directory: {}", e.getMessage());
                 return;
             }
-            spec = new LaunchSpec(launchId, command(), TaskEnvironment.forTask(System.getenv(), launchId, directory,
+            spec = new LaunchSpec(launchId, command(), TaskEnvironment.forTask(System.getenv(),
+                    context.config().runner().environment(), launchId, directory,
                     context.resourceClassToken()), directory, new byte[0],
                     context.taskLogDirectory().resolve(launchId + ".log"), Limits.NONE);
             try {

@@ -1,35 +1,41 @@
 package dev.runway.agent;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The environment a task agent starts with: the launch agent's own, without what must not reach a job (the
- * resource-class token under any of its names, the agent's own LAUNCH_AGENT_* and CIRCLECI_RUNNER_* settings, the
- * service manager's sockets and watchdog), plus
- * {@code CIRCLECI_LAUNCH_ID} and {@code CIRCLE_WORKING_DIRECTORY}.
+ * The environment a task agent starts with, and so every job's: an allow-list of the launch agent's own (what a
+ * build needs to find its tools, speak the machine's locale and reach the network: PATH, HOME, locale, time zone,
+ * proxies, CA files), the names {@code runner.environment} lists, and {@code CIRCLECI_LAUNCH_ID} and
+ * {@code CIRCLE_WORKING_DIRECTORY}. Nothing else of the agent's environment reaches a job, whatever it is called; a
+ * value holding the resource-class token never does, even when listed.
  */
 final class TaskEnvironment {
     static final String LAUNCH_ID = "CIRCLECI_LAUNCH_ID";
     static final String WORKING_DIRECTORY = "CIRCLE_WORKING_DIRECTORY";
 
-    /** Names never passed on: tokens, and sd_notify/socket-activation variables meant for the agent alone. */
-    private static final Set<String> WITHHELD = Set.of("LAUNCH_AGENT_API_AUTH_TOKEN", "CIRCLECI_API_TOKEN",
-            "CIRCLECI_RUNNER_API_AUTH_TOKEN", "CIRCLE_TOKEN", "RUNWAY_TOKEN", "NOTIFY_SOCKET", "WATCHDOG_USEC",
-            "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "INVOCATION_ID");
+    /** Passed on when the agent has them. */
+    static final Set<String> ALLOWED = Set.of("PATH", "HOME", "LANG", "LANGUAGE", "TZ", "HTTP_PROXY", "HTTPS_PROXY",
+            "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "no_proxy", "all_proxy", "SSL_CERT_FILE",
+            "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NODE_EXTRA_CA_CERTS", "GIT_SSL_CAINFO",
+            // bin/runway's own JVM options, so that a task agent runs with the options the operator gave runway
+            "RUNWAY_JAVA_OPTS");
+    /** Locale categories: LC_ALL, LC_CTYPE, LC_TIME, ... */
+    private static final String LOCALE_PREFIX = "LC_";
 
     private TaskEnvironment() {}
 
-    static Map<String, String> forTask(Map<String, String> agentEnvironment, String launchId, Path workingDirectory,
-            String resourceClassToken) {
+    static Map<String, String> forTask(Map<String, String> agentEnvironment, Collection<String> passed,
+            String launchId, Path workingDirectory, String resourceClassToken) {
         Map<String, String> environment = new TreeMap<>();
         agentEnvironment.forEach((name, value) -> {
+            boolean allowed = ALLOWED.contains(name) || name.startsWith(LOCALE_PREFIX) || passed.contains(name);
             boolean carriesToken = resourceClassToken != null && !resourceClassToken.isEmpty()
                     && value.contains(resourceClassToken);
-            boolean agentSetting = name.startsWith("LAUNCH_AGENT_") || name.startsWith("CIRCLECI_RUNNER_");
-            if (!WITHHELD.contains(name) && !agentSetting && !carriesToken) {
+            if (allowed && !carriesToken) {
                 environment.put(name, value);
             }
         });

@@ -14,6 +14,7 @@ import dev.runway.protocol.RunnerApi.HeartbeatResponse;
 import dev.runway.protocol.RunnerApi.InfraFailure;
 import dev.runway.protocol.RunnerApi.TaskHandover;
 import dev.runway.protocol.RunnerApi.TaskJob;
+import dev.runway.protocol.RunnerApi.TaskStatus;
 import dev.runway.protocol.TaskAgentInvocation;
 import dev.runway.protocol.TaskWire;
 import java.io.IOException;
@@ -26,8 +27,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,17 +53,26 @@ final class TaskSupervisor implements Runnable {
     static final Duration REPORT_TIME = Duration.ofSeconds(15);
     /** Heartbeats also carry cancellation: not rarer than this, whatever the lease. */
     static final Duration MAX_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+    /** How long a failure report sent before the ladder may hold the ladder back (the server may be away). */
+    static final Duration REPORT_BEFORE_STOP = Duration.ofSeconds(3);
+
     /** Why a running task agent was stopped by the launch agent. */
     enum StopReason {
-        CANCELED_BY_SERVER("the job was canceled and the task agent did not stop in time"),
-        MAX_RUN_TIME("max_run_time exceeded"),
-        LOST("the server no longer knows this task (lease lost or token revoked)"),
-        AGENT_SHUTDOWN("the launch agent was told to stop (second SIGTERM/SIGINT)");
+        CANCELED_BY_SERVER("the job was canceled and the task agent did not stop in time", false),
+        MAX_RUN_TIME("max_run_time exceeded", true),
+        LOST("the server no longer knows this task (lease lost or token revoked)", false),
+        AGENT_SHUTDOWN("the launch agent was told to stop (second SIGTERM/SIGINT): its tasks were stopped", true);
 
         final String text;
+        /**
+         * The launch agent reports the task failed before the ladder: a task agent that gets SIGTERM reports its task
+         * canceled, which would hide why it was stopped (the server keeps the first result).
+         */
+        final boolean reportBeforeStopping;
 
-        StopReason(String text) {
+        StopReason(String text, boolean reportBeforeStopping) {
             this.text = text;
+            this.reportBeforeStopping = reportBeforeStopping;
         }
     }
 
@@ -72,6 +85,11 @@ final class TaskSupervisor implements Runnable {
     private String launchId;
     private volatile TaskProcess process;
     private volatile StopReason stopReason;
+    /** Completed by {@link #stop}: the supervising thread then applies the stop (reports, then the ladder). */
+    private final CompletableFuture<StopReason> stopRequested = new CompletableFuture<>();
+    private boolean stopApplied;
+    /** The failure report sent before the ladder, or null; whether it was delivered. */
+    private CompletableFuture<Boolean> reportBeforeStop;
     private Instant endedOnServerAt;
     private Instant canceledAt;
     /** The job's number ("Job #12", as the CLI shows it) once the job is fetched; "?" until then. */
@@ -91,18 +109,48 @@ final class TaskSupervisor implements Runnable {
         return claim.taskId();
     }
 
-    /** Stops the task agent with the ladder (idempotent); the run then reports the task and ends. */
+    /**
+     * Stops the task agent with the ladder (idempotent); the run then reports the task and ends. The supervising
+     * thread applies it, so a report that must precede the ladder never holds up the caller (a signal handler).
+     */
     void stop(StopReason reason) {
         synchronized (this) {
             if (stopReason == null) {
                 stopReason = reason;
             }
         }
-        TaskProcess running = process;
-        if (running != null) {
-            LOG.info("[task {}] stopping the task agent: {}", claim.taskId(), reason.text);
-            running.stop();
+        stopRequested.complete(reason);
+    }
+
+    /** On the supervising thread, once the task agent runs: the report that must come first, then the ladder. */
+    private void applyStop(Path outputLog) throws InterruptedException {
+        if (stopApplied || stopReason == null) {
+            return;
         }
+        stopApplied = true;
+        StopReason reason = stopReason;
+        if (reason.reportBeforeStopping) {
+            reportBeforeStop = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return report(reason.text, null, outputLog);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }, runnable -> {
+                Thread thread = new Thread(runnable, "report-" + claim.taskId());
+                thread.setDaemon(true);
+                thread.start();
+            });
+            try {
+                reportBeforeStop.get(REPORT_BEFORE_STOP.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                LOG.warn("[task {}] the failure report is still under way; stopping the task agent anyway",
+                        claim.taskId());
+            }
+        }
+        LOG.info("[task {}] stopping the task agent: {}", claim.taskId(), reason.text);
+        process.stop();
     }
 
     /** SIGKILL to the task's whole tree at once (third signal). */
@@ -154,7 +202,8 @@ final class TaskSupervisor implements Runnable {
         if (process == null) {
             try {
                 process = context.launcher().start(new LaunchSpec(launchId, taskAgentCommand(maxRunTime),
-                        TaskEnvironment.forTask(System.getenv(), launchId, workingDirectory,
+                        TaskEnvironment.forTask(System.getenv(), context.config().runner().environment(), launchId,
+                                workingDirectory,
                                 context.resourceClassToken()),
                         workingDirectory, taskAgentInput(), outputLog, Limits.NONE));
             } catch (LaunchException | RuntimeException e) {
@@ -165,18 +214,29 @@ final class TaskSupervisor implements Runnable {
             }
             LOG.info("[task {}] task agent started (pid {}) in {}", claim.taskId(), process.pid(), workingDirectory);
         }
-        if (stopReason != null) {
-            process.stop(); // a shutdown arrived while it was starting
-        }
-        ExitStatus exit = superviseUntilExit(maxRunTime);
-        boolean success = exit.success() && stopReason == null && canceledAt == null;
+        applyStop(outputLog); // when a shutdown arrived while it was starting
+        ExitStatus exit = superviseUntilExit(maxRunTime, outputLog);
+        // The task agent's exit status tells the result it reported (TaskAgentInvocation): a task is counted a
+        // success only when it succeeded, not when its task agent merely reported a failed or canceled one.
+        Optional<TaskStatus> reportedStatus = exit.signal() == 0 ? TaskAgentInvocation.reportedStatus(exit.code())
+                : Optional.empty();
+        boolean success = reportedStatus.orElse(null) == TaskStatus.SUCCESS && stopReason == null
+                && canceledAt == null;
         boolean reported = true;
         if (success) {
+            LOG.info("[task {}] job #{} {} ended success (task agent: {})", claim.taskId(), jobNumber,
+                    claim.jobName(), exit);
+        } else if (reportedStatus.isPresent() && stopReason == null) {
             LOG.info("[task {}] job #{} {} ended {} (task agent: {})", claim.taskId(), jobNumber, claim.jobName(),
-                    TaskAgentInvocation.reportedResult(outputLog).orElse("with its result reported"), exit);
-        } else if (canceledAt != null && (exit.success() || stopReason == StopReason.CANCELED_BY_SERVER)) {
+                    reportedStatus.get().name().toLowerCase(Locale.ROOT), exit);
+        } else if (canceledAt != null && (reportedStatus.isPresent()
+                || stopReason == StopReason.CANCELED_BY_SERVER)) {
             LOG.info("[task {}] job #{} {} ended canceled (task agent: {})", claim.taskId(), jobNumber,
                     claim.jobName(), exit);
+        } else if (reportBeforeStop != null) {
+            LOG.warn("[task {}] job #{} {}: {} ({})", claim.taskId(), jobNumber, claim.jobName(), stopReason.text,
+                    exit);
+            reported = awaitReport(reportBeforeStop);
         } else {
             String reason = stopReason != null ? stopReason.text
                     : "the task agent exited without reporting a result (" + exit + ")";
@@ -283,8 +343,16 @@ final class TaskSupervisor implements Runnable {
         return TaskAgentInvocation.taskInput(claim.taskToken(), job);
     }
 
+    private static boolean awaitReport(CompletableFuture<Boolean> report) throws InterruptedException {
+        try {
+            return report.get();
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+
     /** Waits for the task agent to exit, heartbeating every lease/3 and enforcing max_run_time meanwhile. */
-    private ExitStatus superviseUntilExit(Duration maxRunTime) throws InterruptedException {
+    private ExitStatus superviseUntilExit(Duration maxRunTime, Path outputLog) throws InterruptedException {
         Instant deadline = context.clock().instant().plus(maxRunTime).plus(backstopDelay());
         Duration interval = heartbeatInterval(claim.leaseSeconds());
         // The first heartbeat goes at once: it confirms the claim, whose first lease is short (the server takes a
@@ -300,8 +368,16 @@ final class TaskSupervisor implements Runnable {
                 }
             }
             long waitMillis = Math.max(1, Duration.between(now, wake).toMillis());
+            CompletableFuture<ExitStatus> exit = process.onExit();
             try {
-                return process.onExit().get(waitMillis, TimeUnit.MILLISECONDS);
+                // a stop asked for by another thread (the agent's shutdown) wakes this wait: it is applied here
+                CompletableFuture.anyOf(exit, stopApplied ? exit : stopRequested)
+                        .get(waitMillis, TimeUnit.MILLISECONDS);
+                if (exit.isDone()) {
+                    return exit.get();
+                }
+                applyStop(outputLog);
+                continue;
             } catch (TimeoutException e) {
                 // time to heartbeat or to enforce max_run_time
             } catch (ExecutionException e) {

@@ -6,12 +6,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +27,7 @@ public final class WorkingDirectories {
     static final int MAX_VALUE_LENGTH = 64;
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
     private static final Pattern DOTS_ONLY = Pattern.compile("\\.*");
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final String template;
 
@@ -78,16 +82,20 @@ public final class WorkingDirectories {
     }
 
     /**
-     * Creates the directory (and missing parents). When {@code taskUser} is set the task's own directory is owned
-     * by that user (and its group when a group of the same name exists), so the job can write there.
+     * Creates the directory (and missing parents). The task's own directory is its owner's alone (0700): another
+     * task, of another user, cannot read its checkout or write into it. When {@code taskUser} is set the directory is
+     * owned by that user (and its group when a group of the same name exists), so the job can write there.
      */
     public static void create(Path directory, String taskUser) throws IOException {
         Files.createDirectories(directory);
+        PosixFileAttributeView view = Files.getFileAttributeView(directory, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (view != null) {
+            view.setPermissions(OWNER_ONLY);
+        }
         if (taskUser == null || taskUser.isBlank()) {
             return;
         }
-        PosixFileAttributeView view = Files.getFileAttributeView(directory, PosixFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
         if (view == null) {
             throw new IOException("cannot give " + directory + " to " + taskUser + ": no POSIX file attributes");
         }

@@ -36,17 +36,17 @@ class TaskOutputTest {
     }
 
     @Test
-    void taskEnvironmentWithholdsTokensAndServiceManagerVariables() {
+    void taskEnvironmentIsAnAllowListPlusTheListedNamesAndNeverTheToken() {
         Map<String, String> agent = Map.of("PATH", "/usr/bin", "LAUNCH_AGENT_API_AUTH_TOKEN", "rc-token",
-                "CIRCLECI_API_TOKEN", "rc-token", "NOTIFY_SOCKET", "/run/systemd/notify", "WATCHDOG_USEC", "1000",
+                "NOTIFY_SOCKET", "/run/systemd/notify", "DATABASE_PASSWORD", "hunter2", "LC_ALL", "C",
                 "SOME_COPY", "Bearer rc-token", "HTTP_PROXY", "http://proxy:3128", "LAUNCH_AGENT_RUNNER_MODE",
-                "single-task");
-        Map<String, String> task = TaskEnvironment.forTask(agent, "launch-7", temp, "rc-token");
-        assertThat(task).containsEntry("PATH", "/usr/bin").containsEntry("HTTP_PROXY", "http://proxy:3128")
-                .containsEntry("CIRCLECI_LAUNCH_ID", "launch-7")
-                .containsEntry("CIRCLE_WORKING_DIRECTORY", temp.toString())
-                .doesNotContainKeys("LAUNCH_AGENT_API_AUTH_TOKEN", "CIRCLECI_API_TOKEN", "NOTIFY_SOCKET",
-                        "WATCHDOG_USEC", "SOME_COPY", "LAUNCH_AGENT_RUNNER_MODE");
+                "single-task", "BUILD_CACHE", "/cache");
+        Map<String, String> task = TaskEnvironment.forTask(agent, List.of("BUILD_CACHE", "SOME_COPY"), "launch-7",
+                temp, "rc-token");
+        assertThat(task).containsOnlyKeys("PATH", "HTTP_PROXY", "LC_ALL", "BUILD_CACHE", "CIRCLECI_LAUNCH_ID",
+                "CIRCLE_WORKING_DIRECTORY");
+        assertThat(task).containsEntry("CIRCLECI_LAUNCH_ID", "launch-7")
+                .containsEntry("CIRCLE_WORKING_DIRECTORY", temp.toString());
         assertThat(task.values()).noneMatch(value -> value.contains("rc-token"));
     }
 }

@@ -3,7 +3,10 @@ package dev.runway.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -84,6 +87,16 @@ class WorkingDirectoriesTest {
         Path directory = parent.resolve("a/b/c");
         WorkingDirectories.create(directory, null);
         assertThat(directory).isDirectory();
+    }
+
+    /** A task's directory is its owner's alone; the parents keep their usual mode (other tasks reach theirs). */
+    @Test
+    void theTasksDirectoryIsOwnerOnly() throws Exception {
+        Path directory = parent.resolve("work/task-1");
+        WorkingDirectories.create(directory, null);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
+        assertThat(Files.getPosixFilePermissions(parent.resolve("work")))
+                .contains(PosixFilePermission.OTHERS_EXECUTE);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.runway.config.Runner;
 import dev.runway.launcher.LaunchException;
 import dev.runway.launcher.Launcher;
 import dev.runway.launcher.LauncherSettings;
+import dev.runway.launcher.Sandbox;
 import dev.runway.launcher.Launchers;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -85,7 +86,8 @@ public final class LaunchAgentCommand implements Callable<Integer> {
         }
         Runner runner = config.runner();
         try (Launcher launcher = Launchers.installed().select(runner.launcher(),
-                new LauncherSettings(runner.commandPrefix(), runner.taskUser(), runner.gracePeriod()))) {
+                new LauncherSettings(runner.commandPrefix(), runner.taskUser(), runner.gracePeriod(),
+                        runner.maxConcurrentTasks(), Sandbox.relaxing(runner.sandbox())))) {
             LaunchAgent agent = LaunchAgent.builder(config, launcher).version(Runway.version())
                     .stateDirectory(stateDirectory != null ? stateDirectory : defaultStateDirectory(environment))
                     .build();

@@ -134,7 +134,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     static LaunchAgentConfig localAgentConfig(RunwayServer server, String token, Path home, String name, Path work,
             int slots, Duration maxRunTime) {
         Runner runner = new Runner(name, List.of(), work.toString() + "/%s", true, maxRunTime, Mode.CONTINUOUS,
-                Duration.ZERO, true, "process", null, slots, Duration.ofSeconds(5), null, Duration.ZERO);
+                Duration.ZERO, true, "process", null, slots, Duration.ofSeconds(5), null, Duration.ZERO,
+                List.of(), List.of());
         return new LaunchAgentConfig(new Api(server.uri().toString(), Secret.of(token)), runner,
                 agentLogging(home), new Health(""));
     }

@@ -1,6 +1,7 @@
 package dev.runway.client;
 
 import dev.runway.protocol.ApiPaths;
+import dev.runway.protocol.Names;
 import dev.runway.protocol.Json;
 import dev.runway.protocol.RunnerApi.ClaimRequest;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
@@ -24,11 +25,29 @@ public final class RunnerClient {
      * No retry here: the caller's loop owns backoff, so it can also drain and report health between tries.
      */
     public Optional<ClaimResponse> claim(ClaimRequest request) throws ApiException, InterruptedException {
-        return Optional.ofNullable(transport.sendForJson(
+        Optional<ClaimResponse> claimed = Optional.ofNullable(transport.sendForJson(
                 () -> transport.request(ApiPaths.CLAIM, "Authorization", resourceClassToken)
                         .header("Content-Type", "application/json")
                         .POST(HttpTransport.json(request)).build(),
                 RetryPolicy.NONE, Duration.ofSeconds(request.waitSeconds()), ClaimResponse.class));
+        if (claimed.isPresent()) {
+            checkIds(claimed.get());
+        }
+        return claimed;
+    }
+
+    /**
+     * The task id goes into every later request path and the job id into logs: an answer with anything but the
+     * protocol's id syntax is a protocol error (nothing of it is used), as an unreadable answer is.
+     */
+    private static void checkIds(ClaimResponse claim) throws ApiException {
+        try {
+            Names.id("task_id", claim.taskId());
+            Names.id("job_id", claim.jobId());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(0, "POST " + ApiPaths.CLAIM + ": protocol error in the answer: " + e.getMessage(),
+                    null, null, e);
+        }
     }
 
     /** A client for one claimed task, authenticated with its task token. */

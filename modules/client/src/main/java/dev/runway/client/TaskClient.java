@@ -1,6 +1,7 @@
 package dev.runway.client;
 
 import dev.runway.protocol.ApiPaths;
+import dev.runway.protocol.Names;
 import dev.runway.protocol.TaskWire;
 
 import dev.runway.protocol.RunnerApi.HeartbeatResponse;
@@ -29,9 +30,10 @@ public final class TaskClient {
     private final String taskToken;
     private volatile CompletableFuture<TaskJob> prefetched;
 
+    /** @throws IllegalArgumentException when {@code taskId} is not an id ({@link Names#isId}): it goes into paths */
     public TaskClient(HttpTransport transport, String taskId, String taskToken) {
         this.transport = transport;
-        this.taskId = taskId;
+        this.taskId = Names.id("task id", taskId);
         this.taskToken = taskToken;
     }
 

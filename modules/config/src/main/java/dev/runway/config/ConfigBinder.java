@@ -2,6 +2,7 @@ package dev.runway.config;
 
 import dev.runway.protocol.GoDuration;
 import dev.runway.protocol.LoopbackHosts;
+import dev.runway.protocol.Names;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -59,6 +60,7 @@ final class ConfigBinder {
             return null;
         }
         checkWorkingDirectoryUse(runner);
+        checkContainment(runner);
         return new LaunchAgentConfig(api, runner, logging, health);
     }
 
@@ -77,7 +79,9 @@ final class ConfigBinder {
                 integer(Setting.RUNNER_MAX_CONCURRENT_TASKS, 1, 1, MAX_CONCURRENT_TASKS),
                 duration(Setting.RUNNER_GRACE_PERIOD, Runner.DEFAULT_GRACE_PERIOD, true),
                 hostPort(Setting.RUNNER_SSH_ADVERTISE_ADDR, null, false),
-                duration(Setting.RUNNER_STANDBY_TIMEOUT, Runner.DEFAULT_STANDBY_TIMEOUT, true));
+                duration(Setting.RUNNER_STANDBY_TIMEOUT, Runner.DEFAULT_STANDBY_TIMEOUT, true),
+                sandbox(),
+                passedEnvironment());
     }
 
     private Logging logging() {
@@ -202,6 +206,37 @@ final class ConfigBinder {
         return raw.items();
     }
 
+    private List<String> sandbox() {
+        RawValue raw = values.get(Setting.RUNNER_SANDBOX);
+        if (raw == null) {
+            return List.of();
+        }
+        for (String item : raw.items()) {
+            if (!Runner.SANDBOX_RELAXATIONS.contains(item)) {
+                findings.error(raw.origin(), quote(item) + " is not a protection to relax; list any of "
+                        + String.join(", ", Runner.SANDBOX_RELAXATIONS) + " (none: everything protected)");
+            }
+        }
+        return raw.items();
+    }
+
+    /** runner.environment: names of variables, each checked as one (a value given by mistake is named). */
+    private List<String> passedEnvironment() {
+        RawValue raw = values.get(Setting.RUNNER_ENVIRONMENT);
+        if (raw == null) {
+            return List.of();
+        }
+        for (String item : raw.items()) {
+            try {
+                Names.environmentName("item " + quote(item), item);
+            } catch (IllegalArgumentException e) {
+                findings.error(raw.origin(), e.getMessage() + (item.contains("=") ? "; list names only: the "
+                        + "value comes from the agent's environment" : ""));
+            }
+        }
+        return raw.items();
+    }
+
     private String workingDirectory() {
         RawValue raw = values.get(Setting.RUNNER_WORKING_DIRECTORY);
         if (raw == null) {
@@ -241,6 +276,30 @@ final class ConfigBinder {
             findings.warn(origin, "has no %s and cleanup_working_directory is true: the whole directory "
                     + runner.workingDirectory() + " is removed after each task");
         }
+    }
+
+    /**
+     * The process and macos launchers find a task's processes by session, parentage and an environment marker: a job
+     * that leaves its session and scrubs its environment escapes them, unless the task user is dedicated and runs one
+     * task at a time (then every process of that uid is the task's). Said here and again by the agent at start.
+     */
+    private void checkContainment(Runner runner) {
+        if (!runner.launcher().equals("process") && !runner.launcher().equals("macos")) {
+            return;
+        }
+        boolean sharedUser = runner.taskUser() == null || !runner.commandPrefix().isEmpty();
+        if (!sharedUser && runner.maxConcurrentTasks() == 1) {
+            return;
+        }
+        RawValue raw = values.get(Setting.RUNNER_LAUNCHER);
+        Origin origin = raw != null ? raw.origin() : new Origin(defaultFile, 0, 0, Setting.RUNNER_LAUNCHER.key());
+        String why = sharedUser ? (runner.commandPrefix().isEmpty() ? "tasks run as the agent's user (no "
+                + "runner.task_user)" : "runner.command_prefix chooses the tasks' user") : "tasks share runner.task_user "
+                + "across " + runner.maxConcurrentTasks() + " slots";
+        findings.warn(origin, runner.launcher() + " cannot contain a job that scrubs its environment and leaves its "
+                + "session (env -i setsid) while " + why + ": such a process outlives its task and can read later "
+                + "tasks' environments. The systemd or subreaper launcher can contain it; so can a dedicated "
+                + "runner.task_user with runner.max_concurrent_tasks: 1");
     }
 
     private static int count(String text, String part) {

@@ -34,6 +34,8 @@ public final class EffectiveConfig {
         runnerMap.put("max_concurrent_tasks", runner.maxConcurrentTasks());
         runnerMap.put("grace_period", GoDuration.format(runner.gracePeriod()));
         runnerMap.put("standby_timeout", GoDuration.format(runner.standbyTimeout()));
+        runnerMap.put("sandbox", runner.sandbox());
+        runnerMap.put("environment", runner.environment());
         if (runner.sshAdvertiseAddr() != null) {
             runnerMap.put("ssh", Map.of("advertise_addr", runner.sshAdvertiseAddr()));
         }

@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param standbyTimeout          how long a standby task agent (started ahead of the next task, so that its pickup
  *                                does not wait for a JVM) is kept after the last claim; {@link Duration#ZERO} = none;
  *                                default 5m
+ * @param sandbox                 protections of the task sandbox to relax (systemd launcher): sudo, tmp, system,
+ *                                home, proc; default none (everything protected)
+ * @param environment             names of the agent's environment variables passed on to jobs, beyond the ones
+ *                                every job gets (PATH, HOME, locale, time zone, proxies, CA files); default none
  */
 public record Runner(
         String name,
@@ -38,7 +42,9 @@ public record Runner(
         int maxConcurrentTasks,
         Duration gracePeriod,
         String sshAdvertiseAddr,
-        Duration standbyTimeout) {
+        Duration standbyTimeout,
+        List<String> sandbox,
+        List<String> environment) {
 
     public static final String DEFAULT_WORKING_DIRECTORY = "/var/opt/runway/workdir/%s";
     public static final Duration DEFAULT_MAX_RUN_TIME = Duration.ofHours(5);
@@ -47,6 +53,8 @@ public record Runner(
     public static final Duration DEFAULT_STANDBY_TIMEOUT = Duration.ofMinutes(5);
     /** The values {@code runner.launcher} accepts. */
     public static final List<String> LAUNCHERS = List.of("auto", "process", "systemd", "subreaper", "macos");
+    /** What {@code runner.sandbox} may list (the launcher's Sandbox.RELAXATIONS). */
+    public static final List<String> SANDBOX_RELAXATIONS = List.of("sudo", "tmp", "system", "home", "proc");
 
     public Runner {
         Objects.requireNonNull(name, "name");
@@ -58,5 +66,7 @@ public record Runner(
         Objects.requireNonNull(launcher, "launcher");
         Objects.requireNonNull(gracePeriod, "gracePeriod");
         Objects.requireNonNull(standbyTimeout, "standbyTimeout");
+        sandbox = List.copyOf(sandbox);
+        environment = List.copyOf(environment);
     }
 }

@@ -30,6 +30,8 @@ enum Setting {
             "MAX_CONCURRENT_TASKS"),
     RUNNER_GRACE_PERIOD("runner", "grace_period", "RUNNER_GRACE_PERIOD", "GRACE_PERIOD"),
     RUNNER_STANDBY_TIMEOUT("runner", "standby_timeout", "RUNNER_STANDBY_TIMEOUT", "STANDBY_TIMEOUT"),
+    RUNNER_SANDBOX("runner", "sandbox", "RUNNER_SANDBOX", "SANDBOX"),
+    RUNNER_ENVIRONMENT("runner", "environment", "RUNNER_ENVIRONMENT", "ENVIRONMENT"),
     RUNNER_SSH_ADVERTISE_ADDR("runner.ssh", "advertise_addr", "RUNNER_SSH_ADVERTISE_ADDR", "SSH_ADVERTISE_ADDR"),
     LOGGING_FILE("logging", "file", "LOGGING_FILE", "LOGGING_FILE"),
     LOGGING_LEVEL("logging", "level", "LOGGING_LEVEL", "LOGGING_LEVEL"),
@@ -75,9 +77,9 @@ enum Setting {
         return key;
     }
 
-    /** Whether the value is a list (command_prefix) rather than a scalar. */
+    /** Whether the value is a list (command_prefix, sandbox, environment) rather than a scalar. */
     boolean isList() {
-        return this == RUNNER_COMMAND_PREFIX;
+        return this == RUNNER_COMMAND_PREFIX || this == RUNNER_SANDBOX || this == RUNNER_ENVIRONMENT;
     }
 
     /** Whether a top-level key of this name (the flat layout of the install guide) means this setting. */

@@ -189,6 +189,36 @@ class ValidationTest {
     }
 
     @Test
+    void theProcessLauncherWithASharedUserOrSeveralSlotsIsAWarningThatItCannotContainEveryJob()
+            throws ConfigException {
+        assertThat(parse(withToken("runner:\n  launcher: process\n")).warnings()).singleElement()
+                .satisfies(warning -> assertThat(warning).startsWith("launch-agent-config.yaml:4:3: runner.launcher:")
+                        .contains("cannot contain a job that scrubs its environment")
+                        .contains("agent's user").contains("systemd or subreaper"));
+        assertThat(parse(withToken("runner:\n  launcher: process\n  task_user: ci\n  max_concurrent_tasks: 2\n"))
+                .warnings()).singleElement().satisfies(warning -> assertThat(warning).contains("2 slots"));
+        assertThat(parse(withToken("runner:\n  launcher: process\n  task_user: ci\n")).warnings()).isEmpty();
+        assertThat(parse(withToken("runner:\n  launcher: subreaper\n")).warnings()).isEmpty();
+    }
+
+    @Test
+    void runnerEnvironmentListsVariableNamesOnly() throws ConfigException {
+        assertThat(parse(withToken("runner:\n  environment: [BUILD_CACHE_URL, LC_X]\n")).config().runner()
+                .environment()).containsExactly("BUILD_CACHE_URL", "LC_X");
+        assertThat(onlyProblem(withToken("runner:\n  environment: [\"TOKEN=abc\"]\n")).message())
+                .contains("invalid environment variable name").contains("list names only");
+    }
+
+    @Test
+    void theSandboxListsProtectionsToRelaxAndNothingElse() throws ConfigException {
+        assertThat(parse(withToken("runner:\n  sandbox: [sudo, home]\n")).config().runner().sandbox())
+                .containsExactly("sudo", "home");
+        assertThat(parse(withToken("")).config().runner().sandbox()).isEmpty();
+        assertThat(onlyProblem(withToken("runner:\n  sandbox: [sudo, network]\n")).message())
+                .contains("\"network\" is not a protection to relax").contains("sudo, tmp, system, home, proc");
+    }
+
+    @Test
     void cleanupWithoutPercentSWarnsThatTheWholeDirectoryGoes() throws ConfigException {
         LoadedConfig loaded = parse(withToken("runner:\n  working_directory: /home/ci\n"
                 + "  cleanup_working_directory: true\n"));

@@ -12,6 +12,8 @@ import java.util.stream.Collectors;
  */
 public final class Launchers {
     public static final String AUTO = "auto";
+    /** The portable provider ({@code process}), which {@link #AUTO} takes only when no other is available. */
+    public static final String PORTABLE = "process";
 
     /** A provider and whether it can work on this machine, for {@code --list-launchers} and logs. */
     public record ProviderStatus(String id, int priority, Availability availability) {}
@@ -39,10 +41,18 @@ public final class Launchers {
     /** The provider {@code id} ("auto" or a name) selects; fails with the reason when it cannot be used. */
     public LauncherProvider provider(String id) throws LaunchException {
         if (id == null || id.isBlank() || id.equals(AUTO)) {
+            // The portable provider is the last resort whatever the priorities say: it cannot contain a job that
+            // scrubs its environment (ProcessLauncher.ESCAPE_WARNING), every other one can.
+            LauncherProvider portable = null;
             for (LauncherProvider provider : providers) {
-                if (provider.probe().isAvailable()) {
+                if (provider.id().equals(PORTABLE)) {
+                    portable = provider;
+                } else if (provider.probe().isAvailable()) {
                     return provider;
                 }
+            }
+            if (portable != null && portable.probe().isAvailable()) {
+                return portable;
             }
             throw new LaunchException("runner.launcher auto: no launcher is available here: " + describe());
         }

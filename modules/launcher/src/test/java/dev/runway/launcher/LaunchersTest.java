@@ -27,6 +27,17 @@ class LaunchersTest {
         assertThat(launchers.provider(null).id()).isEqualTo("subreaper");
     }
 
+    /** The portable launcher cannot contain a job that scrubs its environment: auto never prefers it. */
+    @Test
+    void autoTakesTheProcessProviderOnlyWhenNoOtherIsAvailable() throws Exception {
+        Launchers outranking = new Launchers(List.of(new Fake("process", 100, Availability.available()),
+                new Fake("subreaper", 10, Availability.available())));
+        assertThat(outranking.provider("auto").id()).isEqualTo("subreaper");
+        Launchers alone = new Launchers(List.of(new Fake("process", 0, Availability.available()),
+                new Fake("subreaper", 10, Availability.unavailable("not Linux"))));
+        assertThat(alone.provider("auto").id()).isEqualTo("process");
+    }
+
     @Test
     void aNamedProviderIsTakenEvenWhenOthersRankHigher() throws Exception {
         assertThat(launchers.provider("process").id()).isEqualTo("process");

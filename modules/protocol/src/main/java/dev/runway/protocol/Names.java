@@ -5,7 +5,9 @@ import java.util.regex.Pattern;
 /**
  * CircleCI's naming rules (docs/protocol-openapi.yaml, "management"): namespace = lowercase letters, digits, {@code _},
  * {@code -}; resource class name = letters, digits, {@code :}, {@code _}, {@code -}, {@code +}; a resource class is
- * written {@code namespace/name}; runner names use letters, digits and {@code . ( ) - _}.
+ * written {@code namespace/name}; runner names use letters, digits and {@code . ( ) - _}. Ids the server hands out
+ * (task and job ids) are letters, digits, {@code -} and {@code _}, at most 64: they go into request paths and file
+ * names, so a dot, a slash, a space or a shell character in one is a protocol error.
  */
 public final class Names {
     private static final int MAX_LENGTH = 100;
@@ -13,6 +15,9 @@ public final class Names {
     private static final Pattern RESOURCE_CLASS_NAME = Pattern.compile("[A-Za-z0-9:_+-]+");
     private static final Pattern RUNNER_NAME = Pattern.compile("[A-Za-z0-9.()_-]+");
     private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** The id syntax in words, for messages. */
+    public static final String ID_SYNTAX = "1 to 64 letters, digits, '-' and '_'";
 
     private Names() {}
 
@@ -71,6 +76,36 @@ public final class Names {
                     + "\": use letters, digits and '_', not starting with a digit");
         }
         return value;
+    }
+
+    /** Whether {@code value} is an id the server may hand out (a task's, a job's). */
+    public static boolean isId(String value) {
+        return value != null && ID.matcher(value).matches();
+    }
+
+    /** Checks an id from the server; the message names {@code field} and shows the value made printable. */
+    public static String id(String field, String value) {
+        if (!isId(value)) {
+            throw new IllegalArgumentException(field + ": " + printable(value) + " is not an id (" + ID_SYNTAX + ")");
+        }
+        return value;
+    }
+
+    /** A value from outside for a message: quoted, control and non-ASCII characters escaped, at most 80 shown. */
+    private static String printable(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < value.length() && i < 80; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append(value.length() > 80 ? "...\"" : "\"").toString();
     }
 
     private static void require(String field, String value) {

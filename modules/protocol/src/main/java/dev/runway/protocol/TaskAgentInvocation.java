@@ -66,12 +66,16 @@ public record TaskAgentInvocation(URI apiUrl, String taskId, String maxRunTime, 
     /** The most a standby's standard input holds: the handover's line, then a task agent's. */
     public static final int MAX_STANDBY_INPUT_BYTES = MAX_HANDOVER_BYTES + 1 + MAX_TASK_INPUT_BYTES;
 
-    /** Exit status: the task's result (success, failed or canceled) was reported; a dismissed standby. */
+    /** Exit status: the task succeeded and its result was reported; a dismissed standby. */
     public static final int EXIT_REPORTED = 0;
     /** Exit status: the task could not be run or its result not reported (the launch agent reports it). */
     public static final int EXIT_NOT_REPORTED = 1;
     /** Exit status: bad arguments or standard input, or no token (picocli's usage errors use the same code). */
     public static final int EXIT_INVALID = 2;
+    /** Exit status: the task failed (a step failed or timed out) and its result was reported. */
+    public static final int EXIT_REPORTED_FAILED = 3;
+    /** Exit status: the task was canceled and its result was reported. */
+    public static final int EXIT_REPORTED_CANCELED = 4;
 
     /**
      * How the last line a task agent prints (to standard error, which the launch agent keeps in the task's output
@@ -123,6 +127,32 @@ public record TaskAgentInvocation(URI apiUrl, String taskId, String maxRunTime, 
     public static TaskAgentInvocation forStandby(URI apiUrl, Duration cancelGracePeriod) {
         return new TaskAgentInvocation(apiUrl, null, DEFAULT_MAX_RUN_TIME, GoDuration.format(cancelGracePeriod),
                 true);
+    }
+
+    /** The exit status of a task agent that reported its task with {@code status}. */
+    public static int exitStatusFor(RunnerApi.TaskStatus status) {
+        switch (status) {
+            case SUCCESS:
+                return EXIT_REPORTED;
+            case CANCELED:
+                return EXIT_REPORTED_CANCELED;
+            default:
+                return EXIT_REPORTED_FAILED;
+        }
+    }
+
+    /** The task's result as told by its task agent's exit status; empty when the task agent reported none. */
+    public static Optional<RunnerApi.TaskStatus> reportedStatus(int exitStatus) {
+        switch (exitStatus) {
+            case EXIT_REPORTED:
+                return Optional.of(RunnerApi.TaskStatus.SUCCESS);
+            case EXIT_REPORTED_FAILED:
+                return Optional.of(RunnerApi.TaskStatus.FAILED);
+            case EXIT_REPORTED_CANCELED:
+                return Optional.of(RunnerApi.TaskStatus.CANCELED);
+            default:
+                return Optional.empty();
+        }
     }
 
     /** The command line that starts this task agent with {@code executable} ({@code bin/runway}). */

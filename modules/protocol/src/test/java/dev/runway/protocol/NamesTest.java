@@ -3,6 +3,7 @@ package dev.runway.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,5 +42,18 @@ class NamesTest {
     @ValueSource(strings = {"acme/linux", "box 1", "box:1", ""})
     void badRunnerNames(String name) {
         assertThatThrownBy(() -> Names.runnerName("name", name)).hasMessageStartingWith("name: ");
+    }
+
+    /** Ids go into request paths and logs: only the protocol's syntax passes, and a message shows the value safely. */
+    @Test
+    void idsAreLettersDigitsDashesAndUnderscores() {
+        assertThat(Names.isId("3f2c9a7e-5b1d-4c2a-9e8f-0a1b2c3d4e5f")).isTrue();
+        assertThat(Names.isId("task_1")).isTrue();
+        for (String bad : new String[] {"", "..", "../x", "a b", "$(id)", "a/b", "a.b", "x".repeat(65), "\u00e9"}) {
+            assertThat(Names.isId(bad)).as(bad).isFalse();
+        }
+        assertThat(Names.isId(null)).isFalse();
+        assertThatThrownBy(() -> Names.id("task_id", "a\nb"))
+                .hasMessage("task_id: \"a\\u000ab\" is not an id (1 to 64 letters, digits, '-' and '_')");
     }
 }

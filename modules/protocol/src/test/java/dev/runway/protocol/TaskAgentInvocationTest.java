@@ -22,6 +22,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TaskAgentInvocationTest {
     private static final String TOKEN = "ttk_0123456789abcdef";
 
+    /** The launch agent counts a task by the result its task agent's exit status tells, so each must come back. */
+    @Test
+    void theExitStatusTellsTheReportedResult() {
+        for (RunnerApi.TaskStatus status : RunnerApi.TaskStatus.values()) {
+            assertThat(TaskAgentInvocation.reportedStatus(TaskAgentInvocation.exitStatusFor(status)))
+                    .contains(status);
+        }
+        assertThat(TaskAgentInvocation.reportedStatus(TaskAgentInvocation.EXIT_NOT_REPORTED)).isEmpty();
+        assertThat(TaskAgentInvocation.reportedStatus(TaskAgentInvocation.EXIT_INVALID)).isEmpty();
+        assertThat(TaskAgentInvocation.reportedStatus(137)).isEmpty();
+    }
+
     @Test
     void readsTheArgumentsTheLaunchAgentWrites() {
         Optional<TaskAgentInvocation> options = TaskAgentInvocation.parse(new String[] {"task-agent", "--api-url",

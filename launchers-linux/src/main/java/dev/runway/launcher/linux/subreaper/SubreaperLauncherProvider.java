@@ -64,7 +64,7 @@ public final class SubreaperLauncherProvider implements LauncherProvider {
         ProcFsProcessTable procFs = new ProcFsProcessTable();
         OrphanAdoptingTable table = new OrphanAdoptingTable(procFs, ProcessHandle.current().pid(), procFs::nowTicks);
         Signaller signaller = new PosixSignaller(table);
-        ProcessLauncher launcher = new ProcessLauncher(ID, settings, table, signaller);
+        ProcessLauncher launcher = new ProcessLauncher(ID, settings, table, signaller, true);
         ExecutorService ladders = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "runway-orphan-ladder");
             thread.setDaemon(true);

@@ -12,6 +12,7 @@ import dev.runway.launcher.TaskProcess;
 import dev.runway.launcher.linux.jna.LibC;
 import dev.runway.launcher.linux.jna.OpenStdinPipe;
 import dev.runway.launcher.linux.jna.StdinPipe;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ final class SystemdLauncher implements Launcher {
         List<String> argv = argv(spec);
         try (StdinPipe stdin = StdinPipe.holding(spec.stdin())) {
             systemd.startTransientUnit(unit, TransientUnit.properties(spec, argv, settings.taskUser(),
-                    settings.grace(), stdin.readFd()));
+                    settings.grace(), settings.sandbox(), spec.workingDirectory(), stdin.readFd()));
         } catch (LastErrorException e) {
             throw new LaunchException("cannot pass the standard input of task " + spec.launchId() + " ("
                     + spec.stdin().length + " bytes) through a pipe: " + e.getMessage(), e);
@@ -102,8 +103,9 @@ final class SystemdLauncher implements Launcher {
                     e);
         }
         try {
+            // its directory is renamed to its task's, beside it: the parent stays writable
             systemd.startTransientUnit(unit, TransientUnit.properties(spec, argv, settings.taskUser(),
-                    settings.grace(), stdin.readFd()));
+                    settings.grace(), settings.sandbox(), parentOf(spec.workingDirectory()), stdin.readFd()));
         } catch (BusException e) {
             stdin.closeWriteEnd();
             throw new LaunchException("systemd did not start unit " + unit + ": " + e.getMessage(), e);
@@ -125,6 +127,14 @@ final class SystemdLauncher implements Launcher {
     }
 
     /** {@code command_prefix} + the task agent's command, its program as an absolute path (systemd needs one). */
+    private static Path parentOf(Path directory) {
+        if (directory == null) {
+            return null;
+        }
+        Path absolute = directory.toAbsolutePath();
+        return absolute.getParent() != null ? absolute.getParent() : absolute;
+    }
+
     private List<String> argv(LaunchSpec spec) throws LaunchException {
         List<String> argv = new ArrayList<>(settings.commandPrefix());
         argv.addAll(spec.command());

@@ -2,6 +2,8 @@ package dev.runway.launcher.linux.systemd;
 
 import dev.runway.launcher.LaunchSpec;
 import dev.runway.launcher.Limits;
+import dev.runway.launcher.Sandbox;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +16,12 @@ final class TransientUnit {
     /**
      * @param argv the full command, argv[0] an absolute path
      * @param taskUser {@code user} or {@code user:group} (names or numbers), null for the agent's own user
+     * @param sandbox how the unit confines the task
+     * @param writable stays writable whatever the sandbox protects (the task's working directory); null for none
      * @param stdinFd the read end of the pipe holding the task's stdin (its token)
      */
     static List<UnitProperty> properties(LaunchSpec spec, List<String> argv, String taskUser, Duration grace,
-            int stdinFd) {
+            Sandbox sandbox, Path writable, int stdinFd) {
         List<UnitProperty> properties = new ArrayList<>();
         properties.add(UnitProperty.string("Description", "Runway task " + spec.launchId()));
         properties.add(UnitProperty.string("Type", "exec"));
@@ -46,6 +50,36 @@ final class TransientUnit {
         properties.add(UnitProperty.string("CollectMode", "inactive-or-failed"));
         properties.add(UnitProperty.bool("AddRef", true));
         properties.addAll(limits(spec.limits()));
+        properties.addAll(sandbox(sandbox, writable));
+        return properties;
+    }
+
+    /**
+     * The task's confinement (systemd 252 names); {@code writable} stays writable, so a working_directory under
+     * /home or /usr still works.
+     */
+    static List<UnitProperty> sandbox(Sandbox sandbox, Path writable) {
+        List<UnitProperty> properties = new ArrayList<>();
+        if (sandbox.noNewPrivileges()) {
+            properties.add(UnitProperty.bool("NoNewPrivileges", true));
+        }
+        if (sandbox.privateTmp()) {
+            properties.add(UnitProperty.bool("PrivateTmp", true));
+        }
+        if (sandbox.protectSystem()) {
+            properties.add(UnitProperty.string("ProtectSystem", "full"));
+        }
+        if (sandbox.protectHome()) {
+            properties.add(UnitProperty.string("ProtectHome", "read-only"));
+        }
+        if (sandbox.protectProc()) {
+            // hidepid=invisible on the unit's own /proc: another user's processes (the agent's, another task
+            // user's) cannot be seen, so neither their environment nor their command line can be read
+            properties.add(UnitProperty.string("ProtectProc", "invisible"));
+        }
+        if ((sandbox.protectSystem() || sandbox.protectHome()) && writable != null) {
+            properties.add(UnitProperty.strings("ReadWritePaths", List.of("-" + writable.toAbsolutePath())));
+        }
         return properties;
     }
 

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                     + "task, which then arrives on standard input.",
                 "SIGTERM cancels the task: SIGTERM to the running step's processes, the grace period, SIGKILL; then"
                     + " the output is flushed and the task reported.",
-                "Exit status: 0 when the task's result (success, failed or canceled) was reported; 1 when the task "
+                "Exit status, once the task's result was reported: 0 success, 3 failed, 4 canceled; 1 when the task "
                     + "could not be run or its result not reported; 2 for bad arguments or no token."})
 public final class TaskAgentCommand implements Callable<Integer> {
     @Spec

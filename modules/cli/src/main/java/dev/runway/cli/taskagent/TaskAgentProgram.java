@@ -170,7 +170,7 @@ public final class TaskAgentProgram {
             // the launch agent's log names the job's end from this line (TaskAgentInvocation.reportedResult)
             err.println(TaskAgentInvocation.resultLine(result.status().name()));
             err.flush();
-            return TaskAgentInvocation.EXIT_REPORTED;
+            return TaskAgentInvocation.exitStatusFor(result.status());
         } catch (IOException e) { // ApiException included: no server, or a report that could not be delivered
             err.println("runway task-agent: task " + taskId + ": " + e.getMessage());
             return TaskAgentInvocation.EXIT_NOT_REPORTED;

@@ -91,7 +91,8 @@ class TaskAgentCommandTest {
             int exit = execute(claim.taskToken() + "\n", env, "--api-url", server.uri().toString(), "--task-id",
                     claim.taskId(), "--max-run-time", "1h0m0s");
 
-            assertThat(exit).as(err.toString()).isZero(); // the result was reported; the job itself failed
+            assertThat(exit).as("the result was reported: the job failed; " + err)
+                    .isEqualTo(TaskAgentInvocation.EXIT_REPORTED_FAILED);
             assertThat(admin.jobStatus(jobId).state()).isEqualTo(JobState.FAILED);
             assertThat(new String(admin.jobOutput(jobId, 0, 0, Duration.ZERO).data(), StandardCharsets.UTF_8))
                     .isEqualTo(work.toRealPath() + "\n");

@@ -40,6 +40,11 @@ public final class ProcessLauncher implements Launcher {
     private static final Duration SAMPLE_INTERVAL = Duration.ofMillis(100);
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
     private static final Path OOM_SCORE_ADJ = Path.of("/proc/self/oom_score_adj");
+    /** Said at start where a task's processes can escape this launcher (docs/reliability.md, threat model). */
+    public static final String ESCAPE_WARNING = "this launcher cannot contain a job that scrubs its environment and "
+            + "leaves its session (env -i setsid): such a process outlives its task and can read later tasks' "
+            + "environments. The systemd or subreaper launcher can contain it; so can a dedicated runner.task_user "
+            + "with runner.max_concurrent_tasks: 1 (its processes are killed after each task)";
 
     private final String id;
     private final LauncherSettings settings;
@@ -51,9 +56,24 @@ public final class ProcessLauncher implements Launcher {
     private final ProcessSampler sampler;
     private final ExecutorService ladders;
     private final LeftoverFinder leftovers;
+    /** The uid all of whose processes belong to the running task (a dedicated user, one slot), or -1. */
+    private final long dedicatedUid;
 
+    /**
+     * A launcher that finds a task's processes by their session, marker and parentage only: a job that leaves its
+     * session and scrubs its environment escapes it, unless tasks run as a dedicated user one at a time.
+     */
     public ProcessLauncher(String id, LauncherSettings settings, ProcessTable table, Signaller signaller)
             throws LaunchException {
+        this(id, settings, table, signaller, false);
+    }
+
+    /**
+     * {@code adoptsOrphans}: the platform hands every process that leaves a task back to the agent (a child
+     * subreaper), so a job that scrubs its environment is still attributed to its task.
+     */
+    public ProcessLauncher(String id, LauncherSettings settings, ProcessTable table, Signaller signaller,
+            boolean adoptsOrphans) throws LaunchException {
         this.id = id;
         this.settings = settings;
         this.table = table;
@@ -71,7 +91,16 @@ public final class ProcessLauncher implements Launcher {
             return thread;
         });
         this.leftovers = new LeftoverFinder(table, signaller, agent);
+        boolean dedicatedUser = userSwitch.uid() >= 0 && settings.maxConcurrentTasks() == 1;
+        this.dedicatedUid = adoptsOrphans || !dedicatedUser ? -1 : userSwitch.uid();
+        if (!adoptsOrphans && !dedicatedUser) {
+            LOG.warn("runner.launcher {}: {}", id, ESCAPE_WARNING);
+        } else if (dedicatedUid >= 0) {
+            LOG.info("runner.launcher {}: tasks run as the dedicated user {} one at a time; every process of that "
+                    + "user is killed when a task ends", id, userSwitch.user());
+        }
     }
+
 
     @Override
     public String id() {
@@ -133,7 +162,7 @@ public final class ProcessLauncher implements Launcher {
 
     private TrackedTaskProcess track(LaunchSpec spec, Process process) {
         TreeTracker tracker = TreeTracker.forRoot(table, signaller, process.pid(),
-                LaunchMarker.of(spec.launchId(), agent));
+                LaunchMarker.of(spec.launchId(), agent), dedicatedUid);
         LOG.info("launch {}: started pid {} as {}", spec.launchId(), process.pid(),
                 userSwitch.user() == null ? "the agent's user" : userSwitch.user());
         return new TrackedTaskProcess(spec.launchId(), process, tracker, grace(), sampler, ladders);

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * How a task runs as {@code runner.task_user} when no {@code command_prefix} is configured: the guide's
@@ -15,14 +15,17 @@ import java.util.TreeMap;
  */
 public final class UserSwitch {
     private final String user;
+    /** The task user's uid; -1 for no switch. */
+    private final long uid;
     private final List<String> prefix;
     /** Environment the switch tool itself needs (setpriv keeps the caller's environment; sudo resets it). */
     private final Map<String, String> loginEnvironment;
     private final boolean resetsEnvironment;
 
-    private UserSwitch(String user, List<String> prefix, Map<String, String> loginEnvironment,
+    private UserSwitch(String user, long uid, List<String> prefix, Map<String, String> loginEnvironment,
             boolean resetsEnvironment) {
         this.user = user;
+        this.uid = uid;
         this.prefix = List.copyOf(prefix);
         this.loginEnvironment = Map.copyOf(loginEnvironment);
         this.resetsEnvironment = resetsEnvironment;
@@ -30,7 +33,7 @@ public final class UserSwitch {
 
     /** No switch: the task runs as the agent's user. */
     public static UserSwitch none() {
-        return new UserSwitch(null, List.of(), Map.of(), false);
+        return new UserSwitch(null, -1, List.of(), Map.of(), false);
     }
 
     /**
@@ -65,14 +68,14 @@ public final class UserSwitch {
         }
         Optional<Path> sudo = Commands.find("sudo");
         if (sudo.isPresent()) {
-            return viaSudo(user, sudo.get());
+            return viaSudo(user, Long.parseLong(uid.get()), sudo.get());
         }
         throw new LaunchException("runner.task_user is '" + user + "' but neither sudo nor setpriv is installed");
     }
 
     /** The guide's form: non-interactive, login shell, the user's HOME. */
-    static UserSwitch viaSudo(String user, Path sudo) {
-        return new UserSwitch(user, List.of(sudo.toString(), "-niHu", user, "--"), Map.of(), true);
+    static UserSwitch viaSudo(String user, long uid, Path sudo) {
+        return new UserSwitch(user, uid, List.of(sudo.toString(), "-niHu", user, "--"), Map.of(), true);
     }
 
     private static UserSwitch viaSetpriv(String user, Path setpriv) throws LaunchException {
@@ -86,7 +89,7 @@ public final class UserSwitch {
                 "--init-groups", "--");
         Map<String, String> login = Map.of("HOME", entry[5], "USER", user, "LOGNAME", user,
                 "SHELL", entry[6].isEmpty() ? "/bin/sh" : entry[6]);
-        return new UserSwitch(user, prefix, login, false);
+        return new UserSwitch(user, Long.parseLong(entry[2]), prefix, login, false);
     }
 
     /** The task user, or null for none. */
@@ -94,15 +97,20 @@ public final class UserSwitch {
         return user;
     }
 
+    /** The task user's uid, or -1 for none (tasks run as the agent's user). */
+    public long uid() {
+        return uid;
+    }
+
     /**
-     * The argv that runs {@code command} as the task user with {@code environment}. sudo resets the environment, so
-     * the task's variables (none of them secret: the token travels on stdin) are handed on through {@code env}.
+     * The argv that runs {@code command} as the task user with {@code environment}, which the caller puts in the
+     * switch tool's own environment. sudo resets the environment: it is told which names to keep
+     * ({@code --preserve-env=NAMES}), so the values never appear in an argv that every process listing shows.
      */
     public List<String> wrap(List<String> command, Map<String, String> environment) {
         List<String> argv = new ArrayList<>(prefix);
-        if (resetsEnvironment) {
-            argv.add("/usr/bin/env");
-            new TreeMap<>(environment).forEach((k, v) -> argv.add(k + "=" + v));
+        if (resetsEnvironment && !environment.isEmpty()) {
+            argv.add(1, "--preserve-env=" + String.join(",", new TreeSet<>(environment.keySet())));
         }
         argv.addAll(command);
         return argv;

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <li>it is the task's root, or a child of a member (seen while the link exists: sample often);</li>
  * <li>its session or process group is led by a member (the task runs in a session of its own, so a double-forked
  * daemon that re-parented to init is still recognised), as long as that session or group exists without a gap;</li>
- * <li>its environment carries the task's marker variables (survives {@code setsid}, unless a job scrubs it).</li>
+ * <li>its environment carries the task's marker variables (survives {@code setsid}, unless a job scrubs it);</li>
+ * <li>it runs as the task's dedicated user, when the task has one: the uid is the one mark a job cannot drop, so
+ * with it every process of that user is the task's, whenever it started.</li>
  * </ul>
  * Members are remembered by pid and start time, so a recycled pid is never taken for a member. Thread-safe.
  */
@@ -41,6 +43,9 @@ public final class TreeTracker {
     private final Map<String, String> marker;
     /** Monotonic nanoseconds, as {@link System#nanoTime()}: the deadlines and how long a group has been missing. */
     private final LongSupplier clock;
+
+    /** The uid every process of which belongs to this task, or {@link #UNKNOWN}. */
+    private final long dedicatedUid;
     /** Processes started before this cannot be the task's (the root's start time). */
     private final long notBefore;
     private final ReentrantLock lock = new ReentrantLock();
@@ -57,12 +62,13 @@ public final class TreeTracker {
     private final Set<ProcessId> unmarkedOnce = new HashSet<>();
 
     private TreeTracker(ProcessTable table, Signaller signaller, Map<String, String> marker, LongSupplier clock,
-            long notBefore) {
+            long notBefore, long dedicatedUid) {
         this.table = table;
         this.signaller = signaller;
         this.marker = Map.copyOf(marker);
         this.clock = clock;
         this.notBefore = notBefore;
+        this.dedicatedUid = dedicatedUid;
     }
 
     /**
@@ -71,15 +77,29 @@ public final class TreeTracker {
      */
     public static TreeTracker forRoot(ProcessTable table, Signaller signaller, long rootPid,
             Map<String, String> marker) {
-        return forRoot(table, signaller, rootPid, marker, System::nanoTime);
+        return forRoot(table, signaller, rootPid, marker, System::nanoTime, UNKNOWN);
+    }
+
+    /**
+     * As {@link #forRoot(ProcessTable, Signaller, long, Map)}, and every process of {@code dedicatedUid} (negative:
+     * none) is the task's too: only for a user that runs nothing but this one task.
+     */
+    public static TreeTracker forRoot(ProcessTable table, Signaller signaller, long rootPid,
+            Map<String, String> marker, long dedicatedUid) {
+        return forRoot(table, signaller, rootPid, marker, System::nanoTime, dedicatedUid);
     }
 
     /** {@link #forRoot(ProcessTable, Signaller, long, Map)} that reads the time from {@code clock} (nanoseconds). */
     public static TreeTracker forRoot(ProcessTable table, Signaller signaller, long rootPid,
             Map<String, String> marker, LongSupplier clock) {
+        return forRoot(table, signaller, rootPid, marker, clock, UNKNOWN);
+    }
+
+    private static TreeTracker forRoot(ProcessTable table, Signaller signaller, long rootPid,
+            Map<String, String> marker, LongSupplier clock, long dedicatedUid) {
         ProcessInfo root = table.process(rootPid).orElse(null);
         TreeTracker tracker = new TreeTracker(table, signaller, marker, clock,
-                root == null ? UNKNOWN : root.startTime());
+                root == null ? UNKNOWN : root.startTime(), dedicatedUid < 0 ? UNKNOWN : dedicatedUid);
         if (root != null) {
             tracker.live = Map.of(root.id(), root);
         }
@@ -100,7 +120,7 @@ public final class TreeTracker {
         if (marker.isEmpty()) {
             throw new IllegalArgumentException("a marker is needed to find processes without a root");
         }
-        TreeTracker tracker = new TreeTracker(table, signaller, marker, clock, UNKNOWN);
+        TreeTracker tracker = new TreeTracker(table, signaller, marker, clock, UNKNOWN, UNKNOWN);
         tracker.refresh();
         return tracker;
     }
@@ -243,8 +263,8 @@ public final class TreeTracker {
             }
         }
         for (ProcessInfo p : snapshot) {
-            if (!found.containsKey(p.id()) && mayBeOurs(p)
-                    && (ownedGroups.containsKey(p.sid()) || ownedGroups.containsKey(p.pgid()) || carriesMarker(p))) {
+            if (!found.containsKey(p.id()) && (runsAsDedicatedUser(p) || mayBeOurs(p)
+                    && (ownedGroups.containsKey(p.sid()) || ownedGroups.containsKey(p.pgid()) || carriesMarker(p)))) {
                 add(p, found, toVisit);
             }
         }
@@ -304,6 +324,10 @@ public final class TreeTracker {
             }
             return forget;
         });
+    }
+
+    private boolean runsAsDedicatedUser(ProcessInfo p) {
+        return dedicatedUid != UNKNOWN && p.uid() == dedicatedUid;
     }
 
     private boolean mayBeOurs(ProcessInfo p) {

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.condition.OS;
 /** The command lines the launcher generates for the user switch and the new session. */
 class SwitchAndSessionTest {
     @Test
-    void sudoGetsTheGuidesFormAndTheEnvironmentThroughEnv() {
-        UserSwitch sudo = UserSwitch.viaSudo("circleci", Path.of("/usr/bin/sudo"));
-        assertThat(sudo.wrap(List.of("runway", "task-agent"), Map.of("B", "2", "A", "1")))
-                .containsExactly("/usr/bin/sudo", "-niHu", "circleci", "--", "/usr/bin/env", "A=1", "B=2", "runway",
-                        "task-agent");
+    void sudoGetsTheGuidesFormAndKeepsTheEnvironmentByNameNeverWithValuesInArgv() {
+        UserSwitch sudo = UserSwitch.viaSudo("circleci", 1001, Path.of("/usr/bin/sudo"));
+        assertThat(sudo.wrap(List.of("runway", "task-agent"), Map.of("B", "secret-2", "A", "secret-1")))
+                .containsExactly("/usr/bin/sudo", "--preserve-env=A,B", "-niHu", "circleci", "--", "runway",
+                        "task-agent")
+                .noneMatch(argument -> argument.contains("secret"));
         assertThat(sudo.user()).isEqualTo("circleci");
         assertThat(sudo.environment()).isEmpty();
     }
