@@ -1,5 +1,6 @@
 package dev.runway.pipeline.logic;
 
+import dev.runway.pipeline.parameters.Truthiness;
 import dev.runway.pipeline.yaml.Source;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,22 +177,7 @@ public final class Expression {
     }
 
     public static boolean truthy(Object value) {
-        if (value == null) {
-            return false;
-        }
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        if (value instanceof Long l) {
-            return l != 0;
-        }
-        if (value instanceof Double d) {
-            return d != 0 && !d.isNaN();
-        }
-        if (value instanceof String s) {
-            return !s.isEmpty();
-        }
-        return true;
+        return Truthiness.truthy(value);
     }
 
     private static final List<String> WORD_OPERATORS =

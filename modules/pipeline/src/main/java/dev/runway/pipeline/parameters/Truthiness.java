@@ -7,21 +7,25 @@ public final class Truthiness {
     private Truthiness() {}
 
     public static boolean truthy(Node node) {
-        if (node instanceof Node.Scalar scalar) {
-            Object value = scalar.value();
-            if (value == null) {
-                return false;
-            }
-            if (value instanceof Boolean b) {
-                return b;
-            }
-            if (value instanceof Long l) {
-                return l != 0;
-            }
-            if (value instanceof Double d) {
-                return d != 0 && !d.isNaN();
-            }
-            return !((String) value).isEmpty();
+        return !(node instanceof Node.Scalar scalar) || truthy(scalar.value());
+    }
+
+    /** The same rule for a scalar's value (a logic expression's operands among them). */
+    public static boolean truthy(Object value) {
+        if (value == null) {
+            return false;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        if (value instanceof Long l) {
+            return l != 0;
+        }
+        if (value instanceof Double d) {
+            return d != 0 && !d.isNaN();
+        }
+        if (value instanceof String s) {
+            return !s.isEmpty();
         }
         return true;
     }
