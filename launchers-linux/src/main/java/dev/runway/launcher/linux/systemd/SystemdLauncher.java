@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ final class SystemdLauncher implements Launcher {
     private final LauncherSettings settings;
     private final ScheduledExecutorService scheduler;
     private final Map<String, SystemdTaskProcess> running = new ConcurrentHashMap<>();
+    private final AtomicBoolean privateTmpWarned = new AtomicBoolean();
     /** Writes standbys' tasks into their pipes (a write waits for a reader). */
     private final ExecutorService writers = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "runway-systemd-handover");
@@ -69,10 +71,22 @@ final class SystemdLauncher implements Launcher {
         return SystemdLauncherProvider.ID;
     }
 
+    /** Says once that tasks share /tmp because their working directory or task agent lies under it. */
+    private void warnWhenPrivateTmpIsKeptOff(Path workingDirectory, List<String> argv) {
+        if (settings.sandbox().privateTmp() && (TransientUnit.hiddenByPrivateTmp(workingDirectory)
+                || TransientUnit.hiddenByPrivateTmp(Path.of(argv.get(0))))
+                && !privateTmpWarned.getAndSet(true)) {
+            LOG.warn("task units keep the shared /tmp: their working directory ({}) or the task agent ({}) lies under"
+                    + " /tmp or /var/tmp, which a private /tmp would hide; move them elsewhere to give each task its"
+                    + " own /tmp", workingDirectory, argv.get(0));
+        }
+    }
+
     @Override
     public TaskProcess start(LaunchSpec spec) throws LaunchException {
         String unit = unitName(spec.launchId());
         List<String> argv = argv(spec);
+        warnWhenPrivateTmpIsKeptOff(spec.workingDirectory(), argv);
         try (StdinPipe stdin = StdinPipe.holding(spec.stdin())) {
             systemd.startTransientUnit(unit, TransientUnit.properties(spec, argv, settings.taskUser(),
                     settings.grace(), settings.sandbox(), spec.workingDirectory(), stdin.readFd()));

@@ -50,20 +50,21 @@ final class TransientUnit {
         properties.add(UnitProperty.string("CollectMode", "inactive-or-failed"));
         properties.add(UnitProperty.bool("AddRef", true));
         properties.addAll(limits(spec.limits()));
-        properties.addAll(sandbox(sandbox, writable));
+        properties.addAll(sandbox(sandbox, writable, Path.of(argv.get(0))));
         return properties;
     }
 
     /**
      * The task's confinement (systemd 252 names); {@code writable} stays writable, so a working_directory under
-     * /home or /usr still works.
+     * /home or /usr still works. A private /tmp would hide a working directory or a task agent ({@code executable})
+     * that lies under /tmp or /var/tmp, so the unit then keeps the shared ones ({@link #hiddenByPrivateTmp}).
      */
-    static List<UnitProperty> sandbox(Sandbox sandbox, Path writable) {
+    static List<UnitProperty> sandbox(Sandbox sandbox, Path writable, Path executable) {
         List<UnitProperty> properties = new ArrayList<>();
         if (sandbox.noNewPrivileges()) {
             properties.add(UnitProperty.bool("NoNewPrivileges", true));
         }
-        if (sandbox.privateTmp()) {
+        if (sandbox.privateTmp() && !hiddenByPrivateTmp(writable) && !hiddenByPrivateTmp(executable)) {
             properties.add(UnitProperty.bool("PrivateTmp", true));
         }
         if (sandbox.protectSystem()) {
@@ -81,6 +82,15 @@ final class TransientUnit {
             properties.add(UnitProperty.strings("ReadWritePaths", List.of("-" + writable.toAbsolutePath())));
         }
         return properties;
+    }
+
+    /** Whether a private /tmp and /var/tmp would hide {@code path} from the unit. */
+    static boolean hiddenByPrivateTmp(Path path) {
+        if (path == null) {
+            return false;
+        }
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith("/tmp") || absolute.startsWith("/var/tmp");
     }
 
     private static List<String> environment(Map<String, String> environment) {
