@@ -7,7 +7,7 @@ import dev.runway.protocol.RunnerApi.ClaimResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +31,15 @@ final class ClaimLoop implements Runnable {
     private final Slots slots;
     private final IdleTimer idle;
     private final BooleanSupplier draining;
-    private final Consumer<ClaimResponse> onTask;
+    /** The claimed task and the slot (1..max_concurrent_tasks) it runs in. */
+    private final ObjIntConsumer<ClaimResponse> onTask;
     private final boolean singleTask;
     private final ReconnectBackoff backoff = new ReconnectBackoff();
     private volatile EndReason endReason;
     private boolean connectedOnce;
 
     ClaimLoop(AgentContext context, RunnerClient client, RunnerIdentity identity, Slots slots, IdleTimer idle,
-            BooleanSupplier draining, Consumer<ClaimResponse> onTask) {
+            BooleanSupplier draining, ObjIntConsumer<ClaimResponse> onTask) {
         this.context = context;
         this.client = client;
         this.identity = identity;
@@ -72,7 +73,8 @@ final class ClaimLoop implements Runnable {
                 LOG.info("nothing claimed for runner.idle_timeout; stopping");
                 return EndReason.IDLE_TIMEOUT;
             }
-            if (!slots.take(SLOT_CHECK)) {
+            int slot = slots.take(SLOT_CHECK);
+            if (slot == 0) {
                 continue;
             }
             boolean handedOver = false;
@@ -85,7 +87,7 @@ final class ClaimLoop implements Runnable {
                     }
                     idle.taskStarted();
                     handedOver = true;
-                    onTask.accept(task.get());
+                    onTask.accept(task.get(), slot);
                     if (singleTask) {
                         LOG.info("single-task mode: claimed one task; no more claims");
                         return EndReason.SINGLE_TASK_CLAIMED;
@@ -93,7 +95,7 @@ final class ClaimLoop implements Runnable {
                 }
             } finally {
                 if (!handedOver) {
-                    slots.give();
+                    slots.give(slot);
                 }
             }
         }

@@ -245,8 +245,8 @@ public final class LaunchAgent {
         return server == null ? Optional.empty() : Optional.of(server.address());
     }
 
-    private void startTask(ClaimResponse claim) {
-        TaskSupervisor supervisor = new TaskSupervisor(context, claim,
+    private void startTask(ClaimResponse claim, int slot) {
+        TaskSupervisor supervisor = new TaskSupervisor(context, claim, slot,
                 new RunnerClient(transport, context.resourceClassToken()).forTask(claim), standby.take().orElse(null),
                 this::taskEnded);
         running.add(supervisor);
@@ -263,7 +263,7 @@ public final class LaunchAgent {
                 standby.replenish(); // before the slot is given: the next claim finds it (when the JVM is up)
             }
         } finally {
-            slots.give();
+            slots.give(supervisor.slot());
         }
         idle.taskEnded();
         synchronized (lock) {

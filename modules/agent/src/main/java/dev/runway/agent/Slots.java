@@ -1,13 +1,18 @@
 package dev.runway.agent;
 
 import java.time.Duration;
+import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-/** {@code runner.max_concurrent_tasks}: a slot is taken before a claim and given back when its task ends. */
+/**
+ * {@code runner.max_concurrent_tasks}: a slot is taken before a claim and given back when its task ends. Slots are
+ * numbered 1..total, so that a per-slot {@code task_user} ({@code circleci-%d}) gives no two running tasks one user.
+ */
 final class Slots {
     private final int total;
     private final Semaphore free;
+    private final TreeSet<Integer> numbers = new TreeSet<>();
 
     Slots(int total) {
         if (total < 1) {
@@ -15,14 +20,27 @@ final class Slots {
         }
         this.total = total;
         this.free = new Semaphore(total);
+        for (int slot = 1; slot <= total; slot++) {
+            numbers.add(slot);
+        }
     }
 
-    /** Takes a slot, waiting at most {@code max}; false when none freed up in time. */
-    boolean take(Duration max) throws InterruptedException {
-        return free.tryAcquire(max.toMillis(), TimeUnit.MILLISECONDS);
+    /** Takes the lowest free slot, waiting at most {@code max}; its number (1..total), or 0 when none freed up. */
+    int take(Duration max) throws InterruptedException {
+        if (!free.tryAcquire(max.toMillis(), TimeUnit.MILLISECONDS)) {
+            return 0;
+        }
+        synchronized (numbers) {
+            return numbers.pollFirst();
+        }
     }
 
-    void give() {
+    void give(int slot) {
+        synchronized (numbers) {
+            if (slot < 1 || slot > total || !numbers.add(slot)) {
+                throw new IllegalStateException("slot " + slot + " was not taken");
+            }
+        }
         free.release();
     }
 

@@ -59,7 +59,9 @@ final class StandbyTaskAgent implements AutoCloseable {
     StandbyTaskAgent(AgentContext context) {
         this.context = context;
         Runner runner = context.config().runner();
-        boolean possible = runner.commandPrefix().isEmpty() && runner.mode() == Mode.CONTINUOUS;
+        // A standby starts before its slot is known: with one user per slot it would not know whose it is.
+        boolean possible = runner.commandPrefix().isEmpty() && runner.mode() == Mode.CONTINUOUS
+                && !runner.perSlotTaskUser();
         this.timeout = possible ? runner.standbyTimeout() : Duration.ZERO;
         this.expiry = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "standby-expiry");

@@ -78,6 +78,9 @@ final class TaskSupervisor implements Runnable {
 
     private final AgentContext context;
     private final ClaimResponse claim;
+    private final int slot;
+    /** The user this task runs as (runner.task_user for its slot); null = the agent's own user. */
+    private final String taskUser;
     private final TaskClient client;
     private final Consumer<TaskSupervisor> onEnd;
     /** A task agent already started for the next task, or null: this task then starts its own. */
@@ -95,14 +98,21 @@ final class TaskSupervisor implements Runnable {
     /** The job's number ("Job #12", as the CLI shows it) once the job is fetched; "?" until then. */
     private String jobNumber = "?";
 
-    TaskSupervisor(AgentContext context, ClaimResponse claim, TaskClient client, StandbyTaskAgent.Waiting standby,
-            Consumer<TaskSupervisor> onEnd) {
+    TaskSupervisor(AgentContext context, ClaimResponse claim, int slot, TaskClient client,
+            StandbyTaskAgent.Waiting standby, Consumer<TaskSupervisor> onEnd) {
         this.context = context;
         this.claim = claim;
+        this.slot = slot;
+        this.taskUser = context.config().runner().taskUserFor(slot);
         this.client = client;
         this.standby = standby;
         this.launchId = standby != null ? standby.process().launchId() : UUID.randomUUID().toString();
         this.onEnd = onEnd;
+    }
+
+    /** The slot (1..max_concurrent_tasks) this task runs in; given back when it ends. */
+    int slot() {
+        return slot;
     }
 
     String taskId() {
@@ -186,7 +196,7 @@ final class TaskSupervisor implements Runnable {
         try {
             workingDirectory = context.workingDirectories().resolve(claim.allocation());
             if (standby == null || !adoptStandbyDirectory(workingDirectory)) {
-                WorkingDirectories.create(workingDirectory, context.config().runner().taskUser());
+                WorkingDirectories.create(workingDirectory, taskUser);
             }
         } catch (IOException | RuntimeException e) {
             discardStandby();
@@ -205,7 +215,7 @@ final class TaskSupervisor implements Runnable {
                         TaskEnvironment.forTask(System.getenv(), context.config().runner().environment(), launchId,
                                 workingDirectory,
                                 context.resourceClassToken()),
-                        workingDirectory, taskAgentInput(), outputLog, Limits.NONE));
+                        workingDirectory, taskAgentInput(), outputLog, Limits.NONE, taskUser));
             } catch (LaunchException | RuntimeException e) {
                 boolean reported = report("could not launch the task agent: " + redact(e.getMessage()), null,
                         outputLog);

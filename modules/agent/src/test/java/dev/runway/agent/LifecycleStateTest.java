@@ -1,11 +1,15 @@
 package dev.runway.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import dev.runway.config.Mode;
+import dev.runway.config.Runner;
 import org.junit.jupiter.api.Test;
 
 /** The pure parts of the lifecycle: states, signal counting, idle timing (with a clock the test moves). */
@@ -87,11 +91,27 @@ class LifecycleStateTest {
     @Test
     void slotsCountWhatIsTaken() throws Exception {
         Slots slots = new Slots(2);
-        assertThat(slots.take(Duration.ZERO)).isTrue();
-        assertThat(slots.take(Duration.ZERO)).isTrue();
-        assertThat(slots.take(Duration.ofMillis(10))).isFalse();
+        assertThat(slots.take(Duration.ZERO)).isEqualTo(1);
+        assertThat(slots.take(Duration.ZERO)).isEqualTo(2);
+        assertThat(slots.take(Duration.ofMillis(10))).isZero();
         assertThat(slots.busy()).isEqualTo(2);
-        slots.give();
+        slots.give(1);
         assertThat(slots.free()).isEqualTo(1);
+        assertThatThrownBy(() -> slots.give(1)).hasMessageContaining("slot 1 was not taken");
+        assertThat(slots.take(Duration.ZERO)).isEqualTo(1);
+    }
+
+    @Test
+    void twoRunningSlotsGetTwoDifferentPerSlotUsers() throws Exception {
+        Runner runner = new Runner("r", List.of(), "/w/%s", false, Duration.ofHours(1), Mode.CONTINUOUS,
+                Duration.ZERO, false, "process", "circleci-%d", 2, Duration.ofSeconds(1), null, Duration.ZERO,
+                List.of(), List.of());
+        Slots slots = new Slots(2);
+        int first = slots.take(Duration.ZERO);
+        int second = slots.take(Duration.ZERO);
+        assertThat(List.of(runner.taskUserFor(first), runner.taskUserFor(second)))
+                .containsExactly("circleci-1", "circleci-2");
+        slots.give(first);
+        assertThat(runner.taskUserFor(slots.take(Duration.ZERO))).isEqualTo("circleci-1");
     }
 }

@@ -61,6 +61,7 @@ final class ConfigBinder {
         }
         checkWorkingDirectoryUse(runner);
         checkContainment(runner);
+        checkSharedTaskUser(runner);
         return new LaunchAgentConfig(api, runner, logging, health);
     }
 
@@ -288,7 +289,7 @@ final class ConfigBinder {
             return;
         }
         boolean sharedUser = runner.taskUser() == null || !runner.commandPrefix().isEmpty();
-        if (!sharedUser && runner.maxConcurrentTasks() == 1) {
+        if (!sharedUser && (runner.maxConcurrentTasks() == 1 || runner.perSlotTaskUser())) {
             return;
         }
         RawValue raw = values.get(Setting.RUNNER_LAUNCHER);
@@ -299,7 +300,24 @@ final class ConfigBinder {
         findings.warn(origin, runner.launcher() + " cannot contain a job that scrubs its environment and leaves its "
                 + "session (env -i setsid) while " + why + ": such a process outlives its task and can read later "
                 + "tasks' environments. The systemd or subreaper launcher can contain it; so can a dedicated "
-                + "runner.task_user with runner.max_concurrent_tasks: 1");
+                + "runner.task_user with runner.max_concurrent_tasks: 1, or one user per slot (circleci-%d)");
+    }
+
+    /**
+     * Tasks of one uid can read each other's /proc/PID/environ (their secrets) while they run; only the systemd
+     * launcher hides other tasks' processes. One user per slot ({@code circleci-%d}) keeps them apart.
+     */
+    private void checkSharedTaskUser(Runner runner) {
+        boolean sameUidLauncher = List.of("process", "subreaper", "macos").contains(runner.launcher());
+        if (!sameUidLauncher || runner.taskUser() == null || runner.perSlotTaskUser()
+                || runner.maxConcurrentTasks() == 1 || !runner.commandPrefix().isEmpty()) {
+            return;
+        }
+        RawValue raw = values.get(Setting.RUNNER_TASK_USER);
+        findings.warn(raw.origin(), "the " + runner.maxConcurrentTasks() + " slots (runner.max_concurrent_tasks) "
+                + "share " + quote(runner.taskUser()) + " with the " + runner.launcher() + " launcher, so tasks "
+                + "running at the same time can read each other (/proc/PID/environ holds their secrets); use "
+                + "runner.task_user: " + runner.taskUser() + "-%d for one user per slot (runway install creates them)");
     }
 
     private static int count(String text, String part) {
@@ -332,11 +350,25 @@ final class ConfigBinder {
             return null;
         }
         String user = raw.text().strip();
-        if (!USER_NAME.matcher(user).matches()) {
+        if (user.contains("%")) {
+            checkSlotUser(raw, user);
+        } else if (!USER_NAME.matcher(user).matches()) {
             findings.error(raw.origin(), quote(user) + " is not a user name (letters, digits, _ . -; "
                     + "at most 64 characters) nor a numeric uid");
         }
         return user;
+    }
+
+    /** {@code circleci-%d}: one {@code %d} in a name that is a user name once the slot number replaces it. */
+    private void checkSlotUser(RawValue raw, String user) {
+        String prefix = user.substring(0, Math.max(user.indexOf(Runner.SLOT_PLACEHOLDER), 0));
+        boolean oneSlot = count(user, Runner.SLOT_PLACEHOLDER) == 1 && count(user, "%") == 1;
+        if (!oneSlot || prefix.isEmpty() || !Character.isLetter(prefix.charAt(0))
+                || !USER_NAME.matcher(user.replace(Runner.SLOT_PLACEHOLDER, "99")).matches()) {
+            findings.error(raw.origin(), quote(user) + " is not a per-slot user name: use a user name with one %d "
+                    + "for the slot number, such as circleci-%d (circleci-1, circleci-2, ... one per "
+                    + "runner.max_concurrent_tasks slot)");
+        }
     }
 
     private String choice(Setting setting, List<String> allowed, String fallback) {

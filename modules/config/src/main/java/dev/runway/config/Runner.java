@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param idleTimeout             exit when nothing was claimed for this long; {@link Duration#ZERO} = never (default)
  * @param disableAutoUpdate       accepted for compatibility; Runway never updates itself
  * @param launcher                "auto" (default), "process", "systemd", "subreaper" or "macos"
- * @param taskUser                user that tasks run as; null = the agent's own user
+ * @param taskUser                user that tasks run as; null = the agent's own user; a {@code %d} in it is the
+ *                                slot number (1..maxConcurrentTasks), one user per slot ({@link #taskUserFor})
  * @param maxConcurrentTasks      tasks run at the same time; default 1
  * @param gracePeriod             time between SIGTERM and SIGKILL when a task is stopped; default 10s
  * @param sshAdvertiseAddr        {@code runner.ssh.advertise_addr} "host:port" for SSH re-runs; may be null
@@ -46,6 +47,8 @@ public record Runner(
         List<String> sandbox,
         List<String> environment) {
 
+    /** In {@code task_user}: replaced by the task's slot number, so that no two running tasks share a user. */
+    public static final String SLOT_PLACEHOLDER = "%d";
     public static final String DEFAULT_WORKING_DIRECTORY = "/var/opt/runway/workdir/%s";
     public static final Duration DEFAULT_MAX_RUN_TIME = Duration.ofHours(5);
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(10);
@@ -68,5 +71,18 @@ public record Runner(
         Objects.requireNonNull(standbyTimeout, "standbyTimeout");
         sandbox = List.copyOf(sandbox);
         environment = List.copyOf(environment);
+    }
+
+    /** True when {@code task_user} names one user per slot ({@code circleci-%d}). */
+    public boolean perSlotTaskUser() {
+        return taskUser != null && taskUser.contains(SLOT_PLACEHOLDER);
+    }
+
+    /** The user the task in {@code slot} (1..maxConcurrentTasks) runs as; null = the agent's own user. */
+    public String taskUserFor(int slot) {
+        if (slot < 1 || slot > maxConcurrentTasks) {
+            throw new IllegalArgumentException("slot " + slot + " is not within 1.." + maxConcurrentTasks);
+        }
+        return perSlotTaskUser() ? taskUser.replace(SLOT_PLACEHOLDER, Integer.toString(slot)) : taskUser;
     }
 }

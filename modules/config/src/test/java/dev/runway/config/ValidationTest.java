@@ -5,6 +5,7 @@ import static dev.runway.config.Configs.parse;
 import static dev.runway.config.Configs.problems;
 import static dev.runway.config.Configs.withToken;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -196,9 +197,47 @@ class ValidationTest {
                         .contains("cannot contain a job that scrubs its environment")
                         .contains("agent's user").contains("systemd or subreaper"));
         assertThat(parse(withToken("runner:\n  launcher: process\n  task_user: ci\n  max_concurrent_tasks: 2\n"))
-                .warnings()).singleElement().satisfies(warning -> assertThat(warning).contains("2 slots"));
+                .warnings()).anySatisfy(warning -> assertThat(warning).contains("2 slots")
+                        .contains("cannot contain"));
+        assertThat(parse(withToken("runner:\n  launcher: process\n  task_user: ci-%d\n  max_concurrent_tasks: 2\n"))
+                .warnings()).isEmpty();
         assertThat(parse(withToken("runner:\n  launcher: process\n  task_user: ci\n")).warnings()).isEmpty();
         assertThat(parse(withToken("runner:\n  launcher: subreaper\n")).warnings()).isEmpty();
+    }
+
+    @Test
+    void severalSlotsSharingOneTaskUserAreAWarningThatTasksCanReadEachOther() throws ConfigException {
+        for (String launcher : List.of("process", "subreaper")) {
+            assertThat(parse(withToken("runner:\n  launcher: " + launcher + "\n  task_user: ci\n"
+                    + "  max_concurrent_tasks: 3\n")).warnings()).anySatisfy(warning -> assertThat(warning)
+                            .startsWith("launch-agent-config.yaml:5:3: runner.task_user:")
+                            .contains("3 slots").contains("can read each other").contains("task_user: ci-%d"));
+        }
+        assertThat(parse(withToken("runner:\n  launcher: subreaper\n  task_user: ci-%d\n  max_concurrent_tasks: 3\n"))
+                .warnings()).isEmpty();
+        assertThat(parse(withToken("runner:\n  launcher: subreaper\n  task_user: ci\n")).warnings()).isEmpty();
+    }
+
+    @Test
+    void aPerSlotTaskUserExpandsToTheSlotNumber() throws ConfigException {
+        Runner runner = parse(withToken("runner:\n  task_user: circleci-%d\n  max_concurrent_tasks: 3\n")).config()
+                .runner();
+        assertThat(runner.perSlotTaskUser()).isTrue();
+        assertThat(List.of(runner.taskUserFor(1), runner.taskUserFor(2), runner.taskUserFor(3)))
+                .containsExactly("circleci-1", "circleci-2", "circleci-3");
+        assertThatThrownBy(() -> runner.taskUserFor(4)).hasMessageContaining("1..3");
+        Runner shared = parse(withToken("runner:\n  task_user: ci\n  max_concurrent_tasks: 2\n")).config().runner();
+        assertThat(shared.perSlotTaskUser()).isFalse();
+        assertThat(shared.taskUserFor(2)).isEqualTo("ci");
+    }
+
+    @Test
+    void aTaskUserWithAPercentThatIsNotNameThenSlotIsAnError() throws ConfigException {
+        for (String bad : List.of("%d", "ci-%d-%d", "ci-%s", "1%d", "c i-%d", "ci%")) {
+            assertThat(onlyProblem(withToken("runner:\n  task_user: \"" + bad + "\"\n")).message())
+                    .as(bad).contains("is not a per-slot user name")
+                    .contains("circleci-%d");
+        }
     }
 
     @Test

@@ -8,9 +8,17 @@ import java.util.Map;
 /**
  * One task agent to start. {@code stdin} is written to the process's standard input, then closed (this is how the
  * task token travels: never argv, never environment). Standard output and error are appended to {@code outputLog}.
+ * {@code user} is the user this task runs as (its slot's, with a per-slot {@code task_user}); null: the launcher's
+ * {@link LauncherSettings#taskUser()}.
  */
 public record LaunchSpec(String launchId, List<String> command, Map<String, String> environment,
-        Path workingDirectory, byte[] stdin, Path outputLog, Limits limits) {
+        Path workingDirectory, byte[] stdin, Path outputLog, Limits limits, String user) {
+    /** A task that runs as the launcher's task user. */
+    public LaunchSpec(String launchId, List<String> command, Map<String, String> environment, Path workingDirectory,
+            byte[] stdin, Path outputLog, Limits limits) {
+        this(launchId, command, environment, workingDirectory, stdin, outputLog, limits, null);
+    }
+
     public LaunchSpec {
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
@@ -26,7 +34,7 @@ public record LaunchSpec(String launchId, List<String> command, Map<String, Stri
     public String toString() {
         // stdin carries a secret: never printed.
         return "LaunchSpec[launchId=" + launchId + ", command=" + command + ", workingDirectory=" + workingDirectory
-                + ", outputLog=" + outputLog + ", limits=" + limits + ", stdin=<" + stdin.length + " bytes>]";
+                + ", outputLog=" + outputLog + ", limits=" + limits + ", user=" + user + ", stdin=<" + stdin.length + " bytes>]";
     }
 
     @Override
@@ -34,7 +42,7 @@ public record LaunchSpec(String launchId, List<String> command, Map<String, Stri
         return o instanceof LaunchSpec other && launchId.equals(other.launchId) && command.equals(other.command)
                 && environment.equals(other.environment) && workingDirectory.equals(other.workingDirectory)
                 && Arrays.equals(stdin, other.stdin) && outputLog.equals(other.outputLog)
-                && limits.equals(other.limits);
+                && limits.equals(other.limits) && java.util.Objects.equals(user, other.user);
     }
 
     @Override

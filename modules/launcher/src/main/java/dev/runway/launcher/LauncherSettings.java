@@ -21,6 +21,19 @@ public record LauncherSettings(List<String> commandPrefix, String taskUser, Dura
         }
     }
 
+    /**
+     * True when {@code taskUser} holds a {@code %d}: one user per slot, each running one task at a time, so every
+     * process of a slot's user belongs to that slot's task. Each {@link LaunchSpec#user()} names the slot's user.
+     */
+    public boolean perSlotUser() {
+        return taskUser != null && taskUser.contains("%d");
+    }
+
+    /** The user {@code spec} runs as: its own, or else the one every task runs as (null: the agent's user). */
+    public String userOf(LaunchSpec spec) {
+        return spec.user() != null ? spec.user() : taskUser;
+    }
+
     /** One task at a time, in the strict sandbox. */
     public LauncherSettings(List<String> commandPrefix, String taskUser, Duration grace) {
         this(commandPrefix, taskUser, grace, 1, Sandbox.STRICT);

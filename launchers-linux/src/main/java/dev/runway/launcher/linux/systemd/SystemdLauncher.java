@@ -88,7 +88,7 @@ final class SystemdLauncher implements Launcher {
         List<String> argv = argv(spec);
         warnWhenPrivateTmpIsKeptOff(spec.workingDirectory(), argv);
         try (StdinPipe stdin = StdinPipe.holding(spec.stdin())) {
-            systemd.startTransientUnit(unit, TransientUnit.properties(spec, argv, settings.taskUser(),
+            systemd.startTransientUnit(unit, TransientUnit.properties(spec, argv, settings.userOf(spec),
                     settings.grace(), settings.sandbox(), spec.workingDirectory(), stdin.readFd()));
         } catch (LastErrorException e) {
             throw new LaunchException("cannot pass the standard input of task " + spec.launchId() + " ("
@@ -118,7 +118,7 @@ final class SystemdLauncher implements Launcher {
         }
         try {
             // its directory is renamed to its task's, beside it: the parent stays writable
-            systemd.startTransientUnit(unit, TransientUnit.properties(spec, argv, settings.taskUser(),
+            systemd.startTransientUnit(unit, TransientUnit.properties(spec, argv, settings.userOf(spec),
                     settings.grace(), settings.sandbox(), parentOf(spec.workingDirectory()), stdin.readFd()));
         } catch (BusException e) {
             stdin.closeWriteEnd();

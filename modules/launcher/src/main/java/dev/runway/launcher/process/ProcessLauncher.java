@@ -51,13 +51,14 @@ public final class ProcessLauncher implements Launcher {
     private final ProcessTable table;
     private final Signaller signaller;
     private final List<String> newSession;
+    /** How every task switches user; null with a per-slot task user (each slot's user is switched to by name). */
     private final UserSwitch userSwitch;
+    private final Map<String, UserSwitch> slotUserSwitches = new java.util.concurrent.ConcurrentHashMap<>();
+    private final boolean adoptsOrphans;
     private final ProcessId agent;
     private final ProcessSampler sampler;
     private final ExecutorService ladders;
     private final LeftoverFinder leftovers;
-    /** The uid all of whose processes belong to the running task (a dedicated user, one slot), or -1. */
-    private final long dedicatedUid;
 
     /**
      * A launcher that finds a task's processes by their session, marker and parentage only: a job that leaves its
@@ -80,7 +81,10 @@ public final class ProcessLauncher implements Launcher {
         this.signaller = signaller;
         this.newSession = NewSession.command();
         // With a command_prefix the prefix owns the user switch (e.g. the seed's sudo -niHu USER --).
-        this.userSwitch = settings.commandPrefix().isEmpty() ? UserSwitch.to(settings.taskUser()) : UserSwitch.none();
+        this.adoptsOrphans = adoptsOrphans;
+        boolean perSlot = settings.commandPrefix().isEmpty() && settings.perSlotUser();
+        this.userSwitch = perSlot ? null
+                : settings.commandPrefix().isEmpty() ? UserSwitch.to(settings.taskUser()) : UserSwitch.none();
         long self = ProcessHandle.current().pid();
         this.agent = table.process(self).map(p -> p.id()).orElse(new ProcessId(self, -1));
         this.sampler = new ProcessSampler(table, SAMPLE_INTERVAL);
@@ -91,11 +95,12 @@ public final class ProcessLauncher implements Launcher {
             return thread;
         });
         this.leftovers = new LeftoverFinder(table, signaller, agent);
-        boolean dedicatedUser = userSwitch.uid() >= 0 && settings.maxConcurrentTasks() == 1;
-        this.dedicatedUid = adoptsOrphans || !dedicatedUser ? -1 : userSwitch.uid();
-        if (!adoptsOrphans && !dedicatedUser) {
+        if (perSlot) {
+            LOG.info("runner.launcher {}: each slot's task runs as its own user ({}); every process of that user is "
+                    + "killed when its task ends", id, settings.taskUser());
+        } else if (!adoptsOrphans && dedicatedUid(userSwitch) < 0) {
             LOG.warn("runner.launcher {}: {}", id, ESCAPE_WARNING);
-        } else if (dedicatedUid >= 0) {
+        } else if (!adoptsOrphans) {
             LOG.info("runner.launcher {}: tasks run as the dedicated user {} one at a time; every process of that "
                     + "user is killed when a task ends", id, userSwitch.user());
         }
@@ -113,8 +118,9 @@ public final class ProcessLauncher implements Launcher {
 
     @Override
     public TaskProcess start(LaunchSpec spec) throws LaunchException {
-        Process process = spawn(spec);
-        TrackedTaskProcess started = track(spec, process);
+        UserSwitch user = userSwitch(spec);
+        Process process = spawn(spec, user);
+        TrackedTaskProcess started = track(spec, process, user);
         writeStdin(spec, process);
         return started;
     }
@@ -122,11 +128,38 @@ public final class ProcessLauncher implements Launcher {
     /** The standby's standard input stays open: the process waits for its task there. */
     @Override
     public Optional<StandbyProcess> startStandby(LaunchSpec spec) throws LaunchException {
-        Process process = spawn(spec);
-        return Optional.of(new ProcessStandby(track(spec, process), process, ladders));
+        UserSwitch user = userSwitch(spec);
+        Process process = spawn(spec, user);
+        return Optional.of(new ProcessStandby(track(spec, process, user), process, ladders));
     }
 
-    private Process spawn(LaunchSpec spec) throws LaunchException {
+    /** The switch to the spec's user: the one task user, or with a per-slot task user the spec's slot user. */
+    private UserSwitch userSwitch(LaunchSpec spec) throws LaunchException {
+        if (userSwitch != null) {
+            return userSwitch;
+        }
+        if (spec.user() == null || spec.user().contains("%")) {
+            throw new LaunchException("launch " + spec.launchId() + ": runner.task_user " + settings.taskUser()
+                    + " is one user per slot, but the launch names no slot's user");
+        }
+        UserSwitch known = slotUserSwitches.get(spec.user());
+        if (known == null) {
+            known = UserSwitch.to(spec.user());
+            slotUserSwitches.put(spec.user(), known);
+        }
+        return known;
+    }
+
+    /**
+     * The uid all of whose processes belong to the running task, or -1: a user other than the agent's that runs one
+     * task at a time (one slot, or one user per slot). A subreaper gets every orphan back and needs no uid.
+     */
+    private long dedicatedUid(UserSwitch user) {
+        boolean oneTaskAtATime = settings.maxConcurrentTasks() == 1 || userSwitch == null;
+        return adoptsOrphans || user.uid() < 0 || !oneTaskAtATime ? -1 : user.uid();
+    }
+
+    private Process spawn(LaunchSpec spec, UserSwitch userSwitch) throws LaunchException {
         if (!Files.isDirectory(spec.workingDirectory())) {
             throw new LaunchException("launch " + spec.launchId() + ": working directory " + spec.workingDirectory()
                     + " does not exist or is not a directory");
@@ -160,9 +193,9 @@ public final class ProcessLauncher implements Launcher {
         }
     }
 
-    private TrackedTaskProcess track(LaunchSpec spec, Process process) {
+    private TrackedTaskProcess track(LaunchSpec spec, Process process, UserSwitch userSwitch) {
         TreeTracker tracker = TreeTracker.forRoot(table, signaller, process.pid(),
-                LaunchMarker.of(spec.launchId(), agent), dedicatedUid);
+                LaunchMarker.of(spec.launchId(), agent), dedicatedUid(userSwitch));
         LOG.info("launch {}: started pid {} as {}", spec.launchId(), process.pid(),
                 userSwitch.user() == null ? "the agent's user" : userSwitch.user());
         return new TrackedTaskProcess(spec.launchId(), process, tracker, grace(), sampler, ladders);
