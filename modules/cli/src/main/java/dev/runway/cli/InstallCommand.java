@@ -56,6 +56,11 @@ public final class InstallCommand implements Callable<Integer> {
                 description = "The job user (default: ${DEFAULT-VALUE}).")
         String user;
 
+        @Option(names = "--slots", paramLabel = "N", defaultValue = "1",
+                description = "With a --user holding %d (circleci-%d): how many job users, one per "
+                        + "runner.max_concurrent_tasks slot (default: ${DEFAULT-VALUE}).")
+        int slots;
+
         @Option(names = "--per-user", description = "macOS: a LaunchAgent for the current user instead of the system LaunchDaemon.")
         boolean perUser;
 
@@ -80,7 +85,17 @@ public final class InstallCommand implements Callable<Integer> {
                         + ": must be an absolute path below / of letters, digits and . _ - + / only (it goes into a unit file)");
             }
             prefix = Path.of(prefix).normalize().toString();
-            if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
+            if (slots < 1) {
+                throw new ParameterException(spec.commandLine(), "--slots " + slots + ": must be at least 1");
+            }
+            boolean slotUser = user.indexOf("%d") == user.lastIndexOf("%d") && user.indexOf("%d") > 0;
+            if (slotUser && platform != Platform.linux) {
+                throw new ParameterException(spec.commandLine(), "--user " + user + ": one user per slot is for linux");
+            }
+            if (slotUser && !user.replace("%d", "99").matches("[a-z_][a-z0-9_-]{0,31}")) {
+                throw new ParameterException(spec.commandLine(), "--user " + user
+                        + ": one user per slot is a lowercase name and one %d, such as circleci-%d");
+            } else if (!slotUser && !user.matches("[a-z_][a-z0-9_-]{0,31}")) {
                 throw new ParameterException(spec.commandLine(), "--user " + user
                         + ": must be a lowercase user name (letters, digits, _ and -; at most 32 characters)");
             }
@@ -93,7 +108,7 @@ public final class InstallCommand implements Callable<Integer> {
         InstallSettings settings(ConfigSource config, String apiUrl, String runnerName, int uid, Path image,
                 boolean start, DrainTime drainTime) {
             return new InstallSettings(root, prefix, config, apiUrl, runnerName, user, uid, image, start, perUser,
-                    home(), drainTime);
+                    home(), drainTime, slots);
         }
 
         String heading(String command) {

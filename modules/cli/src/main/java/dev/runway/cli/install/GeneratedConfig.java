@@ -16,6 +16,7 @@ public final class GeneratedConfig {
     private final String workingDirectory;
     private final String taskUser;
     private final String logFile;
+    private final int maxConcurrentTasks;
 
     /**
      * @param apiUrl  may be null: the agent's default
@@ -23,6 +24,13 @@ public final class GeneratedConfig {
      */
     public GeneratedConfig(Path tokenFile, String apiUrl, String runnerName, String workingDirectory, String taskUser,
             String logFile) {
+        this(tokenFile, apiUrl, runnerName, workingDirectory, taskUser, logFile, 1);
+    }
+
+    /** {@code maxConcurrentTasks} above 1 is written as runner.max_concurrent_tasks (one slot per job user). */
+    public GeneratedConfig(Path tokenFile, String apiUrl, String runnerName, String workingDirectory, String taskUser,
+            String logFile, int maxConcurrentTasks) {
+        this.maxConcurrentTasks = maxConcurrentTasks;
         this.tokenFile = tokenFile;
         this.apiUrl = apiUrl;
         this.runnerName = runnerName;
@@ -46,6 +54,9 @@ public final class GeneratedConfig {
         yaml.append("  cleanup_working_directory: true\n");
         if (taskUser != null) {
             yaml.append("  task_user: ").append(quote(taskUser)).append('\n');
+        }
+        if (maxConcurrentTasks > 1) {
+            yaml.append("  max_concurrent_tasks: ").append(maxConcurrentTasks).append('\n');
         }
         yaml.append("logging:\n");
         yaml.append("  file: ").append(quote(logFile)).append('\n');

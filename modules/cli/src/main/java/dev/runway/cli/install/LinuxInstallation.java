@@ -38,11 +38,17 @@ public final class LinuxInstallation {
 
     public List<Step> install(InstallSettings s) {
         Accounts accounts = new PasswdAccounts(s.root(), commands);
-        Ownership jobUser = Ownership.user(accounts, s.user(), null, s.user());
         List<Step> steps = new ArrayList<>();
-        steps.add(new CreateLinuxUser(accounts, commands, s.root(), s.user(), s.uid()));
+        List<String> users = s.users();
+        for (int i = 0; i < users.size(); i++) {
+            steps.add(new CreateLinuxUser(accounts, commands, s.root(), users.get(i), s.uid() + i));
+        }
         steps.add(new EnsureDirectory(s.under(STATE_DIRECTORY), STATE_DIRECTORY, "rwxr-xr-x", Ownership.root()));
-        steps.add(new EnsureDirectory(s.under(WORK_DIRECTORY), WORK_DIRECTORY, "rwxr-x---", jobUser));
+        // With one user per slot, the agent gives each task's directory to its slot's user (mode 0700 inside).
+        steps.add(s.perSlotUsers()
+                ? new EnsureDirectory(s.under(WORK_DIRECTORY), WORK_DIRECTORY, "rwxr-xr-x", Ownership.root())
+                : new EnsureDirectory(s.under(WORK_DIRECTORY), WORK_DIRECTORY, "rwxr-x---",
+                        Ownership.user(accounts, s.user(), null, s.user())));
         steps.add(new EnsureDirectory(s.under(CONFIG_DIRECTORY), CONFIG_DIRECTORY, "rwx------", Ownership.root()));
         steps.add(configStep(s));
         steps.add(imageStep(s));
@@ -61,7 +67,7 @@ public final class LinuxInstallation {
             content = () -> ConfigSource.read(copy.file());
         } else if (s.config() instanceof ConfigSource.FromToken token) {
             GeneratedConfig generated = new GeneratedConfig(token.tokenFile(), s.apiUrl(), s.runnerName(),
-                    WORK_DIRECTORY + "/%s", s.user(), "-");
+                    WORK_DIRECTORY + "/%s", s.user(), "-", s.slots());
             content = generated::render;
         } else {
             content = () -> existing(target, CONFIG);
@@ -145,12 +151,14 @@ public final class LinuxInstallation {
             steps.add(new RemoveTree(s.under(STATE_DIRECTORY), STATE_DIRECTORY, "work directories", RemoveTree.anything()));
             steps.add(new RemoveTree(s.under(AGENT_STATE_DIRECTORY), AGENT_STATE_DIRECTORY, "agent state",
                     RemoveTree.anything()));
-            List<String> userdel = new ArrayList<>(List.of("userdel"));
-            if (!s.hostRoot()) {
-                userdel.addAll(List.of("--root", s.root().toString()));
+            for (String user : s.users()) {
+                List<String> userdel = new ArrayList<>(List.of("userdel"));
+                if (!s.hostRoot()) {
+                    userdel.addAll(List.of("--root", s.root().toString()));
+                }
+                userdel.addAll(List.of("--remove", user));
+                steps.add(new RemoveUser(accounts, commands, user, List.of(userdel)));
             }
-            userdel.addAll(List.of("--remove", s.user()));
-            steps.add(new RemoveUser(accounts, commands, s.user(), List.of(userdel)));
         }
         return steps;
     }

@@ -106,6 +106,34 @@ class LinuxInstallTest {
     }
 
     @Test
+    void aPerSlotUserIsOneUserPerSlotWithConsecutiveUids() throws IOException {
+        Map<String, String> before = t.snapshot();
+
+        CliRun run = install("--dry-run", "--user", "circleci-%d", "--slots", "3");
+
+        assertThat(run.exit()).as(run.all()).isZero();
+        assertThat(t.snapshot()).isEqualTo(before);
+        assertThat(run.out()).contains("would: user circleci-1 (uid 1500): useradd")
+                .contains("would: user circleci-2 (uid 1501): useradd")
+                .contains("would: user circleci-3 (uid 1502): useradd")
+                .doesNotContain("circleci-4").doesNotContain("circleci-%d (uid")
+                .contains("would: directory /var/opt/runway/workdir (root, 0755)");
+        CliRun uninstall = CliRun.runway("uninstall", "linux", "--root", t.root.toString(), "--dry-run", "--purge",
+                "--user", "circleci-%d", "--slots", "3");
+        assertThat(uninstall.out()).as(uninstall.all()).contains("circleci-1").contains("circleci-2")
+                .contains("circleci-3");
+    }
+
+    @Test
+    void aPerSlotUserNeedsOneSlotPlaceholderInALowercaseName() {
+        for (String bad : List.of("%d", "ci-%d-%d", "CI-%d")) {
+            CliRun run = install("--dry-run", "--user", bad, "--slots", "2");
+            assertThat(run.exit()).as(bad).isNotZero();
+            assertThat(run.err()).as(bad).contains("--user " + bad);
+        }
+    }
+
+    @Test
     void aFailedStepLeavesNoPartialFileAndNamesTheStep() throws IOException {
         // A directory where the unit should go: the rename onto it fails after the temp file was written.
         Path obstacle = Files.createDirectories(t.at("/etc/systemd/system/runway.service"));
