@@ -23,8 +23,12 @@ public final class DedicatedUser implements AutoCloseable {
 
     /** Creates the user; skips the test where it cannot be made or cannot run {@code executable}. */
     public static DedicatedUser create(Path executable) throws IOException, InterruptedException {
+        return create(executable, "rwit-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** {@link #create(Path)} with the user's name. */
+    public static DedicatedUser create(Path executable, String name) throws IOException, InterruptedException {
         Assumptions.assumeTrue("0".equals(run("id", "-u").strip()), "needs root to create a user");
-        String name = "rwit-" + UUID.randomUUID().toString().substring(0, 8);
         String made = run("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name);
         String uid = run("id", "-u", "--", name).strip();
         Assumptions.assumeTrue(uid.matches("[0-9]+"), "useradd " + name + ": " + made);
