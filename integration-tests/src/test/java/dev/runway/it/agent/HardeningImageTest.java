@@ -10,15 +10,19 @@ import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.JobsApi.JobSubmission;
 import dev.runway.protocol.JobsApi.StepState;
 import dev.runway.protocol.RunnerApi.Checkout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Findings of the hardening review replayed through the image's launch agent and task agent: a job name that forges
- * a log line, an exit code that looks like a signal, a checkout revision that git would take for an option.
+ * Findings of the hardening review replayed through the image: a job name that forges a log line, an exit code that
+ * looks like a signal, a job file whose second document was dropped, a checkout revision git would take for an option.
  */
 class HardeningImageTest {
     @Test
@@ -50,6 +54,34 @@ class HardeningImageTest {
             assertThat(step.reason()).isEqualTo("exited with code 129");
             agent.killTree();
         }
+    }
+
+    @Test
+    void aJobFileWithASecondYamlDocumentOrTooManyBytesIsRefusedByTheCli(@TempDir Path home) throws Exception {
+        String job = "resource_class: acme/linux\nname: build\nsteps:\n  - run: make\n";
+        Path two = Files.writeString(home.resolve("two.yml"), job + "---\nname: second\nsteps: [{run: rm -rf x}]\n");
+        Path huge = Files.writeString(home.resolve("huge.yml"), job + "# " + "x".repeat(10 * 1024 * 1024) + "\n");
+
+        String[] refusedTwo = cli("job", "submit", two.toString());
+        assertThat(refusedTwo[0]).isEqualTo("2");
+        assertThat(refusedTwo[1]).contains(two + ":6: holds a second YAML document");
+        String[] refusedHuge = cli("job", "submit", huge.toString());
+        assertThat(refusedHuge[0]).isEqualTo("2");
+        assertThat(refusedHuge[1]).contains("a job file may hold at most");
+    }
+
+    /** {@code bin/runway ARGS} against a server that is not there: exit status and output. */
+    private static String[] cli(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(AgentHarness.RUNWAY.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("RUNWAY_HOST", "http://127.0.0.1:9");
+        builder.environment().put("CIRCLE_TOKEN", "not-used");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String[] {Integer.toString(process.exitValue()), output};
     }
 
     @Test
