@@ -13,6 +13,7 @@ import dev.runway.protocol.JobsApi.JobSubmission;
 import dev.runway.protocol.Json;
 import dev.runway.server.RunwayServer;
 import dev.runway.server.ServerSettings;
+import dev.runway.testsupport.SharedDirectory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,12 @@ final class AgentHarness implements AutoCloseable {
             .toAbsolutePath().resolve("bin/runway");
     static final String NAMESPACE = "agent-tests";
 
+    /** The image staged where other users can reach it, when the build's own is not: made once per test JVM. */
+    private static SharedDirectory stagedImage;
+
     final Path home;
+    /** The bin/runway later agents run: the build's image, or {@link #runwayForOtherUsers()}. */
+    private Path runway = RUNWAY;
     private final List<AgentProcess> agents = new ArrayList<>();
     private RunwayServer server;
     private int port;
@@ -49,6 +55,34 @@ final class AgentHarness implements AutoCloseable {
 
     private AgentHarness(Path home) {
         this.home = home;
+    }
+
+    /**
+     * The image's bin/runway where a task user can run it: the build's own when every folder on its way lets other
+     * users through, else a copy staged once in a shared temporary folder (a checkout under /root or a 0700
+     * {@code mktemp -d} keeps task users out of the build's image).
+     */
+    static synchronized Path runwayForOtherUsers() throws IOException, InterruptedException {
+        Path image = RUNWAY.getParent().getParent();
+        try {
+            SharedDirectory.assertOthersCanReach(image);
+            return RUNWAY;
+        } catch (IllegalStateException outOfReach) {
+            if (stagedImage == null) {
+                SharedDirectory staged = SharedDirectory.create("runway-image-");
+                Process copy = new ProcessBuilder("cp", "-a", image.toString(), staged.path().resolve("image")
+                        .toString()).inheritIO().start();
+                assertThat(copy.waitFor()).as("copy of the image for task users").isZero();
+                Runtime.getRuntime().addShutdownHook(new Thread(staged::close));
+                stagedImage = staged;
+            }
+            return stagedImage.path().resolve("image/bin/runway");
+        }
+    }
+
+    /** Later agents run {@code runway} (e.g. {@link #runwayForOtherUsers()}). */
+    void useRunway(Path runway) {
+        this.runway = runway;
     }
 
     static AgentHarness start(Path home) throws Exception {
@@ -120,7 +154,7 @@ final class AgentHarness implements AutoCloseable {
                 + directory.resolve("work") + "/%s\n" + runnerYaml.indent(2) + extraYaml);
         Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Path log = directory.resolve("agent.log");
-        ProcessBuilder builder = new ProcessBuilder(RUNWAY.toString(), "launch-agent", "--config", config.toString(),
+        ProcessBuilder builder = new ProcessBuilder(runway.toString(), "launch-agent", "--config", config.toString(),
                 "--state-dir", directory.resolve("state").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);

@@ -22,10 +22,11 @@ class PerSlotTaskUserTest {
     @Test
     void tasksInTwoSlotsRunAsTheirSlotsUsers(@TempDir Path home) throws Exception {
         String base = "rws" + UUID.randomUUID().toString().substring(0, 6);
-        try (DedicatedUser first = DedicatedUser.create(AgentHarness.RUNWAY, base + "-1");
-                DedicatedUser second = DedicatedUser.create(AgentHarness.RUNWAY, base + "-2");
+        try (DedicatedUser first = DedicatedUser.create(AgentHarness.runwayForOtherUsers(), base + "-1");
+                DedicatedUser second = DedicatedUser.create(AgentHarness.runwayForOtherUsers(), base + "-2");
                 AgentHarness harness = AgentHarness.start(home)) {
             Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
+            harness.useRunway(AgentHarness.runwayForOtherUsers());
             AgentProcess agent = harness.launchAgent("slots",
                     "task_user: " + base + "-%d\nmax_concurrent_tasks: 2\n");
             // each job waits until the other one runs too, so both slots are busy at once

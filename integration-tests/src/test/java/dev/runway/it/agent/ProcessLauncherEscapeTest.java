@@ -29,9 +29,10 @@ class ProcessLauncherEscapeTest {
 
     @Test
     void aProcessThatScrubsItsEnvironmentDiesWithItsTaskUnderADedicatedUser(@TempDir Path home) throws Exception {
-        try (DedicatedUser user = DedicatedUser.create(AgentHarness.RUNWAY);
+        try (DedicatedUser user = DedicatedUser.create(AgentHarness.runwayForOtherUsers());
                 AgentHarness harness = AgentHarness.start(home)) {
             Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
+            harness.useRunway(AgentHarness.runwayForOtherUsers());
             String marker = "escapee-" + UUID.randomUUID();
             AgentProcess agent = harness.launchAgent("dedicated", "task_user: " + user.name() + "\n");
             JobStatus job = harness.submit("escapes", escapingStep(marker));
