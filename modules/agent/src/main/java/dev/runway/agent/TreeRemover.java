@@ -2,6 +2,7 @@ package dev.runway.agent;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -30,6 +31,8 @@ import java.util.Set;
  * never on a path that could be a link by then.
  */
 public final class TreeRemover {
+    /** How many times a directory is listed again when entries appear in it while it is being removed. */
+    private static final int MAX_PASSES = 5;
     private static final Set<PosixFilePermission> OWNER_ALL = EnumSet.of(PosixFilePermission.OWNER_READ,
             PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
@@ -69,10 +72,35 @@ public final class TreeRemover {
             failures.add(shown + ": " + e.getMessage());
             return;
         }
-        if (attributes.isDirectory()) {
-            emptyDirectory(parent, name, shown, failures);
+        if (!attributes.isDirectory()) {
+            deleteFile(parent, name, shown, failures);
+            return;
         }
-        deleteEntry(parent, name, attributes.isDirectory(), shown, failures);
+        // A live process of the job may add entries (a rename into the directory) after it was listed: list again
+        // until it is empty, a bounded number of times, since such a process could keep adding.
+        for (int pass = 1; ; pass++) {
+            emptyDirectory(parent, name, shown, failures);
+            try {
+                parent.deleteDirectory(name);
+                return;
+            } catch (NoSuchFileException gone) {
+                return;
+            } catch (DirectoryNotEmptyException refilled) {
+                if (pass == MAX_PASSES) {
+                    failures.add(shown + ": still not empty after " + MAX_PASSES + " passes (a process of the job"
+                            + " keeps adding entries)");
+                    return;
+                }
+            } catch (FileSystemException notADirectory) {
+                // Swapped for a link or a file after it was emptied: unlinkat without AT_REMOVEDIR removes the entry
+                // itself, never what a link points to.
+                deleteFile(parent, name, shown, failures);
+                return;
+            } catch (IOException e) {
+                failures.add(shown + ": " + e.getMessage());
+                return;
+            }
+        }
     }
 
     private static void emptyDirectory(SecureDirectoryStream<Path> parent, Path name, Path shown,
@@ -155,23 +183,9 @@ public final class TreeRemover {
         }
     }
 
-    private static void deleteEntry(SecureDirectoryStream<Path> parent, Path name, boolean directory, Path shown,
-            List<String> failures) {
+    private static void deleteFile(SecureDirectoryStream<Path> parent, Path name, Path shown, List<String> failures) {
         try {
-            if (directory) {
-                try {
-                    parent.deleteDirectory(name);
-                } catch (FileSystemException notADirectory) {
-                    // Swapped for a link or a file after it was emptied: unlinkat without AT_REMOVEDIR removes the
-                    // entry itself, never what a link points to.
-                    if (notADirectory instanceof NoSuchFileException) {
-                        return;
-                    }
-                    parent.deleteFile(name);
-                }
-            } else {
-                parent.deleteFile(name);
-            }
+            parent.deleteFile(name);
         } catch (NoSuchFileException gone) {
             // Removed meanwhile.
         } catch (IOException e) {
