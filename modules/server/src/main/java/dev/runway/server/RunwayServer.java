@@ -156,6 +156,7 @@ public final class RunwayServer implements AutoCloseable {
         PipelineTriggers triggers = new PipelineTriggers(store, git, pipelineSettings, scheduler::wake, clock);
         // before the pipeline routes: GET .../{slug}/envvar/{name} has the segment count of .../{vcs}/{org}/{repo}
         new ContextRoutes(store, auth, clock).register(router);
+        new TestResultRoutes(store, auth, keys, clock).register(router); // before PipelineRoutes (its comment)
         new PipelineRoutes(store, auth, triggers,
                 new WorkflowActions(store, jobQueue(store, claims, watchers, keys, clock), scheduler::wake, clock), git,
                 clock).register(router);
