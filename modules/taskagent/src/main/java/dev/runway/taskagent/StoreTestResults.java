@@ -17,8 +17,10 @@ import java.util.Locale;
  * missing path or a malformed file is reported, never a failure of the step (as CircleCI).
  */
 final class StoreTestResults {
-    /** Records per request: a few hundred KiB of JSON, under the server's body limit. */
+    /** Records per request at most. */
     static final int BATCH = 1000;
+    /** About this many characters of text per request: well under the server's 4 MiB body limit. */
+    static final int BATCH_CHARS = 1024 * 1024;
     private static final int LISTED_FAILURES = 100;
 
     private StoreTestResults() {}
@@ -35,11 +37,27 @@ final class StoreTestResults {
             return out.append("Could not read the test results: ").append(e.getMessage()).append('\n').toString();
         }
         List<TestRecord> tests = reports.tests();
-        for (int first = 0; first < tests.size(); first += BATCH) {
-            client.storeTestResults(step, first, new TestResults(tests.subList(first,
-                    Math.min(tests.size(), first + BATCH))));
+        int first = 0;
+        while (first < tests.size()) {
+            int end = first;
+            long chars = 0;
+            while (end < tests.size() && end - first < BATCH && (end == first || chars < BATCH_CHARS)) {
+                chars += size(tests.get(end++));
+            }
+            client.storeTestResults(step, first, new TestResults(tests.subList(first, end)));
+            first = end;
         }
         return out.append(summary(reports)).toString();
+    }
+
+    /** A record's JSON size, roughly (each text may double when escaped). */
+    private static long size(TestRecord test) {
+        return 200 + 2L * (length(test.name()) + length(test.classname()) + length(test.file())
+                + length(test.message()) + length(test.source()));
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
     }
 
     static String summary(JUnitReports.Reports reports) {
