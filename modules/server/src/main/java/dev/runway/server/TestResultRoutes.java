@@ -134,6 +134,13 @@ final class TestResultRoutes {
 
     private Reply jobTests(Exchange exchange) {
         auth.requireAdmin(exchange);
+        if (exchange.path("project-slug") != null && !exchange.path("job-number").matches("[0-9]+")) {
+            // GET /project/{vcs}/{org}/tests: the project of a repository named "tests", not a job's tests
+            String slug = exchange.path("project-slug") + "/" + exchange.path("job-number") + "/tests";
+            return Reply.ok(new PipelineViews(store).project(store.pipelines().project(
+                    dev.runway.server.pipeline.ProjectSlugs.normalise(slug))
+                    .orElseThrow(() -> ApiError.notFound("Project not found"))));
+        }
         Project project = PipelineRoutes.slugProject(store, exchange);
         long number = jobNumber(exchange.path("job-number"));
         WorkflowJob job = store.pipelines().workflowJobByNumber(project.id(), number)
