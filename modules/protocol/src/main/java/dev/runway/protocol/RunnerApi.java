@@ -80,8 +80,9 @@ public final class RunnerApi {
 
     /**
      * One step, normalised from CircleCI's {@code run} / {@code checkout} shapes. For {@code store_test_results}
-     * {@code command} holds the path, for {@code add_ssh_keys} the fingerprints (one a line; none: every key). {@code shell} null means the
-     * default ({@code /bin/bash -eo pipefail}); {@code noOutputTimeoutMillis} 0 means the default (10 minutes).
+     * {@code command} holds the path, for {@code add_ssh_keys} the fingerprints (one a line; none: every key).
+     * {@code shell} null means the default ({@code /bin/bash -eo pipefail}); {@code noOutputTimeoutMillis} 0 means
+     * the default (10 minutes).
      */
     public record StepSpec(StepType type, String name, String command, String shell, Map<String, String> environment,
             String workingDirectory, long noOutputTimeoutMillis, boolean background, When when) {}
