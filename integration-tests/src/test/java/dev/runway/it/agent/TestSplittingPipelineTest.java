@@ -104,6 +104,8 @@ class TestSplittingPipelineTest {
             Map<String, Long> first = runPipeline(harness, pipelines, project.slug());
             List<Double> firstShares = shares(harness, first.get("test"));
             assertThat(firstShares.stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(194.0);
+            // six files a node; the heaviest node has 62 s of them, 28 % over the ideal
+            assertThat(firstShares).containsExactly(62.0, 51.0, 43.0, 38.0);
 
             // second run: split by the timings the first stored
             Map<String, Long> second = runPipeline(harness, pipelines, project.slug());
@@ -112,6 +114,7 @@ class TestSplittingPipelineTest {
             double ideal = 194.0 / 4;
             assertThat(shares).as("each node's share of 194 s (first run: %s)", firstShares)
                     .allSatisfy(share -> assertThat(share).isBetween(ideal * 0.8, ideal * 1.2));
+            assertThat(shares).containsExactly(49.0, 49.0, 48.0, 48.0);
 
             // the /tests route: every node's records of the test job
             List<JsonNode> timed = tests(pipelines, project.slug(), second.get("test"));
