@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runway.client.PipelinesClient;
+import dev.runway.it.support.DedicatedUser;
 import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.PipelinesApi;
 import dev.runway.protocol.TestsApi;
@@ -145,6 +146,30 @@ class TestSplittingPipelineTest {
             assertThat(harness.output(reportsJob, 3)).contains("ran: tests/t00.test").contains("tests/t23.test");
             assertThat(harness.output(reportsJob, 4)).contains("Added SSH key " + sshKey.fingerprint());
             assertThat(harness.output(reportsJob, 5)).contains("600\n", sshKey.fingerprint(), "1\n");
+        }
+    }
+
+    /** The job's circleci script and its JVM run as the task user (the image staged where that user can reach it). */
+    @Test
+    void theCircleciCommandRunsForAJobOfAnotherUser(@TempDir Path home) throws Exception {
+        String name = "rwc" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        try (DedicatedUser user = DedicatedUser.create(AgentHarness.runwayForOtherUsers(), name);
+                AgentHarness harness = AgentHarness.start(home)) {
+            Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+            harness.useRunway(AgentHarness.runwayForOtherUsers());
+            AgentProcess agent = harness.launchAgent("other-user", "task_user: " + name + "\n");
+            JobStatus job = harness.submit("split-as-user", "id -un",
+                    "mkdir -p t && touch t/a.test t/b.test t/c.test",
+                    "circleci tests glob 't/*.test' | CIRCLE_NODE_TOTAL=3 CIRCLE_NODE_INDEX=1 circleci tests split"
+                            + " --split-by=timings",
+                    "stat -c '%U %a' \"$(command -v circleci)\"");
+            JobStatus done = harness.awaitFinal(job.id(), Duration.ofSeconds(90));
+            assertThat(done.state()).as(done.reason() + "\n" + agent.logText())
+                    .isEqualTo(dev.runway.protocol.JobsApi.JobState.SUCCESS);
+            assertThat(harness.output(job.id(), 0)).startsWith(user.name());
+            assertThat(harness.output(job.id(), 2)).contains("t/b.test").doesNotContain("t/a.test", "t/c.test");
+            assertThat(harness.output(job.id(), 3)).contains(user.name() + " 500");
+            agent.killTree();
         }
     }
 
