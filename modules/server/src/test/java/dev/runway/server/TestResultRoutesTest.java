@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Test records and project SSH keys through the real server: a task stores records in batches (a resent batch
  * replaces itself), API v2 lists them in CircleCI's shape page by page, the next run's task gets them as timings, and
- * a project's key is listed by its fingerprints only, stored sealed, and handed to the project's tasks.
+ * a project's key is listed by its fingerprints only, stored sealed (sealed again after a key rotation), and handed
+ * to the project's tasks.
  */
 class TestResultRoutesTest {
     static final String CONFIG = """
@@ -91,7 +92,10 @@ class TestResultRoutesTest {
         String body = Files.readString(key).lines().filter(line -> !line.startsWith("-----")).findFirst()
                 .orElseThrow();
         assertThat(anyFileContains(temp.resolve("data"), body.substring(0, 40))).isFalse();
+        // a rotation: the next start seals the key again with the new key, and the previous key goes
+        Path previous = RunwayServer.rotateSecretsKey(new ServerSettings(temp.resolve("data"), "127.0.0.1", 0));
         try (TestServer server = new TestServer(temp.resolve("data"))) {
+            assertThat(previous).doesNotExist();
             String rcToken = server.resourceClassToken();
             String admin = server.server.adminToken();
             RunnerClient runner = server.runner(rcToken);

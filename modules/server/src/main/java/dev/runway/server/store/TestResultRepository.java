@@ -29,6 +29,9 @@ public interface TestResultRepository {
     /** Deletes the key of that SHA256 or MD5 fingerprint; false when there is none. */
     boolean deleteSshKey(String projectId, String fingerprint);
 
+    /** Reseals ({@code reseal}) every stored key that {@code stale} says is not sealed with the current key. */
+    int resealSshKeys(java.util.function.Predicate<String> stale, java.util.function.UnaryOperator<String> reseal);
+
     /** A stored key: {@code sealedKey} is the private key sealed by the server. */
     record SshKeyRow(String fingerprint, String md5Fingerprint, String keyType, String sealedKey, long createdAt) {
         @Override

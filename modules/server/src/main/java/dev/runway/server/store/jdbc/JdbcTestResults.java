@@ -111,6 +111,23 @@ final class JdbcTestResults implements TestResultRepository {
                 + " md5_fingerprint = ?)", projectId, fingerprint, fingerprint) > 0);
     }
 
+    @Override
+    public int resealSshKeys(java.util.function.Predicate<String> stale,
+            java.util.function.UnaryOperator<String> reseal) {
+        return db.tx(() -> {
+            int count = 0;
+            for (String[] row : db.query(r -> new String[] {r.getString(1), r.getString(2), r.getString(3)},
+                    "SELECT project_id, fingerprint, sealed_key FROM project_ssh_keys")) {
+                if (stale.test(row[2])) {
+                    db.update("UPDATE project_ssh_keys SET sealed_key = ? WHERE project_id = ? AND fingerprint = ?",
+                            reseal.apply(row[2]), row[0], row[1]);
+                    count++;
+                }
+            }
+            return count;
+        });
+    }
+
     private static TestRecord record(ResultSet row) throws SQLException {
         return new TestRecord(row.getString("test_name"), row.getString("class_name"), row.getString("file_name"),
                 row.getString("outcome"), row.getLong("run_time_micros") / 1_000_000.0, row.getString("message"),
