@@ -1,7 +1,9 @@
-/** The task agent: runs a job's steps, streams their output, masks secrets. */
+/** The task agent: runs a job's steps, streams their output, masks secrets; test reports and test splitting. */
 module dev.runway.taskagent {
     requires transitive dev.runway.client;
+    requires java.xml;
     requires org.slf4j;
 
     exports dev.runway.taskagent;
+    exports dev.runway.taskagent.circleci;
 }

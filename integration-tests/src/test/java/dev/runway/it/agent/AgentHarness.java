@@ -117,6 +117,12 @@ final class AgentHarness implements AutoCloseable {
                 server.adminToken());
     }
 
+    /** A client of the projects and API v2 routes, with the admin token. */
+    dev.runway.client.PipelinesClient pipelines() {
+        return new dev.runway.client.PipelinesClient(new HttpTransport(server.uri(), Duration.ofSeconds(30)),
+                server.adminToken());
+    }
+
     void stopServer() {
         server.close();
         server = null;

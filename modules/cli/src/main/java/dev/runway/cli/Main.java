@@ -13,8 +13,9 @@ import java.util.Properties;
  * The entry point of {@code bin/runway}. It answers {@code runway --version}, the commonest probe of an install,
  * before picocli is loaded (a class of its own, free of picocli types: the verifier loads what a class's methods
  * name), runs a task agent started by the launch agent without it ({@link TaskAgentInvocation#parse}, then
- * {@link TaskAgentProgram}), and hands everything else to {@link Runway}; a task agent logs through
- * {@link TaskAgentLog}.
+ * {@link TaskAgentProgram}) and a job's {@code circleci} command ({@code runway circleci tests ...}, see
+ * {@link dev.runway.taskagent.circleci.CircleciCommand}) without it, and hands everything else to {@link Runway}; a
+ * task agent logs through {@link TaskAgentLog}.
  */
 public final class Main {
     private Main() {}
@@ -31,6 +32,11 @@ public final class Main {
             if (options.isPresent()) { // the launch agent's arguments: no picocli on the path of every task
                 System.exit(TaskAgentProgram.main(options.get()));
             }
+        }
+        if (args.length > 0 && "circleci".equals(args[0])) { // the job's circleci script (a task agent's tools)
+            System.exit(new dev.runway.taskagent.circleci.CircleciCommand(System.in, System.out, System.err,
+                    System.getenv(), java.nio.file.Path.of("").toAbsolutePath()).run(java.util.Arrays.copyOfRange(
+                    args, 1, args.length)));
         }
         Runway.main(args);
     }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "project", mixinStandardHelpOptions = true,
         description = "Projects: git repositories whose .circleci/config.yml pipelines run on this server.",
         subcommands = {ProjectCommand.Create.class, ProjectCommand.ListProjects.class, ProjectCommand.Show.class,
-                ProjectCommand.Delete.class, ProjectWebhookSecret.class, VariableCommands.ProjectEnv.class})
+                ProjectCommand.Delete.class, ProjectWebhookSecret.class, VariableCommands.ProjectEnv.class,
+                ProjectSshKeyCommand.class})
 public final class ProjectCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,

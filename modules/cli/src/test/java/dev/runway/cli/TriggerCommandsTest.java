@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Webhook secrets, contexts and project variables through the CLI, in process, against a real server. */
+/**
+ * Webhook secrets, contexts, project variables and project SSH keys through the CLI, in process, against a real
+ * server.
+ */
 class TriggerCommandsTest {
     @TempDir
     Path dir;
@@ -68,8 +71,41 @@ class TriggerCommandsTest {
             if (command instanceof VariableCommands.StdinValue value) {
                 value.stdin = new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
             }
+            if (command instanceof ProjectSshKeyCommand.Add add) {
+                add.in = new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+            }
         }
         commandLine.getSubcommands().values().forEach(sub -> inject(sub, stdin));
+    }
+
+    @Test
+    void sshKeysAreAddedFromStandardInputListedByFingerprintAndDeleted() throws Exception {
+        assertThat(runway("", "project", "create", "acme", dir.resolve("repo").toString(), "--name", "keys").exit())
+                .isZero();
+        Path key = dir.resolve("id_ed25519");
+        assertThat(new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+                .start().waitFor()).isZero();
+        String fingerprint = new String(new ProcessBuilder("ssh-keygen", "-l", "-f", key.toString()).start()
+                .getInputStream().readAllBytes(), StandardCharsets.UTF_8).split(" ")[1];
+        String privateKey = Files.readString(key);
+
+        Result added = runway(privateKey, "project", "ssh-key", "add", "gh/acme/keys");
+        assertThat(added.exit()).as(added.err()).isZero();
+        assertThat(added.out()).contains("Added ssh-ed25519 key " + fingerprint + " (MD5 ");
+        Result listed = runway("", "project", "ssh-key", "list", "gh/acme/keys");
+        assertThat(listed.out()).contains(fingerprint, "ssh-ed25519").doesNotContain("PRIVATE");
+        Result again = runway(privateKey, "project", "ssh-key", "add", "gh/acme/keys");
+        assertThat(again.exit()).isNotZero();
+        assertThat(again.err()).contains("has a key " + fingerprint + " already");
+        Result empty = runway("", "project", "ssh-key", "add", "gh/acme/keys");
+        assertThat(empty.exit()).isEqualTo(2);
+        assertThat(empty.err()).contains("standard input: no key");
+        Result otherFormat = runway(privateKey.replace("-----BEGIN OPENSSH", "-----BEGIN RSA"), "project",
+                "ssh-key", "add", "gh/acme/keys");
+        assertThat(otherFormat.err()).contains("not an OpenSSH private key").doesNotContain(privateKey.lines()
+                .skip(1).findFirst().orElseThrow());
+        assertThat(runway("", "project", "ssh-key", "delete", "gh/acme/keys", fingerprint).exit()).isZero();
+        assertThat(runway("", "project", "ssh-key", "list", "gh/acme/keys").out()).doesNotContain(fingerprint);
     }
 
     @Test

@@ -94,6 +94,31 @@ public final class PipelinesClient {
                 new TriggersApi.WebhookSecretBody(secret)), TriggersApi.WebhookSecretAnswer.class);
     }
 
+    /** Adds an SSH private key to the project; answers its fingerprints. */
+    public dev.runway.protocol.TestsApi.SshKeyInfo addSshKey(String idOrSlug, String privateKey)
+            throws ApiException, InterruptedException {
+        return RunnerClient.read(call("POST", dev.runway.protocol.TestsApi.sshKeys(encode(idOrSlug)),
+                new dev.runway.protocol.TestsApi.SshKeyAdd(privateKey)), dev.runway.protocol.TestsApi.SshKeyInfo.class);
+    }
+
+    /** The project's SSH keys, by fingerprint (never the keys). */
+    public dev.runway.protocol.TestsApi.SshKeyList sshKeys(String idOrSlug) throws ApiException, InterruptedException {
+        return RunnerClient.read(call("GET", dev.runway.protocol.TestsApi.sshKeys(encode(idOrSlug)), null),
+                dev.runway.protocol.TestsApi.SshKeyList.class);
+    }
+
+    /** Deletes the project's SSH key of that fingerprint (SHA256 or MD5). */
+    public void deleteSshKey(String idOrSlug, String fingerprint) throws ApiException, InterruptedException {
+        call("DELETE", dev.runway.protocol.TestsApi.sshKeys(encode(idOrSlug)) + "?fingerprint=" + encode(fingerprint),
+                null);
+    }
+
+    /** CircleCI API v2's test metadata of a job: one page ({@code pageToken} null for the first). */
+    public JsonNode jobTests(String slug, long jobNumber, String pageToken) throws ApiException, InterruptedException {
+        return tree("GET", dev.runway.protocol.TestsApi.v2JobTests(encode(slug), jobNumber)
+                + (pageToken == null ? "" : "?page-token=" + encode(pageToken)), null);
+    }
+
     /** A CircleCI API v2 call of the contexts and variables routes ({@link ContextsApi}), answered as JSON. */
     public JsonNode variables(String method, String path, Object body) throws ApiException, InterruptedException {
         return tree(method, path, body);

@@ -12,6 +12,9 @@ import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.RunnerApi.TaskResult;
+import dev.runway.protocol.RunnerApi.SshKeys;
+import dev.runway.protocol.RunnerApi.TestResults;
+import dev.runway.protocol.RunnerApi.TestTimings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -136,6 +139,33 @@ public final class TaskClient {
 
     public void stepFinished(int step, StepResult result) throws ApiException, InterruptedException {
         post(ApiPaths.stepResult(taskId, step), result);
+    }
+
+    /**
+     * Test records of a {@code store_test_results} step, the first being the step's record number {@code first}
+     * (a resent batch replaces itself).
+     */
+    public void storeTestResults(int step, int first, TestResults results) throws ApiException, InterruptedException {
+        post(ApiPaths.testResults(taskId, step) + "?first=" + first, results);
+    }
+
+    /** The stored test records of the most recent earlier run of this job, for {@code circleci tests split}. */
+    public TestTimings testTimings() throws ApiException, InterruptedException {
+        return transport.callBlocking("GET", ApiPaths.testTimings(taskId), "Authorization", taskToken, null,
+                RetryPolicy.PERSISTENT, TestTimings.class);
+    }
+
+    /** The project's SSH keys of these fingerprints (every key when there is none). */
+    public SshKeys sshKeys(java.util.List<String> fingerprints) throws ApiException, InterruptedException {
+        StringBuilder path = new StringBuilder(ApiPaths.sshKeys(taskId));
+        char separator = '?';
+        for (String fingerprint : fingerprints) {
+            path.append(separator).append("fingerprint=").append(java.net.URLEncoder.encode(fingerprint,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            separator = '&';
+        }
+        return transport.callBlocking("GET", path.toString(), "Authorization", taskToken, null,
+                RetryPolicy.PERSISTENT, SshKeys.class);
     }
 
     public void taskFinished(TaskResult result) throws ApiException, InterruptedException {

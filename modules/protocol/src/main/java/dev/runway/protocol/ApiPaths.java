@@ -58,4 +58,26 @@ public final class ApiPaths {
     public static String fail(String taskId) {
         return TASK + taskId + "/fail";
     }
+
+    /**
+     * {@code POST}, task token, body {@link RunnerApi.TestResults}, query {@code first} (the step's record number of
+     * the first record): test records of a {@code store_test_results} step, in batches; a resent batch replaces
+     * itself.
+     */
+    public static String testResults(String taskId, int step) {
+        return TASK + taskId + "/steps/" + step + "/tests";
+    }
+
+    /** {@code GET}, task token: {@link RunnerApi.TestTimings} of the most recent earlier run of this job. */
+    public static String testTimings(String taskId) {
+        return TASK + taskId + "/test-timings";
+    }
+
+    /**
+     * {@code GET}, task token, query {@code fingerprint} (repeated; none: every key): {@link RunnerApi.SshKeys} of
+     * the task's project.
+     */
+    public static String sshKeys(String taskId) {
+        return TASK + taskId + "/ssh-keys";
+    }
 }

@@ -37,7 +37,11 @@ public final class RunnerApi {
 
     public enum StepType {
         @JsonProperty("run") RUN,
-        @JsonProperty("checkout") CHECKOUT
+        @JsonProperty("checkout") CHECKOUT,
+        /** The task agent parses JUnit XML under {@code command} (a file or directory) and sends the records. */
+        @JsonProperty("store_test_results") STORE_TEST_RESULTS,
+        /** The task agent writes the project's SSH keys whose fingerprints {@code command} lists (one a line). */
+        @JsonProperty("add_ssh_keys") ADD_SSH_KEYS
     }
 
     public enum When {
@@ -47,8 +51,38 @@ public final class RunnerApi {
     }
 
     /**
-     * One step, normalised from CircleCI's {@code run} / {@code checkout} shapes. {@code shell} null means the
-     * default ({@code /bin/bash -eo pipefail}); {@code noOutputTimeoutMillis} 0 means the default (10 minutes).
+     * One test case of a stored JUnit report, as CircleCI's API v2 {@code /tests} lists it. {@code result}: success,
+     * failure, skipped or error; {@code runTime} in seconds; {@code source}: the report file, relative to the step's
+     * path.
+     */
+    public record TestRecord(String name, String classname, String file, String result, double runTime,
+            String message, String source) {}
+
+    /** The test records of one {@code store_test_results} step (body of {@link ApiPaths#testResults}). */
+    public record TestResults(List<TestRecord> tests) {}
+
+    /**
+     * Answer of {@link ApiPaths#testTimings}: the records stored by the most recent earlier run of the same job (same
+     * project, same job name), empty when there is none.
+     */
+    public record TestTimings(List<TestRecord> tests) {}
+
+    /** One private key of the project, as {@code add_ssh_keys} writes it for the job user. */
+    public record SshKey(String fingerprint, String privateKey) {
+        @Override
+        public String toString() {
+            return "SshKey[fingerprint=" + fingerprint + ", privateKey=********]";
+        }
+    }
+
+    /** Answer of {@link ApiPaths#sshKeys}: the project's keys with the asked fingerprints. */
+    public record SshKeys(List<SshKey> keys) {}
+
+    /**
+     * One step, normalised from CircleCI's {@code run} / {@code checkout} shapes. For {@code store_test_results}
+     * {@code command} holds the path, for {@code add_ssh_keys} the fingerprints (one a line; none: every key).
+     * {@code shell} null means the default ({@code /bin/bash -eo pipefail}); {@code noOutputTimeoutMillis} 0 means
+     * the default (10 minutes).
      */
     public record StepSpec(StepType type, String name, String command, String shell, Map<String, String> environment,
             String workingDirectory, long noOutputTimeoutMillis, boolean background, When when) {}

@@ -63,6 +63,15 @@ final class Exchange {
         return field == null ? null : field.getValue();
     }
 
+    /** Every value of a repeated query parameter, in order; empty when it is absent. */
+    java.util.List<String> queryAll(String name) {
+        if (query == null) {
+            query = Request.extractQueryParameters(request);
+        }
+        Fields.Field field = query.get(name);
+        return field == null ? java.util.List.of() : field.getValues();
+    }
+
     long queryLong(String name, long fallback) {
         String value = query(name);
         if (value == null || value.isEmpty()) {

@@ -127,6 +127,11 @@ final class PipelineRoutes {
     }
 
     private Project projectByIdOrSlug(String value) {
+        return projectByIdOrSlug(store, value);
+    }
+
+    /** A project by id or by slug (URL-escaped or not). */
+    static Project projectByIdOrSlug(Store store, String value) {
         String key = ProjectSlugs.normalise(value);
         return store.pipelines().project(key).orElseThrow(() -> ApiError.notFound("Project not found"));
     }

@@ -156,6 +156,7 @@ public final class RunwayServer implements AutoCloseable {
         PipelineTriggers triggers = new PipelineTriggers(store, git, pipelineSettings, scheduler::wake, clock);
         // before the pipeline routes: GET .../{slug}/envvar/{name} has the segment count of .../{vcs}/{org}/{repo}
         new ContextRoutes(store, auth, clock).register(router);
+        new TestResultRoutes(store, auth, keys, clock).register(router); // before PipelineRoutes (its comment)
         new PipelineRoutes(store, auth, triggers,
                 new WorkflowActions(store, jobQueue(store, claims, watchers, keys, clock), scheduler::wake, clock), git,
                 clock).register(router);
@@ -244,6 +245,8 @@ public final class RunwayServer implements AutoCloseable {
         try {
             sealed = store.jobs().resealSecrets(keys.currentId(),
                     definition -> StoredJob.fromJson(definition).sealedAgain(keys).toJson());
+            sealed += store.testResults().resealSshKeys(key -> !SecretsKeys.keyIdOf(key).equals(keys.currentId()),
+                    key -> keys.seal(keys.open(key))); // project SSH keys (add_ssh_keys)
         } catch (IllegalStateException e) {
             throw new IllegalStateException("cannot open the stored job secrets: " + e.getMessage() + "; give the "
                     + "key they were sealed with as " + DataProtection.PREVIOUS_KEY_VARIABLE + " or in the key file's "
@@ -252,7 +255,7 @@ public final class RunwayServer implements AutoCloseable {
         keys.keep();
         if (sealed > 0) {
             store.compact();
-            LOG.info("sealed the secrets of {} stored job(s) with the current key ({}){}", sealed,
+            LOG.info("sealed the secrets of {} stored job(s) and SSH key(s) with the current key ({}){}", sealed,
                     keys.currentOrigin(), keys.previousOrigin().map(previous -> "; the previous key (" + previous
                             + ") is no longer needed").orElse(""));
         }

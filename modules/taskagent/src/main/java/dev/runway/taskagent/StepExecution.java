@@ -75,14 +75,26 @@ final class StepExecution {
     /** A step that could not start: its output is the explanation, its result a failure. */
     static StepResult failedToStart(String message, CancelSignal cancel, OutputUpload upload, StepSettings settings)
             throws InterruptedException {
+        writeOutput(message + "\n", List.of(), cancel, upload, settings);
+        return new StepResult(StepStatus.FAILED, null, null, message, 0, Instant.now().toString());
+    }
+
+    /**
+     * The whole output of a step the task agent does itself (no process: {@code store_test_results},
+     * {@code add_ssh_keys}), with the job's secrets masked; returns once it is uploaded.
+     */
+    static void writeOutput(String text, Collection<String> secrets, CancelSignal cancel, OutputUpload upload,
+            StepSettings settings) throws InterruptedException {
         OutputRing ring = new OutputRing(settings.ringBytes());
         OutputUploader uploader = new OutputUploader("step output", ring, settings.chunkBytes(), upload, cancel);
         uploader.start();
-        byte[] text = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        ring.write(text, 0, text.length, System.currentTimeMillis());
+        SecretMasker masker = new SecretMasker(secrets, ring);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        long now = System.currentTimeMillis();
+        masker.write(bytes, 0, bytes.length, now);
+        masker.finish(now);
         ring.close();
         uploader.awaitDrained();
-        return new StepResult(StepStatus.FAILED, null, null, message, 0, Instant.now().toString());
     }
 
     /** For a background step: the job is over, stop it. */

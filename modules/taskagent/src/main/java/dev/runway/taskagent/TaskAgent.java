@@ -89,12 +89,13 @@ public final class TaskAgent {
         private final List<BackgroundStep> background = new ArrayList<>();
         private String firstFailure;
 
-        JobRun(TaskJob job, Path scratch) throws IOException {
+        JobRun(TaskJob job, Path scratch) throws IOException, ApiException, InterruptedException {
             this.job = job;
             this.scratch = scratch;
             Path bashEnv = Files.createFile(scratch.resolve("bash_env"));
             this.environment = JobEnvironment.forJob(settings.environment(), job, settings.workingDirectory(),
                     bashEnv);
+            JobTools.prepare(client, job, scratch, settings.circleciCommand(), environment);
             if (job.secretNames() != null && job.environment() != null) {
                 for (String name : job.secretNames()) {
                     secrets.add(job.environment().get(name));
@@ -155,6 +156,9 @@ public final class TaskAgent {
             StepExecution.StepSettings stepSettings = new StepExecution.StepSettings(noOutputTimeout,
                     settings.cancelGrace().toMillis(), settings.pipeGrace().toMillis(), settings.ringBytes(),
                     settings.chunkBytes());
+            if (step.type() == StepType.STORE_TEST_RESULTS || step.type() == StepType.ADD_SSH_KEYS) {
+                return runInAgent(index, step, started, reported, upload, stepSettings);
+            }
             StepExecution execution;
             try {
                 execution = start(index, step, stepSettings, upload);
@@ -173,6 +177,37 @@ public final class TaskAgent {
                 return null;
             }
             StepResult result = execution.supervise();
+            client.stepFinished(index, result);
+            return result;
+        }
+
+        /** A step the task agent does itself: its output is what it did, its result success unless it could not. */
+        private StepResult runInAgent(int index, StepSpec step, StepStart started, CountDownLatch reported,
+                OutputUpload upload, StepExecution.StepSettings stepSettings)
+                throws ApiException, InterruptedException {
+            reportStart(index, started, reported);
+            long start = System.nanoTime();
+            String output;
+            StepStatus status = StepStatus.SUCCESS;
+            String reason = null;
+            try {
+                if (step.type() == StepType.STORE_TEST_RESULTS) {
+                    Path path = JobEnvironment.resolveDirectory(step.command() == null ? "" : step.command(),
+                            JobEnvironment.resolveDirectory(step.workingDirectory(), settings.workingDirectory(),
+                                    settings.home()), settings.home());
+                    output = StoreTestResults.run(client, index, path);
+                } else {
+                    output = AddSshKeys.run(client, step.command(), scratch, environment);
+                }
+            } catch (IOException e) {
+                status = StepStatus.FAILED;
+                reason = e.getMessage();
+                output = "The step failed: " + e.getMessage() + "\n";
+            }
+            StepExecution.writeOutput(output, secrets, cancel, upload, stepSettings);
+            StepResult result = new StepResult(status, null, null, reason,
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                    Instant.now().toString());
             client.stepFinished(index, result);
             return result;
         }
@@ -285,6 +320,12 @@ public final class TaskAgent {
         }
         if (step.type() == StepType.CHECKOUT) {
             return "Checkout code";
+        }
+        if (step.type() == StepType.STORE_TEST_RESULTS) {
+            return "Uploading test results";
+        }
+        if (step.type() == StepType.ADD_SSH_KEYS) {
+            return "Install additional SSH keys";
         }
         String command = step.command() == null ? "" : step.command().strip();
         int newline = command.indexOf('\n');

@@ -2,6 +2,7 @@ package dev.runway.taskagent;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,16 +17,19 @@ import java.util.Map;
  * @param pipeGrace how long to wait for a step's output pipe to close after its processes were killed
  * @param ringBytes per-step output buffer (bounded memory whatever the volume)
  * @param chunkBytes largest output chunk sent in one request
+ * @param circleciCommand the command line that runs {@code circleci ARGS} (ARGS appended), as the job's
+ *     {@code circleci} script runs it; empty: no such script
  */
 public record TaskAgentSettings(Path workingDirectory, Map<String, String> environment, String home,
         Duration maxRunTime, Duration cancelGrace, Duration cancelCheckInterval, Duration pipeGrace, int ringBytes,
-        int chunkBytes) {
+        int chunkBytes, List<String> circleciCommand) {
 
     public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(10);
     public static final long DEFAULT_NO_OUTPUT_TIMEOUT_MILLIS = Duration.ofMinutes(10).toMillis();
 
     public TaskAgentSettings {
         environment = Map.copyOf(environment);
+        circleciCommand = List.copyOf(circleciCommand);
         if (chunkBytes <= 0 || ringBytes < chunkBytes) {
             throw new IllegalArgumentException("need 0 < chunkBytes <= ringBytes, got " + chunkBytes + " and "
                     + ringBytes);
@@ -40,7 +44,7 @@ public record TaskAgentSettings(Path workingDirectory, Map<String, String> envir
         // hand-offs on both sides) is paid rarely; a ring of four, so the step's output is read on while one is in
         // flight. (TaskAgentBenchmark: 2 MiB moved about a fifth more per second than 1 MiB, 1 MiB more than 512 KiB.)
         return new TaskAgentSettings(workingDirectory, environment, home, maxRunTime, DEFAULT_CANCEL_GRACE,
-                Duration.ofSeconds(5), Duration.ofSeconds(2), 8 * 1024 * 1024, 2 * 1024 * 1024);
+                Duration.ofSeconds(5), Duration.ofSeconds(2), 8 * 1024 * 1024, 2 * 1024 * 1024, List.of());
     }
 
     /**
@@ -54,11 +58,17 @@ public record TaskAgentSettings(Path workingDirectory, Map<String, String> envir
 
     public TaskAgentSettings withCancelGrace(Duration grace) {
         return new TaskAgentSettings(workingDirectory, environment, home, maxRunTime, grace, cancelCheckInterval,
-                pipeGrace, ringBytes, chunkBytes);
+                pipeGrace, ringBytes, chunkBytes, circleciCommand);
     }
 
     public TaskAgentSettings withCancelCheckInterval(Duration interval) {
         return new TaskAgentSettings(workingDirectory, environment, home, maxRunTime, cancelGrace, interval,
-                pipeGrace, ringBytes, chunkBytes);
+                pipeGrace, ringBytes, chunkBytes, circleciCommand);
+    }
+
+    /** These settings with the command line the job's {@code circleci} script runs. */
+    public TaskAgentSettings withCircleciCommand(List<String> command) {
+        return new TaskAgentSettings(workingDirectory, environment, home, maxRunTime, cancelGrace,
+                cancelCheckInterval, pipeGrace, ringBytes, chunkBytes, command);
     }
 }

@@ -24,7 +24,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -131,7 +133,7 @@ public final class TaskAgentProgram {
             return TaskAgentInvocation.EXIT_INVALID;
         }
         TaskAgentSettings settings = TaskAgentSettings.defaults(workingDirectory, environment, maxRun)
-                .withCancelGrace(grace);
+                .withCancelGrace(grace).withCircleciCommand(circleciCommand());
         if (transport == null) {
             transport = transport(apiUrl, environment);
             if (transport == null) {
@@ -182,6 +184,28 @@ public final class TaskAgentProgram {
                 // the hook is running: it returns now that the task is finished
             }
         }
+    }
+
+    /**
+     * How the job's {@code circleci} script starts {@code runway circleci}: this JVM's java, with its module or class
+     * path, running {@link dev.runway.cli.Main}. Empty when the JVM does not say where its java is.
+     */
+    static List<String> circleciCommand() {
+        Optional<String> javaCommand = ProcessHandle.current().info().command();
+        if (javaCommand.isEmpty()) {
+            return List.of();
+        }
+        List<String> command = new ArrayList<>(List.of(javaCommand.get(),
+                "-XX:TieredStopAtLevel=1"));
+        String modulePath = System.getProperty("jdk.module.path");
+        if (modulePath != null && !modulePath.isEmpty()) {
+            command.addAll(List.of("-p", modulePath, "-m", "dev.runway.cli/dev.runway.cli.Main"));
+        } else {
+            command.addAll(List.of("-cp", System.getProperty("java.class.path", ""),
+                    "dev.runway.cli.Main"));
+        }
+        command.add("circleci");
+        return command;
     }
 
     /** The client of the API at {@code apiUrl}; null (the reason printed) when the proxy variables are bad. */

@@ -97,6 +97,22 @@ final class JobSpecs {
                 return new StepSpec(StepType.CHECKOUT, "Checkout code", null, null, Map.of(),
                         path != null ? path : jobDirectory, 0, false, When.ON_SUCCESS);
             }
+            case "store_test_results": {
+                String path = text(args.get("path"));
+                if (path == null || path.isBlank()) {
+                    return notice("store_test_results", "store_test_results has no path; nothing stored.");
+                }
+                return new StepSpec(StepType.STORE_TEST_RESULTS, text(args.get("name")), path, null, Map.of(),
+                        jobDirectory, 0, false, When.ALWAYS);
+            }
+            case "add_ssh_keys": {
+                List<String> fingerprints = new ArrayList<>();
+                if (args.get("fingerprints") instanceof List<?> list) {
+                    list.forEach(item -> fingerprints.add(String.valueOf(item)));
+                }
+                return new StepSpec(StepType.ADD_SSH_KEYS, text(args.get("name")), String.join("\n", fingerprints),
+                        null, Map.of(), jobDirectory, 0, false, when(text(args.get("when"))));
+            }
             default:
                 return notice(step.type(), "Step " + step.type() + " is not supported by Runway's machine runners"
                         + " yet; skipped.");

@@ -26,6 +26,8 @@ public interface Store extends AutoCloseable {
 
     VariableRepository variables();
 
+    TestResultRepository testResults();
+
     @Override
     void close();
 }

@@ -115,6 +115,23 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /** Runs one insert, update or delete once per row of {@code rows}, in one round trip. */
+    void batch(String sql, List<Object[]> rows) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    if (row[i] == null) {
+                        statement.setNull(i + 1, Types.VARCHAR);
+                    } else {
+                        statement.setObject(i + 1, row[i]);
+                    }
+                }
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
     <T> List<T> query(RowMapper<T> mapper, String sql, Object... args) throws SQLException {
         try (PreparedStatement statement = prepare(sql, args); ResultSet rows = statement.executeQuery()) {
             List<T> result = new ArrayList<>();

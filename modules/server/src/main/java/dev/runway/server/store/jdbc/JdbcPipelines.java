@@ -55,6 +55,9 @@ final class JdbcPipelines implements PipelineRepository {
         return db.tx(() -> {
             String pipelines = "SELECT id FROM pipelines WHERE project_id = ?";
             String workflows = "SELECT id FROM workflows WHERE pipeline_id IN (" + pipelines + ")";
+            db.update("DELETE FROM test_results WHERE job_id IN (SELECT job_id FROM workflow_job_nodes WHERE"
+                    + " workflow_job_id IN (SELECT id FROM workflow_jobs WHERE workflow_id IN (" + workflows + ")))",
+                    id);
             db.update("DELETE FROM workflow_job_nodes WHERE workflow_job_id IN (SELECT id FROM workflow_jobs"
                     + " WHERE workflow_id IN (" + workflows + "))", id);
             db.update("DELETE FROM workflow_jobs WHERE workflow_id IN (" + workflows + ")", id);
@@ -63,6 +66,7 @@ final class JdbcPipelines implements PipelineRepository {
             db.update("DELETE FROM webhook_secrets WHERE project_id = ?", id);
             db.update("DELETE FROM webhook_deliveries WHERE project_id = ?", id);
             db.update("DELETE FROM project_variables WHERE project_id = ?", id);
+            db.update("DELETE FROM project_ssh_keys WHERE project_id = ?", id);
             return db.update("DELETE FROM projects WHERE id = ?", id) > 0;
         });
     }

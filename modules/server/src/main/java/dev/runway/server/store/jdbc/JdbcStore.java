@@ -6,6 +6,7 @@ import dev.runway.server.store.PipelineRepository;
 import dev.runway.server.store.RunnerRepository;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.TaskRepository;
+import dev.runway.server.store.TestResultRepository;
 import dev.runway.server.store.TriggerRepository;
 import dev.runway.server.store.VariableRepository;
 import java.sql.SQLException;
@@ -20,6 +21,7 @@ public final class JdbcStore implements Store {
     private final PipelineRepository pipelines;
     private final TriggerRepository triggers;
     private final VariableRepository variables;
+    private final TestResultRepository testResults;
 
     private JdbcStore(Database db) {
         this.db = db;
@@ -34,6 +36,7 @@ public final class JdbcStore implements Store {
         this.pipelines = new JdbcPipelines(db, jobs);
         this.triggers = new JdbcTriggers(db);
         this.variables = new JdbcVariables(db);
+        this.testResults = new JdbcTestResults(db);
     }
 
     /**
@@ -74,6 +77,11 @@ public final class JdbcStore implements Store {
     @Override
     public PipelineRepository pipelines() {
         return pipelines;
+    }
+
+    @Override
+    public TestResultRepository testResults() {
+        return testResults;
     }
 
     @Override
