@@ -63,7 +63,14 @@ public final class Cron {
             fields[4].set(0);
             fields[4].clear(7);
         }
-        return new Cron(String.join(" ", parts), fields, parts[2].equals("*"), parts[4].equals("*"));
+        Cron cron = new Cron(String.join(" ", parts), fields, parts[2].equals("*"), parts[4].equals("*"));
+        try {
+            cron.next(Instant.EPOCH);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(what + ": \"" + expression + "\" matches no minute (a day that no"
+                    + " month has?)");
+        }
+        return cron;
     }
 
     /** The expression as parsed (fields separated by one space). */
