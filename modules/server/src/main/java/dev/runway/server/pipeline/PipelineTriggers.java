@@ -141,8 +141,13 @@ public final class PipelineTriggers {
         if (!compiled.setup() && branch != null && branch.equals(project.defaultBranch())
                 && request.onlyWorkflow() == null && request.onlyJob() == null) {
             // the default branch's config says which of its workflows run on a schedule
-            store.triggers().replaceConfigSchedules(project.id(), ScheduleRunner.configSchedules(project, compiled,
-                    now));
+            try {
+                store.triggers().replaceConfigSchedules(project.id(), ScheduleRunner.configSchedules(project,
+                        compiled, now));
+            } catch (RuntimeException e) {
+                // another server registered the same schedules at the same moment (the same ids): theirs stand
+                LOG.warn("schedules of {} not replaced: {}", project.slug(), e.getMessage());
+            }
         }
         LOG.info("pipeline {} #{} of {} at {} ({}): {} {}workflow(s)", created.id(), created.number(),
                 project.slug(), revision, branch != null ? "branch " + branch : "tag " + tag, workflows.size(),

@@ -100,7 +100,10 @@ public final class ScheduleRunner {
                 }
                 long next = cron.next(Instant.ofEpochMilli(now)).toEpochMilli();
                 for (String branch : branches(schedule.get("filters"), project.defaultBranch())) {
-                    schedules.add(new Schedule(UUID.randomUUID().toString(), project.id(), Schedule.CONFIG,
+                    // the id follows from what the schedule is: two servers registering it at once make one row
+                    String id = UUID.nameUUIDFromBytes(String.join("\n", project.id(), workflow.name(), cron.text(),
+                            branch).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+                    schedules.add(new Schedule(id, project.id(), Schedule.CONFIG,
                             workflow.name(), "workflow " + workflow.name() + " of " + PipelineTriggers.CONFIG_PATH,
                             cron.text(), branch, null, workflow.name(), "{}", next, null, null, null, now, now));
                 }
