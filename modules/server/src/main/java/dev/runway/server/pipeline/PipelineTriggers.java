@@ -128,13 +128,15 @@ public final class PipelineTriggers {
         } catch (IllegalArgumentException e) {
             return errored(pipeline, source, List.of(e.getMessage()));
         }
+        if (compiled.setup()) {
+            // before its workflows exist: the scheduler may start a setup job at once, and it must find the key
+            String key = Continuations.newKey();
+            store.triggers().createContinuation(pipeline.id(), key, Continuations.hash(key), now);
+            store.pipelines().updatePipeline(pipeline.id(), SETUP, "[]", source, compiled.toYaml(), now);
+        }
         for (CompiledPipeline.Workflow workflow : workflows) {
             store.pipelines().createWorkflow(pipeline.id(), workflow.name(), null, workflowJobs(compiled, workflow),
                     now);
-        }
-        if (compiled.setup()) {
-            String key = Continuations.newKey();
-            store.triggers().createContinuation(pipeline.id(), key, Continuations.hash(key), now);
         }
         Pipeline created = store.pipelines().updatePipeline(pipeline.id(), compiled.setup() ? SETUP : "created",
                 "[]", source, compiled.toYaml(), clock.millis());
