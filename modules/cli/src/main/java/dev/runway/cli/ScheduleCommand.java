@@ -67,7 +67,8 @@ public final class ScheduleCommand {
             }
             parameters.putAll(pipelineParameters);
             TriggersApi.ScheduleView created = api.pipelines(environment).createSchedule(project,
-                    new TriggersApi.ScheduleCreate(name == null ? cron : name, description, cron, parameters, null));
+                    new TriggersApi.ScheduleCreate(name == null ? cron : name, description, cron, null, parameters,
+                            null));
             out.println("Schedule " + created.id() + " created: " + created.cron() + " (UTC), next run "
                     + created.nextRunAt() + ".");
             return 0;

@@ -63,11 +63,20 @@ public final class TriggersApi {
             @JsonInclude(JsonInclude.Include.ALWAYS) String lastError, Map<String, String> heads) {}
 
     /**
-     * CircleCI's schedule body with a {@code cron} (five fields, UTC) where CircleCI has a {@code timetable};
+     * CircleCI's schedule body: a {@code timetable}, or Runway's {@code cron} (five fields, UTC) instead;
      * {@code parameters} holds {@code branch} or {@code tag} and the pipeline parameters.
      */
-    public record ScheduleCreate(String name, String description, String cron, Map<String, Object> parameters,
-            @JsonProperty("attribution-actor") String attributionActor) {}
+    public record ScheduleCreate(String name, String description, String cron, Timetable timetable,
+            Map<String, Object> parameters, @JsonProperty("attribution-actor") String attributionActor) {}
+
+    /**
+     * CircleCI's timetable: {@code per-hour} runs each hour (1 to 60, evenly spaced from minute 0) at the hours, days
+     * and months given (days of week and months by their three-letter names); an absent list means every one.
+     */
+    public record Timetable(@JsonProperty("per-hour") Integer perHour,
+            @JsonProperty("hours-of-day") List<Integer> hoursOfDay,
+            @JsonProperty("days-of-week") List<String> daysOfWeek,
+            @JsonProperty("days-of-month") List<Integer> daysOfMonth, List<String> months) {}
 
     /** CircleCI's user that a schedule acts as. */
     public record ScheduleActor(String id, String login, String name) {}

@@ -137,7 +137,11 @@ final class TriggerRoutes {
         String tag = text(parameters.remove("tag"), "parameters.tag");
         Cron cron;
         try {
-            cron = Cron.parse("cron", body.cron());
+            if ((body.cron() == null) == (body.timetable() == null)) {
+                throw new IllegalArgumentException("cron or timetable: give one of them (cron: five fields, UTC)");
+            }
+            cron = body.cron() != null ? Cron.parse("cron", body.cron())
+                    : Cron.parse("timetable", Cron.ofTimetable(body.timetable()));
             if (branch != null && tag != null) {
                 throw new IllegalArgumentException("parameters: give branch or tag, not both");
             }

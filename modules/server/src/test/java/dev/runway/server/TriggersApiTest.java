@@ -144,6 +144,19 @@ class TriggersApiTest {
             assertThat(schedule.get("source").asText()).isEqualTo("server");
             assertThat(Instant.parse(schedule.get("next-run-at").asText()).toString()).endsWith("T03:00:00Z");
             String id = schedule.get("id").asText();
+            // CircleCI's timetable, as its clients send it
+            HttpResponse<String> timetable = server.send("POST", "/api/v2/project/gh%2Facme%2Fapp/schedule", admin,
+                    "{\"name\": \"twice hourly\", \"attribution-actor\": \"system\", \"parameters\": {\"branch\":"
+                            + " \"main\"}, \"timetable\": {\"per-hour\": 2, \"hours-of-day\": [1, 13],"
+                            + " \"days-of-week\": [\"MON\", \"FRI\"]}}");
+            assertThat(timetable.statusCode()).as(timetable.body()).isEqualTo(201);
+            assertThat(json(timetable).get("cron").asText()).isEqualTo("0,30 1,13 * * MON,FRI");
+            HttpResponse<String> badTimetable = server.send("POST", "/api/v2/project/gh%2Facme%2Fapp/schedule", admin,
+                    "{\"name\": \"x\", \"timetable\": {\"per-hour\": 1, \"hours-of-day\": [24]}}");
+            assertThat(badTimetable.statusCode()).isEqualTo(400);
+            assertThat(json(badTimetable).get("message").asText()).contains("timetable.hours-of-day: 24");
+            assertThat(server.send("DELETE", "/api/v2/schedule/" + json(timetable).get("id").asText(), admin, null)
+                    .statusCode()).isEqualTo(200);
             assertThat(json(server.send("GET", "/api/v2/schedule/" + id, admin, null)).get("name").asText())
                     .isEqualTo("nightly deploy");
 

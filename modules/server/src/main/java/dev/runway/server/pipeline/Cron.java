@@ -1,9 +1,11 @@
 package dev.runway.server.pipeline;
 
+import dev.runway.protocol.TriggersApi;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +15,8 @@ import java.util.Locale;
  * {@code triggers: - schedule: cron:} reads it: {@code *}, lists ({@code 1,15}), ranges ({@code 1-5}), steps
  * ({@code *}{@code /15}, {@code 10-40/10}), month and day names ({@code JAN}, {@code MON}), Sunday as 0 or 7. When both
  * day fields are restricted, a day matches either (the classic cron rule). A malformed expression throws
- * {@link IllegalArgumentException} naming the field.
+ * {@link IllegalArgumentException} naming the field. {@link #ofTimetable} reads CircleCI's API v2 schedule timetable
+ * as the expression that runs at the same minutes.
  */
 public final class Cron {
     private static final List<String> FIELDS = List.of("minute", "hour", "day of month", "month", "day of week");
@@ -97,6 +100,50 @@ public final class Cron {
             }
         }
         throw new IllegalStateException("cron \"" + text + "\" matches no minute in four years");
+    }
+
+    /** CircleCI's timetable as the cron expression that runs at the same minutes (UTC). */
+    public static String ofTimetable(TriggersApi.Timetable timetable) {
+        int perHour = timetable.perHour() == null ? 1 : timetable.perHour();
+        if (perHour < 1 || perHour > 60) {
+            throw new IllegalArgumentException("timetable.per-hour: " + perHour + " is not between 1 and 60");
+        }
+        List<String> minutes = new ArrayList<>();
+        for (int run = 0; run < perHour; run++) {
+            minutes.add(Integer.toString(run * 60 / perHour));
+        }
+        return String.join(",", minutes) + " "
+                + timetableList(timetable.hoursOfDay(), "timetable.hours-of-day", 0, 23) + " "
+                + timetableList(timetable.daysOfMonth(), "timetable.days-of-month", 1, 31) + " "
+                + names(timetable.months(), "timetable.months", MONTHS) + " "
+                + names(timetable.daysOfWeek(), "timetable.days-of-week", DAYS);
+    }
+
+    private static String timetableList(List<Integer> values, String field, int min, int max) {
+        if (values == null || values.isEmpty()) {
+            return "*";
+        }
+        List<String> parts = new ArrayList<>();
+        for (Integer value : values) {
+            if (value == null || value < min || value > max) {
+                throw new IllegalArgumentException(field + ": " + value + " is not between " + min + " and " + max);
+            }
+            parts.add(value.toString());
+        }
+        return String.join(",", parts);
+    }
+
+    private static String names(List<String> values, String field, List<String> known) {
+        if (values == null || values.isEmpty()) {
+            return "*";
+        }
+        for (String value : values) {
+            if (value == null || !known.contains(value.toUpperCase(Locale.ROOT))) {
+                throw new IllegalArgumentException(field + ": \"" + value + "\" is not one of "
+                        + String.join(", ", known));
+            }
+        }
+        return String.join(",", values);
     }
 
     private boolean dayMatches(LocalDate date) {

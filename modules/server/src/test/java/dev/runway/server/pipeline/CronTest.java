@@ -3,7 +3,9 @@ package dev.runway.server.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runway.protocol.TriggersApi;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CronTest {
@@ -49,5 +51,18 @@ class CronTest {
         assertThatThrownBy(() -> Cron.parse("cron", "*/0 * * * *")).hasMessageContaining("step must be 1 or more");
         assertThatThrownBy(() -> Cron.parse("cron", "0 0 31 2 *")).hasMessageContaining("matches no minute");
         assertThatThrownBy(() -> Cron.parse("cron", " ")).hasMessageContaining("cron: is required");
+    }
+
+    @Test
+    void circleCiTimetablesBecomeTheCronOfTheSameMinutes() {
+        assertThat(Cron.ofTimetable(new TriggersApi.Timetable(4, List.of(0, 12), null, null, null)))
+                .isEqualTo("0,15,30,45 0,12 * * *");
+        assertThat(Cron.ofTimetable(new TriggersApi.Timetable(null, null, List.of("sat", "SUN"), List.of(1),
+                List.of("JAN")))).isEqualTo("0 * 1 JAN sat,SUN");
+        assertThat(Cron.ofTimetable(new TriggersApi.Timetable(7, null, null, null, null))).startsWith("0,8,17,25,");
+        assertThatThrownBy(() -> Cron.ofTimetable(new TriggersApi.Timetable(0, null, null, null, null)))
+                .hasMessageContaining("timetable.per-hour: 0");
+        assertThatThrownBy(() -> Cron.ofTimetable(new TriggersApi.Timetable(1, null, List.of("MOON"), null, null)))
+                .hasMessageContaining("timetable.days-of-week: \"MOON\"");
     }
 }
