@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "project", mixinStandardHelpOptions = true,
         description = "Projects: git repositories whose .circleci/config.yml pipelines run on this server.",
         subcommands = {ProjectCommand.Create.class, ProjectCommand.ListProjects.class, ProjectCommand.Show.class,
-                ProjectCommand.Update.class, ProjectCommand.Delete.class, ProjectWebhookSecret.class, VariableCommands.ProjectEnv.class})
+                ProjectCommand.Update.class, ProjectCommand.Delete.class, ProjectWebhookSecret.class,
+                VariableCommands.ProjectEnv.class})
 public final class ProjectCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
