@@ -137,6 +137,11 @@ final class AgentHarness implements AutoCloseable {
         return port;
     }
 
+    /** The in-process server (null while stopped). */
+    RunwayServer server() {
+        return server;
+    }
+
     String apiUrl() {
         return "http://127.0.0.1:" + port;
     }

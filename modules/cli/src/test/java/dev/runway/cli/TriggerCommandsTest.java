@@ -154,4 +154,39 @@ class TriggerCommandsTest {
         assertThat(gone.exit()).isEqualTo(Runway.EXIT_INVALID);
         assertThat(gone.err()).contains("context \"deploy\" does not exist");
     }
+
+    @Test
+    void pollingAndSchedulesThroughTheCli() throws Exception {
+        Result badInterval = runway("", "project", "create", "acme", dir.resolve("repo").toString(), "--name", "app",
+                "--poll", "main", "--poll-interval", "soon");
+        assertThat(badInterval.exit()).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(badInterval.err()).contains("--poll-interval: \"soon\"");
+        Result created = runway("", "project", "create", "acme", dir.resolve("repo").toString(), "--name", "app",
+                "--poll", "main,release", "--poll-interval", "5m");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).contains("Polling main, release every 300s");
+        Result shown = runway("", "project", "show", "gh/acme/app");
+        assertThat(shown.exit()).as(shown.err()).isZero();
+        assertThat(shown.out()).contains("polled:         main, release every 300s");
+        Result updated = runway("", "project", "update", "gh/acme/app", "--poll", "dev");
+        assertThat(updated.exit()).as(updated.err()).isZero();
+        assertThat(updated.out()).contains("Polling dev every 60s");
+        assertThat(runway("", "project", "update", "gh/acme/app").exit()).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(runway("", "project", "update", "gh/acme/app", "--no-poll").exit()).isZero();
+        assertThat(runway("", "project", "show", "gh/acme/app").out()).doesNotContain("polled:");
+
+        Result badCron = runway("", "schedule", "create", "gh/acme/app", "--cron", "0 3 * *");
+        assertThat(badCron.exit()).isNotZero();
+        assertThat(badCron.err()).contains("cron: \"0 3 * *\" has 4 fields");
+        Result schedule = runway("", "schedule", "create", "gh/acme/app", "--cron", "0 3 * * *", "--name", "nightly",
+                "--branch", "release", "--param", "deploy=true");
+        assertThat(schedule.exit()).as(schedule.err()).isZero();
+        Matcher id = Pattern.compile("Schedule ([0-9a-f-]{36}) created: 0 3 \\* \\* \\* \\(UTC\\), next run"
+                + " \\S+T03:00:00Z").matcher(schedule.out());
+        assertThat(id.find()).as(schedule.out()).isTrue();
+        Result listed = runway("", "schedule", "list", "gh/acme/app");
+        assertThat(listed.out()).contains(id.group(1)).contains("nightly").contains("release").contains("server");
+        assertThat(runway("", "schedule", "delete", id.group(1)).exit()).isZero();
+        assertThat(runway("", "schedule", "list", "gh/acme/app").out()).doesNotContain(id.group(1));
+    }
 }

@@ -117,6 +117,43 @@ public final class PipelinesClient {
     public JsonNode jobTests(String slug, long jobNumber, String pageToken) throws ApiException, InterruptedException {
         return tree("GET", dev.runway.protocol.TestsApi.v2JobTests(encode(slug), jobNumber)
                 + (pageToken == null ? "" : "?page-token=" + encode(pageToken)), null);
+    /** Polls the project's branches every {@code intervalSeconds} (null: the server's default). */
+    public TriggersApi.PollStatus setPoll(String idOrSlug, java.util.List<String> branches, Long intervalSeconds)
+            throws ApiException, InterruptedException {
+        return RunnerClient.read(call("PUT", TriggersApi.poll(encode(idOrSlug)), new TriggersApi.PollBody(branches,
+                intervalSeconds)), TriggersApi.PollStatus.class);
+    }
+
+    /** The project's polling, or null when it is not polled. */
+    public TriggersApi.PollStatus poll(String idOrSlug) throws ApiException, InterruptedException {
+        try {
+            return RunnerClient.read(call("GET", TriggersApi.poll(encode(idOrSlug)), null),
+                    TriggersApi.PollStatus.class);
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    public void stopPoll(String idOrSlug) throws ApiException, InterruptedException {
+        call("DELETE", TriggersApi.poll(encode(idOrSlug)), null);
+    }
+
+    public TriggersApi.ScheduleView createSchedule(String slug, TriggersApi.ScheduleCreate schedule)
+            throws ApiException, InterruptedException {
+        return RunnerClient.read(call("POST", TriggersApi.schedules(encode(slug)), schedule),
+                TriggersApi.ScheduleView.class);
+    }
+
+    /** {@code {items, next_page_token}} of the project's schedules. */
+    public JsonNode schedules(String slug) throws ApiException, InterruptedException {
+        return tree("GET", TriggersApi.schedules(encode(slug)), null);
+    }
+
+    public void deleteSchedule(String id) throws ApiException, InterruptedException {
+        call("DELETE", TriggersApi.schedule(encode(id)), null);
     }
 
     /** A CircleCI API v2 call of the contexts and variables routes ({@link ContextsApi}), answered as JSON. */

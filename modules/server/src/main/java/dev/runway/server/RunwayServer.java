@@ -8,6 +8,9 @@ import dev.runway.server.pipeline.JobQueue;
 import dev.runway.server.pipeline.PipelineScheduler;
 import dev.runway.server.pipeline.PipelineSettings;
 import dev.runway.server.pipeline.PipelineTriggers;
+import dev.runway.server.pipeline.ProjectPoller;
+import dev.runway.server.pipeline.ScheduleRunner;
+import dev.runway.server.pipeline.TimedTriggers;
 import dev.runway.server.pipeline.TriggerRequest;
 import dev.runway.server.pipeline.WorkflowActions;
 import dev.runway.server.store.Job;
@@ -58,10 +61,15 @@ public final class RunwayServer implements AutoCloseable {
     private final List<String> routes;
     private final PipelineScheduler scheduler;
     private final PipelineTriggers triggers;
+    private final TimedTriggers timed;
+    /** How often due polls and schedules are looked for (a cron's unit is the minute). */
+    private static final java.time.Duration TRIGGER_TICK = java.time.Duration.ofSeconds(1);
 
     private RunwayServer(Server jetty, Store store, ClaimWaiters claims, OutputWatchers watchers,
             ScheduledExecutorService reaper, ExecutorService continuations, String adminToken, Path adminTokenFile,
-            URI uri, List<String> routes, PipelineScheduler scheduler, PipelineTriggers triggers) {
+            URI uri, List<String> routes, PipelineScheduler scheduler, PipelineTriggers triggers,
+            TimedTriggers timed) {
+        this.timed = timed;
         this.jetty = jetty;
         this.store = store;
         this.claims = claims;
@@ -161,6 +169,9 @@ public final class RunwayServer implements AutoCloseable {
                 new WorkflowActions(store, jobQueue(store, claims, watchers, keys, clock), scheduler::wake, clock), git,
                 clock).register(router);
         new WebhookRoutes(store, auth, triggers, clock).register(router);
+        new TriggerRoutes(store, auth, triggers, clock).register(router);
+        TimedTriggers timed = new TimedTriggers(new ProjectPoller(store, git, triggers, clock),
+                new ScheduleRunner(store, triggers, clock));
 
         // routes never wait for a client (bodies are read asynchronously, claims wait without a thread) and the
         // store is one serialised connection: a small pool does, and keeps memory down with many held claims
@@ -201,6 +212,7 @@ public final class RunwayServer implements AutoCloseable {
             jetty.start();
         } catch (Exception e) {
             scheduler.close();
+            timed.close();
             store.close();
             continuations.shutdownNow();
             reaper.shutdownNow();
@@ -211,6 +223,7 @@ public final class RunwayServer implements AutoCloseable {
         reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock),
                 period, period, TimeUnit.MILLISECONDS);
         scheduler.start(pipelineSettings.tick());
+        timed.start(TRIGGER_TICK);
         if (tls != null) {
             long check = settings.tls().reloadCheck().toMillis();
             reaper.scheduleWithFixedDelay(tls::reloadIfChanged, check, check, TimeUnit.MILLISECONDS);
@@ -224,7 +237,7 @@ public final class RunwayServer implements AutoCloseable {
         Path tokenFile = dataDir.resolve(AdminToken.FILE_NAME);
         LOG.info("runway server listening on {}; data in {}; admin token in {}", uri, dataDir, tokenFile);
         return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
-                router.describe(), scheduler, triggers);
+                router.describe(), scheduler, triggers, timed);
     }
 
     private static void createPrivateDirectory(Path dir) {
@@ -330,6 +343,7 @@ public final class RunwayServer implements AutoCloseable {
     /** Ends held claims (204) and follows, stops serving, closes the store. */
     @Override
     public void close() {
+        timed.close();
         scheduler.close();
         claims.close();
         watchers.close();

@@ -52,6 +52,27 @@ public final class GitRepositories {
         }
     }
 
+    /**
+     * The head commits of {@code branches} at {@code url} ({@code git ls-remote}: no fetch, so a poll that finds
+     * nothing new costs one round trip); a branch the remote does not have is absent from the answer.
+     */
+    public Map<String, String> remoteHeads(String url, List<String> branches) {
+        List<String> args = new ArrayList<>(List.of("ls-remote", "--heads", "--", url));
+        branches.forEach(branch -> args.add("refs/heads/" + branch));
+        Result result = exec(null, args);
+        if (result.exit() != 0) {
+            throw failure("cannot list the branches of " + url, result);
+        }
+        Map<String, String> heads = new java.util.LinkedHashMap<>();
+        for (String line : result.text().split("\n")) {
+            int tab = line.indexOf('\t');
+            if (tab > 0 && line.startsWith("refs/heads/", tab + 1)) {
+                heads.put(line.substring(tab + 1 + "refs/heads/".length()), line.substring(0, tab));
+            }
+        }
+        return heads;
+    }
+
     /** The commit that a branch, tag (full ref name {@code refs/heads/...}, {@code refs/tags/...}) or id names. */
     public String resolve(String projectId, String ref) {
         Result result = exec(mirror(projectId), List.of("rev-parse", "--verify", "--quiet", "--end-of-options",
@@ -99,10 +120,15 @@ public final class GitRepositories {
     private void run(Path gitDir, String purpose, String... args) {
         Result result = exec(gitDir, List.of(args));
         if (result.exit() != 0) {
-            String message = new String(result.err(), StandardCharsets.UTF_8).strip();
-            throw new GitException(purpose + ": " + (message.isEmpty() ? "git exited with " + result.exit()
-                    : message.lines().reduce((a, b) -> b).orElse(message)));
+            throw failure(purpose, result);
         }
+    }
+
+    /** The purpose and the last line git wrote to its error output. */
+    private static GitException failure(String purpose, Result result) {
+        String message = new String(result.err(), StandardCharsets.UTF_8).strip();
+        return new GitException(purpose + ": " + (message.isEmpty() ? "git exited with " + result.exit()
+                : message.lines().reduce((a, b) -> b).orElse(message)));
     }
 
     private record Result(int exit, byte[] out, byte[] err) {

@@ -172,6 +172,13 @@ public final class PipelineScheduler implements AutoCloseable {
             store.pipelines().updateWorkflowJob(job.id(), JobStatus.FAILED.wire(), e.getMessage(), now, now);
             return true;
         }
+        if (PipelineTriggers.SETUP.equals(pipeline.state())) {
+            // a setup job continues the pipeline with this key; as a secret, the job's output masks it
+            Optional<String> key = store.triggers().continuationKey(pipeline.id());
+            if (key.isPresent()) {
+                secrets.put(Continuations.VARIABLE, key.get());
+            }
+        }
         List<NodeSpec> specs = new ArrayList<>();
         for (int node = 0; node < job.parallelism(); node++) {
             Map<String, String> environment = new LinkedHashMap<>(circleVariables(project, pipeline, workflow, job,

@@ -11,6 +11,7 @@ import dev.runway.server.store.Pipeline;
 import dev.runway.server.store.PipelineRepository.NewWorkflowJob;
 import dev.runway.server.store.Project;
 import dev.runway.server.store.Store;
+import dev.runway.server.store.Workflow;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,13 +36,20 @@ import org.slf4j.LoggerFactory;
  *       {@code .circleci/config.yml} in the mirror (never from a working tree) and compiled with the pipeline values
  *       and parameters. A missing config or compile problems end the pipeline {@code errored} with
  *       {@code errors[]} of type {@code config}; otherwise it is {@code created} with one workflow per compiled
- *       workflow, its jobs {@code blocked} (filtered ones {@code not_run}), and the scheduler is woken.</li>
+ *       workflow (but those with schedule triggers, which run on their schedule only), its jobs {@code blocked}
+ *       (filtered ones {@code not_run}), and the scheduler is woken. A setup config ({@code setup: true}) makes
+ *       the pipeline {@code setup} instead, with a continuation key its jobs get as {@code CIRCLE_CONTINUATION_KEY}
+ *       ({@link #continueSetup}). A pipeline of the default branch replaces the project's config schedules.</li>
  * </ol>
  * It answers the pipeline as stored. It is safe to call from several threads: numbers come from the store.
  */
 public final class PipelineTriggers {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineTriggers.class);
     public static final String CONFIG_PATH = ".circleci/config.yml";
+    /** The name a continuation's configuration has in its problems. */
+    static final String CONTINUATION_PATH = "continuation configuration";
+    /** The state of a pipeline whose setup workflow runs, until it is continued. */
+    public static final String SETUP = "setup";
     private static final int MAX_PARAMETERS = 100;
     private final Store store;
     private final GitRepositories git;
@@ -103,25 +111,15 @@ public final class PipelineTriggers {
             return errored(pipeline, null, List.of(CONFIG_PATH + " does not exist at " + revision));
         }
         String source = new String(config, StandardCharsets.UTF_8);
-        String[] message = git.message(project.id(), revision);
-        PipelineValues.Builder values = PipelineValues.builder().id(pipeline.id()).number(pipeline.number())
-                .projectGitUrl(project.repositoryUrl()).projectType(ProjectSlugs.provider(project.slug())
-                        .toLowerCase(java.util.Locale.ROOT))
-                .branch(branch).tag(tag).revision(revision).triggerSource(triggerSource(request.type()))
-                .value("trigger.type", request.type()).value("git.commit.subject", message[0])
-                .value("git.commit.body", message[1]).value("git.repo_url", project.repositoryUrl())
-                .value("git.repo_name", project.name())
-                .value("git.branch.is_default", branch != null && branch.equals(project.defaultBranch()));
-        request.parameters().forEach(values::parameter);
-        dev.runway.pipeline.Compilation compilation = PipelineCompiler.compile(CONFIG_PATH, config, values.build(),
-                orbs(project, revision));
+        Map<String, Object> parameters = request.parameters();
+        dev.runway.pipeline.Compilation compilation = compile(project, pipeline, request, CONFIG_PATH, config,
+                parameters, false);
+        if (compilation.pipeline() != null && compilation.pipeline().setup()) {
+            // a setup config sees pipeline.in_setup true, which only a compilation can tell
+            compilation = compile(project, pipeline, request, CONFIG_PATH, config, parameters, true);
+        }
         if (compilation.pipeline() == null) {
-            List<String> problems = new ArrayList<>();
-            for (Problem problem : compilation.problems()) {
-                problems.add(problem.file() + ":" + problem.line() + ":" + problem.column() + ": "
-                        + problem.message());
-            }
-            return errored(pipeline, source, problems);
+            return errored(pipeline, source, problems(compilation));
         }
         CompiledPipeline compiled = compilation.pipeline();
         List<CompiledPipeline.Workflow> workflows;
@@ -130,16 +128,147 @@ public final class PipelineTriggers {
         } catch (IllegalArgumentException e) {
             return errored(pipeline, source, List.of(e.getMessage()));
         }
+        if (compiled.setup()) {
+            // before its workflows exist: the scheduler may start a setup job at once, and it must find the key
+            String key = Continuations.newKey();
+            store.triggers().createContinuation(pipeline.id(), key, Continuations.hash(key), now);
+            store.pipelines().updatePipeline(pipeline.id(), SETUP, "[]", source, compiled.toYaml(), now);
+        }
         for (CompiledPipeline.Workflow workflow : workflows) {
             store.pipelines().createWorkflow(pipeline.id(), workflow.name(), null, workflowJobs(compiled, workflow),
                     now);
         }
-        Pipeline created = store.pipelines().updatePipeline(pipeline.id(), "created", "[]", source,
-                compiled.toYaml(), clock.millis());
-        LOG.info("pipeline {} #{} of {} at {} ({}): {} workflow(s)", created.id(), created.number(), project.slug(),
-                revision, branch != null ? "branch " + branch : "tag " + tag, workflows.size());
+        Pipeline created = store.pipelines().updatePipeline(pipeline.id(), compiled.setup() ? SETUP : "created",
+                "[]", source, compiled.toYaml(), clock.millis());
+        if (!compiled.setup() && branch != null && branch.equals(project.defaultBranch())
+                && request.onlyWorkflow() == null && request.onlyJob() == null) {
+            // the default branch's config says which of its workflows run on a schedule
+            try {
+                store.triggers().replaceConfigSchedules(project.id(), ScheduleRunner.configSchedules(project,
+                        compiled, now));
+            } catch (RuntimeException e) {
+                // another server registered the same schedules at the same moment (the same ids): theirs stand
+                LOG.warn("schedules of {} not replaced: {}", project.slug(), e.getMessage());
+            }
+        }
+        LOG.info("pipeline {} #{} of {} at {} ({}): {} {}workflow(s)", created.id(), created.number(),
+                project.slug(), revision, branch != null ? "branch " + branch : "tag " + tag, workflows.size(),
+                compiled.setup() ? "setup " : "");
         wakeScheduler.run();
         return created;
+    }
+
+    /**
+     * Continues a setup pipeline ({@code POST /api/v2/pipeline/continue}): the key is used once, then
+     * {@code configuration} (not a setup config itself) is compiled with the pipeline's values and its trigger
+     * parameters plus {@code parameters} (none of them given twice), and its workflows run in the same pipeline. An
+     * empty configuration ends the setup phase and runs nothing more. A key that is unknown, used, expired (six
+     * hours), or whose setup workflows all ended without continuing throws {@link IllegalArgumentException}; a
+     * configuration with problems ends the pipeline {@code errored} and throws with the problems.
+     */
+    public Pipeline continueSetup(String key, String configuration, Map<String, Object> parameters) {
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("continuation-key: is required");
+        }
+        if (configuration == null) {
+            throw new IllegalArgumentException("configuration: is required (a config, or \"{}\" to run nothing"
+                    + " more)");
+        }
+        Map<String, Object> added = parameters == null ? Map.of() : parameters;
+        long now = clock.millis();
+        String pipelineId = store.triggers().useContinuation(Continuations.hash(key), now).orElseThrow(() ->
+                new IllegalArgumentException("continuation-key: not a key of a pipeline in setup, or used already"));
+        Pipeline pipeline = store.pipelines().pipeline(pipelineId).orElseThrow();
+        Project project = store.pipelines().project(pipeline.projectId()).orElseThrow();
+        if (!SETUP.equals(pipeline.state())) {
+            throw new IllegalArgumentException("continuation-key: pipeline " + pipeline.number() + " is "
+                    + pipeline.state() + ", not in setup");
+        }
+        if (now - pipeline.createdAt() > Continuations.LIFETIME.toMillis()) {
+            throw new IllegalArgumentException("continuation-key: expired (a pipeline continues within "
+                    + Continuations.LIFETIME.toHours() + " hours of its creation)");
+        }
+        List<Workflow> setupWorkflows = store.pipelines().workflows(pipelineId);
+        if (!setupWorkflows.isEmpty() && setupWorkflows.stream().allMatch(workflow ->
+                WorkflowStateMachine.isFinalWorkflow(workflow.status()))) {
+            throw new IllegalArgumentException("continuation-key: the setup workflow ended without continuing");
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(storedParameters(pipeline));
+        for (Map.Entry<String, Object> parameter : added.entrySet()) {
+            if (merged.containsKey(parameter.getKey())) {
+                return erroredAndThrow(pipeline, List.of("parameters." + parameter.getKey() + ": given when the"
+                        + " pipeline was triggered already; a continuation may not give it again"));
+            }
+            merged.put(parameter.getKey(), parameter.getValue());
+        }
+        byte[] config = configuration.getBytes(StandardCharsets.UTF_8);
+        if (configuration.isBlank() || configuration.strip().equals("{}")) {
+            LOG.info("pipeline {} #{}: setup finished with nothing more to run", pipeline.id(), pipeline.number());
+            return store.pipelines().updatePipeline(pipelineId, "created", "[]", pipeline.config(),
+                    pipeline.compiled(), now);
+        }
+        TriggerRequest request = new TriggerRequest(pipeline.branch(), pipeline.tag(), pipeline.revision(), merged,
+                pipeline.triggerType(), pipeline.actor(), null, null);
+        dev.runway.pipeline.Compilation compilation = compile(project, pipeline, request, CONTINUATION_PATH, config,
+                merged, false);
+        if (compilation.pipeline() == null) {
+            return erroredAndThrow(pipeline, problems(compilation));
+        }
+        CompiledPipeline compiled = compilation.pipeline();
+        if (compiled.setup()) {
+            return erroredAndThrow(pipeline, List.of(CONTINUATION_PATH + ": setup: true; a continuation cannot be"
+                    + " a setup configuration"));
+        }
+        for (CompiledPipeline.Workflow workflow : selected(compiled, request)) {
+            store.pipelines().createWorkflow(pipelineId, workflow.name(), null, workflowJobs(compiled, workflow), now);
+        }
+        Pipeline continued = store.pipelines().updatePipeline(pipelineId, "created", "[]", configuration,
+                compiled.toYaml(), clock.millis());
+        LOG.info("pipeline {} #{} of {} continued: {} workflow(s)", pipelineId, pipeline.number(), project.slug(),
+                compiled.workflows().size());
+        wakeScheduler.run();
+        return continued;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> storedParameters(Pipeline pipeline) {
+        try {
+            return Json.mapper().readValue(pipeline.parameters(), LinkedHashMap.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("stored parameters of pipeline " + pipeline.id() + " are unreadable",
+                    e);
+        }
+    }
+
+    private Pipeline erroredAndThrow(Pipeline pipeline, List<String> problems) {
+        errored(pipeline, pipeline.config(), problems);
+        throw new IllegalArgumentException(String.join("; ", problems));
+    }
+
+    private dev.runway.pipeline.Compilation compile(Project project, Pipeline pipeline, TriggerRequest request,
+            String path, byte[] config, Map<String, Object> parameters, boolean inSetup) {
+        String branch = pipeline.branch();
+        String revision = pipeline.revision();
+        String[] message = git.message(project.id(), revision);
+        PipelineValues.Builder values = PipelineValues.builder().id(pipeline.id()).number(pipeline.number())
+                .projectGitUrl(project.repositoryUrl()).projectType(ProjectSlugs.provider(project.slug())
+                        .toLowerCase(java.util.Locale.ROOT))
+                .branch(branch).tag(pipeline.tag()).revision(revision).triggerSource(triggerSource(request.type()))
+                .value("trigger.type", request.type()).value("git.commit.subject", message[0])
+                .value("git.commit.body", message[1]).value("git.repo_url", project.repositoryUrl())
+                .value("git.repo_name", project.name()).value("in_setup", inSetup)
+                .scheduleName(request.scheduleName())
+                .value("git.branch.is_default", branch != null && branch.equals(project.defaultBranch()));
+        parameters.forEach(values::parameter);
+        return PipelineCompiler.compile(path, config, values.build(), orbs(project, revision));
+    }
+
+    private static List<String> problems(dev.runway.pipeline.Compilation compilation) {
+        List<String> problems = new ArrayList<>();
+        for (Problem problem : compilation.problems()) {
+            problems.add(problem.file() + ":" + problem.line() + ":" + problem.column() + ": " + problem.message());
+        }
+        return problems;
     }
 
     /** The workflows that run: all, the one named, or one made of the job named alone. */
@@ -163,7 +292,8 @@ public final class PipelineTriggers {
             }
             return named;
         }
-        return compiled.workflows();
+        // a workflow with schedule triggers runs on its schedule only, as on CircleCI
+        return compiled.workflows().stream().filter(workflow -> workflow.triggers().isEmpty()).toList();
     }
 
     private List<NewWorkflowJob> workflowJobs(CompiledPipeline compiled, CompiledPipeline.Workflow workflow) {
@@ -219,8 +349,9 @@ public final class PipelineTriggers {
 
     private static String triggerSource(String type) {
         return switch (type) {
-            case "scheduled_pipeline" -> "scheduled_pipeline";
+            case TriggerRequest.SCHEDULED -> TriggerRequest.SCHEDULED;
             case "webhook" -> "webhook";
+            case TriggerRequest.POLL -> TriggerRequest.POLL;
             default -> "api";
         };
     }

@@ -62,11 +62,15 @@ final class JdbcPipelines implements PipelineRepository {
                     + " WHERE workflow_id IN (" + workflows + "))", id);
             db.update("DELETE FROM workflow_jobs WHERE workflow_id IN (" + workflows + ")", id);
             db.update("DELETE FROM workflows WHERE pipeline_id IN (" + pipelines + ")", id);
+            db.update("DELETE FROM pipeline_continuations WHERE pipeline_id IN (" + pipelines + ")", id);
             db.update("DELETE FROM pipelines WHERE project_id = ?", id);
             db.update("DELETE FROM webhook_secrets WHERE project_id = ?", id);
             db.update("DELETE FROM webhook_deliveries WHERE project_id = ?", id);
             db.update("DELETE FROM project_variables WHERE project_id = ?", id);
             db.update("DELETE FROM project_ssh_keys WHERE project_id = ?", id);
+            db.update("DELETE FROM project_polls WHERE project_id = ?", id);
+            db.update("DELETE FROM poll_heads WHERE project_id = ?", id);
+            db.update("DELETE FROM schedules WHERE project_id = ?", id);
             return db.update("DELETE FROM projects WHERE id = ?", id) > 0;
         });
     }

@@ -75,7 +75,7 @@ final class Rows {
                 nullableLong(row, "started_at"));
     }
 
-    private static Long nullableLong(ResultSet row, String column) throws SQLException {
+    static Long nullableLong(ResultSet row, String column) throws SQLException {
         long value = row.getLong(column);
         return row.wasNull() ? null : value;
     }
