@@ -117,6 +117,8 @@ public final class PipelinesClient {
     public JsonNode jobTests(String slug, long jobNumber, String pageToken) throws ApiException, InterruptedException {
         return tree("GET", dev.runway.protocol.TestsApi.v2JobTests(encode(slug), jobNumber)
                 + (pageToken == null ? "" : "?page-token=" + encode(pageToken)), null);
+    }
+
     /** Polls the project's branches every {@code intervalSeconds} (null: the server's default). */
     public TriggersApi.PollStatus setPoll(String idOrSlug, java.util.List<String> branches, Long intervalSeconds)
             throws ApiException, InterruptedException {
