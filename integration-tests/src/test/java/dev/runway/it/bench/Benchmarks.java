@@ -49,9 +49,11 @@ public final class Benchmarks {
                     Row.info("floor part: task agent JVM alone (runway task-agent, no token)", "ms",
                             startup.taskAgentJvm(), "")));
             if (options.wants("pickup") || options.wants("jobs") || options.wants("idle")
-                    || options.wants("systemd")) {
+                    || options.wants("systemd") || options.wants("workflow")) {
                 try (Cluster cluster = Cluster.start(options.work().resolve("cluster"))) {
                     section("pickup", "pickup, process launcher", () -> pickup.processLauncher(cluster));
+                    section("workflow", "pipelines and workflows, process launcher",
+                            () -> new WorkflowBench(options, startup, pickup).measure(cluster));
                     section("systemd", "pickup, systemd launcher", () -> systemd.pickup(cluster, pickup, startup));
                     section("jobs", "jobs/s", () -> pickup.jobsPerSecond(cluster));
                     section("idle", "idle launch agent", () -> new IdleAgentBench(options).measure(cluster));

@@ -1,10 +1,13 @@
 package dev.runway.it.bench;
 
+import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
+import dev.runway.client.PipelinesClient;
 import dev.runway.it.support.ServerProcess;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 
 /** {@code runway server} of the built image as a process of its own, with a namespace for the benchmark. */
@@ -13,10 +16,12 @@ final class Cluster implements AutoCloseable {
 
     final ServerProcess server;
     final ManagementClient management;
+    final PipelinesClient pipelines;
 
-    private Cluster(ServerProcess server, ManagementClient management) {
+    private Cluster(ServerProcess server, ManagementClient management, PipelinesClient pipelines) {
         this.server = server;
         this.management = management;
+        this.pipelines = pipelines;
     }
 
     static Cluster start(Path directory) throws Exception {
@@ -26,7 +31,8 @@ final class Cluster implements AutoCloseable {
         try {
             ManagementClient management = server.management(URI.create("http://127.0.0.1:" + server.port()));
             management.createNamespace(NAMESPACE, UUID.randomUUID().toString());
-            return new Cluster(server, management);
+            return new Cluster(server, management, new PipelinesClient(new HttpTransport(
+                    URI.create("http://127.0.0.1:" + server.port()), Duration.ofSeconds(20)), server.adminToken()));
         } catch (Exception e) {
             server.close();
             throw e;

@@ -1,17 +1,21 @@
 package dev.runway.it.bench;
 
+import dev.runway.it.support.Waits;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
 import dev.runway.protocol.JobsApi.JobSubmission;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /** Submits jobs to one resource class and waits for them; the first step of a timed job stamps the time it ran. */
 final class JobDriver {
-    private static final long TIMEOUT_NANOS = 120_000_000_000L;
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /** Polls of the server while jobs run: fewer polls disturb the measured processes less. */
+    static final Duration POLL = Duration.ofMillis(50);
 
     private final Cluster cluster;
     private final String resourceClass;
@@ -38,9 +42,21 @@ final class JobDriver {
                 "date +%s%N > " + marker));
         awaitFinal(List.of(job.id()));
         long started = Long.parseLong(Files.readString(marker).strip());
+        settle();
+        return (started - submitted) / 1e6;
+    }
+
+    /**
+     * After a measured job: 200 ms for the agent to go back to its long poll (a pause, not a wait for something),
+     * then until the machine is quiet (the agent's standby task agent started).
+     */
+    static void settle() throws Exception {
         Thread.sleep(200);
         Processes.awaitQuiet();
-        return (started - submitted) / 1e6;
+    }
+
+    String agentLog() {
+        return agentLog.get();
     }
 
     /**
@@ -79,24 +95,23 @@ final class JobDriver {
         return ticks * 1000.0 / Processes.TICKS_PER_SECOND / count;
     }
 
+    /**
+     * Waits until every job is over (and fails unless each succeeded), polling every 50 ms in this thread (no poller
+     * thread beside the measured processes): the pickup figures come from the step's own clock, and the jobs/s
+     * figure, which ends when this returns, is read to 50 ms, small beside a batch's seconds.
+     */
     private void awaitFinal(List<String> jobIds) throws Exception {
-        List<String> open = new ArrayList<>(jobIds);
-        long deadline = System.nanoTime() + TIMEOUT_NANOS;
-        while (!open.isEmpty()) {
-            JobStatus status = cluster.management.jobStatus(open.get(0));
-            if (status.state().isFinal()) {
-                if (status.state() != JobState.SUCCESS) {
-                    throw new IllegalStateException("job " + status.id() + " ended " + status.state() + "; agent log:\n"
-                            + agentLog.get());
-                }
-                open.remove(0);
-                continue;
+        for (String id : jobIds) {
+            JobStatus status = Waits.lastUntil(TIMEOUT, POLL, () -> cluster.management.jobStatus(id),
+                    found -> found.state().isFinal());
+            if (!status.state().isFinal()) {
+                throw new IllegalStateException("job " + status.id() + " still " + status.state() + " after "
+                        + TIMEOUT.toSeconds() + " s; agent log:\n" + agentLog.get());
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("job " + status.id() + " still " + status.state()
-                        + " after 120 s; agent log:\n" + agentLog.get());
+            if (status.state() != JobState.SUCCESS) {
+                throw new IllegalStateException("job " + status.id() + " ended " + status.state() + "; agent log:\n"
+                        + agentLog.get());
             }
-            Thread.sleep(50); // the figures come from the step's own clock; fewer polls disturb the run less
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.runway.it.bench;
 
 import dev.runway.it.support.ProcFs;
+import dev.runway.it.support.Waits;
 import dev.runway.launcher.LaunchSpec;
 import dev.runway.launcher.Launcher;
 import dev.runway.launcher.LauncherProvider;
@@ -86,19 +87,17 @@ final class KillBench {
         TaskProcess task = launcher.start(new LaunchSpec(id, List.of("/bin/sh", script.toString()),
                 Map.of("RUNWAY_BENCH_TREE", id, "PATH", "/usr/bin:/bin"), dir, new byte[0],
                 dir.resolve("output.log"), Limits.NONE));
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (ProcFs.withMarker(marker).size() < TREE_SIZE) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the tree never reached " + TREE_SIZE + " processes: "
-                        + ProcFs.withMarker(marker).size());
-            }
-            Thread.sleep(20);
+        int size = Waits.lastUntil(Duration.ofSeconds(30), Duration.ofMillis(20),
+                () -> ProcFs.withMarker(marker).size(), found -> found >= TREE_SIZE);
+        if (size < TREE_SIZE) {
+            throw new IllegalStateException("the tree never reached " + TREE_SIZE + " processes: " + size);
         }
         Thread.sleep(200); // the double-forked orphans have left their parents
         long stop = System.nanoTime();
         task.stop();
         long gone;
         List<ProcFs.Snapshot> alive;
+        // the measurement itself: /proc is read again at once, no poll interval between stop and the figure
         do {
             alive = ProcFs.withMarker(marker);
             gone = System.nanoTime();

@@ -9,16 +9,17 @@ import java.util.Set;
  * What to measure and how often. The documented run uses the defaults; {@code --quick} shortens every figure
  * (fewer runs, 10 s idle window) for a first look.
  */
-record Options(int runs, int pickupJobs, int concurrentJobs, int idleSeconds, int outputMiB, long graceMillis,
-        int startupRuns, int idlePolls, int claimAgents, int claimJobs, Set<String> only, Path image, Path work,
-        Path json, String taskAgentClassPath) {
+record Options(int runs, int pickupJobs, int pipelines, int concurrentJobs, int idleSeconds, int outputMiB,
+        long graceMillis, int startupRuns, int idlePolls, int claimAgents, int claimJobs, Set<String> only,
+        Path image, Path work, Path json, String taskAgentClassPath) {
 
     static final Set<String> SECTIONS = Set.of("startup", "pickup", "systemd", "jobs", "idle", "output", "server",
-            "kill", "pipeline");
+            "kill", "pipeline", "workflow");
 
     static Options parse(String[] args) {
         int runs = 3;
         int pickupJobs = 50;
+        int pipelines = 20;
         int concurrentJobs = 24;
         int idleSeconds = 60;
         int outputMiB = 256;
@@ -35,6 +36,7 @@ record Options(int runs, int pickupJobs, int concurrentJobs, int idleSeconds, in
                 case "--quick" -> {
                     runs = 2;
                     pickupJobs = 10;
+                    pipelines = 5;
                     concurrentJobs = 8;
                     idleSeconds = 10;
                     outputMiB = 64;
@@ -43,6 +45,7 @@ record Options(int runs, int pickupJobs, int concurrentJobs, int idleSeconds, in
                 }
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--jobs" -> pickupJobs = Integer.parseInt(args[++i]);
+                case "--pipelines" -> pipelines = Integer.parseInt(args[++i]);
                 case "--idle-seconds" -> idleSeconds = Integer.parseInt(args[++i]);
                 case "--mib" -> outputMiB = Integer.parseInt(args[++i]);
                 case "--only" -> {
@@ -55,15 +58,15 @@ record Options(int runs, int pickupJobs, int concurrentJobs, int idleSeconds, in
                 case "--json" -> json = Path.of(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + arg + "; known: --quick, --runs N, "
-                        + "--jobs N, --idle-seconds S, --mib M, --only " + String.join(",", SECTIONS)
+                        + "--jobs N, --pipelines N, --idle-seconds S, --mib M, --only " + String.join(",", SECTIONS)
                         + ", --image DIR, --json FILE, --work DIR");
             }
         }
         // a directory per run: servers' data, agents' state and logs of earlier runs stay apart (and can be read)
         Path runDirectory = work.resolve("run-" + java.time.Instant.now().getEpochSecond());
-        return new Options(runs, pickupJobs, concurrentJobs, idleSeconds, outputMiB, graceMillis, startupRuns, 1000,
-                200, claimJobs, only, image.toAbsolutePath().normalize(), runDirectory.toAbsolutePath().normalize(),
-                json.toAbsolutePath().normalize(), System.getProperty("bench.taskagent.classpath", ""));
+        return new Options(runs, pickupJobs, pipelines, concurrentJobs, idleSeconds, outputMiB, graceMillis,
+                startupRuns, 1000, 200, claimJobs, only, image.toAbsolutePath().normalize(),
+                runDirectory.toAbsolutePath().normalize(), json.toAbsolutePath().normalize(), System.getProperty("bench.taskagent.classpath", ""));
     }
 
     Path runway() {

@@ -72,12 +72,12 @@ final class PickupBench {
         double millis() throws Exception;
     }
 
-    private interface AgentWork<T> {
+    interface AgentWork<T> {
         T run(JobDriver jobs, long agentPid) throws Exception;
     }
 
     /** Runs {@code work} against a launch agent (process launcher) of its own resource class {@code name}. */
-    private <T> T withAgent(Cluster cluster, String name, String runnerYaml, AgentWork<T> work) throws Exception {
+    <T> T withAgent(Cluster cluster, String name, String runnerYaml, AgentWork<T> work) throws Exception {
         return withAgent(cluster, name, runnerYaml, Map.of(), work);
     }
 

@@ -1,5 +1,6 @@
 package dev.runway.it.bench;
 
+import dev.runway.it.support.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,20 +104,19 @@ final class Processes {
      * launch agent starts its standby task agent when a task ends; the next floor sample and the next submit wait
      * for that start to be over, so that neither is measured while another JVM starts beside it.
      */
-    static void awaitQuiet() throws IOException, InterruptedException {
+    static void awaitQuiet() {
         awaitQuiet(Duration.ofSeconds(5));
     }
 
     /** As above, waiting up to {@code longest}. */
-    static void awaitQuiet(Duration longest) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + longest.toNanos();
-        while (System.nanoTime() < deadline) {
-            double before = machineBusyMillis();
-            Thread.sleep(100);
-            if (machineBusyMillis() - before < 10) {
-                return;
-            }
-        }
+    static void awaitQuiet(Duration longest) {
+        double[] before = {Double.NaN}; // the first read only starts the first 100 ms window
+        Waits.lastUntil(longest, Duration.ofMillis(100), () -> {
+            double now = machineBusyMillis();
+            double used = now - before[0];
+            before[0] = now;
+            return used;
+        }, used -> used < 10);
     }
 
     /** Nanoseconds since the epoch, comparable with {@code date +%s%N} in a child process. */

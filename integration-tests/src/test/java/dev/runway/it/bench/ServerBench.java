@@ -1,8 +1,9 @@
 package dev.runway.it.bench;
 
+import dev.runway.it.support.Waits;
 import dev.runway.protocol.ApiPaths;
-import dev.runway.protocol.Json;
 import dev.runway.protocol.JobsApi.JobSubmission;
+import dev.runway.protocol.Json;
 import dev.runway.protocol.RunnerApi.ClaimRequest;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,19 +81,18 @@ final class ServerBench {
     }
 
     /** Waits until the server holds a socket per poll, or its count stops growing for 10 s; answers the count. */
-    private int awaitHeld(long pid, int socketsBefore) throws Exception {
-        int held = 0;
-        int best = -1;
-        long lastGrowth = System.nanoTime();
-        while (held < options.idlePolls() && System.nanoTime() - lastGrowth < 10_000_000_000L) {
-            Thread.sleep(200);
-            held = Processes.socketCount(pid) - socketsBefore;
-            if (held > best) {
-                best = held;
-                lastGrowth = System.nanoTime();
+    private int awaitHeld(long pid, int socketsBefore) {
+        int[] best = {-1};
+        long[] lastGrowth = {System.nanoTime()};
+        Integer held = Waits.lastUntil(Duration.ofSeconds(options.idlePolls()), Duration.ofMillis(200), () -> {
+            int now = Processes.socketCount(pid) - socketsBefore;
+            if (now > best[0]) {
+                best[0] = now;
+                lastGrowth[0] = System.nanoTime();
             }
-        }
-        return Math.min(held, options.idlePolls());
+            return now;
+        }, now -> now >= options.idlePolls() || System.nanoTime() - lastGrowth[0] >= 10_000_000_000L);
+        return Math.min(held == null ? 0 : held, options.idlePolls());
     }
 
     private static Stats sampleRss(long pid) throws Exception {

@@ -1,9 +1,11 @@
 package dev.runway.it.bench;
 
+import dev.runway.it.support.Waits;
 import dev.runway.testsupport.NamespacedSystemd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -94,13 +96,10 @@ final class SystemdBench implements AutoCloseable {
         }
     }
 
-    private void awaitActive(String unit, Path log) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!systemd.run("systemctl", "is-active", unit).strip().equals("active")) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("launch agent " + unit + " not active after 60 s:\n" + read(log));
-            }
-            Thread.sleep(100);
+    private void awaitActive(String unit, Path log) {
+        if (!Waits.within(Duration.ofSeconds(60), Duration.ofMillis(100),
+                () -> systemd.run("systemctl", "is-active", unit).strip().equals("active"))) {
+            throw new IllegalStateException("launch agent " + unit + " not active after 60 s:\n" + read(log));
         }
     }
 

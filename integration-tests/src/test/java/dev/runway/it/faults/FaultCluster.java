@@ -5,13 +5,13 @@ import dev.runway.client.ManagementClient;
 import dev.runway.it.support.LaunchAgentProcess;
 import dev.runway.it.support.ProcFs;
 import dev.runway.it.support.ServerProcess;
+import dev.runway.it.support.Waits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,17 +116,15 @@ final class FaultCluster implements AutoCloseable {
     }
 
     /** Waits until the server answers a management call (through the management client). */
-    boolean awaitServer(Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
+    boolean awaitServer(Duration timeout) {
+        return Waits.within(timeout, Duration.ofMillis(200), () -> {
             try {
                 management.unclaimedTasks(RESOURCE_CLASS);
                 return true;
             } catch (ApiException e) {
-                Thread.sleep(200);
+                return false;
             }
-        }
-        return false;
+        });
     }
 
     /** Pids of the launch agents themselves (they carry the marker too, and may). */

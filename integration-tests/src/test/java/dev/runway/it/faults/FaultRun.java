@@ -3,6 +3,7 @@ package dev.runway.it.faults;
 import dev.runway.client.ApiException;
 import dev.runway.it.support.LaunchAgentProcess;
 import dev.runway.it.support.ProcFs;
+import dev.runway.it.support.Waits;
 import dev.runway.protocol.JobsApi.JobStatus;
 import java.io.IOException;
 import java.time.Duration;
@@ -26,9 +27,19 @@ final class FaultRun {
         KILL_SERVER, KILL_LAUNCH_AGENT, KILL_TASK_AGENT, PROXY_WINDOW, PARTITION, FILL_SERVER_DISK, FILL_WORK_DISK
     }
 
-    /** How big a run is. {@code faults}: how many faults the schedule injects; {@code proxyRate}: see ChaosProxy. */
+    /**
+     * How big a run is. {@code faults}: how many faults the schedule injects; {@code proxyRate}: see ChaosProxy;
+     * {@code pipelines}: how many pipelines of one {@link FaultWorkflow} with {@code fanOut} jobs between its start
+     * and its join are triggered among the jobs (the workflow job kind).
+     */
     record Settings(int jobs, List<FaultJob.Kind> kinds, Set<Fault> enabled, int faults, double proxyRate,
-            int slotsPerAgent, Duration settleTimeout) {}
+            int slotsPerAgent, Duration settleTimeout, int pipelines, int fanOut) {
+        /** A run of plain jobs only. */
+        Settings(int jobs, List<FaultJob.Kind> kinds, Set<Fault> enabled, int faults, double proxyRate,
+                int slotsPerAgent, Duration settleTimeout) {
+            this(jobs, kinds, enabled, faults, proxyRate, slotsPerAgent, settleTimeout, 0, 0);
+        }
+    }
 
     private final FaultCluster cluster;
     private final long seed;
@@ -55,21 +66,36 @@ final class FaultRun {
             jobs.add(FaultJob.random(random, String.format("s%x-j%d", seed, i), settings.kinds()));
         }
         cluster.tally.jobs(jobs.size());
+        // null: a pipeline to trigger at that place among the jobs
+        List<FaultJob> schedule = new ArrayList<>(jobs);
+        FaultPipelines pipelines = null;
+        if (settings.pipelines() > 0) {
+            pipelines = FaultPipelines.create(cluster, FaultWorkflow.random(random, settings.fanOut(),
+                    cluster.home.resolve("ledger")));
+            for (int i = 0; i < settings.pipelines(); i++) {
+                schedule.add(random.nextInt(schedule.size() + 1), null);
+            }
+        }
         try (SecretWatch secrets = new SecretWatch(cluster)) {
             int faultsLeft = settings.faults();
             int next = 0;
             int triesAfterLastJob = 0;
             // after the last job, faults go on while there is something left to hit (bounded)
-            while (next < jobs.size() || faultsLeft > 0 && triesAfterLastJob++ < 40) {
-                Thread.sleep(200 + random.nextInt(900));
-                if (next < jobs.size()) {
-                    submit(jobs.get(next++));
+            while (next < schedule.size() || faultsLeft > 0 && triesAfterLastJob++ < 40) {
+                Thread.sleep(200 + random.nextInt(900)); // the schedule's pace, drawn from the seed
+                if (next < schedule.size()) {
+                    FaultJob job = schedule.get(next++);
+                    if (job != null) {
+                        submit(job);
+                    } else {
+                        pipelines.trigger(String.format("s%x-p%d", seed, pipelines.triggered().size()));
+                    }
                 }
                 endProxyWindowIfDue();
-                boolean faultDue = faultsLeft > 0 && (next >= jobs.size() || random.nextInt(3) == 0);
+                boolean faultDue = faultsLeft > 0 && (next >= schedule.size() || random.nextInt(3) == 0);
                 if (faultDue && inject()) {
                     faultsLeft--;
-                } else if (faultDue && next >= jobs.size() && targets < MAX_TARGETS
+                } else if (faultDue && next >= schedule.size() && targets < MAX_TARGETS
                         && runningTaskAgents().isEmpty()) {
                     // every job is over before its faults came (task agents start and end quickly): a slow job
                     // gives the faults that need a running task something to hit
@@ -84,12 +110,21 @@ final class FaultRun {
                     : ""));
             RunChecks checks = new RunChecks(cluster, submitted, secrets);
             checks.allFinal(settings.settleTimeout());
+            WorkflowChecks workflows = pipelines == null ? null : new WorkflowChecks(cluster, pipelines);
+            if (workflows != null) {
+                workflows.allFinal(settings.settleTimeout());
+            }
             phase("all jobs final");
             checks.stableAndListedOnce();
             // a kill costs the tasks it hits; a full working directory may fail any task writing there
             int slotsHit = (agentKills + workDiskFills * cluster.agents.size()) * settings.slotsPerAgent();
-            checks.outcomes(taskKills + slotsHit);
+            int plainHit = checks.outcomes(taskKills + slotsHit);
             checks.outputsByteExact();
+            if (workflows != null) {
+                workflows.stable();
+                workflows.requiresAndOutcomes(Math.max(0, taskKills + slotsHit - plainHit));
+                workflows.outputsByteExact();
+            }
             checks.environmentsClean();
             checks.noLeftovers(Duration.ofSeconds(20));
             checks.noProcessOutlivesItsTask(Duration.ofSeconds(10));
@@ -112,18 +147,22 @@ final class FaultRun {
     }
 
     private void submit(FaultJob job) throws Exception {
-        for (int attempt = 0; ; attempt++) {
+        java.util.concurrent.atomic.AtomicReference<ApiException> refused = new java.util.concurrent.atomic
+                .AtomicReference<>();
+        JobStatus status = Waits.lastUntil(Duration.ofSeconds(10), Duration.ofMillis(200), () -> {
             try {
-                JobStatus status = cluster.management.submitJob(job.submission(FaultCluster.RESOURCE_CLASS));
-                submitted.put(status.id(), job);
-                return;
+                return cluster.management.submitJob(job.submission(FaultCluster.RESOURCE_CLASS));
             } catch (ApiException e) {
-                if (attempt >= 50 || e.status() != 0 && e.status() < 500) {
-                    throw new AssertionError("cannot submit " + job.name() + ": " + e.getMessage(), e);
-                }
-                Thread.sleep(200); // the server is coming back
+                refused.set(e);
+                return null; // the server is coming back, unless it refused the job (below)
             }
+        }, answer -> answer != null || refused.get() != null && refused.get().status() != 0
+                && refused.get().status() < 500);
+        if (status == null) {
+            throw new AssertionError("cannot submit " + job.name() + ": " + refused.get().getMessage(),
+                    refused.get());
         }
+        submitted.put(status.id(), job);
     }
 
     /**

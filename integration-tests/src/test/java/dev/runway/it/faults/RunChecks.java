@@ -6,6 +6,7 @@ import dev.runway.client.ManagementClient;
 import dev.runway.client.TaskClient;
 import dev.runway.it.support.LaunchAgentProcess;
 import dev.runway.it.support.ProcFs;
+import dev.runway.it.support.Waits;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,10 @@ final class RunChecks {
     private final Map<String, FaultJob> jobs;
     private final SecretWatch secrets;
     private final Map<String, JobStatus> finals = new HashMap<>();
+    /** How often a check reads the server or /proc again while it waits. */
+    static final Duration POLL = Duration.ofMillis(250);
+    /** How long a final state must stay what it was. */
+    private static final Duration STABLE = Duration.ofSeconds(1);
 
     RunChecks(FaultCluster cluster, Map<String, FaultJob> jobs, SecretWatch secrets) {
         this.cluster = cluster;
@@ -39,30 +44,29 @@ final class RunChecks {
     }
 
     /** Every submitted job reaches a terminal state. */
-    void allFinal(Duration timeout) throws InterruptedException {
+    void allFinal(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         for (String id : jobs.keySet()) {
-            JobStatus last = null;
-            while (Instant.now().isBefore(deadline)) {
-                last = status(id);
-                if (last != null && last.state().isFinal()) {
-                    finals.put(id, last);
-                    break;
-                }
-                Thread.sleep(250);
+            JobStatus last = Waits.lastUntil(Duration.between(Instant.now(), deadline), POLL, () -> status(id),
+                    status -> status != null && status.state().isFinal());
+            if (last != null && last.state().isFinal()) {
+                finals.put(id, last);
             }
             cluster.tally.check(finals.containsKey(id), "job " + id + " (" + jobs.get(id).name()
                     + ") reaches a terminal state within " + timeout + "; last: " + last);
         }
     }
 
-    /** ... exactly one: it stays what it was, and the job list shows each job once. */
+    /**
+     * ... exactly one: it stays what it was (read again for a second: the same state and attempt count throughout),
+     * and the job list shows each job once.
+     */
     void stableAndListedOnce() throws Exception {
-        Thread.sleep(1_000);
+        Map<String, JobStatus> changed = new HashMap<>();
+        Waits.holds(STABLE, POLL, () -> changedFinals(changed).isEmpty());
         for (Map.Entry<String, JobStatus> entry : finals.entrySet()) {
-            JobStatus again = status(entry.getKey());
-            cluster.tally.check(again != null && again.state() == entry.getValue().state()
-                    && again.attempts() == entry.getValue().attempts(), "job " + entry.getKey()
+            JobStatus again = changed.getOrDefault(entry.getKey(), entry.getValue());
+            cluster.tally.check(!changed.containsKey(entry.getKey()), "job " + entry.getKey()
                     + " keeps its terminal state: first " + entry.getValue().state() + ", then " + again);
             cluster.tally.check(entry.getValue().attempts() <= 4, "job " + entry.getKey()
                     + " was claimed at most 4 times (3 requeues): " + entry.getValue().attempts());
@@ -81,11 +85,23 @@ final class RunChecks {
         }
     }
 
+    /** Final jobs whose state or attempt count now differs from what was first read (added to {@code changed}). */
+    private Map<String, JobStatus> changedFinals(Map<String, JobStatus> changed) throws InterruptedException {
+        for (Map.Entry<String, JobStatus> entry : finals.entrySet()) {
+            JobStatus again = status(entry.getKey());
+            if (again == null || again.state() != entry.getValue().state()
+                    || again.attempts() != entry.getValue().attempts()) {
+                changed.put(entry.getKey(), again);
+            }
+        }
+        return changed;
+    }
+
     /**
      * A job ends as its own script says unless a kill hit its task: at most {@code allowance} jobs may end
-     * otherwise, and each of those says why.
+     * otherwise, and each of those says why. Answers how many did (the rest of the allowance is the workflow jobs').
      */
-    void outcomes(int allowance) {
+    int outcomes(int allowance) {
         List<String> others = new ArrayList<>();
         finals.forEach((id, status) -> {
             FaultJob job = jobs.get(id);
@@ -97,6 +113,7 @@ final class RunChecks {
         });
         cluster.tally.check(others.size() <= allowance, "at most " + allowance + " jobs (one per killed task or "
                 + "agent slot) end otherwise than their script says; these did: " + others);
+        return others.size();
     }
 
     /** Output acknowledged is output stored, byte for byte, once: for every job that ended as its script says. */
@@ -139,25 +156,21 @@ final class RunChecks {
      * No process or working directory of a finished task remains (the agents themselves may stay, each with at most
      * one standby task agent waiting for a task, in its own directory).
      */
-    void noLeftovers(Duration timeout) throws InterruptedException, IOException {
-        Instant deadline = Instant.now().plus(timeout);
-        List<ProcFs.Snapshot> left;
-        List<String> directories;
-        List<ProcFs.Snapshot> standbys;
-        do {
+    void noLeftovers(Duration timeout) throws IOException {
+        record Left(List<ProcFs.Snapshot> processes, List<String> directories, List<ProcFs.Snapshot> standbys) {}
+        Left last = Waits.lastUntil(timeout, POLL, () -> {
             List<Long> agents = cluster.agentPids();
             List<ProcFs.Snapshot> marked = ProcFs.withMarker(cluster.marker).stream()
                     .filter(p -> !agents.contains(p.pid())).toList();
-            standbys = marked.stream().filter(ProcFs::isWaitingStandby).toList();
-            left = marked.stream().filter(p -> !ProcFs.isWaitingStandby(p)).toList();
-            Set<String> standbyDirectories = standbys.stream().map(p -> ProcFs.workingDirectory(p.pid()))
+            List<ProcFs.Snapshot> waiting = marked.stream().filter(ProcFs::isWaitingStandby).toList();
+            Set<String> standbyDirectories = waiting.stream().map(p -> ProcFs.workingDirectory(p.pid()))
                     .flatMap(Optional::stream).map(Path::toString).collect(Collectors.toSet());
-            directories = workDirectoryEntries().stream().filter(d -> !standbyDirectories.contains(d)).toList();
-            if (left.isEmpty() && directories.isEmpty()) {
-                break;
-            }
-            Thread.sleep(250);
-        } while (Instant.now().isBefore(deadline));
+            return new Left(marked.stream().filter(p -> !ProcFs.isWaitingStandby(p)).toList(),
+                    workDirectoryEntries().stream().filter(d -> !standbyDirectories.contains(d)).toList(), waiting);
+        }, found -> found.processes().isEmpty() && found.directories().isEmpty());
+        List<ProcFs.Snapshot> left = last.processes();
+        List<String> directories = last.directories();
+        List<ProcFs.Snapshot> standbys = last.standbys();
         cluster.tally.check(standbys.size() <= cluster.agents.size(), "at most one standby task agent per agent: "
                 + standbys.stream().map(p -> p.pid() + " " + p.argv()).toList());
         cluster.tally.check(left.isEmpty(), "no process of a finished task remains: "
@@ -171,22 +184,17 @@ final class RunChecks {
      * No process of a task is alive after it: besides the agent's marker (above), every process a job's steps start
      * carries the job's own name (CIRCLE_JOB, set by the task agent), and none may be left once the job is final.
      */
-    void noProcessOutlivesItsTask(Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        Map<String, List<ProcFs.Snapshot>> left = new HashMap<>();
-        do {
-            left.clear();
+    void noProcessOutlivesItsTask(Duration timeout) {
+        Map<String, List<ProcFs.Snapshot>> left = Waits.lastUntil(timeout, POLL, () -> {
+            Map<String, List<ProcFs.Snapshot>> found = new HashMap<>();
             for (String id : finals.keySet()) {
-                List<ProcFs.Snapshot> found = ProcFs.withMarker("CIRCLE_JOB=" + jobs.get(id).name() + "\0");
-                if (!found.isEmpty()) {
-                    left.put(jobs.get(id).name(), found);
+                List<ProcFs.Snapshot> processes = ProcFs.withMarker("CIRCLE_JOB=" + jobs.get(id).name() + "\0");
+                if (!processes.isEmpty()) {
+                    found.put(jobs.get(id).name(), processes);
                 }
             }
-            if (left.isEmpty()) {
-                break;
-            }
-            Thread.sleep(250);
-        } while (Instant.now().isBefore(deadline));
+            return found;
+        }, Map::isEmpty);
         Map<String, List<String>> described = new HashMap<>();
         left.forEach((name, processes) -> described.put(name, processes.stream().map(p -> p.pid() + " " + p.argv())
                 .toList()));
@@ -282,20 +290,13 @@ final class RunChecks {
         }
         FaultJob probe = FaultJob.random(random, "probe", List.of(FaultJob.Kind.LINES));
         JobStatus submitted = cluster.management.submitJob(probe.submission(FaultCluster.RESOURCE_CLASS));
-        Instant deadline = Instant.now().plus(claimTimeout);
-        JobStatus status = submitted;
-        while (status.state() == JobState.QUEUED && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-            status = cluster.management.jobStatus(submitted.id());
-        }
-        cluster.tally.check(status.state() != JobState.QUEUED, "an agent claims a new job within " + claimTimeout
-                + " after the faults end");
-        Instant finish = Instant.now().plusSeconds(60);
-        while (!status.state().isFinal() && Instant.now().isBefore(finish)) {
-            Thread.sleep(200);
-            status = cluster.management.jobStatus(submitted.id());
-        }
-        cluster.tally.check(status.state() == JobState.SUCCESS
+        JobStatus claimed = Waits.lastUntil(claimTimeout, Duration.ofMillis(100), () -> status(submitted.id()),
+                status -> status != null && status.state() != JobState.QUEUED);
+        cluster.tally.check(claimed != null && claimed.state() != JobState.QUEUED, "an agent claims a new job within "
+                + claimTimeout + " after the faults end");
+        JobStatus status = Waits.lastUntil(Duration.ofSeconds(60), POLL, () -> status(submitted.id()),
+                found -> found != null && found.state().isFinal());
+        cluster.tally.check(status != null && status.state() == JobState.SUCCESS
                 && java.util.Arrays.equals(probe.expectedOutput().get(0), output(submitted.id(), 0)),
                 "the job submitted after the faults succeeds with its exact output: " + status);
     }
@@ -308,8 +309,12 @@ final class RunChecks {
         }
     }
 
-    /** Everything stored of a step's output (empty when the server cannot say). */
     private byte[] output(String id, int step) {
+        return output(cluster, id, step);
+    }
+
+    /** Everything stored of a step's output (empty when the server cannot say). */
+    static byte[] output(FaultCluster cluster, String id, int step) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         long offset = 0;
         try {
