@@ -1,5 +1,7 @@
 package dev.runway.server;
 
+import dev.runway.dashboard.Dashboard;
+import dev.runway.dashboard.DashboardSettings;
 import dev.runway.protocol.LoopbackHosts;
 import dev.runway.protocol.RunnerApi.Checkout;
 import dev.runway.protocol.RunnerApi.StepSpec;
@@ -58,10 +60,13 @@ public final class RunwayServer implements AutoCloseable {
     private final List<String> routes;
     private final PipelineScheduler scheduler;
     private final PipelineTriggers triggers;
+    private final DashboardMount dashboard;
 
     private RunwayServer(Server jetty, Store store, ClaimWaiters claims, OutputWatchers watchers,
             ScheduledExecutorService reaper, ExecutorService continuations, String adminToken, Path adminTokenFile,
-            URI uri, List<String> routes, PipelineScheduler scheduler, PipelineTriggers triggers) {
+            URI uri, List<String> routes, PipelineScheduler scheduler, PipelineTriggers triggers,
+            DashboardMount dashboard) {
+        this.dashboard = dashboard;
         this.jetty = jetty;
         this.store = store;
         this.claims = claims;
@@ -147,9 +152,11 @@ public final class RunwayServer implements AutoCloseable {
         ExecutorService continuations = Executors.newFixedThreadPool(4, daemonThreads("runway-wakeup"));
         Auth auth = new Auth(store, adminToken);
         Router router = new Router();
-        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, continuations, clock).register(router);
+        DispatchPauses pauses = new DispatchPauses(store, claims, clock);
+        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, pauses, continuations, clock)
+                .register(router);
         new NamespaceRoutes(store, auth, clock).register(router);
-        new ManagementRoutes(store, auth, claims, clock).register(router);
+        new ManagementRoutes(store, auth, claims, pauses, clock).register(router);
         new JobRoutes(store, auth, claims, watchers, output, keys, continuations, clock).register(router);
         PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, keys, clock), clock);
         GitRepositories git = new GitRepositories(dataDir.resolve("repositories"));
@@ -193,7 +200,9 @@ public final class RunwayServer implements AutoCloseable {
         connector.addBean(deadline);
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
-        jetty.setHandler(new ApiHandler(router, auth, deadline, new RateLimiter(limits.callsPerMinute()), clock));
+        DashboardMount dashboard = new DashboardMount(deadline);
+        jetty.setHandler(new ApiHandler(router, auth, deadline, new RateLimiter(limits.callsPerMinute()), clock,
+                dashboard));
         jetty.setStopTimeout(5_000);
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(daemonThreads("runway-lease"));
         try {
@@ -220,10 +229,25 @@ public final class RunwayServer implements AutoCloseable {
         }
         String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
         URI uri = URI.create((tls == null ? "http://" : "https://") + host + ":" + connector.getLocalPort());
+        // the dashboard reads this server's API on loopback (a wildcard address is reached there too)
+        dashboard.start(new Dashboard(new DashboardSettings(URI.create((tls == null ? "http://" : "https://")
+                + apiHost(settings.host()) + ":" + connector.getLocalPort()), settings.maxClaimWait()
+                .plusMillis(RunnerVisits.PRECISION_MILLIS).plusSeconds(5))));
         Path tokenFile = dataDir.resolve(AdminToken.FILE_NAME);
         LOG.info("runway server listening on {}; data in {}; admin token in {}", uri, dataDir, tokenFile);
         return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
-                router.describe(), scheduler, triggers);
+                router.describe(), scheduler, triggers, dashboard);
+    }
+
+    /** The host the dashboard calls the API at: the listening address, or loopback for a wildcard one. */
+    private static String apiHost(String host) {
+        if (host.isEmpty() || host.equals("0.0.0.0")) {
+            return "127.0.0.1";
+        }
+        if (host.equals("::") || host.equals("[::]")) {
+            return "[::1]";
+        }
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     private static void createPrivateDirectory(Path dir) {
@@ -330,6 +354,7 @@ public final class RunwayServer implements AutoCloseable {
         scheduler.close();
         claims.close();
         watchers.close();
+        dashboard.close();
         reaper.shutdownNow();
         try {
             jetty.stop();
