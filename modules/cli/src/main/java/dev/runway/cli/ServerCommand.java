@@ -50,6 +50,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "How long a claimed task stays a runner's without a heartbeat (default ${DEFAULT-VALUE}).")
     String lease;
 
+    @Option(names = "--max-claim-wait", paramLabel = "DURATION", defaultValue = "60s",
+            description = "The longest a runner's claim is held waiting for a task; the dashboard shows a runner "
+                    + "offline once it has not claimed for this long and 10s more (default ${DEFAULT-VALUE}).")
+    String maxClaimWait;
+
     @Option(names = "--docker-class", paramLabel = "IMAGE=NAMESPACE/CLASS",
             description = {"Runs pipeline jobs of this docker image (or of every image: default=...) on the class's",
                     "machine runners, without the image (repeatable). Unmapped docker jobs fail."})
@@ -155,7 +160,17 @@ public final class ServerCommand implements Callable<Integer> {
             throw new IllegalArgumentException(e.getMessage().replace("maxConnections", "--max-connections")
                     .replace("authenticationTimeout", "--auth-timeout").replace("callsPerMinute", "--rate-limit"), e);
         }
+        Duration claimWait;
+        try {
+            claimWait = GoDuration.parse(maxClaimWait);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--max-claim-wait: " + e.getMessage(), e);
+        }
+        if (claimWait.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("--max-claim-wait: must be at least 1s");
+        }
         return new ServerSettings(data, address.host(), address.port()).withLease(leaseDuration)
+                .withMaxClaimWait(claimWait)
                 .withProtection(DataProtection.fromEnvironment(System.getenv(), strict, secretsKeyFile))
                 .withLimits(limits).withTls(tls());
     }
