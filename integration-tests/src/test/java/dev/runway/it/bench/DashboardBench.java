@@ -71,16 +71,13 @@ final class DashboardBench {
         Path repo = Files.createDirectories(directory.resolve("repo"));
         Files.createDirectories(repo.resolve(".circleci"));
         Files.writeString(repo.resolve(".circleci/config.yml"), hundredJobs());
-        for (String[] git : List.of(new String[] {"init", "-q"}, new String[] {"add", "-A"},
-                new String[] {"commit", "-q", "-m", "hundred"})) {
-            List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString(), "-c", "user.name=b", "-c",
-                    "user.email=b@example.com", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"));
-            command.addAll(List.of(git));
-            Processes.run(command, java.util.Map.of(), 60);
-        }
+        dev.runway.it.support.Git.run(repo, "init", "-q");
+        dev.runway.it.support.Git.run(repo, "add", "-A");
+        dev.runway.it.support.Git.run(repo, "commit", "-q", "-m", "hundred");
         PipelinesClient pipelines = new PipelinesClient(new HttpTransport(cluster.uri(), Duration.ofSeconds(30)), admin);
-        pipelines.createProject(new PipelinesApi.ProjectCreate(Cluster.NAMESPACE, repo.toString(), "hundred", "main"));
-        String pipeline = pipelines.trigger("gh/" + Cluster.NAMESPACE + "/hundred", "main", null, null).id();
+        String slug = pipelines.createProject(new PipelinesApi.ProjectCreate(Cluster.NAMESPACE, repo.toString(),
+                "hundred", "main")).slug();
+        String pipeline = pipelines.trigger(slug, "main", null, null).id();
         String workflow = null;
         for (int i = 0; i < 600 && workflow == null; i++) {
             var items = pipelines.workflows(pipeline).path("items");

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
+import dev.runway.it.support.Git;
 import dev.runway.it.support.LaunchAgentProcess;
 import dev.runway.it.support.ServerProcess;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +46,8 @@ class DashboardBrowserTest {
     private static Browser browser;
     private static String base;
     private static Path go;
+    /** The project's page: /ui/projects/ and its slug. */
+    private static String project;
 
     @RegisterExtension
     final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> browser);
@@ -101,13 +103,13 @@ class DashboardBrowserTest {
         Path repo = Files.createDirectories(tmp.resolve("repo"));
         Files.createDirectories(repo.resolve(".circleci"));
         Files.writeString(repo.resolve(".circleci/config.yml"), MAIN.replace("GO_FILE", go.toString()));
-        git(repo, "init", "-q");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "main");
-        git(repo, "checkout", "-q", "-b", "slow");
+        Git.run(repo, "init", "-q");
+        Git.run(repo, "add", "-A");
+        Git.run(repo, "commit", "-q", "-m", "main");
+        Git.run(repo, "checkout", "-q", "-b", "slow");
         Files.writeString(repo.resolve(".circleci/config.yml"), SLOW);
-        git(repo, "commit", "-q", "-am", "slow");
-        git(repo, "checkout", "-q", "main");
+        Git.run(repo, "commit", "-q", "-am", "slow");
+        Git.run(repo, "checkout", "-q", "main");
 
         server = ServerProcess.start(List.of(), tmp.resolve("data"), tmp.resolve("server.log"), "127.0.0.1", 0, "60s",
                 List.of("--max-claim-wait", "2s"));
@@ -117,9 +119,9 @@ class DashboardBrowserTest {
         admin.createNamespace("web", UUID.randomUUID().toString());
         admin.createResourceClass("web/linux", "dashboard tests");
         String token = admin.createToken("web/linux", "browser").token();
-        new dev.runway.client.PipelinesClient(new HttpTransport(URI.create(base), Duration.ofSeconds(10)),
-                server.adminToken()).createProject(new dev.runway.protocol.PipelinesApi.ProjectCreate("web",
-                        repo.toString(), "app", "main"));
+        project = "/ui/projects/" + new dev.runway.client.PipelinesClient(new HttpTransport(URI.create(base),
+                Duration.ofSeconds(10)), server.adminToken()).createProject(new dev.runway.protocol.PipelinesApi.ProjectCreate("web",
+                        repo.toString(), "app", "main")).slug();
         agent = LaunchAgentProcess.start(List.of(), tmp.resolve("agent"), "web-runner", base, token, "", Map.of());
         browser = new Browser(Files.createDirectories(tmp.resolve("profile")));
     }
@@ -148,7 +150,7 @@ class DashboardBrowserTest {
         assertThat(browser.driver.getCurrentUrl()).doesNotContain(server.adminToken());
 
         browser.driver.findElement(By.linkText("app")).click();
-        browser.await(PAGE, d -> d.getCurrentUrl().contains("/ui/projects/gh/web/app"));
+        browser.await(PAGE, d -> d.getCurrentUrl().endsWith(project));
         browser.driver.findElement(By.cssSelector("form[action$='/trigger'] button")).click();
         browser.await(PAGE, d -> d.getCurrentUrl().contains("/ui/pipelines/"));
         String pipeline = browser.driver.getCurrentUrl();
@@ -156,7 +158,7 @@ class DashboardBrowserTest {
         // the build job gets its page link once it is queued
         WebElement build = browser.awaitReloading(JOB, d -> d.findElements(By.cssSelector("svg a[data-job='build']"))
                 .stream().findFirst().orElse(null));
-        browser.driver.get(build.getAttribute("href"));
+        browser.driver.get(base + build.getDomAttribute("href"));
         WebElement step = browser.await(PAGE, d -> d.findElement(By.cssSelector("details.step")));
         if (step.getAttribute("open") == null) {
             step.findElement(By.tagName("summary")).click();
@@ -194,7 +196,7 @@ class DashboardBrowserTest {
     @Test
     @Order(2)
     void approveTheHeldJobAndTheMatrixIsGrouped() {
-        browser.driver.get(base + "/ui/projects/gh/web/app");
+        browser.driver.get(base + project);
         browser.driver.findElement(By.cssSelector("tbody tr td a")).click();
         WebElement approve = browser.awaitReloading(JOB, d -> d.findElements(By.xpath(
                 "//button[normalize-space()='Approve hold']")).stream().findFirst().orElse(null));
@@ -203,14 +205,14 @@ class DashboardBrowserTest {
         approve.click();
         browser.awaitReloading(JOB, d -> d.findElements(By.cssSelector("svg a[data-job='deploy'] text.state"))
                 .stream().anyMatch(state -> state.getText().equals("success")));
-        assertThat(browser.driver.findElement(By.cssSelector("section.workflow h2 .status")).getText())
-                .isEqualTo("success");
+        browser.awaitReloading(PAGE, d -> d.findElement(By.cssSelector("section.workflow h2 .status")).getText()
+                .equals("success"));
     }
 
     @Test
     @Order(3)
     void cancelARunningWorkflow() {
-        browser.driver.get(base + "/ui/projects/gh/web/app");
+        browser.driver.get(base + project);
         WebElement branch = browser.driver.findElement(By.id("trigger-branch"));
         branch.clear();
         branch.sendKeys("slow");
@@ -222,7 +224,7 @@ class DashboardBrowserTest {
         browser.awaitReloading(JOB, d -> d.findElement(By.cssSelector("section.workflow h2 .status")).getText()
                 .equals("canceled"));
         // the pipelines list filters by status
-        browser.driver.get(base + "/ui/projects/gh/web/app?status=canceled");
+        browser.driver.get(base + project + "?status=canceled");
         List<String> shown = new ArrayList<>();
         browser.driver.findElements(By.cssSelector("tbody tr td:nth-child(2)")).forEach(cell -> shown.add(cell
                 .getText()));
@@ -238,14 +240,5 @@ class DashboardBrowserTest {
         assertThat(browser.driver.getPageSource()).contains("Pause dispatch of web/linux");
         agent.kill();
         browser.awaitReloading(Duration.ofSeconds(40), d -> d.findElement(state).getText().equals("offline"));
-    }
-
-    private static void git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.com",
-                "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as("git %s: %s", String.join(" ", args), output).isZero();
     }
 }

@@ -135,15 +135,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     ServerSettings settings() {
-        Duration leaseDuration;
-        try {
-            leaseDuration = GoDuration.parse(lease);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--lease: " + e.getMessage(), e);
-        }
-        if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("--lease: must be at least 1s");
-        }
+        Duration leaseDuration = atLeastASecond("--lease", lease);
         HostPort address = HostPort.parse("--listen", listen);
         Path data = dataDir != null ? dataDir : defaultDataDir(System.getenv());
         Duration authentication;
@@ -160,19 +152,25 @@ public final class ServerCommand implements Callable<Integer> {
             throw new IllegalArgumentException(e.getMessage().replace("maxConnections", "--max-connections")
                     .replace("authenticationTimeout", "--auth-timeout").replace("callsPerMinute", "--rate-limit"), e);
         }
-        Duration claimWait;
-        try {
-            claimWait = GoDuration.parse(maxClaimWait);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--max-claim-wait: " + e.getMessage(), e);
-        }
-        if (claimWait.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("--max-claim-wait: must be at least 1s");
-        }
+        Duration claimWait = atLeastASecond("--max-claim-wait", maxClaimWait);
         return new ServerSettings(data, address.host(), address.port()).withLease(leaseDuration)
                 .withMaxClaimWait(claimWait)
                 .withProtection(DataProtection.fromEnvironment(System.getenv(), strict, secretsKeyFile))
                 .withLimits(limits).withTls(tls());
+    }
+
+    /** A Go duration of at least one second, else an error that names the option. */
+    private static Duration atLeastASecond(String option, String value) {
+        Duration duration;
+        try {
+            duration = GoDuration.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+        if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(option + ": must be at least 1s");
+        }
+        return duration;
     }
 
     private TlsFiles tls() {

@@ -182,8 +182,11 @@ public final class Dashboard implements AutoCloseable {
     private static boolean sameOrigin(WebRequest request) {
         String origin = request.header("origin");
         String host = request.header("host");
-        if (origin == null || origin.equals("null") && host == null) {
-            return origin == null;
+        if (origin == null) {
+            return true; // not a browser's form (browsers send Origin with every POST); the CSRF token still counts
+        }
+        if (host == null || origin.equals("null")) {
+            return false;
         }
         try {
             URI uri = URI.create(origin);

@@ -58,7 +58,18 @@ final class LogRoutes {
             long offset = start;
             sink.send("retry: 1000\n\n");
             while (true) {
-                OutputChunk chunk = api.management.jobOutput(job, step, offset, FOLLOW);
+                OutputChunk chunk;
+                try {
+                    chunk = api.management.jobOutput(job, step, offset, FOLLOW);
+                } catch (ApiException e) {
+                    if (e.status() == 0 || e.retryable()) {
+                        throw e; // the browser reconnects and resumes
+                    }
+                    // no such job or step, or the token lost its access: reconnecting would not help
+                    sink.send("event: failed\ndata: " + Json.writeString(Map.of("message", e.getMessage()))
+                            + "\n\n");
+                    return;
+                }
                 if (chunk.data().length > 0) {
                     offset = chunk.nextOffset();
                     sink.send("id: " + offset + "\ndata: " + Base64.getEncoder().encodeToString(chunk.data())

@@ -55,14 +55,16 @@ public record WebResponse(int status, String contentType, Map<String, String> he
 
     /**
      * Scripts and styles of this origin only (nothing from a CDN, no inline script), no framing, no referrer that
-     * would carry a path elsewhere, and no caching of pages that show a signed-in user's data.
+     * would carry a path to another site, and no caching of pages that show a signed-in user's data.
      */
     private static Map<String, String> securityHeaders() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                 + "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
         headers.put("X-Content-Type-Options", "nosniff");
-        headers.put("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with its own forms, and
+        // Dashboard checks the Origin of every POST
+        headers.put("Referrer-Policy", "same-origin");
         headers.put("Cache-Control", "no-store");
         return headers;
     }

@@ -55,6 +55,15 @@ class StepLog {
       const bytes = decodeBase64(event.data);
       this.append(bytes, Number(event.lastEventId), false);
     };
+    source.addEventListener('failed', (event) => {
+      source.close();
+      this.view.dataset.state = 'failed';
+      const note = document.createElement('p');
+      note.setAttribute('role', 'alert');
+      note.className = 'problem';
+      note.textContent = JSON.parse(event.data).message;
+      this.view.appendChild(note);
+    });
     source.addEventListener('end', (event) => {
       source.close();
       this.append(new Uint8Array(0), this.end, true);
