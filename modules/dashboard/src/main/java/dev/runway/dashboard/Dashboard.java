@@ -43,7 +43,8 @@ public final class Dashboard implements AutoCloseable {
         this.sessions = new Sessions(clock);
         // the server's own API on loopback: never through a proxy of the environment
         this.transport = new HttpTransport(settings.api(), Duration.ofSeconds(30), ProxySettings.NONE,
-                TlsTrust.fromEnvironment());
+                settings.serverCertificate() == null ? TlsTrust.fromEnvironment()
+                        : TlsTrust.pinned(settings.serverCertificate()));
         this.pages = new Pages(settings, clock);
         this.pageThreads = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(500),
                 threads("runway-dashboard"));

@@ -232,7 +232,7 @@ public final class RunwayServer implements AutoCloseable {
         // the dashboard reads this server's API on loopback (a wildcard address is reached there too)
         dashboard.start(new Dashboard(new DashboardSettings(URI.create((tls == null ? "http://" : "https://")
                 + apiHost(settings.host()) + ":" + connector.getLocalPort()), settings.maxClaimWait()
-                .plusMillis(RunnerVisits.PRECISION_MILLIS).plusSeconds(5))));
+                .plusMillis(RunnerVisits.PRECISION_MILLIS).plusSeconds(5), tls == null ? null : tls::served)));
         Path tokenFile = dataDir.resolve(AdminToken.FILE_NAME);
         LOG.info("runway server listening on {}; data in {}; admin token in {}", uri, dataDir, tokenFile);
         return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
