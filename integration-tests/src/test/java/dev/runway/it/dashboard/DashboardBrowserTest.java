@@ -60,6 +60,7 @@ class DashboardBrowserTest {
               build:
                 executor: here
                 steps:
+                  - run: {name: Prepare, command: "echo preparing; uname -s"}
                   - run:
                       name: Print lines
                       command: |
@@ -159,7 +160,9 @@ class DashboardBrowserTest {
         WebElement build = browser.awaitReloading(JOB, d -> d.findElements(By.cssSelector("svg a[data-job='build']"))
                 .stream().findFirst().orElse(null));
         browser.driver.get(base + build.getDomAttribute("href"));
-        WebElement step = browser.await(PAGE, d -> d.findElement(By.cssSelector("details.step")));
+        WebElement step = browser.await(PAGE, d -> d.findElements(By.cssSelector("details.step")).stream()
+                .filter(s -> s.findElement(By.cssSelector(".step-name")).getText().equals("Print lines")).findFirst()
+                .orElse(null));
         if (step.getAttribute("open") == null) {
             step.findElement(By.tagName("summary")).click();
         }
