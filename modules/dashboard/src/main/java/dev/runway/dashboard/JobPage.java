@@ -115,7 +115,12 @@ final class JobPage {
     }
 
     private static void tests(StringBuilder body, Api api, String path) throws ApiException, InterruptedException {
-        List<JsonNode> tests = pages(api, path);
+        testsTable(body, pages(api, path));
+    }
+
+    /** Test results in CircleCI's shape ({message, source, run_time, file, result, name, classname}), failed first. */
+    static void testsTable(StringBuilder body, List<JsonNode> found) {
+        List<JsonNode> tests = new ArrayList<>(found);
         if (tests.isEmpty()) {
             body.append("<p class=\"none\">Test results: none.</p>");
             return;
@@ -147,16 +152,23 @@ final class JobPage {
     }
 
     private static void artifacts(StringBuilder body, Api api, String path) throws ApiException, InterruptedException {
-        List<JsonNode> artifacts = pages(api, path);
+        artifactList(body, pages(api, path));
+    }
+
+    /** Artifacts in CircleCI's shape ({path, node_index, url}) as download links. */
+    static void artifactList(StringBuilder body, List<JsonNode> artifacts) {
         if (artifacts.isEmpty()) {
             body.append("<p class=\"none\">Artifacts: none.</p>");
             return;
         }
         body.append("<ul class=\"artifacts\">");
         for (JsonNode artifact : artifacts) {
-            body.append("<li><a href=\"").append(esc(artifact.path("url").asText())).append("\" download>")
-                    .append(esc(artifact.path("path").asText())).append("</a> <small>node ")
-                    .append(artifact.path("node_index").asInt()).append("</small></li>");
+            String url = artifact.path("url").asText();
+            String path = esc(artifact.path("path").asText());
+            // only web addresses become links (never javascript: or data:)
+            boolean linkable = url.startsWith("https://") || url.startsWith("http://") || url.startsWith("/");
+            body.append("<li>").append(linkable ? "<a href=\"" + esc(url) + "\" download>" + path + "</a>" : path)
+                    .append(" <small>node ").append(artifact.path("node_index").asInt()).append("</small></li>");
         }
         body.append("</ul>");
     }

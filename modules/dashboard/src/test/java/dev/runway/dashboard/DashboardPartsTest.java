@@ -73,6 +73,37 @@ class DashboardPartsTest {
         assertThat(Html.millis(65_000)).isEqualTo("1m 05s");
     }
 
+    @Test
+    void testResultsShowFailuresFirstAndArtifactsAsLinks() throws Exception {
+        List<JsonNode> tests = List.of(
+                Json.mapper().readTree("{\"result\": \"success\", \"name\": \"adds\", \"classname\": \"a.Calc\","
+                        + " \"file\": \"a/Calc.java\", \"run_time\": 0.01, \"message\": \"\"}"),
+                Json.mapper().readTree("{\"result\": \"failure\", \"name\": \"divides\", \"classname\": \"z.Calc\","
+                        + " \"file\": \"z/Calc.java\", \"run_time\": 0.2, \"message\": \"expected <1> but was <2>\"}"));
+        StringBuilder body = new StringBuilder();
+        JobPage.testsTable(body, tests);
+        String html = body.toString();
+        assertThat(html).contains("2 tests, 1 failed.");
+        assertThat(html.indexOf("divides")).as("the failure first").isLessThan(html.indexOf("adds"));
+        assertThat(html).contains("<pre>expected &lt;1&gt; but was &lt;2&gt;</pre>");
+        StringBuilder none = new StringBuilder();
+        JobPage.testsTable(none, List.of());
+        assertThat(none.toString()).contains("Test results: none.");
+
+        StringBuilder artifacts = new StringBuilder();
+        JobPage.artifactList(artifacts, List.of(Json.mapper().readTree(
+                "{\"path\": \"reports/out.txt\", \"node_index\": 1, \"url\": \"https://ci.example/a?x=1&y=2\"}")));
+        assertThat(artifacts.toString()).contains("<a href=\"https://ci.example/a?x=1&amp;y=2\" download>reports/out.txt"
+                + "</a> <small>node 1</small>");
+        StringBuilder script = new StringBuilder();
+        JobPage.artifactList(script, List.of(Json.mapper().readTree(
+                "{\"path\": \"x\", \"node_index\": 0, \"url\": \"javascript:alert(1)\"}")));
+        assertThat(script.toString()).doesNotContain("href").contains("<li>x <small>");
+        StringBuilder noArtifacts = new StringBuilder();
+        JobPage.artifactList(noArtifacts, List.of());
+        assertThat(noArtifacts.toString()).contains("Artifacts: none.");
+    }
+
     private static int x(String svg, String name) {
         int node = svg.indexOf("data-job=\"" + name + "\"");
         int rect = svg.indexOf("<rect x=\"", node) + 9;
