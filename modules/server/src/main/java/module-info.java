@@ -1,7 +1,8 @@
-/** The control plane: management API, runner protocol, jobs, durable store. */
+/** The control plane: management API, runner protocol, jobs, durable store; it mounts the web dashboard. */
 module dev.runway.server {
     requires transitive dev.runway.protocol;
     requires transitive dev.runway.pipeline;
+    requires dev.runway.dashboard;
     requires org.eclipse.jetty.server;
     requires java.sql;
     requires com.h2database;

@@ -7,7 +7,8 @@ final class ArchViolations {
         "dev.runway.launcher.archviolation", "dev.runway.agent.archviolation",
         "dev.runway.launcher.linux.archviolation", "dev.runway.launcher.macos.archviolation",
         "dev.runway.taskagent.archviolation", "dev.runway.server.archviolation",
-        "dev.runway.server.store.archviolation", "dev.runway.cli.archviolation", "dev.runway.pipeline.archviolation"};
+        "dev.runway.server.store.archviolation", "dev.runway.cli.archviolation", "dev.runway.pipeline.archviolation",
+        "dev.runway.dashboard.archviolation"};
 
     private ArchViolations() {}
 }

@@ -63,10 +63,16 @@ final class ArchitectureRules {
         rules.put("taskagent uses client and protocol only", module("dev.runway.taskagent")
                 .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
                         new String[] {"dev.runway.taskagent..", "dev.runway.client..", "dev.runway.protocol.."}))));
-        rules.put("server uses protocol, pipeline, Jetty and JDBC only", module("dev.runway.server")
+        rules.put("server uses protocol, pipeline, the dashboard, Jetty and JDBC only", module("dev.runway.server")
                 .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
                         new String[] {"dev.runway.server..", "dev.runway.protocol..", "dev.runway.pipeline..",
-                            "org.eclipse.jetty..", "org.h2.."}))));
+                            "dev.runway.dashboard..", "org.eclipse.jetty..", "org.h2.."}))));
+        // the server mounts the dashboard (server -> dashboard), and the dashboard reads the server only through its
+        // HTTP API with the client, as the CLI does: naming the server or its store would be a cycle and page-only
+        // store logic
+        rules.put("dashboard uses client and protocol only", module("dev.runway.dashboard")
+                .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
+                        new String[] {"dev.runway.dashboard..", "dev.runway.client..", "dev.runway.protocol.."}))));
         rules.put("launchers-linux uses the launcher SPI and JNA only", module("dev.runway.launcher.linux")
                 .should().onlyDependOnClassesThat(launcherCore().or(allowed(join(PLATFORM, LOGGING_API,
                         new String[] {"dev.runway.launcher.linux..", "com.sun.jna.."})))));

@@ -61,6 +61,7 @@ public final class Benchmarks {
             }
             section("output", "output throughput", () -> new OutputBench(options).measure());
             section("pipeline", "pipeline config compile", () -> new PipelineBench(options).measure());
+            section("dashboard", "dashboard page load and live log", () -> new DashboardBench(options).measure());
             ServerBench server = new ServerBench(options);
             section("server", "server RSS", () -> List.of(server.idlePollsRss()));
             section("server", "server claims/s", () -> List.of(server.claimsPerSecond()));

@@ -26,7 +26,7 @@ class JarDescribeModuleTests {
 
     static Stream<String> modules() {
         return Stream.of("modules/config", "modules/protocol", "modules/pipeline", "modules/client", "modules/launcher", "modules/agent",
-                "modules/taskagent", "modules/server", "modules/cli", "launchers-linux", "launchers-macos");
+                "modules/taskagent", "modules/dashboard", "modules/server", "modules/cli", "launchers-linux", "launchers-macos");
     }
 
     @ParameterizedTest(name = "{0}")

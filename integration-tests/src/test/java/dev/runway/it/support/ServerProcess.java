@@ -32,10 +32,13 @@ public final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final String host;
     private final String lease;
+    private final List<String> options;
     private int port;
     private Process process;
 
-    private ServerProcess(List<String> prefix, Path dataDir, Path log, String host, int port, String lease) {
+    private ServerProcess(List<String> prefix, Path dataDir, Path log, String host, int port, String lease,
+            List<String> options) {
+        this.options = List.copyOf(options);
         this.prefix = List.copyOf(prefix);
         this.dataDir = dataDir;
         this.log = log;
@@ -47,7 +50,13 @@ public final class ServerProcess implements AutoCloseable {
     /** Starts a server on {@code host:port} (0: any free port) with the given lease (a Go duration). */
     public static ServerProcess start(List<String> prefix, Path dataDir, Path log, String host, int port,
             String lease) throws IOException, InterruptedException {
-        ServerProcess server = new ServerProcess(prefix, dataDir, log, host, port, lease);
+        return start(prefix, dataDir, log, host, port, lease, List.of());
+    }
+
+    /** As {@link #start(List, Path, Path, String, int, String)}, with further options of {@code runway server}. */
+    public static ServerProcess start(List<String> prefix, Path dataDir, Path log, String host, int port,
+            String lease, List<String> options) throws IOException, InterruptedException {
+        ServerProcess server = new ServerProcess(prefix, dataDir, log, host, port, lease, options);
         server.start();
         return server;
     }
@@ -61,6 +70,7 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(RunwayImage.runway().toString(), "server", "--data-dir", dataDir.toString(),
                 "--listen", host + ":" + port, "--lease", lease));
+        command.addAll(options);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         process.getOutputStream().close();

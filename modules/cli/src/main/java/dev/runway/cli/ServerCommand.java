@@ -50,6 +50,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "How long a claimed task stays a runner's without a heartbeat (default ${DEFAULT-VALUE}).")
     String lease;
 
+    @Option(names = "--max-claim-wait", paramLabel = "DURATION", defaultValue = "60s",
+            description = "The longest a runner's claim is held waiting for a task; the dashboard shows a runner "
+                    + "offline once it has not claimed for this long and 10s more (default ${DEFAULT-VALUE}).")
+    String maxClaimWait;
+
     @Option(names = "--docker-class", paramLabel = "IMAGE=NAMESPACE/CLASS",
             description = {"Runs pipeline jobs of this docker image (or of every image: default=...) on the class's",
                     "machine runners, without the image (repeatable). Unmapped docker jobs fail."})
@@ -130,15 +135,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     ServerSettings settings() {
-        Duration leaseDuration;
-        try {
-            leaseDuration = GoDuration.parse(lease);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--lease: " + e.getMessage(), e);
-        }
-        if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("--lease: must be at least 1s");
-        }
+        Duration leaseDuration = atLeastASecond("--lease", lease);
         HostPort address = HostPort.parse("--listen", listen);
         Path data = dataDir != null ? dataDir : defaultDataDir(System.getenv());
         Duration authentication;
@@ -155,9 +152,25 @@ public final class ServerCommand implements Callable<Integer> {
             throw new IllegalArgumentException(e.getMessage().replace("maxConnections", "--max-connections")
                     .replace("authenticationTimeout", "--auth-timeout").replace("callsPerMinute", "--rate-limit"), e);
         }
+        Duration claimWait = atLeastASecond("--max-claim-wait", maxClaimWait);
         return new ServerSettings(data, address.host(), address.port()).withLease(leaseDuration)
+                .withMaxClaimWait(claimWait)
                 .withProtection(DataProtection.fromEnvironment(System.getenv(), strict, secretsKeyFile))
                 .withLimits(limits).withTls(tls());
+    }
+
+    /** A Go duration of at least one second, else an error that names the option. */
+    private static Duration atLeastASecond(String option, String value) {
+        Duration duration;
+        try {
+            duration = GoDuration.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+        if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(option + ": must be at least 1s");
+        }
+        return duration;
     }
 
     private TlsFiles tls() {

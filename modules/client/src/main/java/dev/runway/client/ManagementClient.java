@@ -122,6 +122,19 @@ public final class ManagementClient {
                 ManagementApi.RunningTasks.class).runningRunnerTasks();
     }
 
+    /** Whether the class's claims get tasks ({@code id}: the class's id). */
+    public boolean dispatchPaused(String id) throws ApiException, InterruptedException {
+        return get(ManagementApi.dispatch(encode(id)), ManagementApi.Dispatch.class).paused();
+    }
+
+    /** Pauses ({@code true}) or resumes the dispatch of the class's tasks to its runners. */
+    public boolean setDispatchPaused(String id, boolean paused) throws ApiException, InterruptedException {
+        return RunnerClient.read(send(() -> transport.request(ManagementApi.dispatch(encode(id)), "Circle-Token",
+                adminToken).header("Content-Type", "application/json")
+                .PUT(HttpTransport.json(new ManagementApi.Dispatch(paused))).build()), ManagementApi.Dispatch.class)
+                .paused();
+    }
+
     public JobStatus submitJob(JobSubmission job) throws ApiException, InterruptedException {
         return post(JobsApi.JOBS, job, JobStatus.class);
     }

@@ -163,6 +163,15 @@ public final class PipelinesClient {
         return tree(method, path, body);
     }
 
+    /**
+     * Any call of the API answered as JSON ({@code null} for an empty answer): for readers of routes this client has
+     * no method for, such as the dashboard.
+     */
+    public JsonNode json(String method, String path, Object body) throws ApiException, InterruptedException {
+        HttpResponse<byte[]> response = call(method, path, body);
+        return response.body().length == 0 ? null : RunnerClient.read(response, JsonNode.class);
+    }
+
     /** A path segment, URL-escaped (a slug's slashes too). */
     public static String escape(String segment) {
         return encode(segment);

@@ -37,9 +37,15 @@ public final class TlsTrust {
 
     private final Path namedBundle; // SSL_CERT_FILE, or null
     private final List<Path> directories; // SSL_CERT_DIR
+    private final java.util.function.Supplier<? extends Certificate> pin; // or null
     private volatile SSLContext context;
 
     private TlsTrust(Path namedBundle, List<Path> directories) {
+        this(namedBundle, directories, null);
+    }
+
+    private TlsTrust(Path namedBundle, List<Path> directories, java.util.function.Supplier<? extends Certificate> pin) {
+        this.pin = pin;
         this.namedBundle = namedBundle;
         this.directories = directories;
     }
@@ -52,6 +58,14 @@ public final class TlsTrust {
             fromProcessEnvironment = trust;
         }
         return trust;
+    }
+
+    /**
+     * Trusts only the certificate {@code current} answers at each handshake, whatever name it carries: a server
+     * calling its own API on loopback ({@link PinnedCertificate}).
+     */
+    public static TlsTrust pinned(java.util.function.Supplier<? extends Certificate> current) {
+        return new TlsTrust(null, List.of(), current);
     }
 
     public static TlsTrust fromEnvironment(Map<String, String> environment) {
@@ -88,6 +102,9 @@ public final class TlsTrust {
     }
 
     private SSLContext build() {
+        if (pin != null) {
+            return PinnedCertificate.context(pin);
+        }
         try {
             KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
             anchors.load(null, null);

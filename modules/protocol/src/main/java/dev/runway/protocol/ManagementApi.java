@@ -65,6 +65,11 @@ public final class ManagementApi {
         return RESOURCE_CLASSES + "/" + id + "/force";
     }
 
+    /** {@code GET} or {@code PUT} ({@link Dispatch}) whether the class's claims get tasks. */
+    public static String dispatch(String id) {
+        return RESOURCE_CLASSES + "/" + id + "/dispatch";
+    }
+
     public static String token(String id) {
         return TOKENS + "/" + id;
     }
@@ -100,6 +105,9 @@ public final class ManagementApi {
     public record ResourceClass(String id, String resourceClass, String description) {}
 
     public record ResourceClassList(List<ResourceClass> items) {}
+
+    /** Whether claims of a resource class get tasks: a paused class's claims get none until it is resumed. */
+    public record Dispatch(boolean paused) {}
 
     /** {@code nickname} may be empty; {@code orgId} as in {@link ResourceClassCreate}. */
     public record TokenCreate(String resourceClass, String nickname, String orgId) {

@@ -23,8 +23,11 @@ final class ApiHandler extends Handler.Abstract {
     private final AuthenticationDeadline deadline;
     private final RateLimiter rates;
     private final Clock clock;
+    private final DashboardMount dashboard;
 
-    ApiHandler(Router router, Auth auth, AuthenticationDeadline deadline, RateLimiter rates, Clock clock) {
+    ApiHandler(Router router, Auth auth, AuthenticationDeadline deadline, RateLimiter rates, Clock clock,
+            DashboardMount dashboard) {
+        this.dashboard = dashboard;
         this.router = router;
         this.auth = auth;
         this.deadline = deadline;
@@ -34,6 +37,10 @@ final class ApiHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        if (DashboardMount.serves(request.getHttpURI().getPath())) {
+            dashboard.handle(request, response, callback);
+            return true;
+        }
         CompletableFuture<Reply> reply;
         try {
             Router.Match match = router.match(request.getMethod(), request.getHttpURI().getPath());

@@ -25,8 +25,10 @@ final class ManagementRoutes {
     private final ClaimWaiters waiters;
     private final Clock clock;
     private final Organizations organizations;
+    private final DispatchPauses pauses;
 
-    ManagementRoutes(Store store, Auth auth, ClaimWaiters waiters, Clock clock) {
+    ManagementRoutes(Store store, Auth auth, ClaimWaiters waiters, DispatchPauses pauses, Clock clock) {
+        this.pauses = pauses;
         this.store = store;
         this.auth = auth;
         this.waiters = waiters;
@@ -39,6 +41,8 @@ final class ManagementRoutes {
                 .sync("GET", ManagementApi.RESOURCE_CLASSES, this::listResourceClasses)
                 .sync("DELETE", ManagementApi.RESOURCE_CLASSES + "/{id}", e -> deleteResourceClass(e, false))
                 .sync("DELETE", ManagementApi.RESOURCE_CLASSES + "/{id}/force", e -> deleteResourceClass(e, true))
+                .sync("GET", ManagementApi.RESOURCE_CLASSES + "/{id}/dispatch", this::dispatch)
+                .sync("PUT", ManagementApi.RESOURCE_CLASSES + "/{id}/dispatch", this::setDispatch)
                 .sync("POST", ManagementApi.TOKENS, this::createToken)
                 .sync("GET", ManagementApi.TOKENS, this::listTokens)
                 .sync("DELETE", ManagementApi.TOKENS + "/{id}", this::deleteToken)
@@ -125,6 +129,29 @@ final class ManagementRoutes {
         store.management().deleteResourceClass(rc.id(), force, clock.millis());
         waiters.wakeAll(rc.id());
         return Reply.ok(new ManagementApi.ResourceClass(rc.id(), rc.fullName(), rc.description()));
+    }
+
+    private ResourceClass resourceClassById(Exchange exchange) {
+        return store.management().resourceClass(exchange.path("id"))
+                .orElseThrow(() -> ApiError.notFound("no resource class with id " + exchange.path("id")));
+    }
+
+    /** Whether the class's claims get tasks; any management token of its namespace may ask. */
+    private Reply dispatch(Exchange exchange) {
+        Auth.Access access = auth.management(exchange);
+        ResourceClass rc = resourceClassById(exchange);
+        access.in(rc.namespace());
+        return Reply.ok(new ManagementApi.Dispatch(pauses.paused(rc.id())));
+    }
+
+    /** Pauses or resumes the dispatch of the class's tasks: {"paused": true|false}. */
+    private Reply setDispatch(Exchange exchange) {
+        Auth.Access access = auth.management(exchange).write();
+        ResourceClass rc = resourceClassById(exchange);
+        access.in(rc.namespace());
+        ManagementApi.Dispatch request = exchange.json(ManagementApi.Dispatch.class, Limits.JSON_BODY);
+        pauses.set(rc.id(), request.paused());
+        return Reply.ok(new ManagementApi.Dispatch(pauses.paused(rc.id())));
     }
 
     private Reply createToken(Exchange exchange) {

@@ -39,6 +39,7 @@ final class RunnerRoutes {
     private final Store store;
     private final Auth auth;
     private final ClaimWaiters claims;
+    private final DispatchPauses pauses;
     private final OutputWatchers watchers;
     private final OutputFiles output;
     private final SecretsKeys keys;
@@ -49,7 +50,8 @@ final class RunnerRoutes {
     private final StepCounts stepCounts;
 
     RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
-            SecretsKeys keys, ServerSettings settings, Executor executor, Clock clock) {
+            SecretsKeys keys, ServerSettings settings, DispatchPauses pauses, Executor executor, Clock clock) {
+        this.pauses = pauses;
         this.store = store;
         this.auth = auth;
         this.claims = claims;
@@ -151,6 +153,9 @@ final class RunnerRoutes {
 
     private Optional<Reply> tryClaim(Auth.RunnerIdentity identity, RunnerVisit runner) {
         String rcId = identity.resourceClass().id();
+        if (pauses.paused(rcId)) {
+            return Optional.empty(); // an operator paused dispatch: held as if nothing were queued
+        }
         String taskToken = Tokens.generate();
         long now = clock.millis();
         Optional<Claim> claim = store.tasks().claimNext(rcId, identity.tokenHash(), runner, Tokens.hash(taskToken), now,

@@ -1,5 +1,7 @@
 package dev.runway.server;
 
+import dev.runway.dashboard.Dashboard;
+import dev.runway.dashboard.DashboardSettings;
 import dev.runway.protocol.LoopbackHosts;
 import dev.runway.protocol.RunnerApi.Checkout;
 import dev.runway.protocol.RunnerApi.StepSpec;
@@ -64,12 +66,14 @@ public final class RunwayServer implements AutoCloseable {
     private final TimedTriggers timed;
     /** How often due polls and schedules are looked for (a cron's unit is the minute). */
     private static final java.time.Duration TRIGGER_TICK = java.time.Duration.ofSeconds(1);
+    private final DashboardMount dashboard;
 
     private RunwayServer(Server jetty, Store store, ClaimWaiters claims, OutputWatchers watchers,
             ScheduledExecutorService reaper, ExecutorService continuations, String adminToken, Path adminTokenFile,
             URI uri, List<String> routes, PipelineScheduler scheduler, PipelineTriggers triggers,
-            TimedTriggers timed) {
+            TimedTriggers timed, DashboardMount dashboard) {
         this.timed = timed;
+        this.dashboard = dashboard;
         this.jetty = jetty;
         this.store = store;
         this.claims = claims;
@@ -155,9 +159,11 @@ public final class RunwayServer implements AutoCloseable {
         ExecutorService continuations = Executors.newFixedThreadPool(4, daemonThreads("runway-wakeup"));
         Auth auth = new Auth(store, adminToken);
         Router router = new Router();
-        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, continuations, clock).register(router);
+        DispatchPauses pauses = new DispatchPauses(store, claims, clock);
+        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, pauses, continuations, clock)
+                .register(router);
         new NamespaceRoutes(store, auth, clock).register(router);
-        new ManagementRoutes(store, auth, claims, clock).register(router);
+        new ManagementRoutes(store, auth, claims, pauses, clock).register(router);
         new JobRoutes(store, auth, claims, watchers, output, keys, continuations, clock).register(router);
         PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, keys, clock), clock);
         GitRepositories git = new GitRepositories(dataDir.resolve("repositories"));
@@ -205,7 +211,9 @@ public final class RunwayServer implements AutoCloseable {
         connector.addBean(deadline);
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
-        jetty.setHandler(new ApiHandler(router, auth, deadline, new RateLimiter(limits.callsPerMinute()), clock));
+        DashboardMount dashboard = new DashboardMount(deadline);
+        jetty.setHandler(new ApiHandler(router, auth, deadline, new RateLimiter(limits.callsPerMinute()), clock,
+                dashboard));
         jetty.setStopTimeout(5_000);
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(daemonThreads("runway-lease"));
         try {
@@ -234,10 +242,25 @@ public final class RunwayServer implements AutoCloseable {
         }
         String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
         URI uri = URI.create((tls == null ? "http://" : "https://") + host + ":" + connector.getLocalPort());
+        // the dashboard reads this server's API on loopback (a wildcard address is reached there too)
+        dashboard.start(new Dashboard(new DashboardSettings(URI.create((tls == null ? "http://" : "https://")
+                + apiHost(settings.host()) + ":" + connector.getLocalPort()), settings.maxClaimWait()
+                .plusMillis(RunnerVisits.PRECISION_MILLIS).plusSeconds(5), tls == null ? null : tls::served)));
         Path tokenFile = dataDir.resolve(AdminToken.FILE_NAME);
         LOG.info("runway server listening on {}; data in {}; admin token in {}", uri, dataDir, tokenFile);
         return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
-                router.describe(), scheduler, triggers, timed);
+                router.describe(), scheduler, triggers, timed, dashboard);
+    }
+
+    /** The host the dashboard calls the API at: the listening address, or loopback for a wildcard one. */
+    private static String apiHost(String host) {
+        if (host.isEmpty() || host.equals("0.0.0.0")) {
+            return "127.0.0.1";
+        }
+        if (host.equals("::") || host.equals("[::]")) {
+            return "[::1]";
+        }
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     private static void createPrivateDirectory(Path dir) {
@@ -347,6 +370,7 @@ public final class RunwayServer implements AutoCloseable {
         scheduler.close();
         claims.close();
         watchers.close();
+        dashboard.close();
         reaper.shutdownNow();
         try {
             jetty.stop();

@@ -38,11 +38,14 @@ final class ServerTls {
     private final Path keyFile;
     private final SslContextFactory.Server factory = new SslContextFactory.Server();
     private String loadedVersion;
+    private volatile Certificate served;
 
     ServerTls(Path certFile, Path keyFile) {
         this.certFile = certFile.toAbsolutePath();
         this.keyFile = keyFile.toAbsolutePath();
-        factory.setKeyStore(keyStore());
+        KeyStore initial = keyStore();
+        factory.setKeyStore(initial);
+        served = leaf(initial);
         factory.setKeyStorePassword("");
         // clients reach the server by IP address as often as by name: no SNI is required or checked
         factory.setSniRequired(false);
@@ -51,6 +54,19 @@ final class ServerTls {
 
     SslContextFactory.Server factory() {
         return factory;
+    }
+
+    /** The certificate served now (the dashboard pins it for its calls of this server's API). */
+    Certificate served() {
+        return served;
+    }
+
+    private static Certificate leaf(KeyStore store) {
+        try {
+            return store.getCertificate("server");
+        } catch (java.security.KeyStoreException e) {
+            throw new IllegalStateException("the TLS key store has no certificate: " + e.getMessage(), e);
+        }
     }
 
     /** Serves the files anew when they changed since the last load; answers whether it did. */
@@ -62,6 +78,7 @@ final class ServerTls {
         try {
             KeyStore fresh = keyStore();
             factory.reload(f -> f.setKeyStore(fresh));
+            served = leaf(fresh);
             loadedVersion = now;
             LOG.info("TLS certificate reloaded from {}", certFile);
             return true;

@@ -54,7 +54,7 @@ class OpenApiDocumentTest {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             served = new TreeSet<>(server.routes());
         }
-        assertThat(served).hasSize(102);
+        assertThat(served).hasSize(104);
         assertThat(documentedOperations()).isEqualTo(served);
     }
 
@@ -74,7 +74,8 @@ class OpenApiDocumentTest {
                 step(ApiPaths.stepResult(task, 7)), ApiPaths.taskResult(task), ApiPaths.unclaim(task),
                 ApiPaths.fail(task), ManagementApi.NAMESPACES, ManagementApi.namespace("{id}"),
                 ManagementApi.namespaceRename("{id}"), ManagementApi.RESOURCE_CLASSES,
-                ManagementApi.resourceClass("{id}"), ManagementApi.resourceClassForce("{id}"), ManagementApi.TOKENS,
+                ManagementApi.resourceClass("{id}"), ManagementApi.resourceClassForce("{id}"), ManagementApi.dispatch("{id}"),
+                ManagementApi.TOKENS,
                 ManagementApi.token("{id}"), ManagementApi.RUNNERS, ManagementApi.UNCLAIMED_TASKS,
                 ManagementApi.RUNNING_TASKS, JobsApi.JOBS, JobsApi.job("{id}"), JobsApi.cancel("{id}"),
                 step(JobsApi.stepOutput("{id}", 7)), PipelinesApi.PROJECTS, PipelinesApi.project("{project}"),

@@ -37,10 +37,15 @@ class TlsServerTest {
 
     /** A self-signed certificate for 127.0.0.1 and localhost, as PEM files: {@code NAME.crt} and {@code NAME.key}. */
     private Path[] selfSigned(String name) throws Exception {
+        return selfSigned(name, "ip:127.0.0.1,dns:localhost");
+    }
+
+    /** A self-signed certificate for the subject alternative names {@code san} (keytool's -ext SAN= syntax). */
+    private Path[] selfSigned(String name, String san) throws Exception {
         Path store = temp.resolve(name + ".p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=" + name, "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", store.toString(),
+                "-dname", "CN=" + name, "-ext", "SAN=" + san, "-keystore", store.toString(),
                 "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit")
                 .redirectErrorStream(true).start();
         String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -70,6 +75,46 @@ class TlsServerTest {
 
     /** The serial number of the certificate the server presents to a new connection. */
     private static BigInteger servedSerial(RunwayServer server) throws Exception {
+        try (SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            socket.startHandshake();
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
+    }
+
+    /**
+     * The dashboard calls this server's API on loopback, and the certificate names only the public host: it trusts
+     * the certificate the server serves (pinned), so pages render; its cookie is Secure over TLS.
+     */
+    @Test
+    void theDashboardReadsItsOwnApiOverTlsWhateverNameTheCertificateCarries() throws Exception {
+        Path[] pair = selfSigned("public", "dns:ci.example.com");
+        ServerSettings settings = new ServerSettings(temp.resolve("data"), "127.0.0.1", 0)
+                .withTls(new TlsFiles(pair[0], pair[1]));
+        try (RunwayServer server = RunwayServer.start(settings)) {
+            java.security.cert.Certificate served;
+            try (InputStream in = Files.newInputStream(pair[0])) {
+                served = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            }
+            // a browser told to trust this certificate (its name is not the address it is reached at here)
+            java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder()
+                    .sslContext(TlsTrust.pinned(() -> served).context()).build();
+            java.net.http.HttpResponse<String> signedIn = browser.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.uri() + "/ui/sign-in"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + server.adminToken())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+            String cookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+            assertThat(cookie).contains("; Secure");
+            java.net.http.HttpResponse<String> projects = browser.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.uri() + "/ui/projects")).header("Cookie", cookie.substring(0,
+                            cookie.indexOf(';'))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(projects.statusCode()).as(projects.body()).isEqualTo(200);
+            assertThat(projects.body()).contains("No projects yet");
+        }
+    }
+
+    private static javax.net.ssl.SSLContext trustAll() throws Exception {
         javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
         trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
             @Override
@@ -83,10 +128,7 @@ class TlsServerTest {
                 return new X509Certificate[0];
             }
         }}, null);
-        try (SSLSocket socket = (SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", server.port())) {
-            socket.startHandshake();
-            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
-        }
+        return trustAll;
     }
 
     @Test

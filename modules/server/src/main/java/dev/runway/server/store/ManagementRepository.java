@@ -39,6 +39,12 @@ public interface ManagementRepository {
 
     long tokenCount(String resourceClassId);
 
+    /** The ids of the resource classes whose dispatch is paused (their claims get no task). */
+    java.util.Set<String> pausedClasses();
+
+    /** Pauses or resumes the dispatch of a class's tasks; pausing a paused class changes nothing. */
+    void setDispatchPaused(String resourceClassId, boolean paused, long now);
+
     Token createToken(String resourceClassId, String nickname, String hash, long now);
 
     List<Token> tokens(String resourceClassId);

@@ -153,8 +153,29 @@ final class JdbcManagement implements ManagementRepository {
             runners.forgetClass(id);
             tasks.failRunningOfClass(id, now);
             jobs.failOpenOfClass(id, "the resource class was deleted", now);
+            db.update("DELETE FROM dispatch_pauses WHERE resource_class_id = ?", id);
             db.update("DELETE FROM resource_classes WHERE id = ?", id);
             tokenClasses.forget(id);
+            return null;
+        });
+    }
+
+    @Override
+    public java.util.Set<String> pausedClasses() {
+        return db.tx(() -> new java.util.HashSet<>(db.query(row -> row.getString(1),
+                "SELECT resource_class_id FROM dispatch_pauses")));
+    }
+
+    @Override
+    public void setDispatchPaused(String resourceClassId, boolean paused, long now) {
+        db.tx(() -> {
+            if (!paused) {
+                db.update("DELETE FROM dispatch_pauses WHERE resource_class_id = ?", resourceClassId);
+            } else if (db.one(row -> row.getString(1), "SELECT resource_class_id FROM dispatch_pauses WHERE"
+                    + " resource_class_id = ?", resourceClassId).isEmpty()) {
+                db.update("INSERT INTO dispatch_pauses (resource_class_id, paused_at) VALUES (?, ?)", resourceClassId,
+                        now);
+            }
             return null;
         });
     }
