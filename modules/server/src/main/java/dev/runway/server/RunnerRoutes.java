@@ -47,9 +47,12 @@ final class RunnerRoutes {
     private final Clock clock;
     private final RunnerVisits visits;
     private final StepCounts stepCounts;
+    private final Runnable jobEnded;
 
+    /** {@code jobEnded} runs after a task's result or failure is stored (the pipeline scheduler's wake-up). */
     RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
-            SecretsKeys keys, ServerSettings settings, Executor executor, Clock clock) {
+            SecretsKeys keys, ServerSettings settings, Executor executor, Clock clock, Runnable jobEnded) {
+        this.jobEnded = jobEnded;
         this.store = store;
         this.auth = auth;
         this.claims = claims;
@@ -282,6 +285,7 @@ final class RunnerRoutes {
         }
         store.tasks().finish(task.id(), TaskState.FINISHED, state, result.reason(), clock.millis());
         watchers.changed(task.id());
+        jobEnded.run();
         LOG.info("task {} finished: {}", task.id(), result.status());
         return Reply.ok(Map.of());
     }
@@ -311,6 +315,7 @@ final class RunnerRoutes {
         store.tasks().finish(task.id(), TaskState.FAILED, JobState.INFRASTRUCTURE_FAIL, reason.toString(),
                 clock.millis());
         watchers.changed(task.id());
+        jobEnded.run();
         LOG.info("task {} failed: {}", task.id(), failure.reason());
         return Reply.ok(Map.of());
     }

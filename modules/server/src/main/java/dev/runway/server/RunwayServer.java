@@ -147,11 +147,14 @@ public final class RunwayServer implements AutoCloseable {
         ExecutorService continuations = Executors.newFixedThreadPool(4, daemonThreads("runway-wakeup"));
         Auth auth = new Auth(store, adminToken);
         Router router = new Router();
-        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, continuations, clock).register(router);
+        // a job's end wakes the scheduler at once: the jobs that require it are queued without waiting for a tick
+        PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, keys, clock), clock);
+        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, continuations, clock, scheduler::wake)
+                .register(router);
         new NamespaceRoutes(store, auth, clock).register(router);
         new ManagementRoutes(store, auth, claims, clock).register(router);
-        new JobRoutes(store, auth, claims, watchers, output, keys, continuations, clock).register(router);
-        PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, keys, clock), clock);
+        new JobRoutes(store, auth, claims, watchers, output, keys, continuations, clock, scheduler::wake)
+                .register(router);
         GitRepositories git = new GitRepositories(dataDir.resolve("repositories"));
         PipelineTriggers triggers = new PipelineTriggers(store, git, pipelineSettings, scheduler::wake, clock);
         // before the pipeline routes: GET .../{slug}/envvar/{name} has the segment count of .../{vcs}/{org}/{repo}
@@ -207,7 +210,8 @@ public final class RunwayServer implements AutoCloseable {
                     + e.getMessage(), e);
         }
         long period = Math.max(100, Math.min(1000, settings.lease().toMillis() / 4));
-        reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock),
+        reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock,
+                scheduler::wake),
                 period, period, TimeUnit.MILLISECONDS);
         scheduler.start(pipelineSettings.tick());
         if (tls != null) {
