@@ -48,7 +48,12 @@ public final class WorkflowActions {
         JobStatus status = JobStatus.of(job.status());
         if (status == JobStatus.BLOCKED || status == JobStatus.ON_HOLD) {
             long now = clock.millis();
-            store.pipelines().updateWorkflowJob(job.id(), JobStatus.CANCELED.wire(), "canceled", null, now);
+            if (!store.pipelines().updateWorkflowJob(job.id(), job.status(), JobStatus.CANCELED.wire(), "canceled",
+                    null, now)) {
+                // queued, approved or ended meanwhile: decide on what it is now
+                cancelJob(store.pipelines().workflowJob(job.id()).orElseThrow());
+                return;
+            }
         } else if (status == JobStatus.QUEUED || status == JobStatus.RUNNING) {
             for (NodeJob node : store.pipelines().nodes(job.id())) {
                 queue.cancel(node.job().id());
@@ -64,7 +69,13 @@ public final class WorkflowActions {
                 .filter(j -> j.workflowId().equals(workflowId) && j.type().equals("approval"))
                 .orElseThrow(() -> new StoreRefusal(StoreRefusal.Reason.NOT_FOUND, "Approval job not found"));
         if (!store.pipelines().approve(job.id(), by, clock.millis())) {
-            throw new IllegalArgumentException("job " + job.name() + " is " + job.status() + ", not on_hold: only a"
+            Workflow now = workflow(workflowId);
+            if (now.cancelRequested()) {
+                throw new IllegalArgumentException("workflow " + now.name() + " was canceled: its approval job "
+                        + job.name() + " can no longer be approved");
+            }
+            String status = store.pipelines().workflowJob(job.id()).map(WorkflowJob::status).orElse(job.status());
+            throw new IllegalArgumentException("job " + job.name() + " is " + status + ", not on_hold: only a"
                     + " job on hold can be approved");
         }
         wake.run();
