@@ -130,7 +130,7 @@ public final class RunwayServer implements AutoCloseable {
         }
         String adminToken = AdminToken.loadOrCreate(dataDir);
         SecretsKeys keys = SecretsKeys.load(protection, dataDir);
-        Store store = H2Store.open(dataDir);
+        Store store = H2Store.open(dataDir, keys.storeCipher());
         try {
             sealStoredSecrets(store, keys);
             PrivateFiles.secure(dataDir, false, keyFiles); // what the store and the key made just now
@@ -245,20 +245,23 @@ public final class RunwayServer implements AutoCloseable {
      */
     private static void sealStoredSecrets(Store store, SecretsKeys keys) {
         int sealed;
+        int values;
         try {
             sealed = store.jobs().resealSecrets(keys.currentId(),
                     definition -> StoredJob.fromJson(definition).sealedAgain(keys).toJson());
+            values = store.resealSecretValues();
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("cannot open the stored job secrets: " + e.getMessage() + "; give the "
-                    + "key they were sealed with as " + DataProtection.PREVIOUS_KEY_VARIABLE + " or in the key file's "
-                    + SecretsKeys.PREVIOUS_SUFFIX + " file", e);
+            throw new IllegalStateException("cannot open the stored secrets (job secrets, webhook secrets, context and"
+                    + " project variables): " + e.getMessage() + "; give the key they were sealed with as "
+                    + DataProtection.PREVIOUS_KEY_VARIABLE + " or in the key file's " + SecretsKeys.PREVIOUS_SUFFIX
+                    + " file", e);
         }
         keys.keep();
-        if (sealed > 0) {
+        if (sealed > 0 || values > 0) {
             store.compact();
-            LOG.info("sealed the secrets of {} stored job(s) with the current key ({}){}", sealed,
-                    keys.currentOrigin(), keys.previousOrigin().map(previous -> "; the previous key (" + previous
-                            + ") is no longer needed").orElse(""));
+            LOG.info("sealed the secrets of {} stored job(s) and {} secret value(s) (webhook secrets, variables) with"
+                    + " the current key ({}){}", sealed, values, keys.currentOrigin(), keys.previousOrigin()
+                            .map(previous -> "; the previous key (" + previous + ") is no longer needed").orElse(""));
         }
     }
 

@@ -6,9 +6,11 @@ import java.util.Optional;
 /** The webhook_secrets and webhook_deliveries tables; secrets pass through {@link SecretValues}. */
 final class JdbcTriggers implements TriggerRepository {
     private final Database db;
+    private final SecretValues values;
 
-    JdbcTriggers(Database db) {
+    JdbcTriggers(Database db, SecretValues values) {
         this.db = db;
+        this.values = values;
     }
 
     @Override
@@ -16,13 +18,13 @@ final class JdbcTriggers implements TriggerRepository {
         db.tx(() -> {
             db.update("DELETE FROM webhook_secrets WHERE project_id = ?", projectId);
             return db.update("INSERT INTO webhook_secrets (project_id, value_enc, updated_at) VALUES (?, ?, ?)",
-                    projectId, SecretValues.encrypt(secret), now);
+                    projectId, values.encrypt(secret), now);
         });
     }
 
     @Override
     public Optional<String> webhookSecret(String projectId) {
-        return db.tx(() -> db.one(row -> SecretValues.decrypt(row.getString(1)),
+        return db.tx(() -> db.one(row -> values.decrypt(row.getString(1)),
                 "SELECT value_enc FROM webhook_secrets WHERE project_id = ?", projectId));
     }
 
