@@ -74,10 +74,12 @@ public final class RunnerApi {
     public record StepResult(StepStatus status, Integer exitCode, Integer signal, String reason, long durationMillis,
             String finishedAt) {}
 
+    /** A task's end; {@code timedout}: it reached its max run time, or a step its {@code no_output_timeout}. */
     public enum TaskStatus {
         @JsonProperty("success") SUCCESS,
         @JsonProperty("failed") FAILED,
-        @JsonProperty("canceled") CANCELED
+        @JsonProperty("canceled") CANCELED,
+        @JsonProperty("timedout") TIMEDOUT
     }
 
     public record TaskResult(TaskStatus status, String reason) {}

@@ -119,7 +119,7 @@ final class JobRoutes {
                 state = JobState.valueOf(stateName.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw ApiError.badRequest("state: \"" + stateName + "\" is not one of queued, running, success, "
-                        + "failed, canceled, infrastructure_fail");
+                        + "failed, canceled, infrastructure_fail, timedout");
             }
         }
         long limit = exchange.queryLong("limit", 50);

@@ -279,6 +279,9 @@ final class RunnerRoutes {
             case CANCELED:
                 state = JobState.CANCELED;
                 break;
+            case TIMEDOUT:
+                state = JobState.TIMEDOUT;
+                break;
             default:
                 state = JobState.FAILED;
                 break;

@@ -88,6 +88,8 @@ public final class TaskAgent {
         private final List<String> secrets = new ArrayList<>();
         private final List<BackgroundStep> background = new ArrayList<>();
         private String firstFailure;
+        /** Whether the first failure was a step that timed out (its no_output_timeout, or the max run time). */
+        private boolean firstFailureTimedOut;
 
         JobRun(TaskJob job, Path scratch) throws IOException {
             this.job = job;
@@ -117,6 +119,7 @@ public final class TaskAgent {
                     StepResult result = runStep(index, step);
                     if (result != null && result.status() != StepStatus.SUCCESS && firstFailure == null) {
                         firstFailure = describe(index, step) + ": " + result.reason();
+                        firstFailureTimedOut = result.status() == StepStatus.TIMEDOUT;
                     }
                 }
             } finally {
@@ -230,6 +233,7 @@ public final class TaskAgent {
                 StepResult result = step.result;
                 if (result != null && result.status() != StepStatus.SUCCESS && firstFailure == null) {
                     firstFailure = describe(step.index, step.spec) + ": " + result.reason();
+                    firstFailureTimedOut = result.status() == StepStatus.TIMEDOUT;
                 }
             }
         }
@@ -238,11 +242,15 @@ public final class TaskAgent {
             if (cancel.reason() == CancelSignal.Reason.CANCELED) {
                 return new TaskResult(TaskStatus.CANCELED, cancel.message());
             }
+            if (cancel.reason() == CancelSignal.Reason.MAX_RUN_TIME) {
+                return new TaskResult(TaskStatus.TIMEDOUT, cancel.message());
+            }
             if (cancel.isCanceled()) {
                 return new TaskResult(TaskStatus.FAILED, cancel.message());
             }
             if (firstFailure != null) {
-                return new TaskResult(TaskStatus.FAILED, firstFailure);
+                // a step's no_output_timeout ends the job timedout, as CircleCI shows it
+                return new TaskResult(firstFailureTimedOut ? TaskStatus.TIMEDOUT : TaskStatus.FAILED, firstFailure);
             }
             return new TaskResult(TaskStatus.SUCCESS, null);
         }

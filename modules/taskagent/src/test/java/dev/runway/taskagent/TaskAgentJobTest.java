@@ -202,11 +202,12 @@ class TaskAgentJobTest {
     }
 
     @Test
-    void aQuietStepIsStoppedAfterItsNoOutputTimeout() throws Exception {
+    void aQuietStepIsStoppedAfterItsNoOutputTimeoutAndTheJobEndsTimedOut() throws Exception {
         Run run = run("{\"run\": {\"command\": \"echo start; sleep 60\", \"no_output_timeout\": \"1s\"}}",
                 "{\"run\": {\"command\": \"echo after\", \"when\": \"always\"}}");
         assertThat(run.step(0)).isEqualTo(StepStatus.TIMEDOUT);
-        assertThat(run.status().state()).isEqualTo(JobState.FAILED);
+        assertThat(run.result().status()).isEqualTo(TaskStatus.TIMEDOUT);
+        assertThat(run.status().state()).isEqualTo(JobState.TIMEDOUT);
         assertThat(output(run, 0)).startsWith("start\n").contains("Too long with no output (exceeded 1s)");
         assertThat(run.status().steps().get(0).durationMillis()).isLessThan(20_000L);
         assertThat(output(run, 1)).isEqualTo("after\n");
@@ -254,13 +255,13 @@ class TaskAgentJobTest {
     }
 
     @Test
-    void aJobPastItsMaxRunTimeIsStoppedAndFails() throws Exception {
+    void aJobPastItsMaxRunTimeIsStoppedAndEndsTimedOut() throws Exception {
         ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps(
                 "{\"run\": \"echo working; sleep 60\"}", "{\"run\": \"echo next\"}"), null, null, null));
         TaskResult result = agent(claim, Duration.ofSeconds(1), Duration.ofMillis(300)).run();
         JobStatus status = server.status(claim.jobId());
-        assertThat(result.status()).isEqualTo(TaskStatus.FAILED);
-        assertThat(status.state()).isEqualTo(JobState.FAILED);
+        assertThat(result.status()).isEqualTo(TaskStatus.TIMEDOUT);
+        assertThat(status.state()).isEqualTo(JobState.TIMEDOUT);
         assertThat(status.reason()).contains("max run time (1s)");
         assertThat(status.steps().get(0).status()).isEqualTo(StepStatus.TIMEDOUT);
         assertThat(status.steps().get(1).status()).isEqualTo(StepStatus.SKIPPED);
