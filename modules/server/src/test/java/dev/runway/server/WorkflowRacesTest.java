@@ -173,7 +173,7 @@ class WorkflowRacesTest {
             store.pipelines().createProject(new dev.runway.server.store.Project("p", "gh/acme/app", "app", "acme",
                     "/nowhere", "main", 0));
             String pipeline = store.pipelines().createPipeline("p", "api", "me", "main", null, "abc", "{}", 0).id();
-            Workflow workflow = store.pipelines().createWorkflow(pipeline, "w", null, List.of(
+            Workflow workflow = store.pipelines().createWorkflow(pipeline, "w", null, 0, List.of(
                     new PipelineRepository.NewWorkflowJob("hold", "approval", "on_hold", "{}", null, null, 1, null,
                             null, null)), 0);
             WorkflowJob read = store.pipelines().workflowJobs(workflow.id()).get(0);

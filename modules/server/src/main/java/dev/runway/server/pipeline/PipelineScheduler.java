@@ -153,9 +153,30 @@ public final class PipelineScheduler implements AutoCloseable {
                 return true;
             }
             LOG.info("workflow {} ({}): {}", workflow.name(), workflow.id(), decision.workflowStatus());
+            if (decision.workflowStatus().equals("failed") && workflow.autoRerunsLeft() > 0) {
+                autoRerun(workflow, now);
+            }
             changed = true;
         }
         return changed;
+    }
+
+    /**
+     * {@code max_auto_reruns}: a failed workflow is rerun from failed on its own, as CircleCI does, with one rerun
+     * less left. A canceled one is not (it did not fail), nor one that someone reran meanwhile.
+     */
+    private void autoRerun(Workflow failed, long now) {
+        List<WorkflowJob> ended = store.pipelines().workflowJobs(failed.id());
+        try {
+            Workflow rerun = store.pipelines().createWorkflow(failed.pipelineId(), failed.name(), failed.id(),
+                    failed.autoRerunsLeft() - 1, WorkflowActions.rerunJobs(failed, ended, true, null), now);
+            LOG.info("workflow {} ({}) failed: rerun from failed on its own as {} ({} automatic rerun(s) left)",
+                    failed.name(), failed.id(), rerun.id(), rerun.autoRerunsLeft());
+            wake(); // the new workflow is driven by the next pass, at once
+        } catch (dev.runway.server.store.StoreRefusal refused) {
+            LOG.info("workflow {} ({}) failed and is not rerun on its own: {}", failed.name(), failed.id(),
+                    refused.getMessage());
+        }
     }
 
     /** What {@link #start} did: queued or failed the job, waited for its serial group, or found it changed. */

@@ -92,10 +92,23 @@ public final class WorkflowActions {
             throw new IllegalArgumentException("workflow " + old.name() + " is " + old.status()
                     + ": rerun it once it has ended (or cancel it first)");
         }
+        List<NewWorkflowJob> copies = rerunJobs(old, store.pipelines().workflowJobs(workflowId), fromFailed, jobIds);
+        Workflow rerun = store.pipelines().createWorkflow(old.pipelineId(), old.name(), old.id(),
+                old.autoRerunsLeft(), copies, clock.millis());
+        wake.run();
+        return rerun;
+    }
+
+    /**
+     * The jobs of a rerun of {@code old}: every job ({@code fromFailed} false and no {@code jobIds}), the jobs that
+     * did not succeed ({@code fromFailed}), or the jobs named; each with every job that requires it, blocked again.
+     * The others keep their status. Jobs its filters left out stay out.
+     */
+    static List<NewWorkflowJob> rerunJobs(Workflow old, List<WorkflowJob> jobs, boolean fromFailed,
+            List<String> jobIds) {
         if (fromFailed && jobIds != null && !jobIds.isEmpty()) {
             throw new IllegalArgumentException("from_failed and jobs: give one of them, not both");
         }
-        List<WorkflowJob> jobs = store.pipelines().workflowJobs(workflowId);
         Set<String> again = new HashSet<>();
         for (WorkflowJob job : jobs) {
             boolean filtered = JobStatus.of(job.status()) == JobStatus.NOT_RUN && job.reason() != null
@@ -137,10 +150,7 @@ public final class WorkflowActions {
                     job.requires(), job.spec(), job.resourceClass(), job.parallelism(), job.serialGroup(),
                     runs ? null : job.reason(), runs ? null : job.jobNumber()));
         }
-        Workflow rerun = store.pipelines().createWorkflow(old.pipelineId(), old.name(), old.id(), copies,
-                clock.millis());
-        wake.run();
-        return rerun;
+        return copies;
     }
 
     /** The requires of a job by the ids of the jobs required, for the API's {@code requires} field. */

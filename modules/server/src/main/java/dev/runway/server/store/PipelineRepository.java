@@ -40,7 +40,8 @@ public interface PipelineRepository {
      * ({@code rerunOf} set) is refused ({@link StoreRefusal.Reason#CONFLICT}) unless the workflow it reruns has ended
      * and no other run of that workflow is active: two reruns asked at once create one.
      */
-    Workflow createWorkflow(String pipelineId, String name, String rerunOf, List<NewWorkflowJob> jobs, long now);
+    Workflow createWorkflow(String pipelineId, String name, String rerunOf, int autoRerunsLeft,
+            List<NewWorkflowJob> jobs, long now);
 
     Optional<Workflow> workflow(String id);
 

@@ -116,15 +116,16 @@ final class JdbcPipelines implements PipelineRepository {
     }
 
     @Override
-    public Workflow createWorkflow(String pipelineId, String name, String rerunOf, List<NewWorkflowJob> jobs,
-            long now) {
+    public Workflow createWorkflow(String pipelineId, String name, String rerunOf, int autoRerunsLeft,
+            List<NewWorkflowJob> jobs, long now) {
         return db.tx(() -> {
             if (rerunOf != null) {
                 refuseConcurrentRun(pipelineId, name, rerunOf);
             }
             String id = UUID.randomUUID().toString();
             db.update("INSERT INTO workflows (id, pipeline_id, name, status, cancel_requested, rerun_of,"
-                    + " created_at) VALUES (?, ?, ?, 'running', FALSE, ?, ?)", id, pipelineId, name, rerunOf, now);
+                    + " created_at, auto_reruns_left) VALUES (?, ?, ?, 'running', FALSE, ?, ?, ?)", id, pipelineId,
+                    name, rerunOf, now, autoRerunsLeft);
             for (int i = 0; i < jobs.size(); i++) {
                 NewWorkflowJob job = jobs.get(i);
                 db.update("INSERT INTO workflow_jobs (id, workflow_id, idx, name, type, status, requires, spec,"
@@ -294,7 +295,8 @@ final class JdbcPipelines implements PipelineRepository {
     private static Workflow workflow(ResultSet row) throws SQLException {
         return new Workflow(row.getString("id"), row.getString("pipeline_id"), row.getString("name"),
                 row.getString("status"), row.getBoolean("cancel_requested"), row.getString("rerun_of"),
-                row.getLong("created_at"), nullableLong(row, "stopped_at"), row.getString("canceled_by"));
+                row.getLong("created_at"), nullableLong(row, "stopped_at"), row.getString("canceled_by"),
+                row.getInt("auto_reruns_left"));
     }
 
     private static WorkflowJob workflowJob(ResultSet row) throws SQLException {
