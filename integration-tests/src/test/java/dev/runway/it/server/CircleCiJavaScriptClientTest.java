@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * circle-client, a JavaScript client of CircleCI's API v2 published on npm (installed, pinned, by this module's
  * build into target/npm), run by node against a real server with only its base URL and token changed: trigger,
- * list and read pipelines, workflows and jobs, approve, rerun from failed and cancel.
+ * list and read pipelines (and their config), workflows and jobs, the project, the user, approve, rerun from failed
+ * and cancel.
  */
 class CircleCiJavaScriptClientTest {
     private static final String CONFIG = """
@@ -97,6 +98,10 @@ class CircleCiJavaScriptClientTest {
             assertThat(pipelines.has("next_page_token")).isTrue();
             assertThat(node.call("pipeline", pipelineId).get("vcs").get("branch").asText()).isEqualTo("main");
             assertThat(node.call("pipelineByNumber", "1").get("id").asText()).isEqualTo(pipelineId);
+            assertThat(node.call("mine").get("items")).hasSize(1);
+            assertThat(node.call("config", pipelineId).get("source").asText()).contains("approval");
+            assertThat(node.call("project").get("slug").asText()).isEqualTo("gh/acme/app");
+            assertThat(node.call("me").has("login")).isTrue();
             String workflowId = node.call("workflows", pipelineId).get("items").get(0).get("id").asText();
             await().atMost(Duration.ofSeconds(20)).until(() -> node.call("workflow", workflowId).get("status")
                     .asText().equals("on_hold"));
