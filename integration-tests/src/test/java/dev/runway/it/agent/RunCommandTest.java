@@ -2,11 +2,10 @@ package dev.runway.it.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runway.it.support.GitRepositories;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -20,15 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandTest {
     private static final Path SAMPLE = Path.of(System.getProperty("runway.repo", "..")).resolve(
             "config-samples/run-sample");
-
-    private static void git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.com",
-                "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as("git %s: %s", String.join(" ", args), output).isZero();
-    }
 
     private static void copy(Path from, Path to) throws Exception {
         try (Stream<Path> files = Files.walk(from)) {
@@ -47,9 +37,7 @@ class RunCommandTest {
     void runsEveryWorkflowOfTheWorkingTree(@TempDir Path tmp) throws Exception {
         Path repo = tmp.resolve("sample");
         copy(SAMPLE, repo);
-        git(repo, "init", "-q");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "sample");
+        GitRepositories.commitAll(repo, "sample");
         Files.writeString(repo.resolve("greeting.txt"), "uncommitted greeting\n");
 
         Process process = new ProcessBuilder(AgentHarness.RUNWAY.toString(), "run", repo.toString())

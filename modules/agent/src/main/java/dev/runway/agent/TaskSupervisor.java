@@ -14,6 +14,7 @@ import dev.runway.protocol.RunnerApi.HeartbeatResponse;
 import dev.runway.protocol.RunnerApi.InfraFailure;
 import dev.runway.protocol.RunnerApi.TaskHandover;
 import dev.runway.protocol.RunnerApi.TaskJob;
+import dev.runway.protocol.RunnerApi.TaskResult;
 import dev.runway.protocol.RunnerApi.TaskStatus;
 import dev.runway.protocol.TaskAgentInvocation;
 import dev.runway.protocol.TaskWire;
@@ -142,7 +143,8 @@ final class TaskSupervisor implements Runnable {
         if (reason.reportBeforeStopping) {
             reportBeforeStop = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return report(reason.text, null, outputLog);
+                    return reason == StopReason.MAX_RUN_TIME ? reportTimedOut(reason.text)
+                            : report(reason.text, null, outputLog);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;
@@ -502,18 +504,34 @@ final class TaskSupervisor implements Runnable {
      * Reports the task as an infrastructure failure. The server ignores the report when the task already has a
      * result. When it cannot be delivered the state file stays, so the next start reports it.
      */
+    /** The task reached its max run time and its task agent did not report it: the job ends timedout. */
+    private boolean reportTimedOut(String reason) throws InterruptedException {
+        return send("timeout", () -> client.taskFinished(new TaskResult(TaskStatus.TIMEDOUT, reason
+                + " (the task agent did not stop in time)")));
+    }
+
     private boolean report(String reason, Integer exitStatus, Path outputLog) throws InterruptedException {
         String tail = OutputTail.lastLines(outputLog, secrets());
+        return send("failure", () -> client.fail(new InfraFailure(reason, exitStatus, tail)));
+    }
+
+    /** A call that reports the task's end to the server. */
+    private interface Report {
+        void send() throws ApiException, InterruptedException;
+    }
+
+    /** Sends a report; true when the server has a result for the task now (this one, or an earlier one). */
+    private boolean send(String what, Report report) throws InterruptedException {
         try {
-            client.fail(new InfraFailure(reason, exitStatus, tail));
+            report.send();
             return true;
         } catch (ApiException e) {
             if (e.status() >= 400 && e.status() < 500) {
-                LOG.info("[task {}] failure report not taken (the task already has a result): {}", claim.taskId(),
+                LOG.info("[task {}] {} report not taken (the task already has a result): {}", claim.taskId(), what,
                         e.getMessage());
                 return true;
             }
-            LOG.error("[task {}] could not report the failure: {}", claim.taskId(), e.getMessage());
+            LOG.error("[task {}] could not report the {}: {}", claim.taskId(), what, e.getMessage());
             return false;
         }
     }

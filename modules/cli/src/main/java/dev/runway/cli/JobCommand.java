@@ -238,8 +238,8 @@ public final class JobCommand {
         @Option(names = "--resource-class", paramLabel = "NAMESPACE/NAME",
                 description = "Only the jobs of this resource class.") String resourceClass;
         @Option(names = "--state", paramLabel = "STATE",
-                description = "Only jobs in this state: queued, running, success, failed, canceled or "
-                        + "infrastructure_fail.") String state;
+                description = "Only jobs in this state: queued, running, success, failed, canceled, "
+                        + "infrastructure_fail or timedout.") String state;
         @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
                 description = "At most this many jobs, 1 to 1000 (default: ${DEFAULT-VALUE}).") int limit;
         @Mixin OutputFormat output;
@@ -252,7 +252,7 @@ public final class JobCommand {
                     filter = JobState.valueOf(state.toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("--state: \"" + state + "\" is not one of queued, running, "
-                            + "success, failed, canceled, infrastructure_fail", e);
+                            + "success, failed, canceled, infrastructure_fail, timedout", e);
                 }
             }
             java.util.List<JobStatus> jobs = client.listJobs(resourceClass, filter, limit).items();

@@ -45,8 +45,11 @@ public record CompiledPipeline(boolean setup, Map<String, Job> jobs, List<Workfl
         }
     }
 
-    /** A workflow that runs: its jobs in the order written, and its schedule triggers as written. */
-    public record Workflow(String name, List<WorkflowJob> jobs, List<Object> triggers) {}
+    /**
+     * A workflow that runs: its jobs in the order written, and its schedule triggers as written. {@code maxAutoReruns}:
+     * how many times a failed run of it is rerun from failed on its own (0: never).
+     */
+    public record Workflow(String name, List<WorkflowJob> jobs, List<Object> triggers, int maxAutoReruns) {}
 
     /**
      * A job of a workflow by its final name. {@code job} is the key of its processed job in {@link #jobs()} (null
@@ -72,6 +75,9 @@ public record CompiledPipeline(boolean setup, Map<String, Job> jobs, List<Workfl
             Map<String, Object> one = new LinkedHashMap<>();
             if (!workflow.triggers().isEmpty()) {
                 one.put("triggers", workflow.triggers());
+            }
+            if (workflow.maxAutoReruns() > 0) {
+                one.put("max_auto_reruns", workflow.maxAutoReruns());
             }
             List<Object> list = new ArrayList<>();
             for (WorkflowJob job : workflow.jobs()) {

@@ -28,7 +28,8 @@ final class Models {
             }
             List<Object> triggers = new ArrayList<>();
             workflow.triggers().forEach(trigger -> triggers.add(trigger.toPlain()));
-            workflows.add(new CompiledPipeline.Workflow(workflow.name(), List.copyOf(list), triggers));
+            workflows.add(new CompiledPipeline.Workflow(workflow.name(), List.copyOf(list), triggers,
+                    workflow.maxAutoReruns()));
         }
         return new CompiledPipeline(setup, jobs, workflows);
     }

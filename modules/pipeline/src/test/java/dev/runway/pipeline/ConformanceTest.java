@@ -901,6 +901,30 @@ class ConformanceTest {
     }
 
     @Test
+    @DisplayName("workflow max_auto_reruns: 1 to 5 — " + REFERENCE + "#workflows")
+    void workflowMaxAutoReruns() {
+        CompiledPipeline compiled = ok("""
+                version: 2.1
+                jobs:
+                  a: {machine: true, steps: [checkout]}
+                workflows:
+                  flaky: {max_auto_reruns: 3, jobs: [a]}
+                  steady: {jobs: [a]}
+                """);
+        assertThat(compiled.workflows()).extracting(CompiledPipeline.Workflow::maxAutoReruns).containsExactly(3, 0);
+        assertThat(compiled.toYaml()).contains("max_auto_reruns: 3");
+        assertThat(problems("""
+                version: 2.1
+                jobs:
+                  a: {machine: true, steps: [checkout]}
+                workflows:
+                  flaky:
+                    max_auto_reruns: 6
+                    jobs: [a]
+                """)).containsExactly("6:22: max_auto_reruns: must be an integer from 1 to 5, found a number (6)");
+    }
+
+    @Test
     @DisplayName("workflow when with a boolean pipeline parameter — " + REFERENCE + "#using-when-in-workflows")
     void workflowWhen() {
         String config = """

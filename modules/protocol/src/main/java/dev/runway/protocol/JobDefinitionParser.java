@@ -24,7 +24,10 @@ public final class JobDefinitionParser {
     /** CircleCI's default for {@code max_run_time}. */
     public static final Duration DEFAULT_MAX_RUN_TIME = Duration.ofHours(5);
     private static final Set<String> RUN_KEYS = Set.of("name", "command", "shell", "environment",
-            "working_directory", "no_output_timeout", "background", "when");
+            "working_directory", "no_output_timeout", "background", "when", "max_auto_reruns", "auto_rerun_delay");
+    /** CircleCI's bounds: 1 to 5 reruns of a step, at most 10 minutes apart. */
+    public static final int MAX_STEP_RERUNS = 5;
+    public static final Duration MAX_RERUN_DELAY = Duration.ofMinutes(10);
     private static final Set<String> JOB_KEYS = Set.of("resource_class", "name", "steps", "environment", "secrets",
             "checkout", "max_run_time");
 
@@ -178,8 +181,30 @@ public final class JobDefinitionParser {
             background = backgroundNode.booleanValue();
         }
         When when = when(field + ".when", text(body, "when", field + ".when"));
+        int reruns = 0;
+        JsonNode rerunsNode = body.get("max_auto_reruns");
+        if (rerunsNode != null && !rerunsNode.isNull()) {
+            if (!rerunsNode.canConvertToInt() || !rerunsNode.isIntegralNumber() || rerunsNode.intValue() < 1
+                    || rerunsNode.intValue() > MAX_STEP_RERUNS) {
+                throw new IllegalArgumentException(field + ".max_auto_reruns: must be an integer from 1 to "
+                        + MAX_STEP_RERUNS + ", found " + rerunsNode);
+            }
+            reruns = rerunsNode.intValue();
+        }
+        long rerunDelay = 0;
+        String delay = text(body, "auto_rerun_delay", field + ".auto_rerun_delay");
+        if (delay != null) {
+            if (reruns == 0) {
+                throw new IllegalArgumentException(field + ".auto_rerun_delay: only with max_auto_reruns");
+            }
+            Duration parsed = duration(field + ".auto_rerun_delay", delay);
+            if (parsed.compareTo(MAX_RERUN_DELAY) > 0) {
+                throw new IllegalArgumentException(field + ".auto_rerun_delay: at most 10m, found " + delay);
+            }
+            rerunDelay = parsed.toMillis();
+        }
         return new StepSpec(StepType.RUN, name == null || name.isBlank() ? defaultName(command) : name, command,
-                shell, environment, workingDirectory, noOutputTimeout, background, when);
+                shell, environment, workingDirectory, noOutputTimeout, background, when, reruns, rerunDelay);
     }
 
     private static When when(String field, String value) {

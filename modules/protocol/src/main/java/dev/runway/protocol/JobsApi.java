@@ -68,7 +68,9 @@ public final class JobsApi {
         @com.fasterxml.jackson.annotation.JsonProperty("success") SUCCESS,
         @com.fasterxml.jackson.annotation.JsonProperty("failed") FAILED,
         @com.fasterxml.jackson.annotation.JsonProperty("canceled") CANCELED,
-        @com.fasterxml.jackson.annotation.JsonProperty("infrastructure_fail") INFRASTRUCTURE_FAIL;
+        @com.fasterxml.jackson.annotation.JsonProperty("infrastructure_fail") INFRASTRUCTURE_FAIL,
+        /** It reached its max run time, or a step its {@code no_output_timeout}. */
+        @com.fasterxml.jackson.annotation.JsonProperty("timedout") TIMEDOUT;
 
         public boolean isFinal() {
             return this != QUEUED && this != RUNNING;

@@ -1,5 +1,6 @@
 package dev.runway.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
@@ -83,9 +84,28 @@ public final class RunnerApi {
      * {@code command} holds the path, for {@code add_ssh_keys} the fingerprints (one a line; none: every key).
      * {@code shell} null means the default ({@code /bin/bash -eo pipefail}); {@code noOutputTimeoutMillis} 0 means
      * the default (10 minutes).
+     * {@code maxAutoReruns}: a step that fails runs again at most this many times (0: never), after
+     * {@code autoRerunDelayMillis}; both are left out of the JSON when 0, so a task agent of a release without
+     * reruns still reads every other step.
      */
     public record StepSpec(StepType type, String name, String command, String shell, Map<String, String> environment,
-            String workingDirectory, long noOutputTimeoutMillis, boolean background, When when) {}
+            String workingDirectory, long noOutputTimeoutMillis, boolean background, When when,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) Integer maxAutoReruns,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) Long autoRerunDelayMillis) {
+        /** What JSON is read with; missing or null reruns are none (jobs stored before reruns have neither). */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public StepSpec {
+            maxAutoReruns = maxAutoReruns == null ? 0 : maxAutoReruns;
+            autoRerunDelayMillis = autoRerunDelayMillis == null ? 0L : autoRerunDelayMillis;
+        }
+
+        /** A step that is not rerun when it fails. */
+        public StepSpec(StepType type, String name, String command, String shell, Map<String, String> environment,
+                String workingDirectory, long noOutputTimeoutMillis, boolean background, When when) {
+            this(type, name, command, shell, environment, workingDirectory, noOutputTimeoutMillis, background, when,
+                    0, 0L);
+        }
+    }
 
     public record StepStart(String name, String startedAt) {}
 
@@ -108,10 +128,12 @@ public final class RunnerApi {
     public record StepResult(StepStatus status, Integer exitCode, Integer signal, String reason, long durationMillis,
             String finishedAt) {}
 
+    /** A task's end; {@code timedout}: it reached its max run time, or a step its {@code no_output_timeout}. */
     public enum TaskStatus {
         @JsonProperty("success") SUCCESS,
         @JsonProperty("failed") FAILED,
-        @JsonProperty("canceled") CANCELED
+        @JsonProperty("canceled") CANCELED,
+        @JsonProperty("timedout") TIMEDOUT
     }
 
     public record TaskResult(TaskStatus status, String reason) {}

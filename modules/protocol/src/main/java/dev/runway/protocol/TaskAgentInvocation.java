@@ -72,10 +72,12 @@ public record TaskAgentInvocation(URI apiUrl, String taskId, String maxRunTime, 
     public static final int EXIT_NOT_REPORTED = 1;
     /** Exit status: bad arguments or standard input, or no token (picocli's usage errors use the same code). */
     public static final int EXIT_INVALID = 2;
-    /** Exit status: the task failed (a step failed or timed out) and its result was reported. */
+    /** Exit status: the task failed (a step failed) and its result was reported. */
     public static final int EXIT_REPORTED_FAILED = 3;
     /** Exit status: the task was canceled and its result was reported. */
     public static final int EXIT_REPORTED_CANCELED = 4;
+    /** Exit status: the task timed out (max run time, or a step's no_output_timeout) and its result was reported. */
+    public static final int EXIT_REPORTED_TIMEDOUT = 5;
 
     /**
      * How the last line a task agent prints (to standard error, which the launch agent keeps in the task's output
@@ -136,6 +138,8 @@ public record TaskAgentInvocation(URI apiUrl, String taskId, String maxRunTime, 
                 return EXIT_REPORTED;
             case CANCELED:
                 return EXIT_REPORTED_CANCELED;
+            case TIMEDOUT:
+                return EXIT_REPORTED_TIMEDOUT;
             default:
                 return EXIT_REPORTED_FAILED;
         }
@@ -150,6 +154,8 @@ public record TaskAgentInvocation(URI apiUrl, String taskId, String maxRunTime, 
                 return Optional.of(RunnerApi.TaskStatus.FAILED);
             case EXIT_REPORTED_CANCELED:
                 return Optional.of(RunnerApi.TaskStatus.CANCELED);
+            case EXIT_REPORTED_TIMEDOUT:
+                return Optional.of(RunnerApi.TaskStatus.TIMEDOUT);
             default:
                 return Optional.empty();
         }

@@ -131,11 +131,17 @@ public final class TaskWire {
             steps = new ArrayList<>(stepFields.size());
             for (Fields step : stepFields) {
                 step.only("type", "name", "command", "shell", "environment", "working_directory",
-                        "no_output_timeout_millis", "background", "when");
+                        "no_output_timeout_millis", "background", "when", "max_auto_reruns",
+                        "auto_rerun_delay_millis");
+                long reruns = step.optionalLong("max_auto_reruns");
+                if (reruns < Integer.MIN_VALUE || reruns > Integer.MAX_VALUE) {
+                    throw Fields.mismatch(step.at("max_auto_reruns"), "a whole number within 32 bits", reruns);
+                }
                 steps.add(new StepSpec(step.constant("type", StepType.class), step.string("name"),
                         step.string("command"), step.string("shell"), step.stringMap("environment"),
                         step.string("working_directory"), step.primitiveLong("no_output_timeout_millis"),
-                        step.bool("background"), step.constant("when", When.class)));
+                        step.bool("background"), step.constant("when", When.class), (int) reruns,
+                        (Long) step.optionalLong("auto_rerun_delay_millis")));
             }
         }
         Checkout checkout = null;
@@ -201,6 +207,12 @@ public final class TaskWire {
                 }
             }
             throw mismatch(at(name), "a number", value);
+        }
+
+        /** A whole number that may be missing or null (0, as the record makes it). */
+        long optionalLong(String name) throws IOException {
+            Object value = map.get(name);
+            return value == null || value == JsonText.NULL ? 0 : primitiveLong(name);
         }
 
         /** A {@code boolean} field: missing or null is refused, as for {@link #primitiveLong}. */

@@ -54,6 +54,16 @@ class JobDefinitionParserTest {
     }
 
     @Test
+    void aRunStepMayBeRerunWhenItFails() throws Exception {
+        StepSpec step = parse("{\"resource_class\":\"acme/linux\",\"steps\":[{\"run\":{\"command\":\"make\","
+                + "\"max_auto_reruns\":3,\"auto_rerun_delay\":\"30s\"}}]}").steps().get(0);
+        assertThat(step.maxAutoReruns()).isEqualTo(3);
+        assertThat(step.autoRerunDelayMillis()).isEqualTo(30_000L);
+        assertThat(Json.writeString(parse("{\"resource_class\":\"acme/linux\",\"steps\":[{\"run\":\"make\"}]}")
+                .steps().get(0))).as("left out when not rerun").doesNotContain("rerun");
+    }
+
+    @Test
     void defaultsFollowCircleCi() throws Exception {
         JobDefinition job = parse("{\"resource_class\":\"acme/linux\",\"steps\":[{\"run\":\"true\"}]}");
         assertThat(job.maxRunTime()).isEqualTo(Duration.ofHours(5));
@@ -77,6 +87,12 @@ class JobDefinitionParserTest {
                 "steps[1].run.environment.1BAD: invalid environment variable name");
         assertRefused(head + "{\"run\":{\"command\":\"x\",\"background\":\"yes\"}}]}",
                 "steps[1].run.background: must be true or false");
+        assertRefused(head + "{\"run\":{\"command\":\"x\",\"max_auto_reruns\":6}}]}",
+                "steps[1].run.max_auto_reruns: must be an integer from 1 to 5, found 6");
+        assertRefused(head + "{\"run\":{\"command\":\"x\",\"auto_rerun_delay\":\"1m\"}}]}",
+                "steps[1].run.auto_rerun_delay: only with max_auto_reruns");
+        assertRefused(head + "{\"run\":{\"command\":\"x\",\"max_auto_reruns\":2,\"auto_rerun_delay\":\"11m\"}}]}",
+                "steps[1].run.auto_rerun_delay: at most 10m");
         assertRefused("{\"resource_class\":\"acme/linux\",\"steps\":[]}", "steps: a job needs at least one step");
         assertRefused("{\"resource_class\":\"linux\",\"steps\":[\"checkout\"]}", "resource_class: invalid");
         assertRefused("{\"resource_class\":\"acme/linux\",\"steps\":[{\"run\":\"x\"}],\"max_run_time\":\"5\"}",

@@ -34,9 +34,12 @@ final class JobRoutes {
     private final SecretsKeys keys;
     private final Executor executor;
     private final Clock clock;
+    private final Runnable jobEnded;
 
+    /** {@code jobEnded} runs when a cancel ended a job at once (the pipeline scheduler's wake-up). */
     JobRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
-            SecretsKeys keys, Executor executor, Clock clock) {
+            SecretsKeys keys, Executor executor, Clock clock, Runnable jobEnded) {
+        this.jobEnded = jobEnded;
         this.store = store;
         this.auth = auth;
         this.claims = claims;
@@ -116,7 +119,7 @@ final class JobRoutes {
                 state = JobState.valueOf(stateName.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw ApiError.badRequest("state: \"" + stateName + "\" is not one of queued, running, success, "
-                        + "failed, canceled, infrastructure_fail");
+                        + "failed, canceled, infrastructure_fail, timedout");
             }
         }
         long limit = exchange.queryLong("limit", 50);
@@ -133,6 +136,9 @@ final class JobRoutes {
         watchers.changed(queuedKey(job.id()));
         if (job.taskId() != null) {
             watchers.changed(job.taskId());
+        }
+        if (job.state().isFinal()) {
+            jobEnded.run();
         }
         return Reply.ok(views.status(job, true));
     }

@@ -65,7 +65,8 @@ final class JobViews {
             return StepStatus.SKIPPED;
         }
         if (step == StepStatus.RUNNING) {
-            return job == JobState.CANCELED ? StepStatus.CANCELED : StepStatus.FAILED;
+            return job == JobState.CANCELED ? StepStatus.CANCELED
+                    : job == JobState.TIMEDOUT ? StepStatus.TIMEDOUT : StepStatus.FAILED;
         }
         return step;
     }

@@ -16,8 +16,12 @@ final class LeaseReaper implements Runnable {
     private final OutputWatchers watchers;
     private final int maxRequeues;
     private final Clock clock;
+    private final Runnable jobEnded;
 
-    LeaseReaper(Store store, ClaimWaiters claims, OutputWatchers watchers, int maxRequeues, Clock clock) {
+    /** {@code jobEnded} runs when a lapsed task's job fails for good (the pipeline scheduler's wake-up). */
+    LeaseReaper(Store store, ClaimWaiters claims, OutputWatchers watchers, int maxRequeues, Clock clock,
+            Runnable jobEnded) {
+        this.jobEnded = jobEnded;
         this.store = store;
         this.claims = claims;
         this.watchers = watchers;
@@ -36,6 +40,8 @@ final class LeaseReaper implements Runnable {
                 watchers.changed(JobRoutes.queuedKey(job.id()));
                 if (job.state() == JobState.QUEUED) {
                     claims.signal(job.resourceClassId());
+                } else if (job.state().isFinal()) {
+                    jobEnded.run();
                 }
             }
         } catch (RuntimeException e) {

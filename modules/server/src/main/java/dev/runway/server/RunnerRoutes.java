@@ -48,10 +48,14 @@ final class RunnerRoutes {
     private final Clock clock;
     private final RunnerVisits visits;
     private final StepCounts stepCounts;
+    private final Runnable jobEnded;
 
+    /** {@code jobEnded} runs after a task's result or failure is stored (the pipeline scheduler's wake-up). */
     RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
-            SecretsKeys keys, ServerSettings settings, DispatchPauses pauses, Executor executor, Clock clock) {
+            SecretsKeys keys, ServerSettings settings, DispatchPauses pauses, Executor executor, Clock clock,
+            Runnable jobEnded) {
         this.pauses = pauses;
+        this.jobEnded = jobEnded;
         this.store = store;
         this.auth = auth;
         this.claims = claims;
@@ -281,12 +285,16 @@ final class RunnerRoutes {
             case CANCELED:
                 state = JobState.CANCELED;
                 break;
+            case TIMEDOUT:
+                state = JobState.TIMEDOUT;
+                break;
             default:
                 state = JobState.FAILED;
                 break;
         }
         store.tasks().finish(task.id(), TaskState.FINISHED, state, result.reason(), clock.millis());
         watchers.changed(task.id());
+        jobEnded.run();
         LOG.info("task {} finished: {}", task.id(), result.status());
         return Reply.ok(Map.of());
     }
@@ -316,6 +324,7 @@ final class RunnerRoutes {
         store.tasks().finish(task.id(), TaskState.FAILED, JobState.INFRASTRUCTURE_FAIL, reason.toString(),
                 clock.millis());
         watchers.changed(task.id());
+        jobEnded.run();
         LOG.info("task {} failed: {}", task.id(), failure.reason());
         return Reply.ok(Map.of());
     }

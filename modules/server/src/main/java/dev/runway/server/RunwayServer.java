@@ -142,7 +142,7 @@ public final class RunwayServer implements AutoCloseable {
         }
         String adminToken = AdminToken.loadOrCreate(dataDir);
         SecretsKeys keys = SecretsKeys.load(protection, dataDir);
-        Store store = H2Store.open(dataDir);
+        Store store = H2Store.open(dataDir, keys.storeCipher());
         try {
             sealStoredSecrets(store, keys);
             PrivateFiles.secure(dataDir, false, keyFiles); // what the store and the key made just now
@@ -159,13 +159,15 @@ public final class RunwayServer implements AutoCloseable {
         ExecutorService continuations = Executors.newFixedThreadPool(4, daemonThreads("runway-wakeup"));
         Auth auth = new Auth(store, adminToken);
         Router router = new Router();
+        // a job's end wakes the scheduler at once: the jobs that require it are queued without waiting for a tick
+        PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, keys, clock), clock);
         DispatchPauses pauses = new DispatchPauses(store, claims, clock);
-        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, pauses, continuations, clock)
-                .register(router);
+        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, pauses, continuations, clock,
+                scheduler::wake).register(router);
         new NamespaceRoutes(store, auth, clock).register(router);
         new ManagementRoutes(store, auth, claims, pauses, clock).register(router);
-        new JobRoutes(store, auth, claims, watchers, output, keys, continuations, clock).register(router);
-        PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, keys, clock), clock);
+        new JobRoutes(store, auth, claims, watchers, output, keys, continuations, clock, scheduler::wake)
+                .register(router);
         GitRepositories git = new GitRepositories(dataDir.resolve("repositories"));
         PipelineTriggers triggers = new PipelineTriggers(store, git, pipelineSettings, scheduler::wake, clock);
         // before the pipeline routes: GET .../{slug}/envvar/{name} has the segment count of .../{vcs}/{org}/{repo}
@@ -228,7 +230,8 @@ public final class RunwayServer implements AutoCloseable {
                     + e.getMessage(), e);
         }
         long period = Math.max(100, Math.min(1000, settings.lease().toMillis() / 4));
-        reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock),
+        reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock,
+                scheduler::wake),
                 period, period, TimeUnit.MILLISECONDS);
         scheduler.start(pipelineSettings.tick());
         timed.start(TRIGGER_TICK);
@@ -278,22 +281,26 @@ public final class RunwayServer implements AutoCloseable {
      */
     private static void sealStoredSecrets(Store store, SecretsKeys keys) {
         int sealed;
+        int values;
         try {
             sealed = store.jobs().resealSecrets(keys.currentId(),
                     definition -> StoredJob.fromJson(definition).sealedAgain(keys).toJson());
             sealed += store.testResults().resealSshKeys(key -> !SecretsKeys.keyIdOf(key).equals(keys.currentId()),
                     key -> keys.seal(keys.open(key))); // project SSH keys (add_ssh_keys)
+            values = store.resealSecretValues();
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("cannot open the stored job secrets: " + e.getMessage() + "; give the "
-                    + "key they were sealed with as " + DataProtection.PREVIOUS_KEY_VARIABLE + " or in the key file's "
-                    + SecretsKeys.PREVIOUS_SUFFIX + " file", e);
+            throw new IllegalStateException("cannot open the stored secrets (job secrets, webhook secrets, context and"
+                    + " project variables): " + e.getMessage() + "; give the key they were sealed with as "
+                    + DataProtection.PREVIOUS_KEY_VARIABLE + " or in the key file's " + SecretsKeys.PREVIOUS_SUFFIX
+                    + " file", e);
         }
         keys.keep();
-        if (sealed > 0) {
+        if (sealed > 0 || values > 0) {
             store.compact();
-            LOG.info("sealed the secrets of {} stored job(s) and SSH key(s) with the current key ({}){}", sealed,
-                    keys.currentOrigin(), keys.previousOrigin().map(previous -> "; the previous key (" + previous
-                            + ") is no longer needed").orElse(""));
+            LOG.info("sealed the secrets of {} stored job(s) and SSH key(s) and {} secret value(s) (webhook secrets,"
+                    + " variables) with the current key ({}){}", sealed, values, keys.currentOrigin(),
+                    keys.previousOrigin().map(previous -> "; the previous key (" + previous + ") is no longer needed")
+                            .orElse(""));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.runway.server;
 
+import dev.runway.server.store.SecretCipher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -101,6 +102,31 @@ final class SecretsKeys {
     /** Whether the previous key may be dropped now (it came from a file, which {@link #keep()} deletes). */
     Optional<String> previousOrigin() {
         return Optional.ofNullable(previous).map(Key::origin);
+    }
+
+    /** These keys as the store's cipher of the secret values it keeps (same format as sealed job secrets). */
+    SecretCipher storeCipher() {
+        return new SecretCipher() {
+            @Override
+            public String seal(String plaintext) {
+                return SecretsKeys.this.seal(plaintext);
+            }
+
+            @Override
+            public String open(String sealed) {
+                return SecretsKeys.this.open(sealed);
+            }
+
+            @Override
+            public boolean isSealed(String stored) {
+                return stored.startsWith(FORMAT + ":");
+            }
+
+            @Override
+            public boolean isCurrent(String sealed) {
+                return keyIdOf(sealed).equals(current.id());
+            }
+        };
     }
 
     String currentId() {

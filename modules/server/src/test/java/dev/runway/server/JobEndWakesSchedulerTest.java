@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,8 +51,6 @@ class JobEndWakesSchedulerTest {
     Path temp;
 
     @Test
-    @Disabled("the pipeline scheduler is woken by triggers and workflow actions, not by a task's result: the job "
-            + "requiring a finished job waits for the next tick (PipelineScheduler, RunnerRoutes)")
     void aJobsEndQueuesTheJobThatRequiresItWithoutATick() throws Exception {
         Path repo = PipelineFlowTest.repository(Files.createDirectories(temp.resolve("repo")), CONFIG);
         RunwayServer server = RunwayServer.start(new ServerSettings(temp.resolve("data"), "127.0.0.1", 0),

@@ -25,7 +25,11 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(ServerSettings settings) {
-        server = RunwayServer.start(settings);
+        this(settings, dev.runway.server.pipeline.PipelineSettings.defaults());
+    }
+
+    TestServer(ServerSettings settings, dev.runway.server.pipeline.PipelineSettings pipelines) {
+        server = RunwayServer.start(settings, pipelines);
         transport = new HttpTransport(server.uri(), Duration.ofSeconds(10));
         admin = new ManagementClient(transport, server.adminToken());
     }

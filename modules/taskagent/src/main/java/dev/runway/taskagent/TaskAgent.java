@@ -2,6 +2,8 @@ package dev.runway.taskagent;
 
 import dev.runway.client.ApiException;
 import dev.runway.client.TaskClient;
+import dev.runway.protocol.GoDuration;
+import dev.runway.protocol.RunnerApi.OutputAck;
 import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepSpec;
 import dev.runway.protocol.RunnerApi.StepStart;
@@ -21,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +91,8 @@ public final class TaskAgent {
         private final List<String> secrets = new ArrayList<>();
         private final List<BackgroundStep> background = new ArrayList<>();
         private String firstFailure;
+        /** Whether the first failure was a step that timed out (its no_output_timeout, or the max run time). */
+        private boolean firstFailureTimedOut;
 
         JobRun(TaskJob job, Path scratch) throws IOException, ApiException, InterruptedException {
             this.job = job;
@@ -118,6 +123,7 @@ public final class TaskAgent {
                     StepResult result = runStep(index, step);
                     if (result != null && result.status() != StepStatus.SUCCESS && firstFailure == null) {
                         firstFailure = describe(index, step) + ": " + result.reason();
+                        firstFailureTimedOut = result.status() == StepStatus.TIMEDOUT;
                     }
                 }
             } finally {
@@ -147,10 +153,8 @@ public final class TaskAgent {
             // The step starts while its start is reported (a round trip less before the job's first command); its
             // output waits for that report: the server takes a step's output once the step has started.
             CountDownLatch reported = new CountDownLatch(1);
-            OutputUpload upload = (offset, data, length, at) -> {
-                reported.await();
-                return client.appendOutput(index, offset, data, length, at);
-            };
+            AtomicLong outputEnd = new AtomicLong();
+            OutputUpload upload = uploadFrom(index, 0, reported, outputEnd);
             long noOutputTimeout = step.noOutputTimeoutMillis() > 0 ? step.noOutputTimeoutMillis()
                     : TaskAgentSettings.DEFAULT_NO_OUTPUT_TIMEOUT_MILLIS;
             StepExecution.StepSettings stepSettings = new StepExecution.StepSettings(noOutputTimeout,
@@ -177,6 +181,28 @@ public final class TaskAgent {
                 return null;
             }
             StepResult result = execution.supervise();
+            // max_auto_reruns: a step that failed runs again, its output following the earlier attempts'
+            for (int rerun = 1; rerun <= step.maxAutoReruns() && rerunnable(result); rerun++) {
+                String notice = "\n[runway] the step " + (result.status() == StepStatus.TIMEDOUT ? "timed out"
+                        : "failed") + "; rerunning it (" + rerun + " of " + step.maxAutoReruns() + ")"
+                        + (step.autoRerunDelayMillis() > 0 ? " in " + GoDuration.format(java.time.Duration.ofMillis(
+                                step.autoRerunDelayMillis())) : "") + "\n";
+                byte[] text = notice.getBytes(StandardCharsets.UTF_8);
+                outputEnd.set(client.appendOutput(index, outputEnd.get(), text, text.length,
+                        System.currentTimeMillis()).nextOffset());
+                if (step.autoRerunDelayMillis() > 0 && cancel.await(step.autoRerunDelayMillis())) {
+                    break; // canceled (or out of time) while waiting: the last attempt's result stands
+                }
+                try {
+                    execution = start(index, step, stepSettings, uploadFrom(index, outputEnd.get(), reported,
+                            outputEnd));
+                } catch (IOException | IllegalArgumentException e) {
+                    result = StepExecution.failedToStart("The step could not start again: " + e.getMessage(),
+                            cancel, uploadFrom(index, outputEnd.get(), reported, outputEnd), stepSettings);
+                    break;
+                }
+                result = execution.supervise();
+            }
             client.stepFinished(index, result);
             return result;
         }
@@ -210,6 +236,25 @@ public final class TaskAgent {
                     Instant.now().toString());
             client.stepFinished(index, result);
             return result;
+        }
+
+        /** A step that failed or went quiet too long is rerun; one the job's cancel or max run time stopped is not. */
+        private boolean rerunnable(StepResult result) {
+            return (result.status() == StepStatus.FAILED || result.status() == StepStatus.TIMEDOUT)
+                    && !cancel.isCanceled();
+        }
+
+        /**
+         * Uploads an attempt's output, which counts from 0, at {@code base} of the step's output (after the earlier
+         * attempts'); {@code end} follows where the step's output ends.
+         */
+        private OutputUpload uploadFrom(int index, long base, CountDownLatch reported, AtomicLong end) {
+            return (offset, data, length, at) -> {
+                reported.await();
+                OutputAck ack = client.appendOutput(index, base + offset, data, length, at);
+                end.accumulateAndGet(ack.nextOffset(), Math::max);
+                return new OutputAck(ack.nextOffset() - base, ack.canceled());
+            };
         }
 
         private void reportStart(int index, StepStart started, CountDownLatch reported)
@@ -265,6 +310,7 @@ public final class TaskAgent {
                 StepResult result = step.result;
                 if (result != null && result.status() != StepStatus.SUCCESS && firstFailure == null) {
                     firstFailure = describe(step.index, step.spec) + ": " + result.reason();
+                    firstFailureTimedOut = result.status() == StepStatus.TIMEDOUT;
                 }
             }
         }
@@ -273,11 +319,15 @@ public final class TaskAgent {
             if (cancel.reason() == CancelSignal.Reason.CANCELED) {
                 return new TaskResult(TaskStatus.CANCELED, cancel.message());
             }
+            if (cancel.reason() == CancelSignal.Reason.MAX_RUN_TIME) {
+                return new TaskResult(TaskStatus.TIMEDOUT, cancel.message());
+            }
             if (cancel.isCanceled()) {
                 return new TaskResult(TaskStatus.FAILED, cancel.message());
             }
             if (firstFailure != null) {
-                return new TaskResult(TaskStatus.FAILED, firstFailure);
+                // a step's no_output_timeout ends the job timedout, as CircleCI shows it
+                return new TaskResult(firstFailureTimedOut ? TaskStatus.TIMEDOUT : TaskStatus.FAILED, firstFailure);
             }
             return new TaskResult(TaskStatus.SUCCESS, null);
         }

@@ -103,6 +103,28 @@ class TaskAgentJobTest {
     }
 
     @Test
+    void aFailingStepIsRerunUpToMaxAutoRerunsItsOutputFollowingTheEarlierAttempts() throws Exception {
+        String counter = "attempts-" + java.util.UUID.randomUUID();
+        String flaky = "n=$(cat " + counter + " 2>/dev/null || echo 0); n=$((n+1)); echo $n > " + counter
+                + "; echo attempt $n; [ $n -ge 3 ]";
+        Run recovers = run("{\"run\": {\"command\": \"" + flaky + "\", \"max_auto_reruns\": 2,"
+                + " \"auto_rerun_delay\": \"1s\"}}");
+        assertThat(recovers.status().state()).isEqualTo(JobState.SUCCESS);
+        assertThat(recovers.step(0)).isEqualTo(StepStatus.SUCCESS);
+        assertThat(output(recovers, 0)).isEqualTo("attempt 1\n\n[runway] the step failed; rerunning it (1 of 2) in 1s\n"
+                + "attempt 2\n\n[runway] the step failed; rerunning it (2 of 2) in 1s\nattempt 3\n");
+
+        String always = "always-" + java.util.UUID.randomUUID();
+        Run fails = run("{\"run\": {\"command\": \"n=$(cat " + always + " 2>/dev/null || echo 0); n=$((n+1)); echo $n > "
+                + always + "; echo attempt $n; exit 4\", \"max_auto_reruns\": 1}}", "{\"run\": \"echo next\"}");
+        assertThat(fails.status().state()).isEqualTo(JobState.FAILED);
+        assertThat(fails.status().steps().get(0).exitCode()).isEqualTo(4);
+        assertThat(output(fails, 0)).isEqualTo("attempt 1\n\n[runway] the step failed; rerunning it (1 of 1)\n"
+                + "attempt 2\n");
+        assertThat(fails.step(1)).isEqualTo(StepStatus.SKIPPED);
+    }
+
+    @Test
     void successfulJobSkipsOnFailSteps() throws Exception {
         Run run = run("{\"run\": \"echo fine\"}", "{\"run\": {\"command\": \"echo nope\", \"when\": \"on_fail\"}}");
         assertThat(run.status().state()).isEqualTo(JobState.SUCCESS);
@@ -202,11 +224,12 @@ class TaskAgentJobTest {
     }
 
     @Test
-    void aQuietStepIsStoppedAfterItsNoOutputTimeout() throws Exception {
+    void aQuietStepIsStoppedAfterItsNoOutputTimeoutAndTheJobEndsTimedOut() throws Exception {
         Run run = run("{\"run\": {\"command\": \"echo start; sleep 60\", \"no_output_timeout\": \"1s\"}}",
                 "{\"run\": {\"command\": \"echo after\", \"when\": \"always\"}}");
         assertThat(run.step(0)).isEqualTo(StepStatus.TIMEDOUT);
-        assertThat(run.status().state()).isEqualTo(JobState.FAILED);
+        assertThat(run.result().status()).isEqualTo(TaskStatus.TIMEDOUT);
+        assertThat(run.status().state()).isEqualTo(JobState.TIMEDOUT);
         assertThat(output(run, 0)).startsWith("start\n").contains("Too long with no output (exceeded 1s)");
         assertThat(run.status().steps().get(0).durationMillis()).isLessThan(20_000L);
         assertThat(output(run, 1)).isEqualTo("after\n");
@@ -254,13 +277,13 @@ class TaskAgentJobTest {
     }
 
     @Test
-    void aJobPastItsMaxRunTimeIsStoppedAndFails() throws Exception {
+    void aJobPastItsMaxRunTimeIsStoppedAndEndsTimedOut() throws Exception {
         ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps(
                 "{\"run\": \"echo working; sleep 60\"}", "{\"run\": \"echo next\"}"), null, null, null));
         TaskResult result = agent(claim, Duration.ofSeconds(1), Duration.ofMillis(300)).run();
         JobStatus status = server.status(claim.jobId());
-        assertThat(result.status()).isEqualTo(TaskStatus.FAILED);
-        assertThat(status.state()).isEqualTo(JobState.FAILED);
+        assertThat(result.status()).isEqualTo(TaskStatus.TIMEDOUT);
+        assertThat(status.state()).isEqualTo(JobState.TIMEDOUT);
         assertThat(status.reason()).contains("max run time (1s)");
         assertThat(status.steps().get(0).status()).isEqualTo(StepStatus.TIMEDOUT);
         assertThat(status.steps().get(1).status()).isEqualTo(StepStatus.SKIPPED);

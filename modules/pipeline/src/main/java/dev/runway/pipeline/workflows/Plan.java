@@ -7,8 +7,8 @@ import java.util.Map;
 
 /** What {@link Workflows} produces: the processed jobs by unique key, and each workflow's job invocations. */
 public record Plan(Map<String, Node.Mapping> jobs, List<Workflow> workflows) {
-    /** One workflow that runs (its when/unless held). */
-    public record Workflow(String name, List<Job> jobs, List<Node> triggers, Source at) {}
+    /** One workflow that runs (its when/unless held); {@code maxAutoReruns} 0 when it is not rerun on failure. */
+    public record Workflow(String name, List<Job> jobs, List<Node> triggers, Source at, int maxAutoReruns) {}
 
     /**
      * One job of a workflow. {@code key} names its processed job in {@link Plan#jobs()} (null for an approval job);

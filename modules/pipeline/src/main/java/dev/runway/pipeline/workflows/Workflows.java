@@ -84,7 +84,7 @@ public final class Workflows {
             list.add(new Plan.Job(job, job, job, false, List.of(), List.of(), null, filters.admits(null, branch, tag),
                     null, Map.of(), at));
         }
-        return new Plan(jobs, List.of(new Plan.Workflow("workflow", list, List.of(), at)));
+        return new Plan(jobs, List.of(new Plan.Workflow("workflow", list, List.of(), at, 0)));
     }
 
     private Plan.Workflow workflow(String name, Node.Mapping workflow) {
@@ -139,7 +139,19 @@ public final class Workflows {
                     candidate.serialGroup, candidate.matrix, candidate.at));
         }
         checkCycles(name, planned);
-        return new Plan.Workflow(name, planned, triggers, workflow.at());
+        return new Plan.Workflow(name, planned, triggers, workflow.at(), maxAutoReruns(workflow.get("max_auto_reruns")));
+    }
+
+    /** A failed workflow is rerun from failed at most this many times (CircleCI takes 1 to 5); 0 when not given. */
+    private int maxAutoReruns(Node value) {
+        if (value == null) {
+            return 0;
+        }
+        if (value instanceof Node.Scalar scalar && scalar.value() instanceof Long n && n >= 1 && n <= 5) {
+            return n.intValue();
+        }
+        problems.error(value.at(), "max_auto_reruns: must be an integer from 1 to 5, found " + value.describe());
+        return 0;
     }
 
     /** The key of the processed job in the pipeline's jobs: its name, unless another job already holds it. */

@@ -88,9 +88,14 @@ final class JobSpecs {
                 String directory = text(args.get("working_directory"));
                 long noOutput = args.get("no_output_timeout") == null ? 0
                         : GoDuration.parse(String.valueOf(args.get("no_output_timeout"))).toMillis();
+                // the compiler checked max_auto_reruns (1 to 5) and auto_rerun_delay (a duration)
+                int reruns = args.get("max_auto_reruns") instanceof Number n ? n.intValue() : 0;
+                long rerunDelay = args.get("auto_rerun_delay") == null ? 0
+                        : GoDuration.parse(String.valueOf(args.get("auto_rerun_delay"))).toMillis();
                 return new StepSpec(StepType.RUN, name, command == null ? "true" : command, text(args.get("shell")),
                         environment, directory != null ? directory : jobDirectory, noOutput,
-                        Boolean.TRUE.equals(args.get("background")), when(text(args.get("when"))));
+                        Boolean.TRUE.equals(args.get("background")), when(text(args.get("when"))), reruns,
+                        rerunDelay);
             }
             case "checkout": {
                 String path = text(args.get("path"));

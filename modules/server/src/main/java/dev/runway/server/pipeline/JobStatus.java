@@ -42,6 +42,7 @@ public enum JobStatus {
             case FAILED -> FAILED;
             case CANCELED -> CANCELED;
             case INFRASTRUCTURE_FAIL -> INFRASTRUCTURE_FAIL;
+            case TIMEDOUT -> TIMEDOUT;
         };
     }
 }

@@ -88,7 +88,11 @@ public final class PipelineScheduler implements AutoCloseable {
         }
     }
 
-    /** Applies one decision to the workflow; answers whether anything changed. */
+    /**
+     * Applies one decision to the workflow; answers whether anything changed. Every status change is a
+     * compare-and-set against what was read: when an approval, a cancel or a rerun changed the workflow meanwhile,
+     * the rest of the decision is dropped and the next pass decides again on what is there now.
+     */
     private boolean drive(String workflowId) {
         Workflow workflow = store.pipelines().workflow(workflowId).orElse(null);
         if (workflow == null || WorkflowStateMachine.isFinalWorkflow(workflow.status())) {
@@ -119,9 +123,12 @@ public final class PipelineScheduler implements AutoCloseable {
                 reason = nodes.get(change.jobId()).stream().map(node -> node.job().reason())
                         .filter(r -> r != null && !r.isBlank()).findFirst().orElse(null);
             }
-            store.pipelines().updateWorkflowJob(change.jobId(), change.status().wire(), reason,
-                    change.status() == JobStatus.RUNNING || change.status().isFinal() && nodes.containsKey(
-                            change.jobId()) ? now : null, change.status().isFinal() ? now : null);
+            if (!store.pipelines().updateWorkflowJob(change.jobId(), byId.get(change.jobId()).status(),
+                    change.status().wire(), reason, change.status() == JobStatus.RUNNING || change.status().isFinal()
+                            && nodes.containsKey(change.jobId()) ? now : null,
+                    change.status().isFinal() ? now : null)) {
+                return true; // changed meanwhile: decide again
+            }
             changed = true;
         }
         for (String jobId : decision.cancel()) {
@@ -133,34 +140,62 @@ public final class PipelineScheduler implements AutoCloseable {
             }
         }
         for (String jobId : decision.ready()) {
-            changed |= start(workflow, byId.get(jobId), now);
+            Start started = start(workflow, byId.get(jobId), now);
+            if (started == Start.STALE) {
+                return true;
+            }
+            changed |= started == Start.DONE;
         }
         if (!decision.workflowStatus().equals(workflow.status())) {
-            store.pipelines().updateWorkflow(workflow.id(), decision.workflowStatus(),
-                    decision.workflowFinal() ? now : null);
+            // decided on the cancel flag as read: a cancel asked meanwhile makes this fail, and the next pass decides
+            if (!store.pipelines().updateWorkflow(workflow.id(), workflow.status(), workflow.cancelRequested(),
+                    decision.workflowStatus(), decision.workflowFinal() ? now : null)) {
+                return true;
+            }
             LOG.info("workflow {} ({}): {}", workflow.name(), workflow.id(), decision.workflowStatus());
+            if (decision.workflowStatus().equals("failed") && workflow.autoRerunsLeft() > 0) {
+                autoRerun(workflow, now);
+            }
             changed = true;
         }
         return changed;
     }
 
-    /** Queues a ready job's nodes (or fails it at once when it cannot run); false when its serial group is busy. */
-    private boolean start(Workflow workflow, WorkflowJob job, long now) {
+    /**
+     * {@code max_auto_reruns}: a failed workflow is rerun from failed on its own, as CircleCI does, with one rerun
+     * less left. A canceled one is not (it did not fail), nor one that someone reran meanwhile.
+     */
+    private void autoRerun(Workflow failed, long now) {
+        List<WorkflowJob> ended = store.pipelines().workflowJobs(failed.id());
+        try {
+            Workflow rerun = store.pipelines().createWorkflow(failed.pipelineId(), failed.name(), failed.id(),
+                    failed.autoRerunsLeft() - 1, WorkflowActions.rerunJobs(failed, ended, true, null), now);
+            LOG.info("workflow {} ({}) failed: rerun from failed on its own as {} ({} automatic rerun(s) left)",
+                    failed.name(), failed.id(), rerun.id(), rerun.autoRerunsLeft());
+            wake(); // the new workflow is driven by the next pass, at once
+        } catch (dev.runway.server.store.StoreRefusal refused) {
+            LOG.info("workflow {} ({}) failed and is not rerun on its own: {}", failed.name(), failed.id(),
+                    refused.getMessage());
+        }
+    }
+
+    /** What {@link #start} did: queued or failed the job, waited for its serial group, or found it changed. */
+    private enum Start { DONE, WAITING, STALE }
+
+    /** Queues a ready job's nodes (or fails it at once when it cannot run). */
+    private Start start(Workflow workflow, WorkflowJob job, long now) {
         if (job.serialGroup() != null && store.pipelines().serialGroupBusy(job.serialGroup())) {
-            return false;
+            return Start.WAITING;
         }
         JobSpec spec = JobSpec.fromJson(job.spec());
         if (spec.failure() != null) {
-            store.pipelines().updateWorkflowJob(job.id(), JobStatus.FAILED.wire(), spec.failure(), now, now);
-            return true;
+            return failAtOnce(job, spec.failure(), now);
         }
         int slash = spec.resourceClass().indexOf('/');
         Optional<ResourceClass> rc = store.management().resourceClassByName(spec.resourceClass().substring(0, slash),
                 spec.resourceClass().substring(slash + 1));
         if (rc.isEmpty()) {
-            store.pipelines().updateWorkflowJob(job.id(), JobStatus.FAILED.wire(), "resource class "
-                    + spec.resourceClass() + " does not exist", now, now);
-            return true;
+            return failAtOnce(job, "resource class " + spec.resourceClass() + " does not exist", now);
         }
         Pipeline pipeline = store.pipelines().pipeline(workflow.pipelineId()).orElseThrow();
         Project project = store.pipelines().project(pipeline.projectId()).orElseThrow();
@@ -169,8 +204,7 @@ public final class PipelineScheduler implements AutoCloseable {
         try {
             secrets = JobSecrets.of(store, project, spec.contexts());
         } catch (IllegalArgumentException e) {
-            store.pipelines().updateWorkflowJob(job.id(), JobStatus.FAILED.wire(), e.getMessage(), now, now);
-            return true;
+            return failAtOnce(job, e.getMessage(), now);
         }
         if (PipelineTriggers.SETUP.equals(pipeline.state())) {
             // a setup job continues the pipeline with this key; as a secret, the job's output masks it
@@ -189,10 +223,18 @@ public final class PipelineScheduler implements AutoCloseable {
                     spec.maxRunTimeSeconds(), queue.secretsKey()));
         }
         List<Job> queued = store.pipelines().queue(job.id(), specs, now);
+        if (queued.isEmpty()) {
+            return Start.STALE; // canceled or started meanwhile
+        }
         LOG.info("workflow {} job {}: queued {} task(s) on {} (job #{})", workflow.name(), job.name(), queued.size(),
                 rc.get().fullName(), queued.get(0).buildNum());
         queue.queued(rc.get().id());
-        return true;
+        return Start.DONE;
+    }
+
+    private Start failAtOnce(WorkflowJob job, String reason, long now) {
+        return store.pipelines().updateWorkflowJob(job.id(), job.status(), JobStatus.FAILED.wire(), reason, now, now)
+                ? Start.DONE : Start.STALE;
     }
 
     /** CircleCI's built-in variables a job sees (the task agent adds CIRCLE_JOB, CIRCLE_BUILD_NUM, CIRCLE_SHA1...). */

@@ -135,8 +135,8 @@ public final class PipelineTriggers {
             store.pipelines().updatePipeline(pipeline.id(), SETUP, "[]", source, compiled.toYaml(), now);
         }
         for (CompiledPipeline.Workflow workflow : workflows) {
-            store.pipelines().createWorkflow(pipeline.id(), workflow.name(), null, workflowJobs(compiled, workflow),
-                    now);
+            store.pipelines().createWorkflow(pipeline.id(), workflow.name(), null, workflow.maxAutoReruns(),
+                    workflowJobs(compiled, workflow), now);
         }
         Pipeline created = store.pipelines().updatePipeline(pipeline.id(), compiled.setup() ? SETUP : "created",
                 "[]", source, compiled.toYaml(), clock.millis());
@@ -280,7 +280,7 @@ public final class PipelineTriggers {
             }
             return List.of(new CompiledPipeline.Workflow(request.onlyJob(), List.of(new CompiledPipeline.WorkflowJob(
                     request.onlyJob(), request.onlyJob(), false, List.of(), List.of(), null, true, null, Map.of())),
-                    List.of()));
+                    List.of(), 0));
         }
         if (request.onlyWorkflow() != null) {
             List<CompiledPipeline.Workflow> named = compiled.workflows().stream()

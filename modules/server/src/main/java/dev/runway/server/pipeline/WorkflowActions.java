@@ -48,7 +48,12 @@ public final class WorkflowActions {
         JobStatus status = JobStatus.of(job.status());
         if (status == JobStatus.BLOCKED || status == JobStatus.ON_HOLD) {
             long now = clock.millis();
-            store.pipelines().updateWorkflowJob(job.id(), JobStatus.CANCELED.wire(), "canceled", null, now);
+            if (!store.pipelines().updateWorkflowJob(job.id(), job.status(), JobStatus.CANCELED.wire(), "canceled",
+                    null, now)) {
+                // queued, approved or ended meanwhile: decide on what it is now
+                cancelJob(store.pipelines().workflowJob(job.id()).orElseThrow());
+                return;
+            }
         } else if (status == JobStatus.QUEUED || status == JobStatus.RUNNING) {
             for (NodeJob node : store.pipelines().nodes(job.id())) {
                 queue.cancel(node.job().id());
@@ -64,7 +69,13 @@ public final class WorkflowActions {
                 .filter(j -> j.workflowId().equals(workflowId) && j.type().equals("approval"))
                 .orElseThrow(() -> new StoreRefusal(StoreRefusal.Reason.NOT_FOUND, "Approval job not found"));
         if (!store.pipelines().approve(job.id(), by, clock.millis())) {
-            throw new IllegalArgumentException("job " + job.name() + " is " + job.status() + ", not on_hold: only a"
+            Workflow now = workflow(workflowId);
+            if (now.cancelRequested()) {
+                throw new IllegalArgumentException("workflow " + now.name() + " was canceled: its approval job "
+                        + job.name() + " can no longer be approved");
+            }
+            String status = store.pipelines().workflowJob(job.id()).map(WorkflowJob::status).orElse(job.status());
+            throw new IllegalArgumentException("job " + job.name() + " is " + status + ", not on_hold: only a"
                     + " job on hold can be approved");
         }
         wake.run();
@@ -81,10 +92,23 @@ public final class WorkflowActions {
             throw new IllegalArgumentException("workflow " + old.name() + " is " + old.status()
                     + ": rerun it once it has ended (or cancel it first)");
         }
+        List<NewWorkflowJob> copies = rerunJobs(old, store.pipelines().workflowJobs(workflowId), fromFailed, jobIds);
+        Workflow rerun = store.pipelines().createWorkflow(old.pipelineId(), old.name(), old.id(),
+                old.autoRerunsLeft(), copies, clock.millis());
+        wake.run();
+        return rerun;
+    }
+
+    /**
+     * The jobs of a rerun of {@code old}: every job ({@code fromFailed} false and no {@code jobIds}), the jobs that
+     * did not succeed ({@code fromFailed}), or the jobs named; each with every job that requires it, blocked again.
+     * The others keep their status. Jobs its filters left out stay out.
+     */
+    static List<NewWorkflowJob> rerunJobs(Workflow old, List<WorkflowJob> jobs, boolean fromFailed,
+            List<String> jobIds) {
         if (fromFailed && jobIds != null && !jobIds.isEmpty()) {
             throw new IllegalArgumentException("from_failed and jobs: give one of them, not both");
         }
-        List<WorkflowJob> jobs = store.pipelines().workflowJobs(workflowId);
         Set<String> again = new HashSet<>();
         for (WorkflowJob job : jobs) {
             boolean filtered = JobStatus.of(job.status()) == JobStatus.NOT_RUN && job.reason() != null
@@ -126,10 +150,7 @@ public final class WorkflowActions {
                     job.requires(), job.spec(), job.resourceClass(), job.parallelism(), job.serialGroup(),
                     runs ? null : job.reason(), runs ? null : job.jobNumber()));
         }
-        Workflow rerun = store.pipelines().createWorkflow(old.pipelineId(), old.name(), old.id(), copies,
-                clock.millis());
-        wake.run();
-        return rerun;
+        return copies;
     }
 
     /** The requires of a job by the ids of the jobs required, for the API's {@code requires} field. */

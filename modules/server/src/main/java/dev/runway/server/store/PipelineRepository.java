@@ -35,8 +35,13 @@ public interface PipelineRepository {
     record NewWorkflowJob(String name, String type, String status, String requires, String spec,
             String resourceClass, int parallelism, String serialGroup, String reason, Long jobNumber) {}
 
-    /** Creates a workflow and its jobs in one transaction; status {@code running} until the scheduler looks. */
-    Workflow createWorkflow(String pipelineId, String name, String rerunOf, List<NewWorkflowJob> jobs, long now);
+    /**
+     * Creates a workflow and its jobs in one transaction; status {@code running} until the scheduler looks. A rerun
+     * ({@code rerunOf} set) is refused ({@link StoreRefusal.Reason#CONFLICT}) unless the workflow it reruns has ended
+     * and no other run of that workflow is active: two reruns asked at once create one.
+     */
+    Workflow createWorkflow(String pipelineId, String name, String rerunOf, int autoRerunsLeft,
+            List<NewWorkflowJob> jobs, long now);
 
     Optional<Workflow> workflow(String id);
 
@@ -46,7 +51,11 @@ public interface PipelineRepository {
     /** Workflows not yet in a final status, oldest first: what the scheduler drives. */
     List<Workflow> activeWorkflows();
 
-    void updateWorkflow(String id, String status, Long stoppedAt);
+    /**
+     * Sets the workflow's status if it is still {@code expected} and its cancel flag still {@code cancelRequested}
+     * (a compare-and-set on what the status was decided from); false when either changed.
+     */
+    boolean updateWorkflow(String id, String expected, boolean cancelRequested, String status, Long stoppedAt);
 
     /** Flags a cancel; answers the workflow as it is now. */
     Workflow requestCancel(String workflowId, String by, long now);
@@ -64,11 +73,17 @@ public interface PipelineRepository {
     /** The nodes of a running workflow job and their jobs, by node index. */
     List<NodeJob> nodes(String workflowJobId);
 
-    /** Sets a workflow job's status (and when it started or stopped, kept when null). */
-    void updateWorkflowJob(String id, String status, String reason, Long startedAt, Long stoppedAt);
+    /**
+     * Sets a workflow job's status (and when it started or stopped, kept when null) if it is still {@code expected}:
+     * a compare-and-set, so a decision made on what was read never overwrites a change made meanwhile (an approval,
+     * a cancel). False when the status was no longer {@code expected}.
+     */
+    boolean updateWorkflowJob(String id, String expected, String status, String reason, Long startedAt,
+            Long stoppedAt);
 
     /**
-     * Approves an approval job that is on hold: it succeeds. False when it was not on hold.
+     * Approves an approval job that is on hold in a workflow whose cancel was not asked: it succeeds. False when it
+     * was not on hold or the workflow is being canceled (an approval racing a cancel: one of them wins, whole).
      */
     boolean approve(String workflowJobId, String by, long now);
 
@@ -81,7 +96,8 @@ public interface PipelineRepository {
 
     /**
      * Queues the workflow job: one job per node, linked to it, status {@code queued}, its job number the first
-     * node's build number, in one transaction (a crash leaves either all or nothing). Answers the jobs.
+     * node's build number, in one transaction (a crash leaves either all or nothing). Answers the jobs; none when
+     * the workflow job was no longer {@code blocked} or its workflow is being canceled.
      */
     List<Job> queue(String workflowJobId, List<NodeSpec> nodes, long now);
 

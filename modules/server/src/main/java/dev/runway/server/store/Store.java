@@ -22,6 +22,12 @@ public interface Store extends AutoCloseable {
      */
     void compact();
 
+    /**
+     * Seals again with the current key every secret value (webhook secrets, context and project variables) that is
+     * not: sealed with a previous key, or only base64-wrapped by an earlier release. Answers how many.
+     */
+    int resealSecretValues();
+
     TriggerRepository triggers();
 
     VariableRepository variables();

@@ -9,6 +9,7 @@ import static dev.runway.server.pipeline.JobStatus.ON_HOLD;
 import static dev.runway.server.pipeline.JobStatus.QUEUED;
 import static dev.runway.server.pipeline.JobStatus.RUNNING;
 import static dev.runway.server.pipeline.JobStatus.SUCCESS;
+import static dev.runway.server.pipeline.JobStatus.TIMEDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runway.server.pipeline.WorkflowStateMachine.Change;
@@ -45,6 +46,20 @@ class WorkflowStateMachineTest {
         assertThat(decision.ready()).containsExactly("a");
         assertThat(decision.changes()).isEmpty();
         assertThat(decision.workflowStatus()).isEqualTo("running");
+    }
+
+    @Test
+    void aTimedOutJobCountsAsFailedAsOnCircleCi() {
+        // a node that timed out makes its job timedout; requires [x: failed] accepts it; the workflow fails
+        List<JobView> jobs = List.of(node("x", false, RUNNING, List.of(SUCCESS, TIMEDOUT)),
+                job("on-fail", BLOCKED, "x", List.of("failed")), job("on-ok", BLOCKED, "x", OK));
+        Decision decision = WorkflowStateMachine.decide(jobs, false);
+        assertThat(decision.changes()).contains(new Change("x", TIMEDOUT, null));
+        assertThat(decision.ready()).containsExactly("on-fail");
+        assertThat(decision.workflowStatus()).isEqualTo("failing");
+        jobs = List.of(job("x", TIMEDOUT), job("on-fail", SUCCESS, "x", List.of("failed")),
+                job("on-ok", NOT_RUN, "x", OK));
+        assertThat(WorkflowStateMachine.decide(jobs, false).workflowStatus()).isEqualTo("failed");
     }
 
     @Test

@@ -124,12 +124,16 @@ final class JdbcPipelines implements PipelineRepository {
     }
 
     @Override
-    public Workflow createWorkflow(String pipelineId, String name, String rerunOf, List<NewWorkflowJob> jobs,
-            long now) {
+    public Workflow createWorkflow(String pipelineId, String name, String rerunOf, int autoRerunsLeft,
+            List<NewWorkflowJob> jobs, long now) {
         return db.tx(() -> {
+            if (rerunOf != null) {
+                refuseConcurrentRun(pipelineId, name, rerunOf);
+            }
             String id = UUID.randomUUID().toString();
             db.update("INSERT INTO workflows (id, pipeline_id, name, status, cancel_requested, rerun_of,"
-                    + " created_at) VALUES (?, ?, ?, 'running', FALSE, ?, ?)", id, pipelineId, name, rerunOf, now);
+                    + " created_at, auto_reruns_left) VALUES (?, ?, ?, 'running', FALSE, ?, ?, ?)", id, pipelineId,
+                    name, rerunOf, now, autoRerunsLeft);
             for (int i = 0; i < jobs.size(); i++) {
                 NewWorkflowJob job = jobs.get(i);
                 db.update("INSERT INTO workflow_jobs (id, workflow_id, idx, name, type, status, requires, spec,"
@@ -140,6 +144,21 @@ final class JdbcPipelines implements PipelineRepository {
             }
             return workflowById(id).orElseThrow();
         });
+    }
+
+    /** Inside a transaction: the rerun workflow is locked, so of two reruns asked at once the second sees the first. */
+    private void refuseConcurrentRun(String pipelineId, String name, String rerunOf) throws SQLException {
+        Workflow old = db.one(JdbcPipelines::workflow, "SELECT * FROM workflows WHERE id = ? FOR UPDATE", rerunOf)
+                .orElseThrow(() -> new StoreRefusal(StoreRefusal.Reason.NOT_FOUND, "Workflow not found"));
+        if (!FINAL_WORKFLOW.contains("'" + old.status() + "'")) {
+            throw new StoreRefusal(StoreRefusal.Reason.CONFLICT, "workflow " + name + " is " + old.status()
+                    + ": rerun it once it has ended (or cancel it first)");
+        }
+        if (db.one(row -> row.getString(1), "SELECT id FROM workflows WHERE pipeline_id = ? AND name = ? AND status"
+                + " NOT IN " + FINAL_WORKFLOW + " LIMIT 1", pipelineId, name).isPresent()) {
+            throw new StoreRefusal(StoreRefusal.Reason.CONFLICT, "workflow " + name + " is being rerun already:"
+                    + " rerun it again once that run has ended");
+        }
     }
 
     private Optional<Workflow> workflowById(String id) throws SQLException {
@@ -164,9 +183,10 @@ final class JdbcPipelines implements PipelineRepository {
     }
 
     @Override
-    public void updateWorkflow(String id, String status, Long stoppedAt) {
-        db.tx(() -> db.update("UPDATE workflows SET status = ?, stopped_at = ? WHERE id = ?", status, stoppedAt,
-                id));
+    public boolean updateWorkflow(String id, String expected, boolean cancelRequested, String status,
+            Long stoppedAt) {
+        return db.tx(() -> db.update("UPDATE workflows SET status = ?, stopped_at = ? WHERE id = ? AND status = ?"
+                + " AND cancel_requested = ?", status, stoppedAt, id, expected, cancelRequested) > 0);
     }
 
     @Override
@@ -220,23 +240,32 @@ final class JdbcPipelines implements PipelineRepository {
     }
 
     @Override
-    public void updateWorkflowJob(String id, String status, String reason, Long startedAt, Long stoppedAt) {
-        db.tx(() -> db.update("UPDATE workflow_jobs SET status = ?, reason = COALESCE(?, reason),"
-                + " started_at = COALESCE(started_at, ?), stopped_at = COALESCE(?, stopped_at) WHERE id = ?",
-                status, reason, startedAt, stoppedAt, id));
+    public boolean updateWorkflowJob(String id, String expected, String status, String reason, Long startedAt,
+            Long stoppedAt) {
+        return db.tx(() -> db.update("UPDATE workflow_jobs SET status = ?, reason = COALESCE(?, reason),"
+                + " started_at = COALESCE(started_at, ?), stopped_at = COALESCE(?, stopped_at) WHERE id = ?"
+                + " AND status = ?", status, reason, startedAt, stoppedAt, id, expected) > 0);
     }
 
     @Override
     public boolean approve(String workflowJobId, String by, long now) {
         return db.tx(() -> db.update("UPDATE workflow_jobs SET status = 'success', approved_by = ?,"
                 + " started_at = COALESCE(started_at, ?), stopped_at = ? WHERE id = ? AND type = 'approval'"
-                + " AND status = 'on_hold'", by, now, now, workflowJobId) > 0);
+                + " AND status = 'on_hold' AND workflow_id IN (SELECT id FROM workflows WHERE"
+                + " cancel_requested = FALSE)", by, now, now, workflowJobId) > 0);
     }
 
     @Override
     public List<Job> queue(String workflowJobId, List<NodeSpec> nodes, long now) {
         return db.tx(() -> {
             List<Job> queued = new ArrayList<>();
+            // the row is locked first: a cancel or a second queueing of the same job waits, then sees this one
+            Optional<String[]> current = db.one(row -> new String[] {row.getString(1), row.getString(2)},
+                    "SELECT status, workflow_id FROM workflow_jobs WHERE id = ? FOR UPDATE", workflowJobId);
+            if (current.isEmpty() || !current.get()[0].equals("blocked") || db.one(row -> row.getBoolean(1),
+                    "SELECT cancel_requested FROM workflows WHERE id = ?", current.get()[1]).orElse(true)) {
+                return queued;
+            }
             for (int i = 0; i < nodes.size(); i++) {
                 NodeSpec node = nodes.get(i);
                 Job job = jobs.insert(node.resourceClassId(), node.resourceClass(), node.name(), node.definition(),
@@ -274,7 +303,8 @@ final class JdbcPipelines implements PipelineRepository {
     private static Workflow workflow(ResultSet row) throws SQLException {
         return new Workflow(row.getString("id"), row.getString("pipeline_id"), row.getString("name"),
                 row.getString("status"), row.getBoolean("cancel_requested"), row.getString("rerun_of"),
-                row.getLong("created_at"), nullableLong(row, "stopped_at"), row.getString("canceled_by"));
+                row.getLong("created_at"), nullableLong(row, "stopped_at"), row.getString("canceled_by"),
+                row.getInt("auto_reruns_left"));
     }
 
     private static WorkflowJob workflowJob(ResultSet row) throws SQLException {

@@ -4,6 +4,7 @@ import dev.runway.server.store.JobRepository;
 import dev.runway.server.store.ManagementRepository;
 import dev.runway.server.store.PipelineRepository;
 import dev.runway.server.store.RunnerRepository;
+import dev.runway.server.store.SecretCipher;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.TaskRepository;
 import dev.runway.server.store.TestResultRepository;
@@ -22,9 +23,11 @@ public final class JdbcStore implements Store {
     private final TriggerRepository triggers;
     private final VariableRepository variables;
     private final TestResultRepository testResults;
+    private final SecretValues secretValues;
 
-    private JdbcStore(Database db) {
+    private JdbcStore(Database db, SecretCipher cipher) {
         this.db = db;
+        this.secretValues = new SecretValues(cipher);
         TokenClasses tokenClasses = new TokenClasses();
         JdbcRunners runners = new JdbcRunners(db);
         JdbcJobs jobs = new JdbcJobs(db);
@@ -34,20 +37,20 @@ public final class JdbcStore implements Store {
         this.jobs = jobs;
         this.tasks = tasks;
         this.pipelines = new JdbcPipelines(db, jobs);
-        this.triggers = new JdbcTriggers(db);
-        this.variables = new JdbcVariables(db);
+        this.triggers = new JdbcTriggers(db, secretValues);
+        this.variables = new JdbcVariables(db, secretValues);
         this.testResults = new JdbcTestResults(db);
     }
 
     /**
      * Connects, brings the schema to the newest version ({@code now} is recorded with each version applied) and
-     * answers the store.
+     * answers the store; {@code cipher} seals the secret values it keeps (webhook secrets, variables).
      */
-    public static JdbcStore open(Engine engine, long now) throws SQLException {
+    public static JdbcStore open(Engine engine, long now, SecretCipher cipher) throws SQLException {
         Database db = Database.open(engine);
         try {
             Migrations.apply(db, engine, now);
-            return new JdbcStore(db);
+            return new JdbcStore(db, cipher);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -82,6 +85,11 @@ public final class JdbcStore implements Store {
     @Override
     public TestResultRepository testResults() {
         return testResults;
+    }
+
+    @Override
+    public int resealSecretValues() {
+        return secretValues.resealAll(db);
     }
 
     @Override

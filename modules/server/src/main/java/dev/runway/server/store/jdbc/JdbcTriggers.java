@@ -18,9 +18,11 @@ import java.util.Optional;
  */
 final class JdbcTriggers implements TriggerRepository {
     private final Database db;
+    private final SecretValues values;
 
-    JdbcTriggers(Database db) {
+    JdbcTriggers(Database db, SecretValues values) {
         this.db = db;
+        this.values = values;
     }
 
     @Override
@@ -28,13 +30,13 @@ final class JdbcTriggers implements TriggerRepository {
         db.tx(() -> {
             db.update("DELETE FROM webhook_secrets WHERE project_id = ?", projectId);
             return db.update("INSERT INTO webhook_secrets (project_id, value_enc, updated_at) VALUES (?, ?, ?)",
-                    projectId, SecretValues.encrypt(secret), now);
+                    projectId, values.encrypt(secret), now);
         });
     }
 
     @Override
     public Optional<String> webhookSecret(String projectId) {
-        return db.tx(() -> db.one(row -> SecretValues.decrypt(row.getString(1)),
+        return db.tx(() -> db.one(row -> values.decrypt(row.getString(1)),
                 "SELECT value_enc FROM webhook_secrets WHERE project_id = ?", projectId));
     }
 

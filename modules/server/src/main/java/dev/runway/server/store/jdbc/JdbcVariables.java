@@ -13,9 +13,11 @@ import java.util.UUID;
 /** The contexts, context_variables and project_variables tables; values pass through {@link SecretValues}. */
 final class JdbcVariables implements VariableRepository {
     private final Database db;
+    private final SecretValues values;
 
-    JdbcVariables(Database db) {
+    JdbcVariables(Database db, SecretValues values) {
         this.db = db;
+        this.values = values;
     }
 
     @Override
@@ -62,7 +64,7 @@ final class JdbcVariables implements VariableRepository {
 
     @Override
     public List<Variable> contextVariables(String contextId) {
-        return db.tx(() -> db.query(JdbcVariables::variable, "SELECT name, value_enc, created_at, updated_at"
+        return db.tx(() -> db.query(this::variable, "SELECT name, value_enc, created_at, updated_at"
                 + " FROM context_variables WHERE context_id = ? ORDER BY name", contextId));
     }
 
@@ -79,7 +81,7 @@ final class JdbcVariables implements VariableRepository {
 
     @Override
     public List<Variable> projectVariables(String projectId) {
-        return db.tx(() -> db.query(JdbcVariables::variable, "SELECT name, value_enc, created_at,"
+        return db.tx(() -> db.query(this::variable, "SELECT name, value_enc, created_at,"
                 + " created_at AS updated_at FROM project_variables WHERE project_id = ? ORDER BY name", projectId));
     }
 
@@ -91,10 +93,10 @@ final class JdbcVariables implements VariableRepository {
             db.update("DELETE FROM " + table + " WHERE " + owner + " = ? AND name = ?", ownerId, name);
             if (table.equals("context_variables")) {
                 db.update("INSERT INTO context_variables (context_id, name, value_enc, created_at, updated_at)"
-                        + " VALUES (?, ?, ?, ?, ?)", ownerId, name, SecretValues.encrypt(value), created, now);
+                        + " VALUES (?, ?, ?, ?, ?)", ownerId, name, values.encrypt(value), created, now);
             } else {
                 db.update("INSERT INTO project_variables (project_id, name, value_enc, created_at) VALUES (?, ?, ?, ?)",
-                        ownerId, name, SecretValues.encrypt(value), created);
+                        ownerId, name, values.encrypt(value), created);
             }
             return new Variable(name, value, created, now);
         });
@@ -104,8 +106,8 @@ final class JdbcVariables implements VariableRepository {
         return new Context(row.getString("id"), row.getString("name"), row.getLong("created_at"));
     }
 
-    private static Variable variable(ResultSet row) throws SQLException {
-        return new Variable(row.getString("name"), SecretValues.decrypt(row.getString("value_enc")),
+    private Variable variable(ResultSet row) throws SQLException {
+        return new Variable(row.getString("name"), values.decrypt(row.getString("value_enc")),
                 row.getLong("created_at"), row.getLong("updated_at"));
     }
 }
