@@ -220,7 +220,8 @@ public final class PipelineTriggers {
                     + " a setup configuration"));
         }
         for (CompiledPipeline.Workflow workflow : selected(compiled, request)) {
-            store.pipelines().createWorkflow(pipelineId, workflow.name(), null, workflowJobs(compiled, workflow), now);
+            store.pipelines().createWorkflow(pipelineId, workflow.name(), null, workflow.maxAutoReruns(),
+                    workflowJobs(compiled, workflow), now);
         }
         Pipeline continued = store.pipelines().updatePipeline(pipelineId, "created", "[]", configuration,
                 compiled.toYaml(), clock.millis());

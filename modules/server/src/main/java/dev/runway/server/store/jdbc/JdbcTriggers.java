@@ -227,12 +227,12 @@ final class JdbcTriggers implements TriggerRepository {
     @Override
     public void createContinuation(String pipelineId, String key, String keyHash, long now) {
         db.tx(() -> db.update("INSERT INTO pipeline_continuations (pipeline_id, value_enc, key_hash, created_at)"
-                + " VALUES (?, ?, ?, ?)", pipelineId, SecretValues.encrypt(key), keyHash, now));
+                + " VALUES (?, ?, ?, ?)", pipelineId, values.encrypt(key), keyHash, now));
     }
 
     @Override
     public Optional<String> continuationKey(String pipelineId) {
-        return db.tx(() -> db.one(row -> SecretValues.decrypt(row.getString(1)), "SELECT value_enc FROM"
+        return db.tx(() -> db.one(row -> values.decrypt(row.getString(1)), "SELECT value_enc FROM"
                 + " pipeline_continuations WHERE pipeline_id = ? AND used_at IS NULL", pipelineId));
     }
 

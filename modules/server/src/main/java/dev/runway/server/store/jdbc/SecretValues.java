@@ -17,7 +17,8 @@ final class SecretValues {
 
     private static final List<Column> COLUMNS = List.of(new Column("webhook_secrets", List.of("project_id")),
             new Column("context_variables", List.of("context_id", "name")),
-            new Column("project_variables", List.of("project_id", "name")));
+            new Column("project_variables", List.of("project_id", "name")),
+            new Column("pipeline_continuations", List.of("pipeline_id")));
 
     private final SecretCipher cipher;
 
