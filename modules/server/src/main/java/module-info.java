@@ -5,10 +5,13 @@ module dev.runway.server {
     requires org.eclipse.jetty.server;
     requires java.sql;
     requires com.h2database;
+    requires com.zaxxer.hikari;
+    requires org.postgresql.jdbc;
     requires org.slf4j;
 
     exports dev.runway.server;
     exports dev.runway.server.pipeline;
+    exports dev.runway.server.store.postgres to dev.runway.cli;
 
     // the stored job definition is JSON through the shared mapper
     opens dev.runway.server to com.fasterxml.jackson.databind;

@@ -29,13 +29,13 @@ final class JobRoutes {
     private final Auth auth;
     private final ClaimWaiters claims;
     private final OutputWatchers watchers;
-    private final OutputFiles output;
+    private final StepOutput output;
     private final JobViews views;
     private final SecretsKeys keys;
     private final Executor executor;
     private final Clock clock;
 
-    JobRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
+    JobRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, StepOutput output,
             SecretsKeys keys, Executor executor, Clock clock) {
         this.store = store;
         this.auth = auth;

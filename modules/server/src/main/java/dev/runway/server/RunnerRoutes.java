@@ -40,7 +40,7 @@ final class RunnerRoutes {
     private final Auth auth;
     private final ClaimWaiters claims;
     private final OutputWatchers watchers;
-    private final OutputFiles output;
+    private final StepOutput output;
     private final SecretsKeys keys;
     private final ServerSettings settings;
     private final Executor executor;
@@ -48,7 +48,7 @@ final class RunnerRoutes {
     private final RunnerVisits visits;
     private final StepCounts stepCounts;
 
-    RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
+    RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, StepOutput output,
             SecretsKeys keys, ServerSettings settings, Executor executor, Clock clock) {
         this.store = store;
         this.auth = auth;

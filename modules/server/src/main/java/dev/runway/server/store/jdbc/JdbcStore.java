@@ -2,7 +2,9 @@ package dev.runway.server.store.jdbc;
 
 import dev.runway.server.store.JobRepository;
 import dev.runway.server.store.ManagementRepository;
+import dev.runway.server.store.OutputRepository;
 import dev.runway.server.store.PipelineRepository;
+import dev.runway.server.store.ReplicaSignals;
 import dev.runway.server.store.RunnerRepository;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.TaskRepository;
@@ -10,7 +12,10 @@ import dev.runway.server.store.TriggerRepository;
 import dev.runway.server.store.VariableRepository;
 import java.sql.SQLException;
 
-/** {@link Store} on any {@link Engine}: one serialised connection, the schema brought to its newest version. */
+/**
+ * {@link Store} on any {@link Engine}: one serialised connection per process, the schema brought to its newest
+ * version.
+ */
 public final class JdbcStore implements Store {
     private final Database db;
     private final ManagementRepository management;
@@ -20,10 +25,13 @@ public final class JdbcStore implements Store {
     private final PipelineRepository pipelines;
     private final TriggerRepository triggers;
     private final VariableRepository variables;
+    private final OutputRepository output;
+    private final Engine engine;
 
-    private JdbcStore(Database db) {
+    private JdbcStore(Database db, Engine engine) {
         this.db = db;
-        TokenClasses tokenClasses = new TokenClasses();
+        this.engine = engine;
+        TokenClasses tokenClasses = new TokenClasses(!engine.replicated());
         JdbcRunners runners = new JdbcRunners(db);
         JdbcJobs jobs = new JdbcJobs(db);
         JdbcTasks tasks = new JdbcTasks(db, tokenClasses, runners, jobs);
@@ -34,6 +42,7 @@ public final class JdbcStore implements Store {
         this.pipelines = new JdbcPipelines(db, jobs);
         this.triggers = new JdbcTriggers(db);
         this.variables = new JdbcVariables(db);
+        this.output = new JdbcOutput(db);
     }
 
     /**
@@ -41,12 +50,19 @@ public final class JdbcStore implements Store {
      * answers the store.
      */
     public static JdbcStore open(Engine engine, long now) throws SQLException {
-        Database db = Database.open(engine);
+        Database db;
+        try {
+            db = Database.open(engine);
+        } catch (SQLException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         try {
             Migrations.apply(db, engine, now);
-            return new JdbcStore(db);
+            return new JdbcStore(db, engine);
         } catch (RuntimeException e) {
             db.close();
+            engine.close();
             throw e;
         }
     }
@@ -92,7 +108,31 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public OutputRepository output() {
+        return output;
+    }
+
+    @Override
+    public boolean replicated() {
+        return engine.replicated();
+    }
+
+    @Override
+    public ReplicaSignals signals() {
+        return engine.signals();
+    }
+
+    @Override
+    public boolean exclusively(String task, Runnable work) {
+        return engine.exclusively(task, work);
+    }
+
+    @Override
     public void close() {
-        db.close();
+        try {
+            db.close();
+        } finally {
+            engine.close();
+        }
     }
 }

@@ -23,7 +23,7 @@ final class Migrations {
     /** In order: file N is version N. */
     static final List<String> FILES = List.of("V1__initial_schema.sql", "V2__jobs_by_task.sql",
             "V3__namespace_organization_id.sql", "V4__projects_pipelines.sql", "V5__job_secrets_key.sql",
-            "V6__api_tokens.sql", "V7__webhooks.sql", "V8__contexts_variables.sql");
+            "V6__api_tokens.sql", "V7__webhooks.sql", "V8__contexts_variables.sql", "V9__step_output_chunks.sql");
     private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY,"
             + " description VARCHAR NOT NULL, applied_at BIGINT NOT NULL)";
 
@@ -36,6 +36,20 @@ final class Migrations {
 
     /** Brings the database to {@link #latest()}; answers the version it had before (0: none recorded). */
     static int apply(Database db, Engine engine, long now) {
+        for (int round = 1; ; round++) {
+            try {
+                return applyOnce(db, engine, now);
+            } catch (dev.runway.server.store.StoreRefusal raced) {
+                // another server process sharing the database applied the same version at the same time: its
+                // transaction won, this one was rolled back; look again at what is applied now
+                if (round == 3) {
+                    throw new IllegalStateException("database schema: " + raced.getMessage(), raced);
+                }
+            }
+        }
+    }
+
+    private static int applyOnce(Database db, Engine engine, long now) {
         int found = db.tx(() -> {
             db.update(VERSION_TABLE);
             return db.one(row -> row.getInt(1), "SELECT MAX(version) FROM schema_version").orElse(0);
@@ -51,7 +65,7 @@ final class Migrations {
             int applied = version;
             db.tx(() -> {
                 for (String statement : statements) {
-                    db.update(statement);
+                    db.update(engine.migrationStatement(statement));
                 }
                 db.update("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)", applied,
                         file, now);

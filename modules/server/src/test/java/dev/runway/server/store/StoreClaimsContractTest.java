@@ -1,15 +1,9 @@
-package dev.runway.server.store.h2;
+package dev.runway.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runway.protocol.JobsApi.JobState;
-import dev.runway.server.store.Claim;
-import dev.runway.server.store.Job;
-import dev.runway.server.store.ResourceClass;
-import dev.runway.server.store.RunnerVisit;
-import dev.runway.server.store.Store;
-import dev.runway.server.store.StoreRefusal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,9 +20,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The store's claim path under real concurrent claimers (group commit) and the remembered token classes. */
-class H2StoreClaimsTest {
+/**
+ * The store's claim path under real concurrent claimers (group commit) and the remembered token classes, on every
+ * engine ({@link StoreEngines}).
+ */
+@ParameterizedClass
+@EnumSource(StoreEngines.class)
+class StoreClaimsContractTest {
+    @Parameter
+    StoreEngines engine;
     @TempDir
     Path data;
     private Store store;
@@ -36,7 +40,7 @@ class H2StoreClaimsTest {
 
     @BeforeEach
     void open() {
-        store = H2Store.open(data);
+        store = engine.newPlace(data).open();
         store.management().createNamespace("acme", "github/acme", java.util.UUID.randomUUID().toString(), 0);
         linux = store.management().createResourceClass("acme", "linux", "", 0);
         store.management().createToken(linux.id(), "t", "rc-hash", 0);
