@@ -69,11 +69,18 @@ final class PostgresEngine implements Engine {
         return pool.getConnection();
     }
 
-    /** Class 08 (connection exception) and 57P (the server shut the session down, e.g. pg_terminate_backend). */
+    /**
+     * Class 08 (connection exception) and 57P (the server shut the session down, e.g. pg_terminate_backend). The
+     * pool's idle connections went the same way (a restarted database server): they are replaced too.
+     */
     @Override
     public boolean closedTheDatabase(SQLException e) {
         String state = e.getSQLState();
-        return state != null && (state.startsWith("08") || state.startsWith("57P"));
+        boolean lost = state != null && (state.startsWith("08") || state.startsWith("57P"));
+        if (lost) {
+            pool.getHikariPoolMXBean().softEvictConnections();
+        }
+        return lost;
     }
 
     /** Rewrites the jobs table (the only one that held secrets in plain text) so no dead row version keeps them. */
