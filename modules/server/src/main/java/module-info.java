@@ -11,7 +11,6 @@ module dev.runway.server {
 
     exports dev.runway.server;
     exports dev.runway.server.pipeline;
-    exports dev.runway.server.store.postgres to dev.runway.cli;
 
     // the stored job definition is JSON through the shared mapper
     opens dev.runway.server to com.fasterxml.jackson.databind;

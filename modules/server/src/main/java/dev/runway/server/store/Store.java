@@ -49,6 +49,21 @@ public interface Store extends AutoCloseable {
         return true;
     }
 
+    /** The schema version the store had when it was opened (0: a new store), before its migrations ran. */
+    int schemaVersionAtOpen();
+
+    /** The schema version now: the newest this server knows. */
+    int schemaVersion();
+
+    /** Writes every table into {@code dir} (a file per table); answers each table's rows and digest. */
+    java.util.List<TableDigest> exportTables(java.nio.file.Path dir);
+
+    /**
+     * Inserts the tables {@link #exportTables} wrote into this store, which must hold no rows yet, in one
+     * transaction; answers each table's rows and digest as read back from this store.
+     */
+    java.util.List<TableDigest> importTables(java.nio.file.Path dir);
+
     @Override
     void close();
 }

@@ -139,6 +139,11 @@ final class Database implements AutoCloseable {
         return new IllegalStateException("database error: " + e.getMessage(), e);
     }
 
+    /** The connection of the transaction running now (inside {@link #tx} only): for metadata and batches. */
+    Connection connection() {
+        return connection;
+    }
+
     /** The engine's lock clause for a claim's SELECT (see {@link Engine#claimLock}). */
     String claimLock() {
         return engine.claimLock();

@@ -27,9 +27,11 @@ public final class JdbcStore implements Store {
     private final VariableRepository variables;
     private final OutputRepository output;
     private final Engine engine;
+    private final int versionAtOpen;
 
-    private JdbcStore(Database db, Engine engine) {
+    private JdbcStore(Database db, Engine engine, int versionAtOpen) {
         this.db = db;
+        this.versionAtOpen = versionAtOpen;
         this.engine = engine;
         TokenClasses tokenClasses = new TokenClasses(!engine.replicated());
         JdbcRunners runners = new JdbcRunners(db);
@@ -58,8 +60,8 @@ public final class JdbcStore implements Store {
             throw e;
         }
         try {
-            Migrations.apply(db, engine, now);
-            return new JdbcStore(db, engine);
+            int found = Migrations.apply(db, engine, now);
+            return new JdbcStore(db, engine, found);
         } catch (RuntimeException e) {
             db.close();
             engine.close();
@@ -105,6 +107,26 @@ public final class JdbcStore implements Store {
     @Override
     public VariableRepository variables() {
         return variables;
+    }
+
+    @Override
+    public int schemaVersionAtOpen() {
+        return versionAtOpen;
+    }
+
+    @Override
+    public int schemaVersion() {
+        return Migrations.latest();
+    }
+
+    @Override
+    public java.util.List<dev.runway.server.store.TableDigest> exportTables(java.nio.file.Path dir) {
+        return new TableTransfer(db).export(dir);
+    }
+
+    @Override
+    public java.util.List<dev.runway.server.store.TableDigest> importTables(java.nio.file.Path dir) {
+        return new TableTransfer(db).importFrom(dir);
     }
 
     @Override
