@@ -32,10 +32,15 @@ public final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final String host;
     private final String lease;
+    private final List<String> arguments;
+    private final java.util.Map<String, String> environment;
     private int port;
     private Process process;
 
-    private ServerProcess(List<String> prefix, Path dataDir, Path log, String host, int port, String lease) {
+    private ServerProcess(List<String> prefix, Path dataDir, Path log, String host, int port, String lease,
+            List<String> arguments, java.util.Map<String, String> environment) {
+        this.arguments = List.copyOf(arguments);
+        this.environment = java.util.Map.copyOf(environment);
         this.prefix = List.copyOf(prefix);
         this.dataDir = dataDir;
         this.log = log;
@@ -47,7 +52,14 @@ public final class ServerProcess implements AutoCloseable {
     /** Starts a server on {@code host:port} (0: any free port) with the given lease (a Go duration). */
     public static ServerProcess start(List<String> prefix, Path dataDir, Path log, String host, int port,
             String lease) throws IOException, InterruptedException {
-        ServerProcess server = new ServerProcess(prefix, dataDir, log, host, port, lease);
+        return start(prefix, dataDir, log, host, port, lease, List.of(), java.util.Map.of());
+    }
+
+    /** As above, with further options (e.g. {@code --database URL}) and environment variables for the server. */
+    public static ServerProcess start(List<String> prefix, Path dataDir, Path log, String host, int port,
+            String lease, List<String> arguments, java.util.Map<String, String> environment)
+            throws IOException, InterruptedException {
+        ServerProcess server = new ServerProcess(prefix, dataDir, log, host, port, lease, arguments, environment);
         server.start();
         return server;
     }
@@ -61,8 +73,11 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(RunwayImage.runway().toString(), "server", "--data-dir", dataDir.toString(),
                 "--listen", host + ":" + port, "--lease", lease));
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
         process.getOutputStream().close();
         port = awaitListening(logStart);
     }

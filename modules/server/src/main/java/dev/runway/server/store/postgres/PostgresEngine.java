@@ -37,6 +37,7 @@ final class PostgresEngine implements Engine {
         if (password != null) {
             source.setPassword(password);
         }
+        source.setApplicationName("runway-server"); // ?ApplicationName=... in the URL names a replica instead
         location.parameters().forEach((name, value) -> {
             try {
                 source.setProperty(name, value);
@@ -47,7 +48,6 @@ final class PostgresEngine implements Engine {
         // a cut connection must not hang a request: the kernel's keepalive finds a silent peer, the timeouts the rest
         source.setTcpKeepAlive(true);
         source.setConnectTimeout(10);
-        source.setApplicationName("runway-server");
         HikariConfig config = new HikariConfig();
         config.setDataSource(source);
         config.setPoolName("runway-postgres");
