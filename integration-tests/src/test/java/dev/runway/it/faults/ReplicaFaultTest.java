@@ -2,27 +2,23 @@ package dev.runway.it.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runway.client.ApiException;
 import dev.runway.client.ManagementClient;
+import dev.runway.it.support.ReplicatedServers;
 import dev.runway.it.support.RunwayImage;
 import dev.runway.it.support.ServerProcess;
 import dev.runway.protocol.JobsApi.JobStatus;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -45,30 +41,15 @@ class ReplicaFaultTest {
         RunwayImage.runway();
         Path home = FaultSeeds.home("replicas", 27);
         FaultTally tally = new FaultTally();
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+        try (ReplicatedServers servers = ReplicatedServers.start(home, 3, FaultCluster.LEASE);
                 FaultCluster cluster = new FaultCluster(home.resolve("cluster"), tally)) {
-            String adminToken = "rwa_" + UUID.randomUUID().toString().replace("-", "");
-            byte[] key = new byte[32];
-            new Random(1).nextBytes(key);
-            Map<String, String> environment = Map.of("RUNWAY_SECRETS_KEY", Base64.getEncoder().encodeToString(key));
-            List<ServerProcess> replicas = new ArrayList<>();
+            List<ServerProcess> replicas = servers.replicas();
+            List<ManagementClient> through = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                Path data = Files.createDirectories(home.resolve("replica-" + i));
-                Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
-                // replicas share the admin token (and the secrets key above) as they share the database
-                Files.writeString(data.resolve("admin-token"), adminToken + "\n");
-                Files.setPosixFilePermissions(data.resolve("admin-token"), PosixFilePermissions.fromString("rw-------"));
-                String url = "postgresql://127.0.0.1:" + postgres.getPort() + "/postgres?user=postgres"
-                        + "&ApplicationName=runway-replica-" + i;
-                replicas.add(ServerProcess.start(List.of(), data, home.resolve("replica-" + i + ".log"), "127.0.0.1",
-                        0, FaultCluster.LEASE, List.of("--database", url), environment));
+                through.add(servers.management(i));
             }
             cluster.server = replicas.get(0);
-            List<ManagementClient> through = new ArrayList<>();
-            for (ServerProcess replica : replicas) {
-                through.add(replica.management(java.net.URI.create("http://127.0.0.1:" + replica.port())));
-            }
-            cluster.provision(java.net.URI.create("http://127.0.0.1:" + replicas.get(0).port()));
+            cluster.provision(servers.uri(0));
             for (int i = 0; i < 3; i++) {
                 cluster.addAgent(List.of(), home.resolve("agent-" + i), "agent-" + i, "http://127.0.0.1:"
                         + replicas.get(i).port(), 3);
@@ -76,26 +57,18 @@ class ReplicaFaultTest {
 
             Random random = new Random(27);
             Map<String, FaultJob> jobs = new LinkedHashMap<>();
-            Map<String, Integer> submittedThrough = new HashMap<>();
             for (int n = 0; n < JOBS; n++) {
                 FaultJob job = FaultJob.random(random, "r" + n, KINDS);
                 int replica = n % 3;
                 JobStatus status = through.get(replica).submitJob(job.submission(FaultCluster.RESOURCE_CLASS));
                 jobs.put(status.id(), job);
-                submittedThrough.put(status.id(), replica);
                 if (n == JOBS / 3) {
                     // mid-run: replica 1 dies without a word and comes back on its port
                     replicas.get(1).kill();
                     tally.injected("SIGKILL replica 1");
                     replicas.get(1).start();
                 } else if (n == 2 * JOBS / 3) {
-                    try (Connection admin = postgres.getPostgresDatabase().getConnection();
-                            Statement statement = admin.createStatement();
-                            ResultSet cut = statement.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM"
-                                    + " pg_stat_activity WHERE application_name = 'runway-replica-2'")) {
-                        cut.next();
-                        tally.injected("pg_terminate_backend: " + cut.getInt(1) + " connections of replica 2");
-                    }
+                    tally.injected("pg_terminate_backend: " + servers.cutConnections(2) + " connections of replica 2");
                 }
             }
             tally.jobs(jobs.size());
@@ -126,17 +99,13 @@ class ReplicaFaultTest {
             attempts.forEach((attempt, count) -> tally.check(count == 1, "job/attempt " + attempt + " claimed once: "
                     + count));
             tally.check(tasks.size() >= jobs.size(), "every job was claimed: " + tasks.size() + " claims");
-            try (Connection admin = postgres.getPostgresDatabase().getConnection();
-                    Statement statement = admin.createStatement();
+            try (Connection admin = servers.database(); Statement statement = admin.createStatement();
                     ResultSet doubles = statement.executeQuery("SELECT job_id, attempt, count(*) FROM tasks"
                             + " GROUP BY job_id, attempt HAVING count(*) > 1")) {
                 while (doubles.next()) {
                     tally.check(false, "job " + doubles.getString(1) + " attempt " + doubles.getInt(2) + " has "
                             + doubles.getInt(3) + " tasks");
                 }
-            }
-            for (ServerProcess replica : replicas) {
-                replica.kill();
             }
             assertThat(tally.violations()).as("violations; logs in %s", home).isEmpty();
         }
