@@ -184,7 +184,7 @@ class StoreSchemaUpgradeTest {
         }
         assertThatThrownBy(() -> H2Store.open(data)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(data.toString())
-                .hasMessageContaining("schema version 99, newer than this server knows (8)");
+                .hasMessageContaining("schema version 99, newer than this server knows (9)");
     }
 
     private static Connection connect(Path dataDir) throws SQLException {

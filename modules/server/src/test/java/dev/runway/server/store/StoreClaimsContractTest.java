@@ -124,6 +124,17 @@ class StoreClaimsContractTest {
     }
 
     @Test
+    void aRunnerThatNeverTookATaskIsListedWithoutALastUse() {
+        store.runners().touch(linux.id(), new RunnerVisit("idle", "host", "127.0.0.1", "0.1.0"), 500);
+        assertThat(store.runners().list(List.of(linux.id()))).singleElement()
+                .satisfies(runner -> assertThat(runner.lastUsed()).isNull());
+        claim("idle", "t-idle");
+        store.runners().touch(linux.id(), new RunnerVisit("idle", "host", "127.0.0.1", "0.1.0"), 2000);
+        assertThat(store.runners().list(List.of(linux.id()))).singleElement()
+                .satisfies(runner -> assertThat(runner.lastConnected()).isEqualTo(2000));
+    }
+
+    @Test
     void aDeletedTokenIsForgottenAtOnce() {
         store.jobs().create(linux.id(), "acme/linux", "job", "{}", null, 60, 0);
         assertThat(store.management().resourceClassByTokenHash("rc-hash")).contains(linux); // now remembered

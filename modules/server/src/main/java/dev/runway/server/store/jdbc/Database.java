@@ -154,7 +154,8 @@ final class Database implements AutoCloseable {
         for (int i = 0; i < args.length; i++) {
             Object arg = args[i];
             if (arg == null) {
-                statement.setNull(i + 1, Types.VARCHAR);
+                // no type: the engine takes the column's (PostgreSQL refuses a VARCHAR null for a BIGINT column)
+                statement.setNull(i + 1, Types.NULL);
             } else {
                 statement.setObject(i + 1, arg);
             }
