@@ -135,6 +135,16 @@ class StoreClaimsContractTest {
     }
 
     @Test
+    void listsFilterByWhatIsGivenAndIgnoreWhatIsNot() {
+        Job queued = store.jobs().create(linux.id(), "acme/linux", "a", "{}", null, 60, 1);
+        assertThat(store.jobs().list(null, null, 10)).containsExactly(queued);
+        assertThat(store.jobs().list(linux.id(), JobState.QUEUED, 10)).containsExactly(queued);
+        assertThat(store.jobs().list(linux.id(), JobState.RUNNING, 10)).isEmpty();
+        assertThat(store.pipelines().projects(null)).isEmpty();
+        assertThat(store.pipelines().pipelines("no-project", null, 0, 10)).isEmpty();
+    }
+
+    @Test
     void aDeletedTokenIsForgottenAtOnce() {
         store.jobs().create(linux.id(), "acme/linux", "job", "{}", null, 60, 0);
         assertThat(store.management().resourceClassByTokenHash("rc-hash")).contains(linux); // now remembered

@@ -78,9 +78,11 @@ final class JdbcJobs implements JobRepository {
 
     @Override
     public List<Job> list(String resourceClassId, JobState state, int limit) {
-        return db.tx(() -> db.query(Rows::job, "SELECT * FROM jobs WHERE (? IS NULL OR resource_class_id = ?)"
-                + " AND (? IS NULL OR state = ?) ORDER BY build_num DESC LIMIT ?", resourceClassId, resourceClassId,
-                state == null ? null : state.name(), state == null ? null : state.name(), limit));
+        // a parameter only tested for NULL has no type of its own: PostgreSQL needs the CAST to know one
+        return db.tx(() -> db.query(Rows::job, "SELECT * FROM jobs WHERE (CAST(? AS VARCHAR) IS NULL"
+                + " OR resource_class_id = ?) AND (CAST(? AS VARCHAR) IS NULL OR state = ?) ORDER BY build_num DESC"
+                + " LIMIT ?", resourceClassId, resourceClassId, state == null ? null : state.name(),
+                state == null ? null : state.name(), limit));
     }
 
     @Override
