@@ -14,7 +14,7 @@ record Options(int runs, int pickupJobs, int concurrentJobs, int idleSeconds, in
         Path json, String taskAgentClassPath) {
 
     static final Set<String> SECTIONS = Set.of("startup", "pickup", "systemd", "jobs", "idle", "output", "server",
-            "kill", "pipeline");
+            "kill", "pipeline", "replicas");
 
     static Options parse(String[] args) {
         int runs = 3;
