@@ -80,7 +80,6 @@ final class ReplicaBench {
                 + URLEncoder.encode(resourceClass, StandardCharsets.UTF_8);
         ExecutorService agents = Executors.newFixedThreadPool(options.claimAgents());
         List<ClaimConnection> claimers = new ArrayList<>();
-        List<ClaimConnection> floorers = new ArrayList<>();
         List<Double> rates = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
         try {
@@ -88,7 +87,6 @@ final class ReplicaBench {
                 URI server = servers.get(a % servers.size());
                 claimers.add(new ClaimConnection(server, token,
                         new ClaimRequest("agent-" + a, "bench", "bench", "linux", "amd64", 1, 1)));
-                floorers.add(new ClaimConnection(server, adminToken, "GET", floorPath, new byte[0]));
             }
             ServerBench.submit(managements.get(0), resourceClass, 100, agents);
             ServerBench.claim(claimers, agents, 100); // warm-up
@@ -100,14 +98,24 @@ final class ReplicaBench {
                 }
                 rates.add(ServerBench.claim(claimers, agents, options.claimJobs() / managements.size()
                         * managements.size()));
-                floors.add(requests(floorers, agents, options.claimJobs()));
+                // opened just before their first request: the server closes a connection that presents no token
+                // within its authentication deadline
+                List<ClaimConnection> floorers = new ArrayList<>();
+                try {
+                    for (int a = 0; a < options.claimAgents(); a++) {
+                        floorers.add(new ClaimConnection(servers.get(a % servers.size()), adminToken, "GET",
+                                floorPath, new byte[0]));
+                    }
+                    floors.add(requests(floorers, agents, options.claimJobs()));
+                } finally {
+                    for (ClaimConnection connection : floorers) {
+                        connection.close();
+                    }
+                }
             }
         } finally {
             agents.shutdownNow();
             for (ClaimConnection connection : claimers) {
-                connection.close();
-            }
-            for (ClaimConnection connection : floorers) {
                 connection.close();
             }
         }
