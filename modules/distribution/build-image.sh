@@ -17,14 +17,17 @@ done
 modules="dev.runway.cli,dev.runway.launcher.linux,dev.runway.launcher.macos,$(IFS=,; echo "${extra[*]}")"
 modules=${modules%,}
 
-# H2 (the server's store) ships as an automatic module, which jlink refuses: give it the module descriptor kept in
-# modules/server/src/jlink (compiled against the jar itself).
-for h2 in "$target"/mods/h2-*.jar; do
-  if [ -e "$h2" ] && "$java_home/bin/jar" --describe-module --file "$h2" | grep -q automatic; then
-    "$java_home/bin/javac" --release 17 --patch-module com.h2database="$h2" -d "$target/h2-module" \
-      "$(dirname "$0")/../server/src/jlink/com.h2database/module-info.java"
-    "$java_home/bin/jar" --update --file "$h2" -C "$target/h2-module" module-info.class
-  fi
+# H2 and the PostgreSQL JDBC driver (the server's stores) ship as automatic modules, which jlink refuses: give each
+# the module descriptor kept in modules/server/src/jlink/MODULE (compiled against the jar itself).
+for pair in "h2-*.jar=com.h2database" "postgresql-*.jar=org.postgresql.jdbc"; do
+  module=${pair#*=}
+  for jar in "$target"/mods/${pair%%=*}; do
+    if [ -e "$jar" ] && "$java_home/bin/jar" --describe-module --file "$jar" | grep -q automatic; then
+      "$java_home/bin/javac" --release 17 --patch-module "$module=$jar" -d "$target/$module-module" \
+        "$(dirname "$0")/../server/src/jlink/$module/module-info.java"
+      "$java_home/bin/jar" --update --file "$jar" -C "$target/$module-module" module-info.class
+    fi
+  done
 done
 
 # A root module of one empty class, so that `runway` can start by class name. In JDK 17, `java -m` (and
@@ -115,7 +118,7 @@ classlist=$target/runway-classes.lst
 # Hidden and generated classes (proxies, lambda forms) cannot be archived from a list. The server's own classes
 # (Jetty, H2) stay out: the JVM relocates the whole archive at start (ArchiveRelocationMode=1), so every archived
 # class costs resident memory in every runway process, and the server starts once and runs for long.
-cat "$lists"/*.lst 2>/dev/null | grep -v '\$Proxy\|/0x\|org/eclipse/jetty\|org/h2/\|dev/runway/server' \
+cat "$lists"/*.lst 2>/dev/null | grep -v '\$Proxy\|/0x\|org/eclipse/jetty\|org/h2/\|org/postgresql/\|com/zaxxer/\|dev/runway/server' \
   | sort -u > "$classlist"
 "$image/bin/java" -Xshare:dump -XX:SharedClassListFile="$classlist" -cp "" \
   -XX:SharedArchiveFile="$image/lib/server/classes.jsa" >"$lists/dump.out" 2>&1

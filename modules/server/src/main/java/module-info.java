@@ -6,6 +6,8 @@ module dev.runway.server {
     requires org.eclipse.jetty.server;
     requires java.sql;
     requires com.h2database;
+    requires com.zaxxer.hikari;
+    requires org.postgresql.jdbc;
     requires org.slf4j;
 
     exports dev.runway.server;

@@ -26,7 +26,8 @@ final class ArchitectureRules {
     private static final String[] LOGGING_API = {"org.slf4j.."};
     private static final String[] JACKSON = {"com.fasterxml.jackson.."};
     /** The store's implementations; the server and the store interface (dev.runway.server.store) name no engine. */
-    private static final String[] STORE_ENGINES = {"dev.runway.server.store.jdbc..", "dev.runway.server.store.h2.."};
+    private static final String[] STORE_ENGINES = {"dev.runway.server.store.jdbc..", "dev.runway.server.store.h2..",
+        "dev.runway.server.store.postgres.."};
 
     /**
      * The options only a task agent takes. Not --api-url (install takes one too) nor the subcommand's name (the
@@ -66,7 +67,8 @@ final class ArchitectureRules {
         rules.put("server uses protocol, pipeline, the dashboard, Jetty and JDBC only", module("dev.runway.server")
                 .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
                         new String[] {"dev.runway.server..", "dev.runway.protocol..", "dev.runway.pipeline..",
-                            "dev.runway.dashboard..", "org.eclipse.jetty..", "org.h2.."}))));
+                            "dev.runway.dashboard..", "org.eclipse.jetty..", "org.h2..", "org.postgresql..",
+                            "com.zaxxer.hikari.."}))));
         // the server mounts the dashboard (server -> dashboard), and the dashboard reads the server only through its
         // HTTP API with the client, as the CLI does: naming the server or its store would be a cycle and page-only
         // store logic
@@ -100,11 +102,17 @@ final class ArchitectureRules {
         rules.put("the store interface names no engine (no H2, no JDBC)", noClasses()
                 .that().resideInAPackage("dev.runway.server.store..")
                 .and().resideOutsideOfPackages(STORE_ENGINES)
-                .should().dependOnClassesThat().resideInAnyPackage("org.h2..", "java.sql.."));
+                .should().dependOnClassesThat().resideInAnyPackage("org.h2..", "java.sql..", "org.postgresql..",
+                        "com.zaxxer.hikari.."));
         rules.put("only the H2 store touches H2", noClasses()
                 .that().resideOutsideOfPackages("dev.runway.server.store.h2..", "org.h2..")
                 .and().resideInAPackage("dev.runway..")
                 .should().dependOnClassesThat().resideInAPackage("org.h2.."));
+        rules.put("only the PostgreSQL store touches PostgreSQL and HikariCP", noClasses()
+                .that().resideOutsideOfPackages("dev.runway.server.store.postgres..", "org.postgresql..",
+                        "com.zaxxer.hikari..")
+                .and().resideInAPackage("dev.runway..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.postgresql..", "com.zaxxer.hikari.."));
         rules.put("only the store engines touch JDBC", noClasses()
                 .that().resideOutsideOfPackages(STORE_ENGINES)
                 .and().resideInAPackage("dev.runway..")

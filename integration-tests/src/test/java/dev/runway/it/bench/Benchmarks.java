@@ -65,6 +65,9 @@ public final class Benchmarks {
             ServerBench server = new ServerBench(options);
             section("server", "server RSS", () -> List.of(server.idlePollsRss()));
             section("server", "server claims/s", () -> List.of(server.claimsPerSecond()));
+            ReplicaBench replicas = new ReplicaBench(options);
+            section("replicas", "claims/s on H2 and PostgreSQL", replicas::claims);
+            section("replicas", "replicas: wake-ups and idle long-polls", replicas::idleAndWakeups);
             KillBench kill = new KillBench(options);
             section("kill", "kill, process launcher", () -> List.of(kill.processLauncher()));
             section("kill", "kill, systemd launcher", () -> List.of(kill.systemdLauncher(systemd)));

@@ -31,9 +31,13 @@ final class ClaimConnection implements Closeable {
     private OutputStream out;
 
     ClaimConnection(URI server, String token, ClaimRequest claim) throws IOException {
+        this(server, token, "POST", ApiPaths.CLAIM, Json.mapper().writeValueAsBytes(claim));
+    }
+
+    /** A connection that sends {@code method path} with {@code body} each time ({@link #send}). */
+    ClaimConnection(URI server, String token, String method, String path, byte[] body) throws IOException {
         this.server = server;
-        byte[] body = Json.mapper().writeValueAsBytes(claim);
-        byte[] head = ("POST " + ApiPaths.CLAIM + " HTTP/1.1\r\n"
+        byte[] head = (method + " " + path + " HTTP/1.1\r\n"
                 + "Host: " + server.getHost() + ":" + server.getPort() + "\r\n"
                 + "Authorization: Bearer " + token + "\r\n"
                 + "Content-Type: application/json\r\n"
@@ -55,6 +59,27 @@ final class ClaimConnection implements Closeable {
 
     /** Claims once: the task handed out (200), or empty when the wait ended with no task (204). */
     Optional<ClaimResponse> claim() throws IOException {
+        Answer answer = send();
+        if (answer.code() == 204) {
+            return Optional.empty();
+        }
+        if (answer.code() != 200) {
+            throw new IOException("claim answered " + answer.code() + ": "
+                    + new String(answer.body(), StandardCharsets.UTF_8));
+        }
+        ClaimResponse claimed = Json.read(answer.body(), ClaimResponse.class);
+        if (claimed.taskId() == null || claimed.taskToken() == null) {
+            throw new IOException("a 200 claim answer without a task: "
+                    + new String(answer.body(), StandardCharsets.UTF_8));
+        }
+        return Optional.of(claimed);
+    }
+
+    /** An answer's status code and body. */
+    record Answer(int code, byte[] body) {}
+
+    /** Sends the request once and reads its whole answer. */
+    Answer send() throws IOException {
         out.write(request);
         out.flush();
         String status = line();
@@ -81,17 +106,7 @@ final class ClaimConnection implements Closeable {
             socket.close();
             connect();
         }
-        if (code == 204) {
-            return Optional.empty();
-        }
-        if (code != 200) {
-            throw new IOException("claim answered " + status + ": " + new String(body, StandardCharsets.UTF_8));
-        }
-        ClaimResponse claimed = Json.read(body, ClaimResponse.class);
-        if (claimed.taskId() == null || claimed.taskToken() == null) {
-            throw new IOException("a 200 claim answer without a task: " + new String(body, StandardCharsets.UTF_8));
-        }
-        return Optional.of(claimed);
+        return new Answer(code, body);
     }
 
     private byte[] chunkedBody() throws IOException {

@@ -25,9 +25,14 @@ final class Cluster implements AutoCloseable {
     }
 
     static Cluster start(Path directory) throws Exception {
+        return start(directory, java.util.List.of());
+    }
+
+    /** As {@link #start(Path)}, with further options for the server (e.g. {@code --rate-limit N}). */
+    static Cluster start(Path directory, java.util.List<String> arguments) throws Exception {
         Files.createDirectories(directory);
         ServerProcess server = ServerProcess.start(java.util.List.of(), directory.resolve("data"),
-                directory.resolve("server.log"), "127.0.0.1", 0, "60s");
+                directory.resolve("server.log"), "127.0.0.1", 0, "60s", arguments, java.util.Map.of());
         try {
             ManagementClient management = server.management(URI.create("http://127.0.0.1:" + server.port()));
             management.createNamespace(NAMESPACE, UUID.randomUUID().toString());

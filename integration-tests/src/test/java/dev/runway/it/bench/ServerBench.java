@@ -34,33 +34,37 @@ final class ServerBench {
 
     Row idlePollsRss() throws Exception {
         try (Cluster cluster = Cluster.start(options.work().resolve("server-idle"))) {
-            String token = cluster.resourceClassToken("idle-polls");
-            long pid = cluster.server.pid();
+            return idlePollsRss("server RSS, 1,000 idle long-polling agents", cluster.server.pid(), cluster.uri(),
+                    cluster.resourceClassToken("idle-polls"));
+        }
+    }
+
+    /** RSS of server {@code pid} before and while {@link Options#idlePolls} claims are held open at {@code uri}. */
+    Row idlePollsRss(String figure, long pid, java.net.URI uri, String token) throws Exception {
+        Thread.sleep(2000);
+        Stats before = sampleRss(pid);
+        int socketsBefore = Processes.socketCount(pid);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        AtomicInteger answered = new AtomicInteger();
+        AtomicBoolean stopped = new AtomicBoolean();
+        for (int i = 0; i < options.idlePolls(); i++) {
+            poll(client, uri, token, "idle-" + i, answered, stopped);
+        }
+        try {
+            int held = awaitHeld(pid, socketsBefore);
             Thread.sleep(2000);
-            Stats before = sampleRss(pid);
-            int socketsBefore = Processes.socketCount(pid);
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            AtomicInteger answered = new AtomicInteger();
-            AtomicBoolean stopped = new AtomicBoolean();
-            for (int i = 0; i < options.idlePolls(); i++) {
-                poll(client, cluster, token, "idle-" + i, answered, stopped);
-            }
-            try {
-                int held = awaitHeld(pid, socketsBefore);
-                Thread.sleep(2000);
-                Stats rss = sampleRss(pid);
-                return Row.measured("server RSS, 1,000 idle long-polling agents", "MiB", rss,
-                        "same server, no agents", before, "<= 256 MiB", rss.median() <= 256 && held >= options.idlePolls(),
-                        held + " claims held open (sockets of the server process) while RSS was sampled 20 times; "
-                                + answered.get() + " polls ended (each ended poll is sent again at once, as an agent does)");
-            } finally {
-                stopped.set(true);
-            }
+            Stats rss = sampleRss(pid);
+            return Row.measured(figure, "MiB", rss,
+                    "same server, no agents", before, "<= 256 MiB", rss.median() <= 256 && held >= options.idlePolls(),
+                    held + " claims held open (sockets of the server process) while RSS was sampled 20 times; "
+                            + answered.get() + " polls ended (each ended poll is sent again at once, as an agent does)");
+        } finally {
+            stopped.set(true);
         }
     }
 
     /** One idle agent: a claim held open by the server; when it ends (204 after the wait), the next one goes out. */
-    private static void poll(HttpClient client, Cluster cluster, String token, String name, AtomicInteger answered,
+    private static void poll(HttpClient client, java.net.URI uri, String token, String name, AtomicInteger answered,
             AtomicBoolean stopped) {
         if (stopped.get()) {
             return;
@@ -71,12 +75,12 @@ final class ServerBench {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        client.sendAsync(HttpRequest.newBuilder(cluster.uri().resolve(ApiPaths.CLAIM))
+        client.sendAsync(HttpRequest.newBuilder(uri.resolve(ApiPaths.CLAIM))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
                     answered.incrementAndGet();
-                    poll(client, cluster, token, name, answered, stopped);
+                    poll(client, uri, token, name, answered, stopped);
                 });
     }
 
@@ -116,10 +120,10 @@ final class ServerBench {
                     connections.add(new ClaimConnection(cluster.uri(), token,
                             new ClaimRequest("agent-" + a, "bench", "bench", "linux", "amd64", 1, 1)));
                 }
-                submit(cluster, resourceClass, 100, agents);
+                submit(cluster.management, resourceClass, 100, agents);
                 claim(connections, agents, 100); // warm-up
                 for (int run = 0; run < options.runs(); run++) {
-                    submit(cluster, resourceClass, options.claimJobs(), agents);
+                    submit(cluster.management, resourceClass, options.claimJobs(), agents);
                     rates.add(claim(connections, agents, options.claimJobs()));
                 }
             } finally {
@@ -136,14 +140,15 @@ final class ServerBench {
         }
     }
 
-    private static void submit(Cluster cluster, String resourceClass, int count, ExecutorService threads)
-            throws Exception {
+    /** Queues {@code count} trivial jobs through {@code management}, 8 submitters at once. */
+    static void submit(dev.runway.client.ManagementClient management, String resourceClass, int count,
+            ExecutorService threads) throws Exception {
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> submitters = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
             submitters.add(threads.submit(() -> {
                 while (next.getAndIncrement() < count) {
-                    cluster.management.submitJob(JobSubmission.ofCommands(resourceClass, "claim-me", "true"));
+                    management.submitJob(JobSubmission.ofCommands(resourceClass, "claim-me", "true"));
                 }
                 return null;
             }));
@@ -154,7 +159,7 @@ final class ServerBench {
     }
 
     /** Claims per second until {@code count} tasks were handed out, each agent claiming on its own connection. */
-    private static double claim(List<ClaimConnection> connections, ExecutorService agents, int count)
+    static double claim(List<ClaimConnection> connections, ExecutorService agents, int count)
             throws Exception {
         AtomicInteger claimed = new AtomicInteger();
         AtomicLong lastClaim = new AtomicLong();

@@ -32,13 +32,15 @@ public final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final String host;
     private final String lease;
-    private final List<String> options;
+    private final List<String> arguments;
+    private final java.util.Map<String, String> environment;
     private int port;
     private Process process;
 
     private ServerProcess(List<String> prefix, Path dataDir, Path log, String host, int port, String lease,
-            List<String> options) {
-        this.options = List.copyOf(options);
+            List<String> arguments, java.util.Map<String, String> environment) {
+        this.arguments = List.copyOf(arguments);
+        this.environment = java.util.Map.copyOf(environment);
         this.prefix = List.copyOf(prefix);
         this.dataDir = dataDir;
         this.log = log;
@@ -56,7 +58,14 @@ public final class ServerProcess implements AutoCloseable {
     /** As {@link #start(List, Path, Path, String, int, String)}, with further options of {@code runway server}. */
     public static ServerProcess start(List<String> prefix, Path dataDir, Path log, String host, int port,
             String lease, List<String> options) throws IOException, InterruptedException {
-        ServerProcess server = new ServerProcess(prefix, dataDir, log, host, port, lease, options);
+        return start(prefix, dataDir, log, host, port, lease, options, java.util.Map.of());
+    }
+
+    /** As above, with further options (e.g. {@code --database URL}) and environment variables for the server. */
+    public static ServerProcess start(List<String> prefix, Path dataDir, Path log, String host, int port,
+            String lease, List<String> arguments, java.util.Map<String, String> environment)
+            throws IOException, InterruptedException {
+        ServerProcess server = new ServerProcess(prefix, dataDir, log, host, port, lease, arguments, environment);
         server.start();
         return server;
     }
@@ -70,9 +79,11 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(RunwayImage.runway().toString(), "server", "--data-dir", dataDir.toString(),
                 "--listen", host + ":" + port, "--lease", lease));
-        command.addAll(options);
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
         process.getOutputStream().close();
         port = awaitListening(logStart);
     }

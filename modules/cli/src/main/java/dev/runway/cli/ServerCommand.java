@@ -5,6 +5,8 @@ import dev.runway.protocol.Names;
 import dev.runway.server.ConnectionLimits;
 import dev.runway.server.DataProtection;
 import dev.runway.server.RunwayServer;
+import dev.runway.server.ServerDatabase;
+import dev.runway.server.StoreMove;
 import dev.runway.server.ServerSettings;
 import dev.runway.server.TlsFiles;
 import dev.runway.server.pipeline.PipelineSettings;
@@ -22,7 +24,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code runway server}: the control plane, until SIGTERM/SIGINT stops it gracefully. */
-@Command(name = "server", mixinStandardHelpOptions = true, subcommands = ServerCommand.RotateKey.class,
+@Command(name = "server", mixinStandardHelpOptions = true, subcommands = {ServerCommand.RotateKey.class, ServerCommand.Migrate.class,
+            ServerCommand.Export.class, ServerCommand.Import.class},
         description = {"Runs the control plane: the runner management API, the runner protocol and jobs.",
                 "On first start it makes an admin token and keeps it in DATA/admin-token (mode 600); the management"
                     + " commands (runway namespace, runway runner, runway job) need it.",
@@ -103,6 +106,45 @@ public final class ServerCommand implements Callable<Integer> {
                     + DataProtection.KEY_VARIABLE + " is set).")
     Path secretsKeyFile;
 
+    @Option(names = "--database", paramLabel = "URL", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = {"Keep the store in PostgreSQL, shared by every server replica given the same URL: "
+                    + "postgresql://HOST[:PORT]/DATABASE?user=NAME (default $" + ServerDatabase.URL_VARIABLE
+                    + "; without either, embedded H2 in the data directory).",
+                    "The password never goes in the URL: see --database-password-file."})
+    String database;
+
+    @Option(names = "--database-password-file", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "The PostgreSQL password, read from this file (its first line); default $"
+                    + ServerDatabase.PASSWORD_VARIABLE + ".")
+    Path databasePasswordFile;
+
+    /** The store: PostgreSQL when a URL is given (option or environment), else H2 in the data directory. */
+    ServerDatabase database(Map<String, String> environment) {
+        String url = database != null ? database : environment.get(ServerDatabase.URL_VARIABLE);
+        if (url == null || url.isBlank()) {
+            if (databasePasswordFile != null) {
+                throw new IllegalArgumentException("--database-password-file: needs --database (or $"
+                        + ServerDatabase.URL_VARIABLE + ")");
+            }
+            return ServerDatabase.EMBEDDED;
+        }
+        String password = environment.get(ServerDatabase.PASSWORD_VARIABLE);
+        if (databasePasswordFile != null) {
+            try {
+                password = java.nio.file.Files.readAllLines(databasePasswordFile).stream().findFirst().orElse("");
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--database-password-file: cannot read " + databasePasswordFile
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            return new ServerDatabase(url.strip(), password);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((database != null ? "--database: " : "$" + ServerDatabase.URL_VARIABLE
+                    + ": ") + e.getMessage(), e);
+        }
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -156,7 +198,7 @@ public final class ServerCommand implements Callable<Integer> {
         return new ServerSettings(data, address.host(), address.port()).withLease(leaseDuration)
                 .withMaxClaimWait(claimWait)
                 .withProtection(DataProtection.fromEnvironment(System.getenv(), strict, secretsKeyFile))
-                .withLimits(limits).withTls(tls());
+                .withLimits(limits).withTls(tls()).withDatabase(database(System.getenv()));
     }
 
     /** A Go duration of at least one second, else an error that names the option. */
@@ -219,6 +261,96 @@ public final class ServerCommand implements Callable<Integer> {
                 err.flush();
                 return 1;
             }
+        }
+    }
+
+    /** {@code runway server migrate}: the schema brought to this release's version, nothing else. */
+    @Command(name = "migrate", mixinStandardHelpOptions = true,
+            description = {"Brings the store's schema to this release's version and exits.",
+                    "runway server does the same at each start; run this first to upgrade a PostgreSQL database "
+                            + "before starting the replicas of a new release."})
+    static final class Migrate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.ParentCommand
+        ServerCommand server;
+
+        @Override
+        public Integer call() {
+            return server.runStoreCommand(spec, "migrate", () -> List.of(StoreMove.migrate(server.settings())));
+        }
+    }
+
+    /** {@code runway server export DIR}: the whole store into files, with counts and checksums. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"Writes the whole store (every table, and the step output files of an H2 data directory) "
+                    + "into a new directory, with each table's rows and SHA-256 in DIR/manifest.tsv.",
+                    "Stop the server first. The export holds job definitions and output: keep it private."})
+    static final class Export implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.ParentCommand
+        ServerCommand server;
+
+        @picocli.CommandLine.Parameters(paramLabel = "DIR", description = "The directory to create.")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            return server.runStoreCommand(spec, "export", () -> digestLines(StoreMove.export(server.settings(), dir),
+                    "exported into " + dir));
+        }
+    }
+
+    /** {@code runway server import DIR}: an export loaded into PostgreSQL, checked against its manifest. */
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Loads an export into the PostgreSQL database of --database, which must be empty, and "
+                    + "checks every table's rows and SHA-256 against the export's manifest.",
+                    "Give each replica the data directory's secrets key (or $" + DataProtection.KEY_VARIABLE
+                            + "): imported job secrets stay sealed with it."})
+    static final class Import implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.ParentCommand
+        ServerCommand server;
+
+        @picocli.CommandLine.Parameters(paramLabel = "DIR", description = "A directory written by runway server export.")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            return server.runStoreCommand(spec, "import", () -> digestLines(StoreMove.importInto(server.settings(),
+                    dir), "imported from " + dir + "; every table matches the export"));
+        }
+    }
+
+    private static List<String> digestLines(List<StoreMove.Table> tables, String summary) {
+        List<String> lines = new ArrayList<>();
+        tables.forEach(t -> lines.add(String.format("%-24s %8d rows  sha256 %s", t.name(), t.rows(), t.sha256())));
+        lines.add(summary);
+        return lines;
+    }
+
+    /** Runs a store command: its lines on standard output, a problem on standard error with the command's name. */
+    int runStoreCommand(CommandSpec command, String name, java.util.function.Supplier<List<String>> work) {
+        PrintWriter out = command.commandLine().getOut();
+        PrintWriter err = command.commandLine().getErr();
+        try {
+            ServerLogs.apply();
+            work.get().forEach(out::println);
+            out.flush();
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("server " + name + ": " + e.getMessage());
+            err.flush();
+            return Runway.EXIT_INVALID;
+        } catch (RuntimeException e) {
+            err.println("server " + name + ": " + e.getMessage());
+            err.flush();
+            return 1;
         }
     }
 

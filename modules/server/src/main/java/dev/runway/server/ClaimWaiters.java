@@ -1,5 +1,6 @@
 package dev.runway.server;
 
+import dev.runway.server.store.ReplicaSignals;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -11,12 +12,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * Claims waiting for work, per resource class, oldest first. No thread waits: a waiter is a future that a new task
  * (or the end of its wait) completes. A per-class counter closes the gap between "found nothing" and "started to
- * wait": a waiter that registers after a signal it did not see is woken at once.
+ * wait": a waiter that registers after a signal it did not see is woken at once. Replicas sharing the store pass
+ * each signal on ({@link ReplicaSignals}): a job queued through one replica wakes a claim held by another.
  */
 final class ClaimWaiters {
+    static final String TOPIC_ONE = "claim";
+    static final String TOPIC_ALL = "claims";
     private final Map<String, Set<CompletableFuture<Boolean>>> waiting = new HashMap<>();
     private final Map<String, Long> signals = new HashMap<>();
+    private final ReplicaSignals replicas;
     private boolean closed;
+
+    ClaimWaiters(ReplicaSignals replicas) {
+        this.replicas = replicas;
+    }
 
     synchronized long version(String resourceClassId) {
         return signals.getOrDefault(resourceClassId, 0L);
@@ -51,8 +60,14 @@ final class ClaimWaiters {
         }
     }
 
-    /** One task became available: wakes the longest waiting claim. */
+    /** One task became available: wakes the longest waiting claim here, and one on each other replica. */
     void signal(String resourceClassId) {
+        replicas.publish(TOPIC_ONE, resourceClassId);
+        signalHere(resourceClassId);
+    }
+
+    /** A signal of this replica alone (one that another replica published). */
+    void signalHere(String resourceClassId) {
         CompletableFuture<Boolean> woken = null;
         synchronized (this) {
             signals.merge(resourceClassId, 1L, Long::sum);
@@ -69,12 +84,17 @@ final class ClaimWaiters {
         }
         // completed outside the lock: the waiter's continuation may claim right here
         if (woken != null && !woken.complete(true)) {
-            signal(resourceClassId);
+            signalHere(resourceClassId);
         }
     }
 
-    /** Wakes every claim of the class, e.g. because its tokens changed. */
+    /** Wakes every claim of the class, e.g. because its tokens changed; on every replica. */
     void wakeAll(String resourceClassId) {
+        replicas.publish(TOPIC_ALL, resourceClassId);
+        wakeAllHere(resourceClassId);
+    }
+
+    void wakeAllHere(String resourceClassId) {
         Set<CompletableFuture<Boolean>> queue;
         synchronized (this) {
             signals.merge(resourceClassId, 1L, Long::sum);
@@ -83,6 +103,15 @@ final class ClaimWaiters {
         if (queue != null) {
             queue.forEach(waiter -> waiter.complete(true));
         }
+    }
+
+    /** Wakes every claim of every class to look again (signals from other replicas may have been lost). */
+    void wakeEverything() {
+        java.util.List<String> classes;
+        synchronized (this) {
+            classes = new java.util.ArrayList<>(waiting.keySet());
+        }
+        classes.forEach(this::wakeAllHere);
     }
 
     /** Ends every wait (the server stops); claims answer 204. */

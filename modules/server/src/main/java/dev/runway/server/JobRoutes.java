@@ -29,7 +29,7 @@ final class JobRoutes {
     private final Auth auth;
     private final ClaimWaiters claims;
     private final OutputWatchers watchers;
-    private final OutputFiles output;
+    private final StepOutput output;
     private final JobViews views;
     private final SecretsKeys keys;
     private final Executor executor;
@@ -37,7 +37,7 @@ final class JobRoutes {
     private final Runnable jobEnded;
 
     /** {@code jobEnded} runs when a cancel ended a job at once (the pipeline scheduler's wake-up). */
-    JobRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
+    JobRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, StepOutput output,
             SecretsKeys keys, Executor executor, Clock clock, Runnable jobEnded) {
         this.jobEnded = jobEnded;
         this.store = store;

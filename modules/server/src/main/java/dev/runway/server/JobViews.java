@@ -18,9 +18,9 @@ import java.util.Map;
 /** Builds the {@link JobStatus} a person sees: the job, its current attempt's steps, how much output each has. */
 final class JobViews {
     private final Store store;
-    private final OutputFiles output;
+    private final StepOutput output;
 
-    JobViews(Store store, OutputFiles output) {
+    JobViews(Store store, StepOutput output) {
         this.store = store;
         this.output = output;
     }

@@ -1,6 +1,5 @@
 package dev.runway.server;
 
-import dev.runway.protocol.RunnerApi.OffsetMismatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -16,7 +15,7 @@ import java.nio.file.StandardOpenOption;
  * time each chunk was read ({@code STEP.at}: lines "offset epochMillis"). The file length is the truth about what
  * was acknowledged, which makes appends idempotent by offset. Bytes are written before the call returns.
  */
-final class OutputFiles {
+final class OutputFiles implements StepOutput {
     private static final int STRIPES = 64;
     private static final java.util.Set<StandardOpenOption> APPEND = java.util.EnumSet.of(StandardOpenOption.CREATE,
             StandardOpenOption.WRITE, StandardOpenOption.APPEND);
@@ -38,18 +37,13 @@ final class OutputFiles {
         return locks[Math.floorMod(taskId.hashCode() * 31 + step, STRIPES)];
     }
 
-    /**
-     * Stores {@code data}, which sits at {@code offset} of the step's output; bytes already stored are skipped.
-     * Answers the new length. A chunk past the end is refused with 409 {@link OffsetMismatch}.
-     */
-    long append(String taskId, int step, long offset, byte[] data, long readAt) {
+    @Override
+    public long append(String taskId, int step, long offset, byte[] data, long readAt) {
         synchronized (lock(taskId, step)) {
             try {
                 long length = length(taskId, step);
                 if (offset > length || offset < 0) {
-                    String message = "output of step " + step + " ends at byte " + length + ", the chunk starts at "
-                            + offset;
-                    throw new ApiError(409, message, new OffsetMismatch(message, length));
+                    throw StepOutput.gap(step, length, offset);
                 }
                 long skip = length - offset;
                 if (skip >= data.length) {
@@ -80,7 +74,8 @@ final class OutputFiles {
         }
     }
 
-    long length(String taskId, int step) {
+    @Override
+    public long length(String taskId, int step) {
         try {
             return Files.size(log(taskId, step));
         } catch (NoSuchFileException e) {
@@ -90,8 +85,8 @@ final class OutputFiles {
         }
     }
 
-    /** Up to {@code max} bytes from {@code offset}; empty at or past the end. */
-    byte[] read(String taskId, int step, long offset, int max) {
+    @Override
+    public byte[] read(String taskId, int step, long offset, int max) {
         try (FileChannel channel = FileChannel.open(log(taskId, step), StandardOpenOption.READ)) {
             long available = channel.size() - offset;
             if (available <= 0) {

@@ -1,5 +1,6 @@
 package dev.runway.server;
 
+import dev.runway.server.store.ReplicaSignals;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,9 +8,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Readers following a task's output: woken when it gets bytes or a step or the task ends. */
+/**
+ * Readers following a task's output: woken when it gets bytes or a step or the task ends, through whichever replica
+ * sharing the store the change came ({@link ReplicaSignals}).
+ */
 final class OutputWatchers {
+    static final String TOPIC = "output";
     private final Map<String, List<CompletableFuture<Void>>> watchers = new HashMap<>();
+    private final ReplicaSignals replicas;
+
+    OutputWatchers(ReplicaSignals replicas) {
+        this.replicas = replicas;
+    }
 
     /** Completes on the next change of {@code taskId}, or after {@code waitMillis}. */
     synchronized CompletableFuture<Void> next(String taskId, long waitMillis) {
@@ -31,6 +41,12 @@ final class OutputWatchers {
     }
 
     void changed(String taskId) {
+        replicas.publish(TOPIC, taskId);
+        changedHere(taskId);
+    }
+
+    /** A change another replica published. */
+    void changedHere(String taskId) {
         List<CompletableFuture<Void>> woken;
         synchronized (this) {
             woken = watchers.remove(taskId);
@@ -38,6 +54,15 @@ final class OutputWatchers {
         if (woken != null) {
             woken.forEach(watcher -> watcher.complete(null));
         }
+    }
+
+    /** Wakes every follower to look again (signals from other replicas may have been lost). */
+    void changedEverywhere() {
+        List<String> keys;
+        synchronized (this) {
+            keys = new ArrayList<>(watchers.keySet());
+        }
+        keys.forEach(this::changedHere);
     }
 
     void close() {

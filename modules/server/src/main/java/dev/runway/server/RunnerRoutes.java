@@ -41,7 +41,7 @@ final class RunnerRoutes {
     private final ClaimWaiters claims;
     private final DispatchPauses pauses;
     private final OutputWatchers watchers;
-    private final OutputFiles output;
+    private final StepOutput output;
     private final SecretsKeys keys;
     private final ServerSettings settings;
     private final Executor executor;
@@ -51,7 +51,7 @@ final class RunnerRoutes {
     private final Runnable jobEnded;
 
     /** {@code jobEnded} runs after a task's result or failure is stored (the pipeline scheduler's wake-up). */
-    RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
+    RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, StepOutput output,
             SecretsKeys keys, ServerSettings settings, DispatchPauses pauses, Executor executor, Clock clock,
             Runnable jobEnded) {
         this.pauses = pauses;

@@ -17,7 +17,6 @@ import dev.runway.server.pipeline.TriggerRequest;
 import dev.runway.server.pipeline.WorkflowActions;
 import dev.runway.server.store.Job;
 import dev.runway.server.store.Store;
-import dev.runway.server.store.h2.H2Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -142,7 +141,7 @@ public final class RunwayServer implements AutoCloseable {
         }
         String adminToken = AdminToken.loadOrCreate(dataDir);
         SecretsKeys keys = SecretsKeys.load(protection, dataDir);
-        Store store = H2Store.open(dataDir, keys.storeCipher());
+        Store store = settings.database().open(dataDir, keys.storeCipher());
         try {
             sealStoredSecrets(store, keys);
             PrivateFiles.secure(dataDir, false, keyFiles); // what the store and the key made just now
@@ -153,9 +152,12 @@ public final class RunwayServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         // while the server was down no heartbeat could arrive: running tasks get a full lease to reconnect
         store.tasks().extendRunningLeases(clock.millis() + settings.lease().toMillis());
-        ClaimWaiters claims = new ClaimWaiters();
-        OutputWatchers watchers = new OutputWatchers();
-        OutputFiles output = new OutputFiles(dataDir.resolve("output"));
+        ClaimWaiters claims = new ClaimWaiters(store.signals());
+        OutputWatchers watchers = new OutputWatchers(store.signals());
+        store.signals().subscribe(new ReplicaWakeups(claims, watchers));
+        // replicas sharing the store read each other's output: it is kept in the database then
+        StepOutput output = store.replicated() ? new DatabaseOutput(store.output())
+                : new OutputFiles(dataDir.resolve("output"));
         ExecutorService continuations = Executors.newFixedThreadPool(4, daemonThreads("runway-wakeup"));
         Auth auth = new Auth(store, adminToken);
         Router router = new Router();
@@ -230,9 +232,16 @@ public final class RunwayServer implements AutoCloseable {
                     + e.getMessage(), e);
         }
         long period = Math.max(100, Math.min(1000, settings.lease().toMillis() / 4));
-        reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock,
-                scheduler::wake),
-                period, period, TimeUnit.MILLISECONDS);
+        LeaseReaper leases = new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock,
+                scheduler::wake);
+        // one replica at a time looks for lapsed leases
+        reaper.scheduleWithFixedDelay(() -> {
+            try {
+                store.exclusively("lease-reaper", leases);
+            } catch (RuntimeException e) {
+                LOG.error("lease check failed; retrying on the next round", e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
         scheduler.start(pipelineSettings.tick());
         timed.start(TRIGGER_TICK);
         if (tls != null) {
@@ -250,7 +259,8 @@ public final class RunwayServer implements AutoCloseable {
                 + apiHost(settings.host()) + ":" + connector.getLocalPort()), settings.maxClaimWait()
                 .plusMillis(RunnerVisits.PRECISION_MILLIS).plusSeconds(5), tls == null ? null : tls::served)));
         Path tokenFile = dataDir.resolve(AdminToken.FILE_NAME);
-        LOG.info("runway server listening on {}; data in {}; admin token in {}", uri, dataDir, tokenFile);
+        LOG.info("runway server listening on {}; data in {}; store {}; admin token in {}", uri, dataDir,
+                settings.database().describe(dataDir), tokenFile);
         return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
                 router.describe(), scheduler, triggers, timed, dashboard);
     }

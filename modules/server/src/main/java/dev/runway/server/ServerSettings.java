@@ -11,10 +11,12 @@ import java.time.Duration;
  * {@code maxRequeues}: how often a lapsed task goes back to the queue before its job fails. {@code protection}: how
  * the data directory and the job secrets in it are protected ({@link DataProtection}). {@code limits}: what a client
  * may hold before and after it authenticates ({@link ConnectionLimits}). {@code tls}: serve HTTPS from these PEM files
- * (null: plain HTTP, meant for loopback).
+ * (null: plain HTTP, meant for loopback). {@code database}: the store ({@link ServerDatabase#EMBEDDED} by default, or
+ * a PostgreSQL database shared by replicas).
  */
 public record ServerSettings(Path dataDir, String host, int port, Duration lease, Duration firstLease,
-        Duration maxClaimWait, int maxRequeues, DataProtection protection, ConnectionLimits limits, TlsFiles tls) {
+        Duration maxClaimWait, int maxRequeues, DataProtection protection, ConnectionLimits limits, TlsFiles tls,
+        ServerDatabase database) {
     public static final Duration DEFAULT_FIRST_LEASE = Duration.ofSeconds(15);
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7733;
@@ -35,6 +37,20 @@ public record ServerSettings(Path dataDir, String host, int port, Duration lease
         if (limits == null) {
             limits = ConnectionLimits.DEFAULT;
         }
+        if (database == null) {
+            database = ServerDatabase.EMBEDDED;
+        }
+    }
+
+    public ServerSettings(Path dataDir, String host, int port, Duration lease, Duration firstLease,
+            Duration maxClaimWait, int maxRequeues, DataProtection protection, ConnectionLimits limits, TlsFiles tls) {
+        this(dataDir, host, port, lease, firstLease, maxClaimWait, maxRequeues, protection, limits, tls,
+                ServerDatabase.EMBEDDED);
+    }
+
+    public ServerSettings withDatabase(ServerDatabase newDatabase) {
+        return new ServerSettings(dataDir, host, port, lease, firstLease, maxClaimWait, maxRequeues, protection,
+                limits, tls, newDatabase);
     }
 
     /** The first lease of a claim: never longer than the lease itself. */
@@ -49,31 +65,31 @@ public record ServerSettings(Path dataDir, String host, int port, Duration lease
 
     public ServerSettings withLease(Duration newLease) {
         return new ServerSettings(dataDir, host, port, newLease, firstLease, maxClaimWait, maxRequeues,
-                protection, limits, tls);
+                protection, limits, tls, database);
     }
 
     public ServerSettings withFirstLease(Duration newFirstLease) {
         return new ServerSettings(dataDir, host, port, lease, newFirstLease, maxClaimWait, maxRequeues,
-                protection, limits, tls);
+                protection, limits, tls, database);
     }
 
     public ServerSettings withMaxClaimWait(Duration newWait) {
         return new ServerSettings(dataDir, host, port, lease, firstLease, newWait, maxRequeues,
-                protection, limits, tls);
+                protection, limits, tls, database);
     }
 
     public ServerSettings withProtection(DataProtection newProtection) {
         return new ServerSettings(dataDir, host, port, lease, firstLease, maxClaimWait, maxRequeues, newProtection,
-                limits, tls);
+                limits, tls, database);
     }
 
     public ServerSettings withLimits(ConnectionLimits newLimits) {
         return new ServerSettings(dataDir, host, port, lease, firstLease, maxClaimWait, maxRequeues, protection,
-                newLimits, tls);
+                newLimits, tls, database);
     }
 
     public ServerSettings withTls(TlsFiles newTls) {
         return new ServerSettings(dataDir, host, port, lease, firstLease, maxClaimWait, maxRequeues, protection,
-                limits, newTls);
+                limits, newTls, database);
     }
 }

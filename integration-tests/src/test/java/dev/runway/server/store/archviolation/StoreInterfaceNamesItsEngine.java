@@ -5,4 +5,6 @@ package dev.runway.server.store.archviolation;
 final class StoreInterfaceNamesItsEngine {
     private java.sql.Connection connection;
     private org.h2.Driver driver;
+    private org.postgresql.Driver postgres;
+    private com.zaxxer.hikari.HikariConfig pool;
 }

@@ -72,7 +72,8 @@ public final class PipelineScheduler implements AutoCloseable {
 
     private void safeRun() {
         try {
-            runOnce();
+            // replicas sharing the store take turns: two passes at once would start the same workflow job twice
+            store.exclusively("pipeline-scheduler", this::runOnce);
         } catch (RuntimeException e) {
             LOG.error("pipeline scheduling failed; retrying on the next tick", e);
         }

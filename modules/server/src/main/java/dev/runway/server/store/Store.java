@@ -3,7 +3,8 @@ package dev.runway.server.store;
 /**
  * The durable state of the control plane, one repository per aggregate. Each repository method is one transaction:
  * when it returns, its change survives a kill -9 of the server. Times are epoch milliseconds. Tokens are kept only as
- * SHA-256 hashes. Step output is not here (the server keeps it in files beside the database).
+ * SHA-256 hashes. Step output is in files beside the database on an engine of one process, and in {@link #output()}
+ * when several server replicas share the store ({@link #replicated()}).
  */
 public interface Store extends AutoCloseable {
     ManagementRepository management();
@@ -33,6 +34,43 @@ public interface Store extends AutoCloseable {
     VariableRepository variables();
 
     TestResultRepository testResults();
+
+    /** Step output in the database (the server uses it when {@link #replicated()}). */
+    OutputRepository output();
+
+    /** Whether other server processes may share this store (their claims, wake-ups and periodic tasks). */
+    default boolean replicated() {
+        return false;
+    }
+
+    /** Wake-ups to and from the other replicas. */
+    default ReplicaSignals signals() {
+        return ReplicaSignals.NONE;
+    }
+
+    /**
+     * Runs {@code work} unless another replica runs the task of the same name right now (periodic tasks such as lease
+     * reaping run once per tick across replicas); answers whether it ran here.
+     */
+    default boolean exclusively(String task, Runnable work) {
+        work.run();
+        return true;
+    }
+
+    /** The schema version the store had when it was opened (0: a new store), before its migrations ran. */
+    int schemaVersionAtOpen();
+
+    /** The schema version now: the newest this server knows. */
+    int schemaVersion();
+
+    /** Writes every table into {@code dir} (a file per table); answers each table's rows and digest. */
+    java.util.List<TableDigest> exportTables(java.nio.file.Path dir);
+
+    /**
+     * Inserts the tables {@link #exportTables} wrote into this store, which must hold no rows yet, in one
+     * transaction; answers each table's rows and digest as read back from this store.
+     */
+    java.util.List<TableDigest> importTables(java.nio.file.Path dir);
 
     @Override
     void close();

@@ -9,6 +9,8 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connection, one transaction per {@link #tx} call, serialised on this object: the work per call is tiny and
@@ -16,6 +18,7 @@ import java.util.Optional;
  * anew. The statement helpers are for use inside {@link #tx} only.
  */
 final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     @FunctionalInterface
     interface Work<T> {
         T run() throws SQLException;
@@ -68,13 +71,47 @@ final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} as one transaction; a broken constraint is a {@link StoreRefusal.Reason#CONFLICT}. */
+    /**
+     * Runs {@code work} as one transaction; a broken constraint is a {@link StoreRefusal.Reason#CONFLICT}. When the
+     * connection was lost before the commit was sent (a database server restarted, a connection cut by an operator)
+     * nothing was written: the work runs once more on a new connection.
+     */
     synchronized <T> T tx(Work<T> work) {
+        try {
+            return attempt(work);
+        } catch (ConnectionLost lost) {
+            LOG.warn("database connection lost ({}); running the transaction again on a new connection",
+                    lost.getCause().getMessage());
+            try {
+                return attempt(work);
+            } catch (ConnectionLost again) {
+                throw failure(again.getCause());
+            }
+        }
+    }
+
+    /** The connection broke before the commit: nothing of the transaction was written. */
+    private static final class ConnectionLost extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ConnectionLost(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+
+    private <T> T attempt(Work<T> work) throws ConnectionLost {
         if (broken) {
             reopen();
         }
+        boolean committing = false;
         try {
             T result = work.run();
+            committing = true;
             connection.commit();
             return result;
         } catch (SQLException | RuntimeException e) {
@@ -87,12 +124,29 @@ final class Database implements AutoCloseable {
             if (e instanceof RuntimeException) {
                 throw (RuntimeException) e;
             }
-            if (((SQLException) e).getSQLState() != null && ((SQLException) e).getSQLState().startsWith("23")) {
-                throw new StoreRefusal(StoreRefusal.Reason.CONFLICT, "already exists or still in use: "
-                        + e.getMessage().lines().findFirst().orElse(""));
+            if (broken && !committing && engine.replicated()) {
+                throw new ConnectionLost((SQLException) e);
             }
-            throw new IllegalStateException("database error: " + e.getMessage(), e);
+            throw failure((SQLException) e);
         }
+    }
+
+    private static RuntimeException failure(SQLException e) {
+        if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+            return new StoreRefusal(StoreRefusal.Reason.CONFLICT, "already exists or still in use: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        return new IllegalStateException("database error: " + e.getMessage(), e);
+    }
+
+    /** The connection of the transaction running now (inside {@link #tx} only): for metadata and batches. */
+    Connection connection() {
+        return connection;
+    }
+
+    /** The engine's lock clause for a claim's SELECT (see {@link Engine#claimLock}). */
+    String claimLock() {
+        return engine.claimLock();
     }
 
     private PreparedStatement prepare(String sql, Object... args) throws SQLException {
@@ -100,7 +154,8 @@ final class Database implements AutoCloseable {
         for (int i = 0; i < args.length; i++) {
             Object arg = args[i];
             if (arg == null) {
-                statement.setNull(i + 1, Types.VARCHAR);
+                // no type: the engine takes the column's (PostgreSQL refuses a VARCHAR null for a BIGINT column)
+                statement.setNull(i + 1, Types.NULL);
             } else {
                 statement.setObject(i + 1, arg);
             }

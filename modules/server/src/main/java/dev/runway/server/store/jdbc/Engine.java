@@ -1,5 +1,6 @@
 package dev.runway.server.store.jdbc;
 
+import dev.runway.server.store.ReplicaSignals;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -22,4 +23,37 @@ public interface Engine {
      * connection} is not used afterwards: the store connects anew).
      */
     void compact(Connection connection) throws SQLException;
+
+    /** A statement of the shared migrations as this engine spells it (e.g. a type name); the same by default. */
+    default String migrationStatement(String statement) {
+        return statement;
+    }
+
+    /**
+     * What a claim appends to its SELECT of the next queued job so that claimers of other processes on the same
+     * database skip the row it took (e.g. {@code FOR UPDATE SKIP LOCKED}); empty for an engine of one process, whose
+     * claims the store serialises itself.
+     */
+    default String claimLock() {
+        return "";
+    }
+
+    /** Whether several server processes may share this database. */
+    default boolean replicated() {
+        return false;
+    }
+
+    /** Wake-ups between the processes sharing the database. */
+    default ReplicaSignals signals() {
+        return ReplicaSignals.NONE;
+    }
+
+    /** Runs {@code work} unless another process runs the task of this name now; answers whether it ran. */
+    default boolean exclusively(String task, Runnable work) {
+        work.run();
+        return true;
+    }
+
+    /** Releases what the engine holds (a pool, a listening connection); called after the store's connection closed. */
+    default void close() {}
 }

@@ -78,9 +78,11 @@ final class JdbcJobs implements JobRepository {
 
     @Override
     public List<Job> list(String resourceClassId, JobState state, int limit) {
-        return db.tx(() -> db.query(Rows::job, "SELECT * FROM jobs WHERE (? IS NULL OR resource_class_id = ?)"
-                + " AND (? IS NULL OR state = ?) ORDER BY build_num DESC LIMIT ?", resourceClassId, resourceClassId,
-                state == null ? null : state.name(), state == null ? null : state.name(), limit));
+        // a parameter only tested for NULL has no type of its own: PostgreSQL needs the CAST to know one
+        return db.tx(() -> db.query(Rows::job, "SELECT * FROM jobs WHERE (CAST(? AS VARCHAR) IS NULL"
+                + " OR resource_class_id = ?) AND (CAST(? AS VARCHAR) IS NULL OR state = ?) ORDER BY build_num DESC"
+                + " LIMIT ?", resourceClassId, resourceClassId, state == null ? null : state.name(),
+                state == null ? null : state.name(), limit));
     }
 
     @Override
@@ -103,8 +105,10 @@ final class JdbcJobs implements JobRepository {
     Optional<Job> nextQueued(String resourceClassId) throws SQLException {
         // ordered by all of jobs_queue's columns (the first two are fixed here) so that H2 reads the index in
         // order and stops at the first row; by build_num alone it would read and sort the whole queue per claim
+        // claimLock: claimers of other server processes on the same database skip the row this one took
         return db.one(Rows::job, "SELECT * FROM jobs WHERE resource_class_id = ?"
-                + " AND state = 'QUEUED' ORDER BY resource_class_id, state, build_num LIMIT 1", resourceClassId);
+                + " AND state = 'QUEUED' ORDER BY resource_class_id, state, build_num LIMIT 1" + db.claimLock(),
+                resourceClassId);
     }
 
     /** The job whose current attempt is {@code taskId}. */
@@ -112,9 +116,14 @@ final class JdbcJobs implements JobRepository {
         return db.one(Rows::job, "SELECT * FROM jobs WHERE task_id = ?", taskId);
     }
 
-    void markRunning(String jobId, int attempt, String taskId, long now) throws SQLException {
-        db.update("UPDATE jobs SET state = 'RUNNING', attempts = ?, task_id = ?,"
-                + " started_at = COALESCE(started_at, ?) WHERE id = ?", attempt, taskId, now, jobId);
+    /**
+     * Marks a queued job running; answers false when it is not queued any more. The condition makes a claim correct
+     * even where no row lock was taken: of two claimers that read the same job, the second changes nothing.
+     */
+    boolean markRunning(String jobId, int attempt, String taskId, long now) throws SQLException {
+        return db.update("UPDATE jobs SET state = 'RUNNING', attempts = ?, task_id = ?,"
+                + " started_at = COALESCE(started_at, ?) WHERE id = ? AND state = 'QUEUED'", attempt, taskId, now,
+                jobId) == 1;
     }
 
     /** Ends the job of the attempt {@code taskId}. */

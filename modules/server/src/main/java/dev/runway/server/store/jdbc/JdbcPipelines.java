@@ -46,8 +46,8 @@ final class JdbcPipelines implements PipelineRepository {
 
     @Override
     public List<Project> projects(String namespace) {
-        return db.tx(() -> db.query(JdbcPipelines::project, "SELECT * FROM projects WHERE (? IS NULL OR"
-                + " namespace = ?) ORDER BY slug", namespace, namespace));
+        return db.tx(() -> db.query(JdbcPipelines::project, "SELECT * FROM projects WHERE (CAST(? AS VARCHAR)"
+                + " IS NULL OR namespace = ?) ORDER BY slug", namespace, namespace));
     }
 
     @Override
@@ -119,7 +119,8 @@ final class JdbcPipelines implements PipelineRepository {
     @Override
     public List<Pipeline> pipelines(String projectId, String branch, long beforeNumber, int limit) {
         return db.tx(() -> db.query(JdbcPipelines::pipeline, "SELECT * FROM pipelines WHERE project_id = ?"
-                + " AND (? IS NULL OR branch = ?) AND (? = 0 OR number < ?) ORDER BY number DESC LIMIT ?",
+                + " AND (CAST(? AS VARCHAR) IS NULL OR branch = ?) AND (? = 0 OR number < ?) ORDER BY number DESC"
+                + " LIMIT ?",
                 projectId, branch, branch, beforeNumber, beforeNumber, limit));
     }
 

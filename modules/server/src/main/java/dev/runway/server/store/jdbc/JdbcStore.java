@@ -2,7 +2,9 @@ package dev.runway.server.store.jdbc;
 
 import dev.runway.server.store.JobRepository;
 import dev.runway.server.store.ManagementRepository;
+import dev.runway.server.store.OutputRepository;
 import dev.runway.server.store.PipelineRepository;
+import dev.runway.server.store.ReplicaSignals;
 import dev.runway.server.store.RunnerRepository;
 import dev.runway.server.store.SecretCipher;
 import dev.runway.server.store.Store;
@@ -12,7 +14,10 @@ import dev.runway.server.store.TriggerRepository;
 import dev.runway.server.store.VariableRepository;
 import java.sql.SQLException;
 
-/** {@link Store} on any {@link Engine}: one serialised connection, the schema brought to its newest version. */
+/**
+ * {@link Store} on any {@link Engine}: one serialised connection per process, the schema brought to its newest
+ * version.
+ */
 public final class JdbcStore implements Store {
     private final Database db;
     private final ManagementRepository management;
@@ -24,11 +29,16 @@ public final class JdbcStore implements Store {
     private final VariableRepository variables;
     private final TestResultRepository testResults;
     private final SecretValues secretValues;
+    private final OutputRepository output;
+    private final Engine engine;
+    private final int versionAtOpen;
 
-    private JdbcStore(Database db, SecretCipher cipher) {
+    private JdbcStore(Database db, Engine engine, int versionAtOpen, SecretCipher cipher) {
         this.db = db;
+        this.versionAtOpen = versionAtOpen;
+        this.engine = engine;
         this.secretValues = new SecretValues(cipher);
-        TokenClasses tokenClasses = new TokenClasses();
+        TokenClasses tokenClasses = new TokenClasses(!engine.replicated());
         JdbcRunners runners = new JdbcRunners(db);
         JdbcJobs jobs = new JdbcJobs(db);
         JdbcTasks tasks = new JdbcTasks(db, tokenClasses, runners, jobs);
@@ -40,6 +50,7 @@ public final class JdbcStore implements Store {
         this.triggers = new JdbcTriggers(db, secretValues);
         this.variables = new JdbcVariables(db, secretValues);
         this.testResults = new JdbcTestResults(db);
+        this.output = new JdbcOutput(db);
     }
 
     /**
@@ -47,12 +58,19 @@ public final class JdbcStore implements Store {
      * answers the store; {@code cipher} seals the secret values it keeps (webhook secrets, variables).
      */
     public static JdbcStore open(Engine engine, long now, SecretCipher cipher) throws SQLException {
-        Database db = Database.open(engine);
+        Database db;
         try {
-            Migrations.apply(db, engine, now);
-            return new JdbcStore(db, cipher);
+            db = Database.open(engine);
+        } catch (SQLException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        try {
+            int found = Migrations.apply(db, engine, now);
+            return new JdbcStore(db, engine, found, cipher);
         } catch (RuntimeException e) {
             db.close();
+            engine.close();
             throw e;
         }
     }
@@ -108,7 +126,51 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public int schemaVersionAtOpen() {
+        return versionAtOpen;
+    }
+
+    @Override
+    public int schemaVersion() {
+        return Migrations.latest();
+    }
+
+    @Override
+    public java.util.List<dev.runway.server.store.TableDigest> exportTables(java.nio.file.Path dir) {
+        return new TableTransfer(db).export(dir);
+    }
+
+    @Override
+    public java.util.List<dev.runway.server.store.TableDigest> importTables(java.nio.file.Path dir) {
+        return new TableTransfer(db).importFrom(dir);
+    }
+
+    @Override
+    public OutputRepository output() {
+        return output;
+    }
+
+    @Override
+    public boolean replicated() {
+        return engine.replicated();
+    }
+
+    @Override
+    public ReplicaSignals signals() {
+        return engine.signals();
+    }
+
+    @Override
+    public boolean exclusively(String task, Runnable work) {
+        return engine.exclusively(task, work);
+    }
+
+    @Override
     public void close() {
-        db.close();
+        try {
+            db.close();
+        } finally {
+            engine.close();
+        }
     }
 }

@@ -84,11 +84,14 @@ final class JdbcTasks implements TaskRepository {
         String taskId = UUID.randomUUID().toString();
         int attempt = job.attempts() + 1;
         long now = order.now();
+        if (!jobs.markRunning(job.id(), attempt, taskId, now)) {
+            // another process claimed it between the read and this write: look again
+            return claimOne(order);
+        }
         db.update("INSERT INTO tasks (id, job_id, attempt, token_hash, runner_name, state, claimed_at, lease_until)"
                 + " VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?)", taskId, job.id(), attempt, order.taskTokenHash(),
                 order.runner().name(), now, order.leaseUntil());
         runners.visit(order.resourceClassId(), order.runner(), now, true);
-        jobs.markRunning(job.id(), attempt, taskId, now);
         // the rows as just written (not read back: a claim is the busy path)
         Task task = new Task(taskId, job.id(), attempt, order.runner().name(), TaskState.RUNNING, now,
                 order.leaseUntil(), null);

@@ -26,7 +26,7 @@ final class Migrations {
             "V6__api_tokens.sql", "V7__webhooks.sql", "V8__contexts_variables.sql",
             "V9__test_results.sql", "V10__project_ssh_keys.sql", "V11__polls_schedules.sql",
             "V12__pipeline_continuations.sql", "V13__dispatch_pauses.sql",
-            "V14__workflow_auto_reruns.sql");
+            "V14__workflow_auto_reruns.sql", "V15__step_output_chunks.sql");
     private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY,"
             + " description VARCHAR NOT NULL, applied_at BIGINT NOT NULL)";
 
@@ -39,6 +39,20 @@ final class Migrations {
 
     /** Brings the database to {@link #latest()}; answers the version it had before (0: none recorded). */
     static int apply(Database db, Engine engine, long now) {
+        for (int round = 1; ; round++) {
+            try {
+                return applyOnce(db, engine, now);
+            } catch (dev.runway.server.store.StoreRefusal raced) {
+                // another server process sharing the database applied the same version at the same time: its
+                // transaction won, this one was rolled back; look again at what is applied now
+                if (round == 3) {
+                    throw new IllegalStateException("database schema: " + raced.getMessage(), raced);
+                }
+            }
+        }
+    }
+
+    private static int applyOnce(Database db, Engine engine, long now) {
         int found = db.tx(() -> {
             db.update(VERSION_TABLE);
             return db.one(row -> row.getInt(1), "SELECT MAX(version) FROM schema_version").orElse(0);
@@ -54,7 +68,7 @@ final class Migrations {
             int applied = version;
             db.tx(() -> {
                 for (String statement : statements) {
-                    db.update(statement);
+                    db.update(engine.migrationStatement(statement));
                 }
                 db.update("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)", applied,
                         file, now);

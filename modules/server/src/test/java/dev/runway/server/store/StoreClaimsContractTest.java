@@ -1,15 +1,9 @@
-package dev.runway.server.store.h2;
+package dev.runway.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runway.protocol.JobsApi.JobState;
-import dev.runway.server.store.Claim;
-import dev.runway.server.store.Job;
-import dev.runway.server.store.ResourceClass;
-import dev.runway.server.store.RunnerVisit;
-import dev.runway.server.store.Store;
-import dev.runway.server.store.StoreRefusal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,9 +20,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The store's claim path under real concurrent claimers (group commit) and the remembered token classes. */
-class H2StoreClaimsTest {
+/**
+ * The store's claim path under real concurrent claimers (group commit) and the remembered token classes, on every
+ * engine ({@link StoreEngines}).
+ */
+@ParameterizedClass
+@EnumSource(StoreEngines.class)
+class StoreClaimsContractTest {
+    @Parameter
+    StoreEngines engine;
     @TempDir
     Path data;
     private Store store;
@@ -36,7 +40,7 @@ class H2StoreClaimsTest {
 
     @BeforeEach
     void open() {
-        store = H2Store.open(data);
+        store = engine.newPlace(data).open();
         store.management().createNamespace("acme", "github/acme", java.util.UUID.randomUUID().toString(), 0);
         linux = store.management().createResourceClass("acme", "linux", "", 0);
         store.management().createToken(linux.id(), "t", "rc-hash", 0);
@@ -117,6 +121,27 @@ class H2StoreClaimsTest {
         assertThat(again.job().attempts()).isEqualTo(1);
         assertThat(claim("r3", "t3").orElseThrow().job().id()).isEqualTo(second);
         assertThat(claim("r4", "t4")).isEmpty();
+    }
+
+    @Test
+    void aRunnerThatNeverTookATaskIsListedWithoutALastUse() {
+        store.runners().touch(linux.id(), new RunnerVisit("idle", "host", "127.0.0.1", "0.1.0"), 500);
+        assertThat(store.runners().list(List.of(linux.id()))).singleElement()
+                .satisfies(runner -> assertThat(runner.lastUsed()).isNull());
+        claim("idle", "t-idle");
+        store.runners().touch(linux.id(), new RunnerVisit("idle", "host", "127.0.0.1", "0.1.0"), 2000);
+        assertThat(store.runners().list(List.of(linux.id()))).singleElement()
+                .satisfies(runner -> assertThat(runner.lastConnected()).isEqualTo(2000));
+    }
+
+    @Test
+    void listsFilterByWhatIsGivenAndIgnoreWhatIsNot() {
+        Job queued = store.jobs().create(linux.id(), "acme/linux", "a", "{}", null, 60, 1);
+        assertThat(store.jobs().list(null, null, 10)).containsExactly(queued);
+        assertThat(store.jobs().list(linux.id(), JobState.QUEUED, 10)).containsExactly(queued);
+        assertThat(store.jobs().list(linux.id(), JobState.RUNNING, 10)).isEmpty();
+        assertThat(store.pipelines().projects(null)).isEmpty();
+        assertThat(store.pipelines().pipelines("no-project", null, 0, 10)).isEmpty();
     }
 
     @Test
