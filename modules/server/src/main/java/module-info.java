@@ -6,6 +6,10 @@ module dev.runway.server {
     requires java.sql;
     requires com.h2database;
     requires org.slf4j;
+    requires io.prometheus.metrics.core;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.metrics.exporter.common;
+    requires io.prometheus.metrics.instrumentation.jvm;
 
     exports dev.runway.server;
     exports dev.runway.server.pipeline;

@@ -63,10 +63,10 @@ final class ArchitectureRules {
         rules.put("taskagent uses client and protocol only", module("dev.runway.taskagent")
                 .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
                         new String[] {"dev.runway.taskagent..", "dev.runway.client..", "dev.runway.protocol.."}))));
-        rules.put("server uses protocol, pipeline, Jetty and JDBC only", module("dev.runway.server")
-                .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
-                        new String[] {"dev.runway.server..", "dev.runway.protocol..", "dev.runway.pipeline..",
-                            "org.eclipse.jetty..", "org.h2.."}))));
+        rules.put("server uses protocol, pipeline, Jetty, JDBC and the Prometheus client only",
+                module("dev.runway.server").should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API,
+                        JACKSON, new String[] {"dev.runway.server..", "dev.runway.protocol..", "dev.runway.pipeline..",
+                            "org.eclipse.jetty..", "org.h2..", "io.prometheus.."}))));
         rules.put("launchers-linux uses the launcher SPI and JNA only", module("dev.runway.launcher.linux")
                 .should().onlyDependOnClassesThat(launcherCore().or(allowed(join(PLATFORM, LOGGING_API,
                         new String[] {"dev.runway.launcher.linux..", "com.sun.jna.."})))));

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Step output, outside the database: one append-only file per step ({@code output/TASK/STEP.log}) and beside it the
@@ -22,6 +23,7 @@ final class OutputFiles {
             StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     private final Path root;
     private final Object[] locks = new Object[STRIPES];
+    private final LongAdder stored = new LongAdder();
 
     OutputFiles(Path root) {
         this.root = root;
@@ -64,6 +66,7 @@ final class OutputFiles {
                 appendTo(log, ByteBuffer.wrap(data, (int) skip, data.length - (int) skip));
                 appendTo(log.resolveSibling(step + ".at"), ByteBuffer.wrap((length + " " + readAt + "\n")
                         .getBytes(StandardCharsets.US_ASCII)));
+                stored.add(data.length - skip);
                 return length + data.length - skip;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store output of task " + taskId + " step " + step, e);
@@ -78,6 +81,11 @@ final class OutputFiles {
                 channel.write(bytes);
             }
         }
+    }
+
+    /** Bytes of output stored since this server started (re-sent bytes, skipped, are not counted). */
+    long bytesStored() {
+        return stored.sum();
     }
 
     long length(String taskId, int step) {

@@ -12,6 +12,7 @@ import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.RunnerApi.TaskResult;
+import dev.runway.server.metrics.ServerMetrics;
 import dev.runway.server.store.Claim;
 import dev.runway.server.store.Job;
 import dev.runway.server.store.RunnerVisit;
@@ -47,9 +48,11 @@ final class RunnerRoutes {
     private final Clock clock;
     private final RunnerVisits visits;
     private final StepCounts stepCounts;
+    private final ServerMetrics metrics;
 
     RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, OutputFiles output,
-            SecretsKeys keys, ServerSettings settings, Executor executor, Clock clock) {
+            SecretsKeys keys, ServerSettings settings, Executor executor, Clock clock, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.auth = auth;
         this.claims = claims;
@@ -161,6 +164,7 @@ final class RunnerRoutes {
         Task task = claim.get().task();
         Job job = claim.get().job();
         watchers.changed(JobRoutes.queuedKey(job.id()));
+        metrics.claimed(identity.resourceClass().fullName());
         LOG.info("task {} (job #{} {}, attempt {}) claimed by runner {} of {}", task.id(), job.buildNum(),
                 job.name(), task.attempt(), runner.name(), identity.resourceClass().fullName());
         ClaimResponse response = new ClaimResponse(task.id(), allocation(task), taskToken, job.id(), job.name(),

@@ -3,6 +3,7 @@ package dev.runway.server;
 import dev.runway.protocol.LoopbackHosts;
 import dev.runway.protocol.RunnerApi.Checkout;
 import dev.runway.protocol.RunnerApi.StepSpec;
+import dev.runway.server.metrics.ServerMetrics;
 import dev.runway.server.pipeline.GitRepositories;
 import dev.runway.server.pipeline.JobQueue;
 import dev.runway.server.pipeline.PipelineScheduler;
@@ -146,8 +147,12 @@ public final class RunwayServer implements AutoCloseable {
         OutputFiles output = new OutputFiles(dataDir.resolve("output"));
         ExecutorService continuations = Executors.newFixedThreadPool(4, daemonThreads("runway-wakeup"));
         Auth auth = new Auth(store, adminToken);
+        ServerMetrics metrics = new ServerMetrics(store, claims::waitingByClass, output::bytesStored, version(),
+                clock);
         Router router = new Router();
-        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, continuations, clock).register(router);
+        new ProbeRoutes(store, auth, metrics).register(router);
+        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, continuations, clock, metrics)
+                .register(router);
         new NamespaceRoutes(store, auth, clock).register(router);
         new ManagementRoutes(store, auth, claims, clock).register(router);
         new JobRoutes(store, auth, claims, watchers, output, keys, continuations, clock).register(router);
@@ -193,7 +198,8 @@ public final class RunwayServer implements AutoCloseable {
         connector.addBean(deadline);
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
-        jetty.setHandler(new ApiHandler(router, auth, deadline, new RateLimiter(limits.callsPerMinute()), clock));
+        jetty.setHandler(new ApiHandler(router, auth, deadline, new RateLimiter(limits.callsPerMinute()), clock,
+                metrics));
         jetty.setStopTimeout(5_000);
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(daemonThreads("runway-lease"));
         try {
@@ -207,8 +213,8 @@ public final class RunwayServer implements AutoCloseable {
                     + e.getMessage(), e);
         }
         long period = Math.max(100, Math.min(1000, settings.lease().toMillis() / 4));
-        reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock),
-                period, period, TimeUnit.MILLISECONDS);
+        reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock,
+                metrics), period, period, TimeUnit.MILLISECONDS);
         scheduler.start(pipelineSettings.tick());
         if (tls != null) {
             long check = settings.tls().reloadCheck().toMillis();
@@ -224,6 +230,16 @@ public final class RunwayServer implements AutoCloseable {
         LOG.info("runway server listening on {}; data in {}; admin token in {}", uri, dataDir, tokenFile);
         return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
                 router.describe(), scheduler, triggers);
+    }
+
+    /** This build's version: the module's (set by the build), else the jar's, else "unknown". */
+    static String version() {
+        Module module = RunwayServer.class.getModule();
+        if (module.getDescriptor() != null && module.getDescriptor().rawVersion().isPresent()) {
+            return module.getDescriptor().rawVersion().get();
+        }
+        String implementation = RunwayServer.class.getPackage().getImplementationVersion();
+        return implementation != null ? implementation : "unknown";
     }
 
     private static void createPrivateDirectory(Path dir) {
@@ -312,6 +328,11 @@ public final class RunwayServer implements AutoCloseable {
     public String triggerPipeline(String project, TriggerRequest request) {
         return triggers.trigger(store.pipelines().project(project).orElseThrow(() -> new IllegalArgumentException(
                 "no project " + project)), request).id();
+    }
+
+    /** The store, for tests that take the database away under a running server. */
+    Store store() {
+        return store;
     }
 
     /** Claims held right now (long-polls waiting for work). */

@@ -54,7 +54,7 @@ class OpenApiDocumentTest {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             served = new TreeSet<>(server.routes());
         }
-        assertThat(served).hasSize(84);
+        assertThat(served).hasSize(87);
         assertThat(documentedOperations()).isEqualTo(served);
     }
 
@@ -78,7 +78,8 @@ class OpenApiDocumentTest {
                 ManagementApi.token("{id}"), ManagementApi.RUNNERS, ManagementApi.UNCLAIMED_TASKS,
                 ManagementApi.RUNNING_TASKS, JobsApi.JOBS, JobsApi.job("{id}"), JobsApi.cancel("{id}"),
                 step(JobsApi.stepOutput("{id}", 7)), PipelinesApi.PROJECTS, PipelinesApi.project("{project}"),
-                ManagementApi.API_TOKENS, ManagementApi.apiToken("{id}"), TriggersApi.webhookSecret("{project}"));
+                ManagementApi.API_TOKENS, ManagementApi.apiToken("{id}"), TriggersApi.webhookSecret("{project}"),
+                ApiPaths.HEALTHZ, ApiPaths.READYZ, ApiPaths.METRICS);
         assertThat(paths).containsExactlyInAnyOrderElementsOf(built);
     }
 

@@ -1,5 +1,7 @@
 package dev.runway.server.store;
 
+import java.util.Optional;
+
 /**
  * The durable state of the control plane, one repository per aggregate. Each repository method is one transaction:
  * when it returns, its change survives a kill -9 of the server. Times are epoch milliseconds. Tokens are kept only as
@@ -25,6 +27,12 @@ public interface Store extends AutoCloseable {
     TriggerRepository triggers();
 
     VariableRepository variables();
+
+    /**
+     * Why the store cannot serve now: empty when the database answers and its schema is at the newest version this
+     * server knows; else the reason, in words (never a credential).
+     */
+    Optional<String> notReady();
 
     @Override
     void close();

@@ -9,6 +9,7 @@ import dev.runway.server.store.TaskRepository;
 import dev.runway.server.store.TriggerRepository;
 import dev.runway.server.store.VariableRepository;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /** {@link Store} on any {@link Engine}: one serialised connection, the schema brought to its newest version. */
 public final class JdbcStore implements Store {
@@ -74,6 +75,21 @@ public final class JdbcStore implements Store {
     @Override
     public PipelineRepository pipelines() {
         return pipelines;
+    }
+
+    @Override
+    public Optional<String> notReady() {
+        int version;
+        try {
+            version = db.tx(() -> Migrations.appliedVersion(db));
+        } catch (RuntimeException e) {
+            return Optional.of("the database does not answer: " + e.getMessage());
+        }
+        if (version != Migrations.latest()) {
+            return Optional.of("the database schema is at version " + version + ", this server needs version "
+                    + Migrations.latest());
+        }
+        return Optional.empty();
     }
 
     @Override
