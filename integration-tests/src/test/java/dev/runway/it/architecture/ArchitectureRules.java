@@ -99,6 +99,10 @@ final class ArchitectureRules {
                 .that().resideOutsideOfPackages("dev.runway.server.store.h2..", "org.h2..")
                 .and().resideInAPackage("dev.runway..")
                 .should().dependOnClassesThat().resideInAPackage("org.h2.."));
+        rules.put("only the server's metrics package touches the Prometheus client", noClasses()
+                .that().resideOutsideOfPackages("dev.runway.server.metrics..", "io.prometheus..")
+                .and().resideInAPackage("dev.runway..")
+                .should().dependOnClassesThat().resideInAPackage("io.prometheus.."));
         rules.put("only the store engines touch JDBC", noClasses()
                 .that().resideOutsideOfPackages(STORE_ENGINES)
                 .and().resideInAPackage("dev.runway..")
