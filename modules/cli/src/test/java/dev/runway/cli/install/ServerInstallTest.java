@@ -67,7 +67,7 @@ class ServerInstallTest {
         String text = Files.readString(unit);
         assertThat(Files.readAllLines(unit)).contains("User=runway", "Group=runway", "UMask=0077",
                 "NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/runway-server",
-                "ProtectHome=yes", "PrivateTmp=yes", "CapabilityBoundingSet=",
+                "ProtectHome=yes", "PrivateTmp=yes", "CapabilityBoundingSet=", "SuccessExitStatus=143",
                 "EnvironmentFile=/etc/opt/runway/server/server.env",
                 "LoadCredential=database-password:/etc/opt/runway/server/database-password",
                 "ExecStart=/opt/runway/bin/runway server --data-dir /var/lib/runway-server $RUNWAY_SERVER_OPTS"

@@ -6,7 +6,6 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
@@ -56,7 +55,7 @@ public final class ServerMetrics {
                 .register(registry);
         build.setLabelValues(version);
         registry.register(new StoreCollector(store, waitingClaims, clock));
-        JvmMetrics.builder().register(registry);
+        registry.register(new JvmCollector());
         scrapes = new PrometheusScrapeHandler(registry);
     }
 
