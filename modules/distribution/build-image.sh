@@ -17,17 +17,23 @@ done
 modules="dev.runway.cli,dev.runway.launcher.linux,dev.runway.launcher.macos,$(IFS=,; echo "${extra[*]}")"
 modules=${modules%,}
 
-# H2 and the PostgreSQL JDBC driver (the server's stores) ship as automatic modules, which jlink refuses: give each
-# the module descriptor kept in modules/server/src/jlink/MODULE (compiled against the jar itself).
-for pair in "h2-*.jar=com.h2database" "postgresql-*.jar=org.postgresql.jdbc"; do
-  module=${pair#*=}
-  for jar in "$target"/mods/${pair%%=*}; do
-    if [ -e "$jar" ] && "$java_home/bin/jar" --describe-module --file "$jar" | grep -q automatic; then
-      "$java_home/bin/javac" --release 17 --patch-module "$module=$jar" -d "$target/$module-module" \
-        "$(dirname "$0")/../server/src/jlink/$module/module-info.java"
-      "$java_home/bin/jar" --update --file "$jar" -C "$target/$module-module" module-info.class
-    fi
-  done
+# Libraries that ship as automatic modules, which jlink refuses (H2 and the PostgreSQL driver, the server's stores;
+# Prometheus' Java client, its metrics): each gets the module descriptor kept in modules/server/src/jlink/<module name>/module-info.java, compiled
+# against the jar itself (the other jars on the module path) and added to it. One without a descriptor stops here.
+descriptors=$(dirname "$0")/../server/src/jlink
+for jar in "$target"/mods/*.jar; do
+  name=$("$java_home/bin/jar" --describe-module --file "$jar" | awk '/ automatic$/ {sub(/@.*/, "", $1); print $1}')
+  [ -n "$name" ] || continue
+  if [ ! -f "$descriptors/$name/module-info.java" ]; then
+    echo "$(basename "$jar") is an automatic module ($name) and $descriptors/$name/module-info.java is missing:" \
+      "jlink needs a module descriptor for it" >&2
+    exit 1
+  fi
+  others=$(find "$target/mods" -name '*.jar' ! -path "$jar" | sort | paste -sd: -)
+  rm -rf "$target/patched-modules/$name"
+  "$java_home/bin/javac" --release 17 -nowarn --module-path "$others" --patch-module "$name=$jar" \
+    -d "$target/patched-modules/$name" "$descriptors/$name/module-info.java"
+  "$java_home/bin/jar" --update --file "$jar" -C "$target/patched-modules/$name" module-info.class
 done
 
 # A root module of one empty class, so that `runway` can start by class name. In JDK 17, `java -m` (and
@@ -116,10 +122,10 @@ train config-help config validate --help
 RUNWAY_JAVA_OPTS="-XX:DumpLoadedClassList=$lists/task-agent.lst" train quickstart quickstart
 classlist=$target/runway-classes.lst
 # Hidden and generated classes (proxies, lambda forms) cannot be archived from a list. The server's own classes
-# (Jetty, H2) stay out: the JVM relocates the whole archive at start (ArchiveRelocationMode=1), so every archived
-# class costs resident memory in every runway process, and the server starts once and runs for long.
-cat "$lists"/*.lst 2>/dev/null | grep -v '\$Proxy\|/0x\|org/eclipse/jetty\|org/h2/\|org/postgresql/\|com/zaxxer/\|dev/runway/server' \
-  | sort -u > "$classlist"
+# (Jetty, H2, PostgreSQL, HikariCP, Prometheus' client) stay out: the JVM relocates the whole archive at start (ArchiveRelocationMode=1),
+# so every archived class costs resident memory in every runway process, and the server starts once and runs for long.
+cat "$lists"/*.lst 2>/dev/null \
+  | grep -v '\$Proxy\|/0x\|org/eclipse/jetty\|org/h2/\|org/postgresql/\|com/zaxxer/\|io/prometheus\|dev/runway/server' | sort -u > "$classlist"
 "$image/bin/java" -Xshare:dump -XX:SharedClassListFile="$classlist" -cp "" \
   -XX:SharedArchiveFile="$image/lib/server/classes.jsa" >"$lists/dump.out" 2>&1
 echo "class-data sharing: $(wc -l < "$classlist") classes archived"

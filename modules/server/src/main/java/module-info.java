@@ -9,6 +9,10 @@ module dev.runway.server {
     requires com.zaxxer.hikari;
     requires org.postgresql.jdbc;
     requires org.slf4j;
+    requires io.prometheus.metrics.core;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.metrics.exporter.common;
+    requires io.prometheus.metrics.instrumentation.jvm;
 
     exports dev.runway.server;
     exports dev.runway.server.pipeline;

@@ -64,11 +64,11 @@ final class ArchitectureRules {
         rules.put("taskagent uses client and protocol only", module("dev.runway.taskagent")
                 .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
                         new String[] {"dev.runway.taskagent..", "dev.runway.client..", "dev.runway.protocol.."}))));
-        rules.put("server uses protocol, pipeline, the dashboard, Jetty and JDBC only", module("dev.runway.server")
-                .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
+        rules.put("server uses protocol, pipeline, the dashboard, Jetty, JDBC and the Prometheus client only",
+                module("dev.runway.server").should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
                         new String[] {"dev.runway.server..", "dev.runway.protocol..", "dev.runway.pipeline..",
                             "dev.runway.dashboard..", "org.eclipse.jetty..", "org.h2..", "org.postgresql..",
-                            "com.zaxxer.hikari.."}))));
+                            "com.zaxxer.hikari..", "io.prometheus.."}))));
         // the server mounts the dashboard (server -> dashboard), and the dashboard reads the server only through its
         // HTTP API with the client, as the CLI does: naming the server or its store would be a cycle and page-only
         // store logic
@@ -113,6 +113,10 @@ final class ArchitectureRules {
                         "com.zaxxer.hikari..")
                 .and().resideInAPackage("dev.runway..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.postgresql..", "com.zaxxer.hikari.."));
+        rules.put("only the server's metrics package touches the Prometheus client", noClasses()
+                .that().resideOutsideOfPackages("dev.runway.server.metrics..", "io.prometheus..")
+                .and().resideInAPackage("dev.runway..")
+                .should().dependOnClassesThat().resideInAPackage("io.prometheus.."));
         rules.put("only the store engines touch JDBC", noClasses()
                 .that().resideOutsideOfPackages(STORE_ENGINES)
                 .and().resideInAPackage("dev.runway..")

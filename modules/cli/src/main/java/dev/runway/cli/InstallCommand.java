@@ -28,8 +28,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code runway install linux|macos}: the install guide's steps, idempotent, with a dry run. */
-@Command(name = "install", mixinStandardHelpOptions = true,
-        description = {"Installs Runway as a service (systemd unit or launchd plist).",
+@Command(name = "install", mixinStandardHelpOptions = true, subcommands = InstallServerCommand.class,
+        description = {"Installs a service: the launch agent (linux, macos) or the control plane (server).",
                 "Creates the job user and the work directory, writes the configuration (root-only, 0600), installs "
                     + "the runtime image and the service file.",
                 "Running it again changes only what differs. Each step prints 'done', 'unchanged' or, with "
@@ -41,7 +41,9 @@ public final class InstallCommand implements Callable<Integer> {
 
     /** Options install and uninstall share: what is installed where. */
     public static final class Target {
-        @Parameters(index = "0", paramLabel = "linux|macos", description = "The service manager to install for.")
+        // optional for picocli, so that `install server` reaches its subcommand; required by validate()
+        @Parameters(index = "0", arity = "0..1", paramLabel = "linux|macos",
+                description = "The service manager to install for.")
         Platform platform;
 
         @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
@@ -68,6 +70,9 @@ public final class InstallCommand implements Callable<Integer> {
         boolean dryRun;
 
         void validate(CommandSpec spec) {
+            if (platform == null) {
+                throw new ParameterException(spec.commandLine(), "Missing required parameter: 'linux|macos'");
+            }
             if (!root.isAbsolute() || !Files.isDirectory(root)) {
                 throw new ParameterException(spec.commandLine(), "--root " + root + ": must be an existing absolute directory");
             }

@@ -164,7 +164,8 @@ public final class ServerCommand implements Callable<Integer> {
         try {
             server = RunwayServer.start(settings, pipelines);
         } catch (RuntimeException e) {
-            err.println("server: " + e.getMessage());
+            // an unexpected failure may carry no message: its type then says at least what went wrong
+            err.println("server: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             err.flush();
             return 1;
         }

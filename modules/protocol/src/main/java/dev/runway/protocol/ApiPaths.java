@@ -10,6 +10,15 @@ public final class ApiPaths {
     /** {@code POST}, resource-class token; long-poll; 200 {@link RunnerApi.ClaimResponse} or 204. */
     public static final String CLAIM = BASE + "/runner/claim";
 
+    /** Liveness: the process serves (no token). */
+    public static final String HEALTHZ = "/healthz";
+
+    /** Readiness: the database answers and its schema is current (no token; 503 with the reason otherwise). */
+    public static final String READYZ = "/readyz";
+
+    /** Prometheus metrics (the admin token or an API token of all namespaces). */
+    public static final String METRICS = "/metrics";
+
     private static final String TASK = BASE + "/runner/tasks/";
 
     private ApiPaths() {}

@@ -1,6 +1,7 @@
 package dev.runway.server;
 
 import dev.runway.protocol.RunnerApi.ErrorBody;
+import dev.runway.server.metrics.ServerMetrics;
 import dev.runway.server.store.StoreRefusal;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -24,10 +25,12 @@ final class ApiHandler extends Handler.Abstract {
     private final RateLimiter rates;
     private final Clock clock;
     private final DashboardMount dashboard;
+    private final ServerMetrics metrics;
 
     ApiHandler(Router router, Auth auth, AuthenticationDeadline deadline, RateLimiter rates, Clock clock,
-            DashboardMount dashboard) {
+            DashboardMount dashboard, ServerMetrics metrics) {
         this.dashboard = dashboard;
+        this.metrics = metrics;
         this.router = router;
         this.auth = auth;
         this.deadline = deadline;
@@ -41,12 +44,15 @@ final class ApiHandler extends Handler.Abstract {
             dashboard.handle(request, response, callback);
             return true;
         }
+        long start = System.nanoTime();
         CompletableFuture<Reply> reply;
+        String[] route = {"unmatched"};
         try {
             Router.Match match = router.match(request.getMethod(), request.getHttpURI().getPath());
+            route[0] = match.template();
             // a body is read only for a known token: a client without one gets its 401 before any byte of it (a
-            // webhook, which has no token, checks its body's signature instead)
-            if (match.access() != Router.Access.SIGNED_BODY) {
+            // webhook, which has no token, checks its body's signature instead; a probe needs none)
+            if (match.access() != Router.Access.SIGNED_BODY && match.access() != Router.Access.OPEN) {
                 String tokenHash = auth.requireKnownToken(new Exchange(request, match.parameters(), null));
                 deadline.authenticated(request.getConnectionMetaData().getConnection());
                 if (match.access() == Router.Access.LIMITED_TOKEN) {
@@ -60,8 +66,11 @@ final class ApiHandler extends Handler.Abstract {
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        reply.whenComplete((answer, error) -> write(request, response, callback,
-                error == null ? answer : errorReply(request, error)));
+        reply.whenComplete((answer, error) -> {
+            Reply written = error == null ? answer : errorReply(request, error);
+            metrics.answered(request.getMethod(), route[0], written.status(), System.nanoTime() - start);
+            write(request, response, callback, written);
+        });
         return true;
     }
 

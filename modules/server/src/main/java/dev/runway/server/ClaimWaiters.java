@@ -125,6 +125,13 @@ final class ClaimWaiters {
         all.values().forEach(queue -> queue.forEach(waiter -> waiter.complete(false)));
     }
 
+    /** Claims held right now, by resource class id. */
+    synchronized Map<String, Integer> waitingByClass() {
+        Map<String, Integer> counts = new HashMap<>();
+        waiting.forEach((resourceClassId, queue) -> counts.put(resourceClassId, queue.size()));
+        return counts;
+    }
+
     synchronized int waitingCount() {
         return waiting.values().stream().mapToInt(Set::size).sum();
     }

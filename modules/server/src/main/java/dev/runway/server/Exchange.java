@@ -84,6 +84,11 @@ final class Exchange {
         }
     }
 
+    /** The query string as sent (null without one). */
+    String rawQuery() {
+        return request.getHttpURI().getQuery();
+    }
+
     String header(String name) {
         return request.getHeaders().get(name);
     }

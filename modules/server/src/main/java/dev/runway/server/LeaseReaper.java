@@ -1,6 +1,7 @@
 package dev.runway.server;
 
 import dev.runway.protocol.JobsApi.JobState;
+import dev.runway.server.metrics.ServerMetrics;
 import dev.runway.server.store.Job;
 import dev.runway.server.store.Store;
 import dev.runway.server.store.Task;
@@ -17,11 +18,13 @@ final class LeaseReaper implements Runnable {
     private final int maxRequeues;
     private final Clock clock;
     private final Runnable jobEnded;
+    private final ServerMetrics metrics;
 
     /** {@code jobEnded} runs when a lapsed task's job fails for good (the pipeline scheduler's wake-up). */
     LeaseReaper(Store store, ClaimWaiters claims, OutputWatchers watchers, int maxRequeues, Clock clock,
-            Runnable jobEnded) {
+            ServerMetrics metrics, Runnable jobEnded) {
         this.jobEnded = jobEnded;
+        this.metrics = metrics;
         this.store = store;
         this.claims = claims;
         this.watchers = watchers;
@@ -36,6 +39,7 @@ final class LeaseReaper implements Runnable {
                 Job job = store.tasks().lapse(task.id(), maxRequeues, clock.millis());
                 LOG.warn("task {} of job #{}: lease lapsed (runner {}); job is now {}: {}", task.id(), job.buildNum(),
                         task.runnerName(), job.state(), job.reason());
+                metrics.leaseExpired(job.state() == JobState.QUEUED);
                 watchers.changed(task.id());
                 watchers.changed(JobRoutes.queuedKey(job.id()));
                 if (job.state() == JobState.QUEUED) {

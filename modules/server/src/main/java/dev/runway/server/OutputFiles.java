@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Step output, outside the database: one append-only file per step ({@code output/TASK/STEP.log}) and beside it the
@@ -21,6 +22,7 @@ final class OutputFiles implements StepOutput {
             StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     private final Path root;
     private final Object[] locks = new Object[STRIPES];
+    private final LongAdder stored = new LongAdder();
 
     OutputFiles(Path root) {
         this.root = root;
@@ -58,6 +60,7 @@ final class OutputFiles implements StepOutput {
                 appendTo(log, ByteBuffer.wrap(data, (int) skip, data.length - (int) skip));
                 appendTo(log.resolveSibling(step + ".at"), ByteBuffer.wrap((length + " " + readAt + "\n")
                         .getBytes(StandardCharsets.US_ASCII)));
+                stored.add(data.length - skip);
                 return length + data.length - skip;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store output of task " + taskId + " step " + step, e);
@@ -72,6 +75,12 @@ final class OutputFiles implements StepOutput {
                 channel.write(bytes);
             }
         }
+    }
+
+    /** Bytes of output stored since this server started (re-sent bytes, skipped, are not counted). */
+    @Override
+    public long bytesStored() {
+        return stored.sum();
     }
 
     @Override

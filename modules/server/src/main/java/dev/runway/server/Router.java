@@ -29,13 +29,18 @@ final class Router {
         /** A token, and the call is under the per-token rate limit ({@link RateLimiter}). */
         LIMITED_TOKEN,
         /** No token: the route checks a signature of the body itself (webhooks), so the body is read first. */
-        SIGNED_BODY
+        SIGNED_BODY,
+        /** No token and no body: probes a kubelet or a load balancer calls ({@code /healthz}, {@code /readyz}). */
+        OPEN
     }
 
     private record Route(String method, String template, String[] segments, Async action, Access access) {}
 
-    /** A matched route: how to run it, with its path parameters, and how its caller is authenticated. */
-    record Match(Async action, Map<String, String> parameters, Access access) {}
+    /**
+     * A matched route: how to run it, with its path parameters, how its caller is authenticated, and its template
+     * (the metrics' route label: a template, never a raw path with ids in it).
+     */
+    record Match(Async action, Map<String, String> parameters, Access access, String template) {}
 
     private final List<Route> routes = new ArrayList<>();
 
@@ -65,6 +70,13 @@ final class Router {
         return this;
     }
 
+    /** A route anyone may call, without a token; it reads no body and answers now. */
+    Router open(String method, String template, Sync action) {
+        routes.add(new Route(method, template, template.substring(1).split("/"),
+                exchange -> CompletableFuture.completedFuture(action.handle(exchange)), Access.OPEN));
+        return this;
+    }
+
     /** Every route as "METHOD /path/{param}", for the OpenAPI check. */
     List<String> describe() {
         List<String> result = new ArrayList<>();
@@ -79,7 +91,7 @@ final class Router {
             Map<String, String> parameters = parameters(route.segments(), segments);
             if (parameters != null) {
                 if (route.method().equals(method)) {
-                    return new Match(route.action(), parameters, route.access());
+                    return new Match(route.action(), parameters, route.access(), route.template());
                 }
                 allowed.add(route.method());
             }

@@ -12,6 +12,7 @@ import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.RunnerApi.TaskResult;
+import dev.runway.server.metrics.ServerMetrics;
 import dev.runway.server.store.Claim;
 import dev.runway.server.store.Job;
 import dev.runway.server.store.RunnerVisit;
@@ -49,13 +50,15 @@ final class RunnerRoutes {
     private final RunnerVisits visits;
     private final StepCounts stepCounts;
     private final Runnable jobEnded;
+    private final ServerMetrics metrics;
 
     /** {@code jobEnded} runs after a task's result or failure is stored (the pipeline scheduler's wake-up). */
     RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, StepOutput output,
             SecretsKeys keys, ServerSettings settings, DispatchPauses pauses, Executor executor, Clock clock,
-            Runnable jobEnded) {
+            ServerMetrics metrics, Runnable jobEnded) {
         this.pauses = pauses;
         this.jobEnded = jobEnded;
+        this.metrics = metrics;
         this.store = store;
         this.auth = auth;
         this.claims = claims;
@@ -170,6 +173,7 @@ final class RunnerRoutes {
         Task task = claim.get().task();
         Job job = claim.get().job();
         watchers.changed(JobRoutes.queuedKey(job.id()));
+        metrics.claimed(identity.resourceClass().fullName());
         LOG.info("task {} (job #{} {}, attempt {}) claimed by runner {} of {}", task.id(), job.buildNum(),
                 job.name(), task.attempt(), runner.name(), identity.resourceClass().fullName());
         ClaimResponse response = new ClaimResponse(task.id(), allocation(task), taskToken, job.id(), job.name(),

@@ -5,6 +5,7 @@ import dev.runway.dashboard.DashboardSettings;
 import dev.runway.protocol.LoopbackHosts;
 import dev.runway.protocol.RunnerApi.Checkout;
 import dev.runway.protocol.RunnerApi.StepSpec;
+import dev.runway.server.metrics.ServerMetrics;
 import dev.runway.server.pipeline.GitRepositories;
 import dev.runway.server.pipeline.JobQueue;
 import dev.runway.server.pipeline.PipelineScheduler;
@@ -160,11 +161,14 @@ public final class RunwayServer implements AutoCloseable {
                 : new OutputFiles(dataDir.resolve("output"));
         ExecutorService continuations = Executors.newFixedThreadPool(4, daemonThreads("runway-wakeup"));
         Auth auth = new Auth(store, adminToken);
+        ServerMetrics metrics = new ServerMetrics(store, claims::waitingByClass, output::bytesStored, version(),
+                clock);
         Router router = new Router();
+        new ProbeRoutes(store, auth, metrics).register(router);
         // a job's end wakes the scheduler at once: the jobs that require it are queued without waiting for a tick
         PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, keys, clock), clock);
         DispatchPauses pauses = new DispatchPauses(store, claims, clock);
-        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, pauses, continuations, clock,
+        new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, pauses, continuations, clock, metrics,
                 scheduler::wake).register(router);
         new NamespaceRoutes(store, auth, clock).register(router);
         new ManagementRoutes(store, auth, claims, pauses, clock).register(router);
@@ -217,7 +221,7 @@ public final class RunwayServer implements AutoCloseable {
         jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
         DashboardMount dashboard = new DashboardMount(deadline);
         jetty.setHandler(new ApiHandler(router, auth, deadline, new RateLimiter(limits.callsPerMinute()), clock,
-                dashboard));
+                dashboard, metrics));
         jetty.setStopTimeout(5_000);
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(daemonThreads("runway-lease"));
         try {
@@ -233,7 +237,7 @@ public final class RunwayServer implements AutoCloseable {
         }
         long period = Math.max(100, Math.min(1000, settings.lease().toMillis() / 4));
         LeaseReaper leases = new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock,
-                scheduler::wake);
+                metrics, scheduler::wake);
         // one replica at a time looks for lapsed leases
         reaper.scheduleWithFixedDelay(() -> {
             try {
@@ -274,6 +278,16 @@ public final class RunwayServer implements AutoCloseable {
             return "[::1]";
         }
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /** This build's version: the module's (set by the build), else the jar's, else "unknown". */
+    static String version() {
+        Module module = RunwayServer.class.getModule();
+        if (module.getDescriptor() != null && module.getDescriptor().rawVersion().isPresent()) {
+            return module.getDescriptor().rawVersion().get();
+        }
+        String implementation = RunwayServer.class.getPackage().getImplementationVersion();
+        return implementation != null ? implementation : "unknown";
     }
 
     private static void createPrivateDirectory(Path dir) {
@@ -368,6 +382,11 @@ public final class RunwayServer implements AutoCloseable {
     public String triggerPipeline(String project, TriggerRequest request) {
         return triggers.trigger(store.pipelines().project(project).orElseThrow(() -> new IllegalArgumentException(
                 "no project " + project)), request).id();
+    }
+
+    /** The store, for tests that take the database away under a running server. */
+    Store store() {
+        return store;
     }
 
     /** Claims held right now (long-polls waiting for work). */

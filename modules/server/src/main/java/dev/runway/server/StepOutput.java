@@ -15,6 +15,9 @@ interface StepOutput {
 
     long length(String taskId, int step);
 
+    /** Bytes of output this server stored since it started (for the metrics). */
+    long bytesStored();
+
     /** Up to {@code max} bytes from {@code offset}; empty at or past the end. */
     byte[] read(String taskId, int step, long offset, int max);
 

@@ -54,7 +54,7 @@ class OpenApiDocumentTest {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             served = new TreeSet<>(server.routes());
         }
-        assertThat(served).hasSize(104);
+        assertThat(served).hasSize(107);
         assertThat(documentedOperations()).isEqualTo(served);
     }
 
@@ -81,7 +81,8 @@ class OpenApiDocumentTest {
                 step(JobsApi.stepOutput("{id}", 7)), PipelinesApi.PROJECTS, PipelinesApi.project("{project}"),
                 ManagementApi.API_TOKENS, ManagementApi.apiToken("{id}"), TriggersApi.webhookSecret("{project}"),
                 step(ApiPaths.testResults(task, 7)), ApiPaths.testTimings(task), ApiPaths.sshKeys(task),
-                dev.runway.protocol.TestsApi.sshKeys("{project}"), TriggersApi.poll("{project}"));
+                dev.runway.protocol.TestsApi.sshKeys("{project}"), TriggersApi.poll("{project}"),
+                ApiPaths.HEALTHZ, ApiPaths.READYZ, ApiPaths.METRICS);
         assertThat(paths).containsExactlyInAnyOrderElementsOf(built);
     }
 

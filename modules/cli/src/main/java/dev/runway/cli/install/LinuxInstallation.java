@@ -83,14 +83,19 @@ public final class LinuxInstallation {
     }
 
     static Step imageStep(InstallSettings s) {
-        Path prefix = s.under(s.prefix());
-        if (s.image() != null) {
-            return new InstallImage(s.image(), prefix, s.prefix(), isRoot());
+        return imageStep(s.under(s.prefix()), s.prefix(), s.image());
+    }
+
+    /** Installs {@code image} at the prefix, or, without one, requires that an image is there already. */
+    static Step imageStep(Path prefix, String shownPrefix, Path image) {
+        if (image != null) {
+            return new InstallImage(image, prefix, shownPrefix, isRoot());
         }
         return new Step() {
             @Override
             public String describe() {
-                return "a runway image at " + s.prefix() + " (not running from an image; pass --image DIR to install one)";
+                return "a runway image at " + shownPrefix + " (not running from an image; pass --image DIR to install"
+                        + " one)";
             }
 
             @Override
@@ -100,7 +105,7 @@ public final class LinuxInstallation {
 
             @Override
             public void apply() throws IOException {
-                throw new IOException("no runway image at " + s.prefix() + " and none to install: pass --image DIR");
+                throw new IOException("no runway image at " + shownPrefix + " and none to install: pass --image DIR");
             }
         };
     }
@@ -110,19 +115,28 @@ public final class LinuxInstallation {
     }
 
     private List<Step> startSteps(InstallSettings s) {
-        if (!s.hostRoot()) {
-            List<String> systemctl = List.of("systemctl", "--root=" + s.root());
-            return List.of(new RunCommand(commands, "enable the service in " + s.root(), plus(systemctl, "enable", UNIT_NAME),
-                    RunCommand.printsLine(plus(systemctl, "is-enabled", UNIT_NAME), "enabled")));
+        return startSteps(commands, s.root(), s.hostRoot(), UNIT_NAME);
+    }
+
+    /**
+     * Enables and starts {@code unitName} on this system (a daemon-reload first), or only enables it in another
+     * root (its systemd starts it at that system's boot).
+     */
+    static List<Step> startSteps(CommandRunner commands, Path root, boolean hostRoot, String unitName) {
+        if (!hostRoot) {
+            List<String> systemctl = List.of("systemctl", "--root=" + root);
+            return List.of(new RunCommand(commands, "enable the service in " + root, plus(systemctl, "enable",
+                    unitName), RunCommand.printsLine(plus(systemctl, "is-enabled", unitName), "enabled")));
         }
         return List.of(
                 new RunCommand(commands, "reload systemd's units", List.of("systemctl", "daemon-reload"),
                         RunCommand.printsLine(List.of("systemctl", "show", "--property=NeedDaemonReload", "--value",
-                                UNIT_NAME), "no")),
+                                unitName), "no")),
                 new RunCommand(commands, "enable and start the service",
-                        List.of("systemctl", "enable", "--now", UNIT_NAME),
-                        c -> RunCommand.printsLine(List.of("systemctl", "is-enabled", UNIT_NAME), "enabled").isDone(c)
-                                && RunCommand.printsLine(List.of("systemctl", "is-active", UNIT_NAME), "active").isDone(c)));
+                        List.of("systemctl", "enable", "--now", unitName),
+                        c -> RunCommand.printsLine(List.of("systemctl", "is-enabled", unitName), "enabled").isDone(c)
+                                && RunCommand.printsLine(List.of("systemctl", "is-active", unitName), "active")
+                                        .isDone(c)));
     }
 
     public List<Step> uninstall(InstallSettings s, boolean purge) {

@@ -36,6 +36,9 @@ public interface JobRepository {
 
     long count(String resourceClassId, JobState state);
 
+    /** Every job counted by resource class and state, in one read (the server's metrics). */
+    List<JobCount> countsByClassAndState();
+
     /**
      * A queued job ends canceled at once; a running one is flagged. Answers the job as it is now; refused
      * ({@link StoreRefusal.Reason#NOT_FOUND}) when there is no such job.

@@ -1,5 +1,7 @@
 package dev.runway.server.store;
 
+import java.util.Optional;
+
 /**
  * The durable state of the control plane, one repository per aggregate. Each repository method is one transaction:
  * when it returns, its change survives a kill -9 of the server. Times are epoch milliseconds. Tokens are kept only as
@@ -71,6 +73,12 @@ public interface Store extends AutoCloseable {
      * transaction; answers each table's rows and digest as read back from this store.
      */
     java.util.List<TableDigest> importTables(java.nio.file.Path dir);
+
+    /**
+     * Why the store cannot serve now: empty when the database answers and its schema is at the newest version this
+     * server knows; else the reason, in words (never a credential).
+     */
+    Optional<String> notReady();
 
     @Override
     void close();

@@ -2,6 +2,7 @@ package dev.runway.server.store.jdbc;
 
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.server.store.Job;
+import dev.runway.server.store.JobCount;
 import dev.runway.server.store.JobRepository;
 import dev.runway.server.store.StoreRefusal;
 import java.sql.SQLException;
@@ -89,6 +90,13 @@ final class JdbcJobs implements JobRepository {
     public long count(String resourceClassId, JobState state) {
         return db.tx(() -> db.one(row -> row.getLong(1), "SELECT COUNT(*) FROM jobs WHERE resource_class_id = ?"
                 + " AND state = ?", resourceClassId, state.name()).orElse(0L));
+    }
+
+    @Override
+    public List<JobCount> countsByClassAndState() {
+        return db.tx(() -> db.query(row -> new JobCount(row.getString(1), JobState.valueOf(row.getString(2)),
+                row.getLong(3), row.getLong(4)), "SELECT resource_class, state, COUNT(*), MIN(created_at) FROM jobs"
+                + " GROUP BY resource_class, state"));
     }
 
     @Override

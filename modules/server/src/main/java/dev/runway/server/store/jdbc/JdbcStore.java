@@ -13,6 +13,7 @@ import dev.runway.server.store.TestResultRepository;
 import dev.runway.server.store.TriggerRepository;
 import dev.runway.server.store.VariableRepository;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * {@link Store} on any {@link Engine}: one serialised connection per process, the schema brought to its newest
@@ -108,6 +109,21 @@ public final class JdbcStore implements Store {
     @Override
     public int resealSecretValues() {
         return secretValues.resealAll(db);
+    }
+
+    @Override
+    public Optional<String> notReady() {
+        int version;
+        try {
+            version = db.tx(() -> Migrations.appliedVersion(db));
+        } catch (RuntimeException e) {
+            return Optional.of("the database does not answer: " + e.getMessage());
+        }
+        if (version != Migrations.latest()) {
+            return Optional.of("the database schema is at version " + version + ", this server needs version "
+                    + Migrations.latest());
+        }
+        return Optional.empty();
     }
 
     @Override

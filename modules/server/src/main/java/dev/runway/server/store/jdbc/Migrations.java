@@ -37,6 +37,11 @@ final class Migrations {
         return FILES.size();
     }
 
+    /** The newest version recorded in the database (0: none), inside the caller's transaction. */
+    static int appliedVersion(Database db) throws SQLException {
+        return db.one(row -> row.getInt(1), "SELECT MAX(version) FROM schema_version").orElse(0);
+    }
+
     /** Brings the database to {@link #latest()}; answers the version it had before (0: none recorded). */
     static int apply(Database db, Engine engine, long now) {
         for (int round = 1; ; round++) {
@@ -55,7 +60,7 @@ final class Migrations {
     private static int applyOnce(Database db, Engine engine, long now) {
         int found = db.tx(() -> {
             db.update(VERSION_TABLE);
-            return db.one(row -> row.getInt(1), "SELECT MAX(version) FROM schema_version").orElse(0);
+            return appliedVersion(db);
         });
         if (found > latest()) {
             throw new IllegalStateException("the database in " + engine.describe() + " has schema version " + found
