@@ -96,6 +96,32 @@ class DashboardBrowserTest {
                 jobs: [slow]
             """;
 
+    /** A job that stores a JUnit report with one failing test (the job itself succeeds). */
+    private static final String REPORTS = """
+            version: 2.1
+            jobs:
+              report:
+                machine: true
+                resource_class: web/linux
+                steps:
+                  - run:
+                      name: Tests
+                      command: |
+                        mkdir -p results
+                        cat > results/junit.xml <<'XML'
+                        <testsuite name="calc" tests="2" failures="1">
+                          <testcase classname="calc.AddTest" name="adds" time="0.01"/>
+                          <testcase classname="calc.AddTest" name="carries" time="0.02">
+                            <failure message="expected 2 but was 3">expected 2 but was 3</failure>
+                          </testcase>
+                        </testsuite>
+                        XML
+                  - store_test_results: {path: results}
+            workflows:
+              reports:
+                jobs: [report]
+            """;
+
     @BeforeAll
     static void start() throws Exception {
         Assumptions.assumeTrue(Browser.available(), "needs Debian's chromium and chromium-driver (.ci/run installs"
@@ -110,6 +136,9 @@ class DashboardBrowserTest {
         Git.run(repo, "checkout", "-q", "-b", "slow");
         Files.writeString(repo.resolve(".circleci/config.yml"), SLOW);
         Git.run(repo, "commit", "-q", "-am", "slow");
+        Git.run(repo, "checkout", "-q", "-b", "reports", "main");
+        Files.writeString(repo.resolve(".circleci/config.yml"), REPORTS);
+        Git.run(repo, "commit", "-q", "-am", "reports");
         Git.run(repo, "checkout", "-q", "main");
 
         server = ServerProcess.start(List.of(), tmp.resolve("data"), tmp.resolve("server.log"), "127.0.0.1", 0, "60s",
@@ -236,6 +265,34 @@ class DashboardBrowserTest {
 
     @Test
     @Order(4)
+    void openAFailedTestOfAJob() {
+        browser.driver.get(base + project);
+        WebElement branch = browser.driver.findElement(By.id("trigger-branch"));
+        branch.clear();
+        branch.sendKeys("reports");
+        browser.driver.findElement(By.cssSelector("form[action$='/trigger'] button")).click();
+        browser.await(PAGE, d -> d.getCurrentUrl().contains("/ui/pipelines/"));
+        browser.awaitReloading(JOB, d -> d.findElements(By.cssSelector("svg a[data-job='report'] text.state")).stream()
+                .anyMatch(state -> state.getText().equals("success")));
+        String job = browser.driver.findElement(By.cssSelector("svg a[data-job='report']")).getDomAttribute("href");
+        browser.driver.get(base + job);
+
+        browser.driver.findElement(By.linkText("Tests")).click();
+        List<WebElement> rows = browser.await(PAGE, d -> {
+            List<WebElement> found = d.findElements(By.cssSelector("table.tests tbody tr"));
+            return found.size() == 2 ? found : null;
+        });
+        WebElement failed = rows.get(0);
+        assertThat(failed.findElement(By.cssSelector(".status")).getText()).as("failed first").isEqualTo("failure");
+        assertThat(rows.get(1).getText()).contains("calc.AddTest adds");
+        failed.findElement(By.cssSelector("details.test summary")).click();
+        assertThat(failed.findElement(By.cssSelector("details.test pre")).getText())
+                .contains("expected 2 but was 3");
+        assertThat(browser.driver.getPageSource()).contains("2 tests, 1 failed.");
+    }
+
+    @Test
+    @Order(5)
     void theRunnerGoesOfflineWhenItsAgentStops() throws Exception {
         By state = By.cssSelector("tr[data-runner='web-runner'] .runner-state");
         browser.driver.get(base + "/ui/runners");
