@@ -37,7 +37,12 @@ public final class RunnerApi {
 
     public enum StepType {
         @JsonProperty("run") RUN,
-        @JsonProperty("checkout") CHECKOUT
+        @JsonProperty("checkout") CHECKOUT,
+        @JsonProperty("save_cache") SAVE_CACHE,
+        @JsonProperty("restore_cache") RESTORE_CACHE,
+        @JsonProperty("persist_to_workspace") PERSIST_TO_WORKSPACE,
+        @JsonProperty("attach_workspace") ATTACH_WORKSPACE,
+        @JsonProperty("store_artifacts") STORE_ARTIFACTS
     }
 
     public enum When {
@@ -47,11 +52,28 @@ public final class RunnerApi {
     }
 
     /**
-     * One step, normalised from CircleCI's {@code run} / {@code checkout} shapes. {@code shell} null means the
-     * default ({@code /bin/bash -eo pipefail}); {@code noOutputTimeoutMillis} 0 means the default (10 minutes).
+     * One step, normalised from CircleCI's step shapes. {@code shell} null means the default
+     * ({@code /bin/bash -eo pipefail}); {@code noOutputTimeoutMillis} 0 means the default (10 minutes);
+     * {@code storage}: what a cache, workspace or artifact step keeps or fetches (null for the other steps).
      */
     public record StepSpec(StepType type, String name, String command, String shell, Map<String, String> environment,
-            String workingDirectory, long noOutputTimeoutMillis, boolean background, When when) {}
+            String workingDirectory, long noOutputTimeoutMillis, boolean background, When when, Storage storage) {
+        /** A step without storage ({@code run}, {@code checkout}). */
+        public StepSpec(StepType type, String name, String command, String shell, Map<String, String> environment,
+                String workingDirectory, long noOutputTimeoutMillis, boolean background, When when) {
+            this(type, name, command, shell, environment, workingDirectory, noOutputTimeoutMillis, background, when,
+                    null);
+        }
+    }
+
+    /**
+     * The arguments of the storage steps, as CircleCI names them: {@code keys} ({@code save_cache}: its one key
+     * template; {@code restore_cache}: the templates in order of preference), {@code paths} ({@code save_cache},
+     * {@code persist_to_workspace}; globs for the latter), {@code root} ({@code persist_to_workspace}'s root,
+     * {@code attach_workspace}'s {@code at}, {@code store_artifacts}' {@code path}) and {@code destination}
+     * ({@code store_artifacts}).
+     */
+    public record Storage(List<String> keys, List<String> paths, String root, String destination) {}
 
     public record StepStart(String name, String startedAt) {}
 

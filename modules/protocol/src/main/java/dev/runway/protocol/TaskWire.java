@@ -10,6 +10,7 @@ import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepSpec;
 import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.StepType;
+import dev.runway.protocol.RunnerApi.Storage;
 import dev.runway.protocol.RunnerApi.TaskHandover;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.RunnerApi.TaskResult;
@@ -131,11 +132,18 @@ public final class TaskWire {
             steps = new ArrayList<>(stepFields.size());
             for (Fields step : stepFields) {
                 step.only("type", "name", "command", "shell", "environment", "working_directory",
-                        "no_output_timeout_millis", "background", "when");
+                        "no_output_timeout_millis", "background", "when", "storage");
+                Storage storage = null;
+                Fields storageFields = step.object("storage");
+                if (storageFields != null) {
+                    storageFields.only("keys", "paths", "root", "destination");
+                    storage = new Storage(storageFields.strings("keys"), storageFields.strings("paths"),
+                            storageFields.string("root"), storageFields.string("destination"));
+                }
                 steps.add(new StepSpec(step.constant("type", StepType.class), step.string("name"),
                         step.string("command"), step.string("shell"), step.stringMap("environment"),
                         step.string("working_directory"), step.primitiveLong("no_output_timeout_millis"),
-                        step.bool("background"), step.constant("when", When.class)));
+                        step.bool("background"), step.constant("when", When.class), storage));
             }
         }
         Checkout checkout = null;

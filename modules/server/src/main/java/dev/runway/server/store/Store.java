@@ -26,6 +26,8 @@ public interface Store extends AutoCloseable {
 
     VariableRepository variables();
 
+    BlobRepository blobs();
+
     @Override
     void close();
 }

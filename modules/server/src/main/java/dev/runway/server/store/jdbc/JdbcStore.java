@@ -1,5 +1,6 @@
 package dev.runway.server.store.jdbc;
 
+import dev.runway.server.store.BlobRepository;
 import dev.runway.server.store.JobRepository;
 import dev.runway.server.store.ManagementRepository;
 import dev.runway.server.store.PipelineRepository;
@@ -20,6 +21,7 @@ public final class JdbcStore implements Store {
     private final PipelineRepository pipelines;
     private final TriggerRepository triggers;
     private final VariableRepository variables;
+    private final BlobRepository blobs;
 
     private JdbcStore(Database db) {
         this.db = db;
@@ -34,6 +36,7 @@ public final class JdbcStore implements Store {
         this.pipelines = new JdbcPipelines(db, jobs);
         this.triggers = new JdbcTriggers(db);
         this.variables = new JdbcVariables(db);
+        this.blobs = new JdbcBlobs(db);
     }
 
     /**
@@ -49,6 +52,11 @@ public final class JdbcStore implements Store {
             db.close();
             throw e;
         }
+    }
+
+    @Override
+    public BlobRepository blobs() {
+        return blobs;
     }
 
     @Override

@@ -23,7 +23,8 @@ final class Migrations {
     /** In order: file N is version N. */
     static final List<String> FILES = List.of("V1__initial_schema.sql", "V2__jobs_by_task.sql",
             "V3__namespace_organization_id.sql", "V4__projects_pipelines.sql", "V5__job_secrets_key.sql",
-            "V6__api_tokens.sql", "V7__webhooks.sql", "V8__contexts_variables.sql");
+            "V6__api_tokens.sql", "V7__webhooks.sql", "V8__contexts_variables.sql",
+            "V9__caches_workspaces_artifacts.sql");
     private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY,"
             + " description VARCHAR NOT NULL, applied_at BIGINT NOT NULL)";
 
