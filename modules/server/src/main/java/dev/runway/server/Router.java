@@ -29,7 +29,9 @@ final class Router {
         /** A token, and the call is under the per-token rate limit ({@link RateLimiter}). */
         LIMITED_TOKEN,
         /** No token: the route checks a signature of the body itself (webhooks), so the body is read first. */
-        SIGNED_BODY
+        SIGNED_BODY,
+        /** A token, and the route reads the body itself as a stream (blobs of any size). */
+        STREAMED
     }
 
     private record Route(String method, String template, String[] segments, Async action, Access access) {}
@@ -62,6 +64,16 @@ final class Router {
     Router signed(String method, String template, Sync action) {
         routes.add(new Route(method, template, template.substring(1).split("/"),
                 exchange -> CompletableFuture.completedFuture(action.handle(exchange)), Access.SIGNED_BODY));
+        return this;
+    }
+
+    /**
+     * A route with a token whose body is not read ahead: the route streams it ({@link Exchange#bodyStream}) on a pool
+     * thread, for bodies too big to hold (blob uploads).
+     */
+    Router streamed(String method, String template, Sync action) {
+        routes.add(new Route(method, template, template.substring(1).split("/"),
+                exchange -> CompletableFuture.completedFuture(action.handle(exchange)), Access.STREAMED));
         return this;
     }
 

@@ -3,6 +3,10 @@ package dev.runway.server;
 import dev.runway.protocol.LoopbackHosts;
 import dev.runway.protocol.RunnerApi.Checkout;
 import dev.runway.protocol.RunnerApi.StepSpec;
+import dev.runway.server.blobs.BlobRetention;
+import dev.runway.server.blobs.BlobStore;
+import dev.runway.server.blobs.BlobSweeper;
+import dev.runway.server.blobs.FileBlobStore;
 import dev.runway.server.pipeline.GitRepositories;
 import dev.runway.server.pipeline.JobQueue;
 import dev.runway.server.pipeline.PipelineScheduler;
@@ -46,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunwayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunwayServer.class);
+    /** Disk space the blob store leaves free: an upload that would take it is refused before it starts. */
+    private static final long BLOB_DISK_RESERVE = 256L * 1024 * 1024;
     private final Server jetty;
     private final Store store;
     private final ClaimWaiters claims;
@@ -156,6 +162,10 @@ public final class RunwayServer implements AutoCloseable {
         PipelineTriggers triggers = new PipelineTriggers(store, git, pipelineSettings, scheduler::wake, clock);
         // before the pipeline routes: GET .../{slug}/envvar/{name} has the segment count of .../{vcs}/{org}/{repo}
         new ContextRoutes(store, auth, clock).register(router);
+        // after the context routes, before the pipeline routes: .../{slug}/{job-number}/artifacts too
+        BlobStore blobStore = new FileBlobStore(dataDir.resolve("blobs"), BLOB_DISK_RESERVE);
+        BlobSweeper sweeper = new BlobSweeper(store, blobStore, BlobRetention.DEFAULT, clock);
+        new BlobRoutes(store, auth, blobStore, sweeper, clock).register(router);
         new PipelineRoutes(store, auth, triggers,
                 new WorkflowActions(store, jobQueue(store, claims, watchers, keys, clock), scheduler::wake, clock), git,
                 clock).register(router);
@@ -210,6 +220,8 @@ public final class RunwayServer implements AutoCloseable {
         reaper.scheduleWithFixedDelay(new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock),
                 period, period, TimeUnit.MILLISECONDS);
         scheduler.start(pipelineSettings.tick());
+        long sweep = BlobRetention.DEFAULT.sweepInterval().toMillis();
+        reaper.scheduleWithFixedDelay(sweeper, sweep, sweep, TimeUnit.MILLISECONDS);
         if (tls != null) {
             long check = settings.tls().reloadCheck().toMillis();
             reaper.scheduleWithFixedDelay(tls::reloadIfChanged, check, check, TimeUnit.MILLISECONDS);

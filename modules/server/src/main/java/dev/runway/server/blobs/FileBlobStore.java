@@ -40,9 +40,13 @@ public final class FileBlobStore implements BlobStore {
      * A store under {@code root} (created when missing) that keeps {@code reserveBytes} of its disk free: an upload
      * that would eat into them is refused before a byte is written.
      */
-    public FileBlobStore(Path root, long reserveBytes) throws IOException {
-        this.objects = Files.createDirectories(root.resolve("objects"));
-        this.uploads = Files.createDirectories(root.resolve("uploads"));
+    public FileBlobStore(Path root, long reserveBytes) {
+        try {
+            this.objects = Files.createDirectories(root.resolve("objects"));
+            this.uploads = Files.createDirectories(root.resolve("uploads"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the blob store in " + root + ": " + e, e);
+        }
         this.reserveBytes = reserveBytes;
     }
 
