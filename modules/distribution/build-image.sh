@@ -27,6 +27,16 @@ for h2 in "$target"/mods/h2-*.jar; do
   fi
 done
 
+# aircompressor (zstd for the task agent's cache and workspace archives) ships without a module descriptor too: the
+# same treatment, with its descriptor kept in modules/taskagent/src/jlink.
+for air in "$target"/mods/aircompressor-*.jar; do
+  if [ -e "$air" ] && "$java_home/bin/jar" --describe-module --file "$air" | grep -q automatic; then
+    "$java_home/bin/javac" --release 17 --patch-module aircompressor="$air" -d "$target/aircompressor-module" \
+      "$(dirname "$0")/../taskagent/src/jlink/aircompressor/module-info.java"
+    "$java_home/bin/jar" --update --file "$air" -C "$target/aircompressor-module" module-info.class
+  fi
+done
+
 # A root module of one empty class, so that `runway` can start by class name. In JDK 17, `java -m` (and
 # --add-modules) turns off CDS's "optimized module handling", and then not one class of ours or of our libraries is
 # taken from the archive below. Without -m, the boot layer holds the image's modules that export a package (and what
