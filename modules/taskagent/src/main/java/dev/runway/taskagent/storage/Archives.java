@@ -165,7 +165,7 @@ public final class Archives {
                     root = Files.createDirectories(roots.get(top)).toRealPath();
                     real.put(top, root);
                 }
-                Path path = checkedPath(root, rest);
+                Path path = checkedPath(root, rest, name);
                 if (path.equals(root)) {
                     if (entry.isDirectory()) {
                         continue;
@@ -238,8 +238,8 @@ public final class Archives {
     }
 
     /** The entry's place under {@code root}: a relative name of plain components that stays inside. */
-    static Path checkedPath(Path root, String name) throws RefusedEntry {
-        if (name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
+    static Path checkedPath(Path root, String relative, String name) throws RefusedEntry {
+        if (relative.startsWith("/") || relative.matches("^[A-Za-z]:.*")) {
             throw new RefusedEntry(name, "absolute paths are not extracted");
         }
         for (String part : name.split("/")) {
@@ -250,7 +250,7 @@ public final class Archives {
                 throw new RefusedEntry(name, "a NUL character in the name");
             }
         }
-        Path path = root.resolve(name).normalize();
+        Path path = root.resolve(relative).normalize();
         if (!path.startsWith(root)) {
             throw new RefusedEntry(name, "it would land outside the target directory");
         }
