@@ -14,7 +14,7 @@ class RunwayTest {
     void theWholeTreeListsEverySubcommandInUsageOrder() {
         assertThat(Runway.commandLine().getSubcommands().keySet()).containsExactly("help", "install", "uninstall",
                 "task-agent", "launch-agent", "quickstart", "server", "namespace", "runner", "token", "job", "config",
-                "project", "pipeline", "workflow", "run", "completion", "man-pages", "context");
+                "project", "pipeline", "workflow", "run", "completion", "man-pages", "context", "gc");
     }
 
     @Test

@@ -8,7 +8,15 @@ import java.util.List;
  * {@link ApiPaths#artifacts}, and API v2's artifact list.
  */
 public final class BlobsApi {
+    /** {@code POST}, admin token of all namespaces: one sweep of expired entries and unreferenced blobs. */
+    public static final String GC = ApiPaths.BASE + "/blobs/gc";
+
     private BlobsApi() {}
+
+    /** {@code GET} / {@code PUT}, the project's artifact retention ({@code {"days": N}} or null). */
+    public static String artifactRetention(String projectIdOrEscapedSlug) {
+        return PipelinesApi.project(projectIdOrEscapedSlug) + "/artifact-retention";
+    }
 
     /**
      * Where an upload of one blob stands: the server holds its first {@code nextOffset} bytes; {@code complete}: the
@@ -40,9 +48,9 @@ public final class BlobsApi {
     /** {@code POST} of artifacts, once their blobs are uploaded. */
     public record ArtifactUploads(List<ArtifactUpload> items) {}
 
-    /** API v2's artifact: its path, the parallel node that stored it, where to download it. */
+    /**
+     * API v2's artifact: its path, the parallel node that stored it, where to download it; listed as a
+     * {@link PipelinesApi.Page}.
+     */
     public record Artifact(String path, int nodeIndex, String url) {}
-
-    /** API v2's {@code GET /project/{slug}/{job-number}/artifacts} answer. */
-    public record ArtifactList(List<Artifact> items, String nextPageToken) {}
 }

@@ -68,7 +68,7 @@ final class BlobRoutes {
                 .sync("GET", TASK + "/workspace", this::layers)
                 .sync("POST", TASK + "/workspace", this::addLayer)
                 .sync("POST", TASK + "/artifacts", this::addArtifacts)
-                .sync("POST", ApiPaths.BASE + "/blobs/gc", this::gc)
+                .sync("POST", BlobsApi.GC, this::gc)
                 .sync("PUT", PipelinesApi.PROJECTS + "/{project}/artifact-retention", this::setRetention)
                 .sync("GET", PipelinesApi.PROJECTS + "/{project}/artifact-retention", this::retention);
         for (String slug : PipelineRoutes.SLUG_SPELLINGS) {
@@ -333,7 +333,7 @@ final class BlobRoutes {
             items.add(new BlobsApi.Artifact(artifact.path(), artifact.nodeIndex(), base + artifact.nodeIndex()
                     + "?path=" + URLEncoder.encode(artifact.path(), StandardCharsets.UTF_8).replace("+", "%20")));
         }
-        return Reply.ok(new BlobsApi.ArtifactList(items, null));
+        return Reply.ok(new PipelinesApi.Page<>(items, null));
     }
 
     private Reply downloadArtifact(Exchange exchange) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.runway.protocol.ApiPaths;
+import dev.runway.protocol.BlobsApi;
 import dev.runway.protocol.JobsApi;
 import dev.runway.protocol.ManagementApi;
 import dev.runway.protocol.PipelinesApi;
@@ -54,7 +55,7 @@ class OpenApiDocumentTest {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             served = new TreeSet<>(server.routes());
         }
-        assertThat(served).hasSize(84);
+        assertThat(served).hasSize(99);
         assertThat(documentedOperations()).isEqualTo(served);
     }
 
@@ -78,7 +79,10 @@ class OpenApiDocumentTest {
                 ManagementApi.token("{id}"), ManagementApi.RUNNERS, ManagementApi.UNCLAIMED_TASKS,
                 ManagementApi.RUNNING_TASKS, JobsApi.JOBS, JobsApi.job("{id}"), JobsApi.cancel("{id}"),
                 step(JobsApi.stepOutput("{id}", 7)), PipelinesApi.PROJECTS, PipelinesApi.project("{project}"),
-                ManagementApi.API_TOKENS, ManagementApi.apiToken("{id}"), TriggersApi.webhookSecret("{project}"));
+                ManagementApi.API_TOKENS, ManagementApi.apiToken("{id}"), TriggersApi.webhookSecret("{project}"),
+                ApiPaths.blobUpload(task, "{sha256}"), ApiPaths.blob(task, "{sha256}"), ApiPaths.caches(task),
+                ApiPaths.workspace(task), ApiPaths.artifacts(task), BlobsApi.GC,
+                BlobsApi.artifactRetention("{project}"));
         assertThat(paths).containsExactlyInAnyOrderElementsOf(built);
     }
 
