@@ -101,19 +101,29 @@ final class BlobRoutes {
         return exchange.queryLong(name, 0);
     }
 
+    /**
+     * An upload's state for the task's project: a blob the project already may use is complete at once; any other
+     * blob's bytes must be sent (even when the store has them), so that a sha256 alone opens nothing.
+     */
     private Reply uploadState(Exchange exchange) {
-        Task task = auth.requireTask(exchange, exchange.path("task"));
-        BlobStore.UploadState state = blobs.state(task.id(), sha256(exchange), requiredLong(exchange, "size"));
+        JobScope scope = scope(exchange);
+        String sha256 = sha256(exchange);
+        BlobStore.UploadState state = blobs.state(exchange.path("task"), sha256, requiredLong(exchange, "size"),
+                store.blobs().projectRefersTo(scope.projectId(), sha256));
         return Reply.ok(new BlobsApi.UploadStatus(state.nextOffset(), state.complete()));
     }
 
     private Reply upload(Exchange exchange) {
-        Task task = auth.requireTask(exchange, exchange.path("task"));
+        JobScope scope = scope(exchange);
         String sha256 = sha256(exchange);
         long size = requiredLong(exchange, "size");
         long offset = requiredLong(exchange, "offset");
+        boolean mayReuse = store.blobs().projectRefersTo(scope.projectId(), sha256);
         try (InputStream body = exchange.bodyStream()) {
-            BlobStore.UploadState state = blobs.append(task.id(), sha256, size, offset, body);
+            BlobStore.UploadState state = blobs.append(exchange.path("task"), sha256, size, offset, body, mayReuse);
+            if (state.complete() && !mayReuse) {
+                store.blobs().recordUpload(scope.projectId(), sha256, clock.millis());
+            }
             return Reply.ok(new BlobsApi.UploadStatus(state.nextOffset(), state.complete()));
         } catch (BlobException e) {
             throw refusal(e);
@@ -155,15 +165,16 @@ final class BlobRoutes {
         }
     }
 
-    /** Refuses a registration of a blob the store does not hold with that size. */
-    private void requireStored(String field, String sha256, long size) {
+    /** Refuses a registration of a blob the store does not hold with that size, or the project may not use. */
+    private void requireStored(JobScope scope, String field, String sha256, long size) {
         try {
             FileBlobStore.checkSha256(sha256);
         } catch (BlobException e) {
             throw ApiError.badRequest(field + ": " + e.getMessage());
         }
         OptionalLong stored = blobs.size(sha256);
-        if (stored.isEmpty() || stored.getAsLong() != size) {
+        if (stored.isEmpty() || stored.getAsLong() != size
+                || !store.blobs().projectRefersTo(scope.projectId(), sha256)) {
             throw ApiError.badRequest(field + ": blob " + sha256 + " of " + size + " bytes is not stored; upload it"
                     + " first (" + ApiPaths.BASE + "/runner/tasks/TASK/blobs/SHA256/upload)");
         }
@@ -199,7 +210,7 @@ final class BlobRoutes {
         JobScope scope = scope(exchange);
         BlobsApi.CacheSave save = exchange.json(BlobsApi.CacheSave.class, Limits.JSON_BODY);
         checkedKey("key", save.key());
-        requireStored("sha256", save.sha256(), save.size());
+        requireStored(scope, "sha256", save.sha256(), save.size());
         boolean saved = store.blobs().saveCache(scope.projectId(), save.key(), save.sha256(), save.size(),
                 clock.millis());
         return Reply.json(saved ? 201 : 200, new BlobsApi.CacheSaved(saved, save.key()));
@@ -208,7 +219,7 @@ final class BlobRoutes {
     private Reply addLayer(Exchange exchange) {
         JobScope scope = scope(exchange);
         BlobsApi.BlobRef layer = exchange.json(BlobsApi.BlobRef.class, Limits.JSON_BODY);
-        requireStored("sha256", layer.sha256(), layer.size());
+        requireStored(scope, "sha256", layer.sha256(), layer.size());
         store.blobs().addLayer(scope.workflowId(), scope.workflowJobId(), scope.jobName(), layer.sha256(),
                 layer.size(), clock.millis());
         return Reply.json(201, Map.of());
@@ -287,7 +298,7 @@ final class BlobRoutes {
             BlobsApi.ArtifactUpload item = uploads.items().get(i);
             String field = "items[" + i + "]";
             String path = checkedArtifactPath(field + ".path", item.path());
-            requireStored(field + ".sha256", item.sha256(), item.size());
+            requireStored(scope, field + ".sha256", item.sha256(), item.size());
             artifacts.add(new BlobRepository.Artifact(scope.projectId(), scope.jobNumber(), scope.nodeIndex(), path,
                     item.sha256(), item.size(), now));
         }

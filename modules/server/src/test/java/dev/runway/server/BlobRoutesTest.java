@@ -125,6 +125,12 @@ class BlobRoutesTest {
             assertThat(betaFirst.findCache(List.of("deps-v1-"))).as("another project's cache").isNull();
             assertThatThrownBy(() -> betaFirst.downloadBlob(sha, temp.resolve("stolen")))
                     .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+            // knowing the sha256 is not enough: another project registers it only after sending the bytes
+            assertThatThrownBy(() -> betaFirst.saveCache(new BlobsApi.CacheSave("deps-v1-abc", sha, data.length)))
+                    .hasMessageContaining("is not stored");
+            assertThat(betaFirst.uploadBlob(file, sha, data.length)).as("beta has to send the bytes").isTrue();
+            assertThat(betaFirst.saveCache(new BlobsApi.CacheSave("deps-v1-abc", sha, data.length)).saved())
+                    .as("a key of its own project").isTrue();
             assertThatThrownBy(() -> betaFirst.saveCache(new BlobsApi.CacheSave("x", wrong, 3)))
                     .hasMessageContaining("is not stored");
 

@@ -15,14 +15,12 @@ import dev.runway.protocol.RunnerApi.Storage;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.taskagent.storage.Archives;
 import dev.runway.taskagent.storage.CacheKeys;
+import dev.runway.taskagent.storage.Digests;
 import dev.runway.taskagent.storage.Globs;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -273,7 +271,7 @@ final class StorageSteps {
         long bytes = 0;
         for (Map.Entry<String, Path> file : files.entrySet()) {
             long size = Files.size(file.getValue());
-            String sha256 = sha256(file.getValue());
+            String sha256 = HexFormat.of().formatHex(Digests.sha256(file.getValue()));
             client.uploadBlob(file.getValue(), sha256, size);
             uploads.add(new ArtifactUpload(file.getKey(), sha256, size));
             bytes += size;
@@ -338,19 +336,4 @@ final class StorageSteps {
         return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-        byte[] buffer = new byte[256 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int read; (read = in.read(buffer)) >= 0; ) {
-                digest.update(buffer, 0, read);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
 }

@@ -16,16 +16,21 @@ public interface BlobStore {
     /** The stored blob's bytes, streamed; {@link BlobException} NOT_FOUND when there is none. */
     InputStream open(String sha256) throws IOException;
 
-    /** Where the upload {@code uploadId} of the blob stands (complete when the store has the blob). */
-    UploadState state(String uploadId, String sha256, long size);
+    /**
+     * Where the upload {@code uploadId} of the blob stands. With {@code mayReuse}, complete when the store has the
+     * blob; without, the uploader must send the bytes (it proves it has them) even when the store has it already.
+     */
+    UploadState state(String uploadId, String sha256, long size, boolean mayReuse);
 
     /**
      * Appends what {@code bytes} holds at {@code offset} of the blob's {@code size} bytes, for the upload
      * {@code uploadId} (one uploader's: its resumed calls see their own bytes only). Bytes below what the upload
      * holds already are skipped (a resend is harmless); an offset past it is refused with the upload's offset. When
-     * the last byte is in, the blob's sha256 is checked and the blob published.
+     * the last byte is in, the blob's sha256 is checked and the blob published. {@code mayReuse}: as for
+     * {@link #state}.
      */
-    UploadState append(String uploadId, String sha256, long size, long offset, InputStream bytes) throws IOException;
+    UploadState append(String uploadId, String sha256, long size, long offset, InputStream bytes, boolean mayReuse)
+            throws IOException;
 
     /** Removes a stored blob; false when there was none. */
     boolean delete(String sha256) throws IOException;

@@ -40,7 +40,8 @@ public final class BlobSweeper implements Runnable {
     public synchronized Swept sweep() {
         long now = clock.millis();
         BlobRepository.Expired expired = store.blobs().expire(now - retention.cacheDays() * DAY_MILLIS,
-                now - retention.workspaceDays() * DAY_MILLIS, retention.artifactDays(), now);
+                now - retention.workspaceDays() * DAY_MILLIS, retention.artifactDays(),
+                now - retention.uploadGrace().toMillis(), now);
         try {
             Set<String> referenced = store.blobs().referencedBlobs();
             int removed = 0;

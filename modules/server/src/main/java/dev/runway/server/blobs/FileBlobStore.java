@@ -91,10 +91,10 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public UploadState state(String uploadId, String sha256, long size) {
+    public UploadState state(String uploadId, String sha256, long size, boolean mayReuse) {
         Path part = uploadPath(uploadId, sha256);
         checkSize(size);
-        if (size(sha256).isPresent()) {
+        if (mayReuse && size(sha256).isPresent()) {
             return new UploadState(size, true);
         }
         try {
@@ -111,8 +111,8 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public UploadState append(String uploadId, String sha256, long size, long offset, InputStream bytes)
-            throws IOException {
+    public UploadState append(String uploadId, String sha256, long size, long offset, InputStream bytes,
+            boolean mayReuse) throws IOException {
         Path part = uploadPath(uploadId, sha256);
         checkSize(size);
         if (offset < 0 || offset > size) {
@@ -123,7 +123,7 @@ public final class FileBlobStore implements BlobStore {
         Object lock = locks.computeIfAbsent(lockKey, key -> new Object());
         try {
             synchronized (lock) {
-                if (size(sha256).isPresent()) {
+                if (mayReuse && size(sha256).isPresent()) {
                     return new UploadState(size, true);
                 }
                 return appendLocked(part, sha256, size, offset, bytes);
@@ -165,7 +165,7 @@ public final class FileBlobStore implements BlobStore {
                         + actual + ", not " + sha256 + ": the upload is dropped; send the blob again");
             }
         }
-        publish(part, objectPath(sha256));
+        publish(part, objectPath(sha256)); // over an identical blob when there is one: readers keep theirs
         return new UploadState(size, true);
     }
 

@@ -53,8 +53,14 @@ public interface BlobRepository {
 
     Optional<Artifact> artifact(String projectId, long jobNumber, int nodeIndex, String path);
 
-    /** Whether the project refers to the blob (a cache entry, an artifact, a layer of one of its workflows). */
+    /**
+     * Whether the project may use the blob: it refers to it (a cache entry, an artifact, a layer of one of its
+     * workflows) or one of its jobs uploaded its bytes ({@link #recordUpload}).
+     */
     boolean projectRefersTo(String projectId, String sha256);
+
+    /** A job of the project sent the blob's bytes: the project may now refer to it. */
+    void recordUpload(String projectId, String sha256, long now);
 
     /** Sets (days > 0) or clears (null) a project's artifact retention. */
     void setArtifactRetention(String projectId, Integer days);
@@ -62,10 +68,11 @@ public interface BlobRepository {
     Optional<Integer> artifactRetention(String projectId);
 
     /**
-     * Removes cache entries unused since {@code cachesUnusedBefore}, layers created before {@code layersBefore}, and
-     * artifacts older than their project's retention (else {@code defaultArtifactDays}) at {@code now}.
+     * Removes cache entries unused since {@code cachesUnusedBefore}, layers created before {@code layersBefore},
+     * artifacts older than their project's retention (else {@code defaultArtifactDays}) at {@code now}, and records
+     * of uploads made before {@code uploadsBefore}.
      */
-    Expired expire(long cachesUnusedBefore, long layersBefore, int defaultArtifactDays, long now);
+    Expired expire(long cachesUnusedBefore, long layersBefore, int defaultArtifactDays, long uploadsBefore, long now);
 
     /** Every blob something refers to. */
     Set<String> referencedBlobs();

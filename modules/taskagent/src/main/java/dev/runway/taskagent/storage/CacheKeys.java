@@ -1,12 +1,8 @@
 package dev.runway.taskagent.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
@@ -86,20 +82,10 @@ public final class CacheKeys {
     }
 
     private static String checksum(Path file, String template) throws IOException {
-        MessageDigest digest;
         try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int read; (read = in.read(buffer)) >= 0; ) {
-                digest.update(buffer, 0, read);
-            }
+            return Base64.getEncoder().encodeToString(Digests.sha256(file));
         } catch (NoSuchFileException e) {
             throw new IOException("cache key \"" + template + "\": checksum of " + file + ": no such file", e);
         }
-        return Base64.getEncoder().encodeToString(digest.digest());
     }
 }

@@ -119,13 +119,25 @@ final class JdbcBlobs implements BlobRepository {
 
     @Override
     public boolean projectRefersTo(String projectId, String sha256) {
-        return db.tx(() -> db.one(row -> row.getString(1), "SELECT blob_sha256 FROM cache_entries"
+        return db.tx(() -> db.one(row -> row.getString(1), "SELECT blob_sha256 FROM blob_uploads"
+                + " WHERE project_id = ? AND blob_sha256 = ?", projectId, sha256).isPresent()
+                || db.one(row -> row.getString(1), "SELECT blob_sha256 FROM cache_entries"
                 + " WHERE project_id = ? AND blob_sha256 = ?", projectId, sha256).isPresent()
                 || db.one(row -> row.getString(1), "SELECT blob_sha256 FROM artifacts WHERE project_id = ?"
                 + " AND blob_sha256 = ?", projectId, sha256).isPresent()
                 || db.one(row -> row.getString(1), "SELECT l.blob_sha256 FROM workspace_layers l"
                 + " JOIN workflows w ON w.id = l.workflow_id JOIN pipelines p ON p.id = w.pipeline_id"
                 + " WHERE p.project_id = ? AND l.blob_sha256 = ?", projectId, sha256).isPresent());
+    }
+
+    @Override
+    public void recordUpload(String projectId, String sha256, long now) {
+        db.tx(() -> {
+            db.update("DELETE FROM blob_uploads WHERE project_id = ? AND blob_sha256 = ?", projectId, sha256);
+            db.update("INSERT INTO blob_uploads (project_id, blob_sha256, created_at) VALUES (?, ?, ?)", projectId,
+                    sha256, now);
+            return null;
+        });
     }
 
     @Override
@@ -146,8 +158,10 @@ final class JdbcBlobs implements BlobRepository {
     }
 
     @Override
-    public Expired expire(long cachesUnusedBefore, long layersBefore, int defaultArtifactDays, long now) {
+    public Expired expire(long cachesUnusedBefore, long layersBefore, int defaultArtifactDays, long uploadsBefore,
+            long now) {
         return db.tx(() -> {
+            db.update("DELETE FROM blob_uploads WHERE created_at < ?", uploadsBefore);
             int caches = db.update("DELETE FROM cache_entries WHERE last_used_at < ?", cachesUnusedBefore);
             int layers = db.update("DELETE FROM workspace_layers WHERE created_at < ?", layersBefore);
             int artifacts = db.update("DELETE FROM artifacts WHERE created_at < ? AND project_id NOT IN"
