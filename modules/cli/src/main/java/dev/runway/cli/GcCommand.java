@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
  * blobs nothing refers to and abandoned uploads.
  */
 @Command(name = "gc", mixinStandardHelpOptions = true,
-        description = "Removes expired caches, workspaces and artifacts and the blobs nothing refers to, now.")
+        description = "Removes expired caches, workspaces, artifacts and unused blobs now.")
 final class GcCommand extends ManagementCommand {
     @Mixin
     OutputFormat output;

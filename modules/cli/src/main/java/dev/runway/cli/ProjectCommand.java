@@ -124,9 +124,9 @@ public final class ProjectCommand {
             }
             com.fasterxml.jackson.databind.JsonNode set = api.pipelines(environment).setArtifactRetention(project,
                     value);
-            out.println("Artifacts of " + set.path("project").asText() + " are kept " + (set.path("days").isNull()
-                    ? set.path("default_days").asInt() + " days (the server's default)."
-                    : set.path("days").asInt() + " days."));
+            out.println("Artifacts of " + set.path("project").asText() + " are kept " + (set.hasNonNull("days")
+                    ? set.path("days").asInt() + " days."
+                    : set.path("default_days").asInt() + " days (the server's default)."));
             return 0;
         }
     }

@@ -372,16 +372,17 @@ final class BlobRoutes {
         return Reply.ok(sweeper.sweep());
     }
 
-    /** Body {@code {"days": N}} (N > 0) or {@code {"days": null}} for the server's default. */
+    /** Body {@code {"days": N}} (N > 0), or {@code {"days": null}} or {@code {}} for the server's default. */
     private Reply setRetention(Exchange exchange) {
         Project project = projectByIdOrSlug(exchange.path("project"));
         auth.management(exchange).in(project.namespace()).write();
         JsonNode body = exchange.json(JsonNode.class, Limits.JSON_BODY);
-        JsonNode days = body.get("days");
-        if (days == null || !(days.isNull() || days.canConvertToInt() && days.asInt() > 0)) {
+        JsonNode days = body.path("days");
+        boolean byDefault = days.isMissingNode() || days.isNull();
+        if (!byDefault && !(days.canConvertToInt() && days.asInt() > 0)) {
             throw ApiError.badRequest("days: a whole number of days above 0, or null for the server's default");
         }
-        store.blobs().setArtifactRetention(project.id(), days.isNull() ? null : days.asInt());
+        store.blobs().setArtifactRetention(project.id(), byDefault ? null : days.asInt());
         return retention(exchange);
     }
 
