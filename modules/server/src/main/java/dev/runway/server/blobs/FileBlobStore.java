@@ -11,9 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +38,9 @@ public final class FileBlobStore implements BlobStore {
     private final Path uploads;
     private final long reserveBytes;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+    /** Directories 0700 and files 0600, as everything in the data directory (none on a non-POSIX file system). */
+    private final FileAttribute<?>[] directoryMode;
+    private final FileAttribute<?>[] fileMode;
 
     /**
      * A store under {@code root} (created when missing) that keeps {@code reserveBytes} of its disk free: an upload
@@ -42,8 +48,14 @@ public final class FileBlobStore implements BlobStore {
      */
     public FileBlobStore(Path root, long reserveBytes) {
         try {
-            this.objects = Files.createDirectories(root.resolve("objects"));
-            this.uploads = Files.createDirectories(root.resolve("uploads"));
+            Files.createDirectories(root);
+            boolean posix = Files.getFileStore(root).supportsFileAttributeView("posix");
+            this.directoryMode = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0];
+            this.fileMode = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0];
+            this.objects = Files.createDirectories(root.resolve("objects"), directoryMode);
+            this.uploads = Files.createDirectories(root.resolve("uploads"), directoryMode);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot create the blob store in " + root + ": " + e, e);
         }
@@ -135,7 +147,8 @@ public final class FileBlobStore implements BlobStore {
 
     private UploadState appendLocked(Path part, String sha256, long size, long offset, InputStream bytes)
             throws IOException {
-        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(part, EnumSet.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE), fileMode)) {
             long held = channel.size();
             if (offset > held) {
                 throw new BlobException(BlobException.Kind.OFFSET_MISMATCH, "the upload holds " + held
@@ -233,8 +246,8 @@ public final class FileBlobStore implements BlobStore {
     }
 
     /** Renames the complete upload into place and makes the rename durable (fsync of its directory). */
-    private static void publish(Path part, Path target) throws IOException {
-        Path directory = Files.createDirectories(target.getParent());
+    private void publish(Path part, Path target) throws IOException {
+        Path directory = Files.createDirectories(target.getParent(), directoryMode);
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);

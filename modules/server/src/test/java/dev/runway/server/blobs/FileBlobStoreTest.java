@@ -81,7 +81,12 @@ class FileBlobStoreTest {
         assertThat(store.size(sha)).hasValue(data.length);
         assertThat(read(store, sha)).isEqualTo(data);
         assertThat(filesUnder("uploads")).as("the upload file became the blob").isZero();
-        assertThat(root.resolve("objects").resolve(sha.substring(0, 2)).resolve(sha)).isRegularFile();
+        Path blob = root.resolve("objects").resolve(sha.substring(0, 2)).resolve(sha);
+        assertThat(blob).isRegularFile();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(blob)))
+                .as("the data directory's files are the server's alone").isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                blob.getParent()))).isEqualTo("rwx------");
     }
 
     @Test
