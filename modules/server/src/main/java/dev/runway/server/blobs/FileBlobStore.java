@@ -48,12 +48,16 @@ public final class FileBlobStore implements BlobStore {
      */
     public FileBlobStore(Path root, long reserveBytes) {
         try {
-            Files.createDirectories(root);
-            boolean posix = Files.getFileStore(root).supportsFileAttributeView("posix");
+            Path existing = root.toAbsolutePath();
+            while (!Files.exists(existing) && existing.getParent() != null) {
+                existing = existing.getParent();
+            }
+            boolean posix = Files.getFileStore(existing).supportsFileAttributeView("posix");
             this.directoryMode = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0];
             this.fileMode = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0];
+            Files.createDirectories(root, directoryMode);
             this.objects = Files.createDirectories(root.resolve("objects"), directoryMode);
             this.uploads = Files.createDirectories(root.resolve("uploads"), directoryMode);
         } catch (IOException e) {
