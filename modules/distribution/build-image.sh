@@ -18,21 +18,23 @@ modules="dev.runway.cli,dev.runway.launcher.linux,dev.runway.launcher.macos,$(IF
 modules=${modules%,}
 
 # Libraries that ship as automatic modules, which jlink refuses (H2 and the PostgreSQL driver, the server's stores;
-# Prometheus' Java client, its metrics): each gets the module descriptor kept in modules/server/src/jlink/<module name>/module-info.java, compiled
-# against the jar itself (the other jars on the module path) and added to it. One without a descriptor stops here.
-descriptors=$(dirname "$0")/../server/src/jlink
+# Prometheus' Java client, its metrics; aircompressor, the task agent's zstd): each gets the module descriptor kept
+# beside the module that uses it, in modules/<module>/src/jlink/<module name>/module-info.java, compiled against the
+# jar itself (the other jars on the module path) and added to it. One without a descriptor stops here.
+modules_dir=$(dirname "$0")/..
 for jar in "$target"/mods/*.jar; do
   name=$("$java_home/bin/jar" --describe-module --file "$jar" | awk '/ automatic$/ {sub(/@.*/, "", $1); print $1}')
   [ -n "$name" ] || continue
-  if [ ! -f "$descriptors/$name/module-info.java" ]; then
-    echo "$(basename "$jar") is an automatic module ($name) and $descriptors/$name/module-info.java is missing:" \
-      "jlink needs a module descriptor for it" >&2
+  descriptor=$(ls "$modules_dir"/*/src/jlink/"$name"/module-info.java 2>/dev/null | head -1)
+  if [ -z "$descriptor" ]; then
+    echo "$(basename "$jar") is an automatic module ($name) and no modules/*/src/jlink/$name/module-info.java" \
+      "exists: jlink needs a module descriptor for it" >&2
     exit 1
   fi
   others=$(find "$target/mods" -name '*.jar' ! -path "$jar" | sort | paste -sd: -)
   rm -rf "$target/patched-modules/$name"
   "$java_home/bin/javac" --release 17 -nowarn --module-path "$others" --patch-module "$name=$jar" \
-    -d "$target/patched-modules/$name" "$descriptors/$name/module-info.java"
+    -d "$target/patched-modules/$name" "$descriptor"
   "$java_home/bin/jar" --update --file "$jar" -C "$target/patched-modules/$name" module-info.class
 done
 

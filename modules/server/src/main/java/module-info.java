@@ -21,4 +21,6 @@ module dev.runway.server {
     opens dev.runway.server to com.fasterxml.jackson.databind;
     // a workflow job's stored spec is JSON through the shared mapper
     opens dev.runway.server.pipeline to com.fasterxml.jackson.databind;
+    // the sweeper's answer (runway gc) is JSON through the shared mapper
+    opens dev.runway.server.blobs to com.fasterxml.jackson.databind;
 }

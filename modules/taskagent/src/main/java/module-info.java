@@ -3,6 +3,9 @@ module dev.runway.taskagent {
     requires transitive dev.runway.client;
     requires java.xml;
     requires org.slf4j;
+    requires org.apache.commons.compress;
+    // aircompressor ships without a module descriptor: modules/distribution/build-image.sh adds one for the image
+    requires aircompressor;
 
     exports dev.runway.taskagent;
     exports dev.runway.taskagent.circleci;

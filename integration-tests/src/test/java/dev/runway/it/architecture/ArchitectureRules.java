@@ -61,9 +61,10 @@ final class ArchitectureRules {
                 .should().onlyDependOnClassesThat(launcherCore().or(allowed(join(PLATFORM, LOGGING_API, JACKSON,
                         new String[] {"dev.runway.agent..", "dev.runway.config..", "dev.runway.client..",
                             "dev.runway.protocol..", "com.sun.net.httpserver.."})))));
-        rules.put("taskagent uses client and protocol only", module("dev.runway.taskagent")
+        rules.put("taskagent uses client, protocol and its archive libraries only", module("dev.runway.taskagent")
                 .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
-                        new String[] {"dev.runway.taskagent..", "dev.runway.client..", "dev.runway.protocol.."}))));
+                        new String[] {"dev.runway.taskagent..", "dev.runway.client..", "dev.runway.protocol..",
+                            "org.apache.commons.compress..", "io.airlift.compress.."}))));
         rules.put("server uses protocol, pipeline, the dashboard, Jetty, JDBC and the Prometheus client only",
                 module("dev.runway.server").should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
                         new String[] {"dev.runway.server..", "dev.runway.protocol..", "dev.runway.pipeline..",

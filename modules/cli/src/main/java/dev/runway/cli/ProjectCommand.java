@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
         description = "Projects: git repositories whose .circleci/config.yml pipelines run on this server.",
         subcommands = {ProjectCommand.Create.class, ProjectCommand.ListProjects.class, ProjectCommand.Show.class,
                 ProjectCommand.Update.class, ProjectCommand.Delete.class, ProjectWebhookSecret.class,
-                VariableCommands.ProjectEnv.class, ProjectSshKeyCommand.class})
+                VariableCommands.ProjectEnv.class, ProjectSshKeyCommand.class,
+                ProjectCommand.ArtifactRetention.class})
 public final class ProjectCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -184,6 +185,34 @@ public final class ProjectCommand {
         int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
             api.pipelines(environment).deleteProject(project);
             out.println("Project " + project + " deleted.");
+            return 0;
+        }
+    }
+
+    @Command(name = "artifact-retention", mixinStandardHelpOptions = true,
+            description = "Sets how many days the project's artifacts are kept (default: the server's).")
+    static final class ArtifactRetention extends ManagementCommand {
+        @Parameters(index = "0", paramLabel = "PROJECT", description = "The project's slug or id.")
+        String project;
+        @Parameters(index = "1", paramLabel = "DAYS", description = "Days (1 or more), or default.")
+        String days;
+
+        @Override
+        int run(ManagementClient client, PrintWriter out) throws ApiException, InterruptedException {
+            Integer value = null;
+            if (!"default".equals(days)) {
+                try {
+                    value = Integer.valueOf(days);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("DAYS: a whole number of days or default, not \"" + days
+                            + "\"");
+                }
+            }
+            com.fasterxml.jackson.databind.JsonNode set = api.pipelines(environment).setArtifactRetention(project,
+                    value);
+            out.println("Artifacts of " + set.path("project").asText() + " are kept " + (set.hasNonNull("days")
+                    ? set.path("days").asInt() + " days."
+                    : set.path("default_days").asInt() + " days (the server's default)."));
             return 0;
         }
     }

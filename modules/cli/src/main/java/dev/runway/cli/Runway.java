@@ -25,7 +25,8 @@ public final class Runway {
             "token", TokenCommand.class, "job", JobCommand.class, "config", ConfigCommand.class,
             "project", ProjectCommand.class, "pipeline", PipelineCommand.class, "workflow", WorkflowCommand.class,
             "run", RunCommand.class, "completion", CompletionCommand.class, "man-pages", ManPagesCommand.class,
-            "context", ContextCommand.class, "schedule", ScheduleCommand.class);
+            "context", ContextCommand.class, "schedule", ScheduleCommand.class,
+            "gc", GcCommand.class);
 
     /** Exit code for bad input (configuration, arguments); picocli's usage errors use the same code. */
     public static final int EXIT_INVALID = ExitCodes.INVALID;

@@ -14,7 +14,8 @@ class RunwayTest {
     void theWholeTreeListsEverySubcommandInUsageOrder() {
         assertThat(Runway.commandLine().getSubcommands().keySet()).containsExactly("help", "install", "uninstall",
                 "task-agent", "launch-agent", "quickstart", "server", "namespace", "runner", "token", "job", "config",
-                "project", "pipeline", "workflow", "run", "completion", "man-pages", "context", "schedule");
+                "project", "pipeline", "workflow", "run", "completion", "man-pages", "context", "schedule",
+                "gc");
     }
 
     @Test

@@ -34,8 +34,8 @@ public class ApiException extends IOException {
         return body.clone();
     }
 
-    /** Worth another try: no answer, 408, 429 or 5xx. */
+    /** Worth another try: no answer, 408, 429 or 5xx (but 507: a full disk does not empty itself). */
     public boolean retryable() {
-        return status == 0 || status == 408 || status == 429 || status >= 500;
+        return status == 0 || status == 408 || status == 429 || status >= 500 && status != 507;
     }
 }

@@ -11,7 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -19,6 +23,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
@@ -189,6 +194,153 @@ public final class HttpTransport {
     private record Answer(int status, String retryAfter, byte[] body) {}
 
     /**
+     * One POST whose body is {@code length} bytes of {@code file} from {@code offset}, streamed (a blob of any size
+     * in a fixed buffer), answered as JSON {@code type}. No retries: the caller resumes from where the server's bytes
+     * end. A transfer that makes no progress for the request timeout is cut.
+     */
+    public <T> T postFile(String pathAndQuery, String authHeader, String authValue, Path file, long offset,
+            long length, Class<T> type) throws ApiException {
+        URI uri = URI.create(baseUri + pathAndQuery);
+        String call = "POST " + uri.getPath();
+        Answer answer = streaming("POST", uri, call, authHeader, authValue, connection -> {
+            connection.setDoOutput(true);
+            connection.setFixedLengthStreamingMode(length);
+            connection.setRequestProperty("Content-Type", "application/octet-stream");
+        }, (connection, progress) -> {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                    OutputStream out = connection.getOutputStream()) {
+                channel.position(offset);
+                InputStream in = Channels.newInputStream(channel);
+                byte[] buffer = new byte[STREAM_BUFFER];
+                long left = length;
+                while (left > 0) {
+                    int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (read < 0) {
+                        throw new IOException(file + " ended before " + (offset + length) + " bytes");
+                    }
+                    out.write(buffer, 0, read);
+                    left -= read;
+                    progress.set(System.nanoTime());
+                }
+            }
+        }, null);
+        if (answer.status() >= 400) {
+            throw failed(call, answer.status(), Optional.ofNullable(answer.retryAfter()), answer.body());
+        }
+        return type.cast(read(call, answer.status(), answer.body(), type));
+    }
+
+    /**
+     * One GET whose 2xx body is streamed into {@code out}; answers how many bytes came, or -1 for a 204. No retries
+     * (the caller starts over); a transfer that makes no progress for the request timeout is cut.
+     */
+    public long download(String pathAndQuery, String authHeader, String authValue, OutputStream out)
+            throws ApiException {
+        URI uri = URI.create(baseUri + pathAndQuery);
+        String call = "GET " + uri.getPath();
+        long[] count = {0};
+        Answer answer = streaming("GET", uri, call, authHeader, authValue, connection -> { }, null,
+                (in, progress) -> {
+                    byte[] buffer = new byte[STREAM_BUFFER];
+                    for (int read; (read = in.read(buffer)) >= 0; ) {
+                        out.write(buffer, 0, read);
+                        count[0] += read;
+                        progress.set(System.nanoTime());
+                    }
+                });
+        if (answer.status() >= 400) {
+            throw failed(call, answer.status(), Optional.ofNullable(answer.retryAfter()), answer.body());
+        }
+        return answer.status() == 204 ? -1 : count[0];
+    }
+
+    private static final int STREAM_BUFFER = 256 * 1024;
+
+    @FunctionalInterface
+    private interface Setup {
+        void apply(HttpURLConnection connection) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface Sender {
+        void send(HttpURLConnection connection, AtomicLong progress) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface Receiver {
+        void receive(InputStream in, AtomicLong progress) throws IOException;
+    }
+
+    /**
+     * One exchange whose body goes out through {@code sender} and whose 2xx answer comes in through
+     * {@code receiver} (else it is read whole, as an error answer is); cut when {@code progress} stalls for longer
+     * than the request timeout.
+     */
+    private Answer streaming(String method, URI uri, String call, String authHeader, String authValue, Setup setup,
+            Sender sender, Receiver receiver) throws ApiException {
+        HttpURLConnection connection;
+        try {
+            connection = open(uri);
+        } catch (IOException e) {
+            throw noAnswer(call, e);
+        }
+        if (connection instanceof javax.net.ssl.HttpsURLConnection https) {
+            https.setSSLSocketFactory(trust.context().getSocketFactory());
+        }
+        if (proxies.authenticator() != null) {
+            connection.setAuthenticator(proxies.authenticator());
+            proxies.preemptiveAuthorization(uri).ifPresent(value ->
+                    connection.setRequestProperty("Proxy-Authorization", value));
+        }
+        AtomicLong progress = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
+        long stallNanos = requestTimeout.toNanos();
+        ScheduledFuture<?> watchdog = Watchdog.TIMER.scheduleWithFixedDelay(() -> {
+            if (System.nanoTime() - progress.get() > stallNanos) {
+                stalled.set(true);
+                connection.disconnect();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        try {
+            connection.setConnectTimeout(5_000);
+            connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setRequestMethod(method);
+            connection.setRequestProperty("Accept", "application/json, application/octet-stream");
+            connection.setRequestProperty("User-Agent", "runway");
+            if (authValue != null) {
+                connection.setRequestProperty(authHeader, authorization(authHeader, authValue));
+            }
+            setup.apply(connection);
+            if (sender != null) {
+                sender.send(connection, progress);
+            }
+            int status = connection.getResponseCode();
+            progress.set(System.nanoTime());
+            String retryAfter = connection.getHeaderField("Retry-After");
+            if (status < 300 && receiver != null) {
+                try (InputStream in = connection.getInputStream()) {
+                    receiver.receive(in, progress);
+                }
+                return new Answer(status, retryAfter, new byte[0]);
+            }
+            try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+                return new Answer(status, retryAfter, in == null ? new byte[0] : in.readAllBytes());
+            }
+        } catch (IOException | RuntimeException e) {
+            connection.disconnect();
+            IOException failure = e instanceof IOException io ? io : new IOException(describe(e), e);
+            if (stalled.get()) {
+                failure = new HttpTimeoutException("no progress within " + requestTimeout.toMillis() + " ms");
+            }
+            throw noAnswer(call, failure);
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    /**
      * Sets up, without a request, what the blocking path's first exchange would set up: the URL handler (the JDK
      * looks it up through a service loader), the connection classes and the deadline thread. A standby task agent
      * calls this while it waits, so that its task's first call (the first step's start) does not pay for them: in a
@@ -323,12 +475,12 @@ public final class HttpTransport {
 
     /** One try of a call: its result, or an ApiException saying why there is none. */
     @FunctionalInterface
-    private interface Attempt<R> {
+    interface Attempt<R> {
         R run() throws ApiException, InterruptedException;
     }
 
     /** Tries until an attempt succeeds, fails in a way not worth retrying, or the policy's time is up. */
-    private static <R> R withRetries(RetryPolicy policy, Attempt<R> attempt)
+    static <R> R withRetries(RetryPolicy policy, Attempt<R> attempt)
             throws ApiException, InterruptedException {
         Instant deadline = Instant.now().plus(policy.maxElapsed());
         for (int tries = 0; ; tries++) {

@@ -1,6 +1,7 @@
 package dev.runway.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.runway.protocol.BlobsApi;
 import dev.runway.protocol.PipelinesApi;
 import dev.runway.protocol.TriggersApi;
 import java.net.URLEncoder;
@@ -170,6 +171,18 @@ public final class PipelinesClient {
     public JsonNode json(String method, String path, Object body) throws ApiException, InterruptedException {
         HttpResponse<byte[]> response = call(method, path, body);
         return response.body().length == 0 ? null : RunnerClient.read(response, JsonNode.class);
+    }
+
+    /** One sweep of the blob store ({@link BlobsApi#GC}): what it removed, as JSON. */
+    public JsonNode sweepBlobs() throws ApiException, InterruptedException {
+        return tree("POST", BlobsApi.GC, null);
+    }
+
+    /** The project's artifact retention; {@code days} null: the server's default, else at least 1. */
+    public JsonNode setArtifactRetention(String idOrSlug, Integer days) throws ApiException, InterruptedException {
+        Map<String, Object> body = new java.util.HashMap<>();
+        body.put("days", days);
+        return tree("PUT", BlobsApi.artifactRetention(encode(idOrSlug)), body);
     }
 
     /** A path segment, URL-escaped (a slug's slashes too). */

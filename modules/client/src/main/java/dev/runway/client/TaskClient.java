@@ -15,7 +15,24 @@ import dev.runway.protocol.RunnerApi.TaskResult;
 import dev.runway.protocol.RunnerApi.SshKeys;
 import dev.runway.protocol.RunnerApi.TestResults;
 import dev.runway.protocol.RunnerApi.TestTimings;
+import dev.runway.protocol.BlobsApi.ArtifactUploads;
+import dev.runway.protocol.BlobsApi.BlobRef;
+import dev.runway.protocol.BlobsApi.CacheHit;
+import dev.runway.protocol.BlobsApi.CacheSave;
+import dev.runway.protocol.BlobsApi.CacheSaved;
+import dev.runway.protocol.BlobsApi.UploadStatus;
+import dev.runway.protocol.BlobsApi.WorkspaceLayers;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -206,6 +223,104 @@ public final class TaskClient {
         public long expectedOffset() {
             return expectedOffset;
         }
+    }
+
+    /**
+     * Uploads {@code file} as the blob {@code sha256} of {@code size} bytes: asks where the server's bytes end and
+     * sends the rest, resuming there after a cut connection, until the server has checked and stored the blob (at
+     * once when it has it already). Answers whether bytes had to be sent.
+     */
+    public boolean uploadBlob(Path file, String sha256, long size) throws ApiException, InterruptedException {
+        String path = ApiPaths.blobUpload(taskId, sha256);
+        boolean[] sent = {false};
+        HttpTransport.withRetries(RetryPolicy.PERSISTENT, () -> {
+            UploadStatus status = transport.callBlocking("GET", path + "?size=" + size, "Authorization", taskToken,
+                    null, RetryPolicy.NONE, UploadStatus.class);
+            if (status.complete()) {
+                return status;
+            }
+            sent[0] = true;
+            UploadStatus after;
+            try {
+                after = transport.postFile(path + "?offset=" + status.nextOffset() + "&size=" + size,
+                        "Authorization", taskToken, file, status.nextOffset(), size - status.nextOffset(),
+                        UploadStatus.class);
+            } catch (ApiException e) {
+                if (e.status() == 409) { // another attempt's bytes moved the offset: ask again
+                    throw new ApiException(0, e.getMessage(), null, null, e);
+                }
+                throw e;
+            }
+            if (!after.complete()) {
+                throw new ApiException(0, "POST " + path + ": the upload stopped at " + after.nextOffset() + " of "
+                        + size + " bytes", null, null, null);
+            }
+            return after;
+        });
+        return sent[0];
+    }
+
+    /**
+     * Downloads the blob {@code sha256} (one the task's project holds) into {@code target}, replacing it, and checks
+     * that the bytes have that sha256 (a download that does not is tried again).
+     */
+    public long downloadBlob(String sha256, Path target) throws ApiException, InterruptedException {
+        String path = ApiPaths.blob(taskId, sha256);
+        return HttpTransport.withRetries(RetryPolicy.PERSISTENT, () -> {
+            MessageDigest digest;
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no SHA-256", e);
+            }
+            long size;
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(target), digest)) {
+                size = transport.download(path, "Authorization", taskToken, out);
+            } catch (ApiException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new ApiException(-1, "writing " + target + ": " + e.getMessage(), null, null, e);
+            }
+            String actual = HexFormat.of().formatHex(digest.digest());
+            if (!actual.equals(sha256)) {
+                throw new ApiException(0, "GET " + path + ": the bytes that came have sha256 " + actual, null, null,
+                        null);
+            }
+            return size;
+        });
+    }
+
+    /** The project's cache entry for the first of {@code keys} that some key starts with; null on a miss. */
+    public CacheHit findCache(List<String> keys) throws ApiException, InterruptedException {
+        StringBuilder query = new StringBuilder();
+        for (String key : keys) {
+            query.append(query.length() == 0 ? '?' : '&').append("key=")
+                    .append(URLEncoder.encode(key, StandardCharsets.UTF_8));
+        }
+        return transport.callBlocking("GET", ApiPaths.caches(taskId) + query, "Authorization", taskToken, null,
+                RetryPolicy.PERSISTENT, CacheHit.class);
+    }
+
+    /** Saves a cache entry of an uploaded blob; {@code saved} false when the key exists (it is kept). */
+    public CacheSaved saveCache(CacheSave save) throws ApiException, InterruptedException {
+        return transport.callBlocking("POST", ApiPaths.caches(taskId), "Authorization", taskToken, save,
+                RetryPolicy.PERSISTENT, CacheSaved.class);
+    }
+
+    /** Adds an uploaded blob as this job's workspace layer. */
+    public void addWorkspaceLayer(BlobRef layer) throws ApiException, InterruptedException {
+        post(ApiPaths.workspace(taskId), layer);
+    }
+
+    /** The workspace layers of the jobs this job requires, oldest first. */
+    public WorkspaceLayers workspaceLayers() throws ApiException, InterruptedException {
+        return transport.callBlocking("GET", ApiPaths.workspace(taskId), "Authorization", taskToken, null,
+                RetryPolicy.PERSISTENT, WorkspaceLayers.class);
+    }
+
+    /** Records uploaded blobs as this job's artifacts. */
+    public void addArtifacts(ArtifactUploads artifacts) throws ApiException, InterruptedException {
+        post(ApiPaths.artifacts(taskId), artifacts);
     }
 
     @Override

@@ -89,4 +89,41 @@ public final class ApiPaths {
     public static String sshKeys(String taskId) {
         return TASK + taskId + "/ssh-keys";
     }
+
+    /**
+     * {@code GET}, task token, query {@code size}: where an upload of the blob {@code sha256} (lowercase hex) stands
+     * ({@link BlobsApi.UploadStatus}). {@code POST}, raw bytes, query {@code offset} and {@code size} (the whole
+     * blob's): appends the bytes at that offset; idempotent by offset as step output is, a gap answers 409
+     * {@link RunnerApi.OffsetMismatch}. The last bytes make the server check the sha256 and publish the blob.
+     */
+    public static String blobUpload(String taskId, String sha256) {
+        return TASK + taskId + "/blobs/" + sha256 + "/upload";
+    }
+
+    /** {@code GET}, task token: the blob's bytes, when the task's project holds it (a cache, a workspace layer). */
+    public static String blob(String taskId, String sha256) {
+        return TASK + taskId + "/blobs/" + sha256;
+    }
+
+    /**
+     * {@code GET}, task token, query {@code key} (repeated, in order of preference): the project's most recent cache
+     * entry whose key starts with the first key that matches any ({@link BlobsApi.CacheHit}), 204 on a miss.
+     * {@code POST}, body {@link BlobsApi.CacheSave}: a new entry, never replacing one ({@link BlobsApi.CacheSaved}).
+     */
+    public static String caches(String taskId) {
+        return TASK + taskId + "/caches";
+    }
+
+    /**
+     * {@code GET}, task token: the workspace layers of the jobs this job (transitively) requires
+     * ({@link BlobsApi.WorkspaceLayers}). {@code POST}, body {@link BlobsApi.BlobRef}: this job's layer.
+     */
+    public static String workspace(String taskId) {
+        return TASK + taskId + "/workspace";
+    }
+
+    /** {@code POST}, task token, body {@link BlobsApi.ArtifactUploads}: artifacts of this job. */
+    public static String artifacts(String taskId) {
+        return TASK + taskId + "/artifacts";
+    }
 }

@@ -42,7 +42,12 @@ public final class RunnerApi {
         /** The task agent parses JUnit XML under {@code command} (a file or directory) and sends the records. */
         @JsonProperty("store_test_results") STORE_TEST_RESULTS,
         /** The task agent writes the project's SSH keys whose fingerprints {@code command} lists (one a line). */
-        @JsonProperty("add_ssh_keys") ADD_SSH_KEYS
+        @JsonProperty("add_ssh_keys") ADD_SSH_KEYS,
+        @JsonProperty("save_cache") SAVE_CACHE,
+        @JsonProperty("restore_cache") RESTORE_CACHE,
+        @JsonProperty("persist_to_workspace") PERSIST_TO_WORKSPACE,
+        @JsonProperty("attach_workspace") ATTACH_WORKSPACE,
+        @JsonProperty("store_artifacts") STORE_ARTIFACTS
     }
 
     public enum When {
@@ -80,18 +85,18 @@ public final class RunnerApi {
     public record SshKeys(List<SshKey> keys) {}
 
     /**
-     * One step, normalised from CircleCI's {@code run} / {@code checkout} shapes. For {@code store_test_results}
-     * {@code command} holds the path, for {@code add_ssh_keys} the fingerprints (one a line; none: every key).
-     * {@code shell} null means the default ({@code /bin/bash -eo pipefail}); {@code noOutputTimeoutMillis} 0 means
-     * the default (10 minutes).
+     * One step, normalised from CircleCI's step shapes. For {@code store_test_results} {@code command} holds the path,
+     * for {@code add_ssh_keys} the fingerprints (one a line; none: every key). {@code shell} null means the default
+     * ({@code /bin/bash -eo pipefail}); {@code noOutputTimeoutMillis} 0 means the default (10 minutes).
      * {@code maxAutoReruns}: a step that fails runs again at most this many times (0: never), after
      * {@code autoRerunDelayMillis}; both are left out of the JSON when 0, so a task agent of a release without
-     * reruns still reads every other step.
+     * reruns still reads every other step. {@code storage}: what a cache, workspace or artifact step keeps or fetches
+     * (null for the other steps).
      */
     public record StepSpec(StepType type, String name, String command, String shell, Map<String, String> environment,
             String workingDirectory, long noOutputTimeoutMillis, boolean background, When when,
             @JsonInclude(JsonInclude.Include.NON_DEFAULT) Integer maxAutoReruns,
-            @JsonInclude(JsonInclude.Include.NON_DEFAULT) Long autoRerunDelayMillis) {
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) Long autoRerunDelayMillis, Storage storage) {
         /** What JSON is read with; missing or null reruns are none (jobs stored before reruns have neither). */
         @com.fasterxml.jackson.annotation.JsonCreator
         public StepSpec {
@@ -99,13 +104,37 @@ public final class RunnerApi {
             autoRerunDelayMillis = autoRerunDelayMillis == null ? 0L : autoRerunDelayMillis;
         }
 
-        /** A step that is not rerun when it fails. */
+        /** A step that is not rerun when it fails and keeps nothing ({@code run}, {@code checkout}). */
         public StepSpec(StepType type, String name, String command, String shell, Map<String, String> environment,
                 String workingDirectory, long noOutputTimeoutMillis, boolean background, When when) {
             this(type, name, command, shell, environment, workingDirectory, noOutputTimeoutMillis, background, when,
-                    0, 0L);
+                    0, 0L, null);
+        }
+
+        /** A step that may be rerun when it fails ({@code run}). */
+        public StepSpec(StepType type, String name, String command, String shell, Map<String, String> environment,
+                String workingDirectory, long noOutputTimeoutMillis, boolean background, When when,
+                Integer maxAutoReruns, Long autoRerunDelayMillis) {
+            this(type, name, command, shell, environment, workingDirectory, noOutputTimeoutMillis, background, when,
+                    maxAutoReruns, autoRerunDelayMillis, null);
+        }
+
+        /** A storage step (caches, workspaces, artifacts). */
+        public StepSpec(StepType type, String name, String command, String shell, Map<String, String> environment,
+                String workingDirectory, long noOutputTimeoutMillis, boolean background, When when, Storage storage) {
+            this(type, name, command, shell, environment, workingDirectory, noOutputTimeoutMillis, background, when,
+                    0, 0L, storage);
         }
     }
+
+    /**
+     * The arguments of the storage steps, as CircleCI names them: {@code keys} ({@code save_cache}: its one key
+     * template; {@code restore_cache}: the templates in order of preference), {@code paths} ({@code save_cache},
+     * {@code persist_to_workspace}; globs for the latter), {@code root} ({@code persist_to_workspace}'s root,
+     * {@code attach_workspace}'s {@code at}, {@code store_artifacts}' {@code path}) and {@code destination}
+     * ({@code store_artifacts}).
+     */
+    public record Storage(List<String> keys, List<String> paths, String root, String destination) {}
 
     public record StepStart(String name, String startedAt) {}
 

@@ -10,6 +10,7 @@ import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepSpec;
 import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.StepType;
+import dev.runway.protocol.RunnerApi.Storage;
 import dev.runway.protocol.RunnerApi.TaskHandover;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.RunnerApi.TaskResult;
@@ -132,7 +133,14 @@ public final class TaskWire {
             for (Fields step : stepFields) {
                 step.only("type", "name", "command", "shell", "environment", "working_directory",
                         "no_output_timeout_millis", "background", "when", "max_auto_reruns",
-                        "auto_rerun_delay_millis");
+                        "auto_rerun_delay_millis", "storage");
+                Storage storage = null;
+                Fields storageFields = step.object("storage");
+                if (storageFields != null) {
+                    storageFields.only("keys", "paths", "root", "destination");
+                    storage = new Storage(storageFields.strings("keys"), storageFields.strings("paths"),
+                            storageFields.string("root"), storageFields.string("destination"));
+                }
                 long reruns = step.optionalLong("max_auto_reruns");
                 if (reruns < Integer.MIN_VALUE || reruns > Integer.MAX_VALUE) {
                     throw Fields.mismatch(step.at("max_auto_reruns"), "a whole number within 32 bits", reruns);
@@ -141,7 +149,7 @@ public final class TaskWire {
                         step.string("command"), step.string("shell"), step.stringMap("environment"),
                         step.string("working_directory"), step.primitiveLong("no_output_timeout_millis"),
                         step.bool("background"), step.constant("when", When.class), (int) reruns,
-                        (Long) step.optionalLong("auto_rerun_delay_millis")));
+                        (Long) step.optionalLong("auto_rerun_delay_millis"), storage));
             }
         }
         Checkout checkout = null;

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -60,6 +61,13 @@ final class ApiHandler extends Handler.Abstract {
                 }
             }
             Executor executor = request.getComponents().getExecutor();
+            if (match.access() == Router.Access.STREAMED) {
+                reply = CompletableFuture.supplyAsync(() -> new Exchange(request, match.parameters(), null), executor)
+                        .thenCompose(exchange -> match.action().handle(exchange));
+                reply.whenComplete((answer, error) -> write(request, response, callback,
+                        error == null ? answer : errorReply(request, error)));
+                return true;
+            }
             // the route runs once its body is in, on a pool thread: no Jetty thread ever waits for bytes
             reply = Exchange.readBody(request, Limits.LARGEST_BODY).thenComposeAsync(
                     body -> match.action().handle(new Exchange(request, match.parameters(), body)), executor);
@@ -109,6 +117,25 @@ final class ApiHandler extends Handler.Abstract {
             reply.onLost().run();
             callback.failed(failure);
         });
+        if (reply.stream() != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.streamLength());
+            Content.copy(Content.Source.from(reply.stream()), response, Callback.from(() -> {
+                closeQuietly(reply.stream());
+                done.succeeded();
+            }, failure -> {
+                closeQuietly(reply.stream());
+                done.failed(failure);
+            }));
+            return;
+        }
         response.write(true, ByteBuffer.wrap(reply.body()), done);
+    }
+
+    private static void closeQuietly(java.io.InputStream stream) {
+        try {
+            stream.close();
+        } catch (java.io.IOException e) {
+            LOG.debug("closing a streamed answer: {}", e.toString());
+        }
     }
 }

@@ -72,6 +72,12 @@ final class Exchange {
         return field == null ? java.util.List.of() : field.getValues();
     }
 
+    /** The scheme, host and port this request was addressed to ({@code http://host:port}). */
+    String baseUri() {
+        org.eclipse.jetty.http.HttpURI uri = request.getHttpURI();
+        return uri.getScheme() + "://" + uri.getAuthority();
+    }
+
     long queryLong(String name, long fallback) {
         String value = query(name);
         if (value == null || value.isEmpty()) {
@@ -100,6 +106,14 @@ final class Exchange {
 
     String remoteAddress() {
         return Request.getRemoteAddr(request);
+    }
+
+    /**
+     * The body as a stream, for a streamed route ({@link Router#streamed}): read as it arrives, never held whole.
+     * Reads block the route's pool thread.
+     */
+    java.io.InputStream bodyStream() {
+        return Content.Source.asInputStream(request);
     }
 
     /** The body (read before the route runs), refused with 413 past {@code limit} bytes. */

@@ -8,7 +8,18 @@ import java.util.Map;
  * An answer to write. {@code onLost} runs when the answer could not be delivered (the client went away), e.g. to
  * give back a task that was claimed for it.
  */
-record Reply(int status, String contentType, byte[] body, Map<String, String> headers, Runnable onLost) {
+record Reply(int status, String contentType, byte[] body, Map<String, String> headers, Runnable onLost,
+        java.io.InputStream stream, long streamLength) {
+    Reply(int status, String contentType, byte[] body, Map<String, String> headers, Runnable onLost) {
+        this(status, contentType, body, headers, onLost, null, -1);
+    }
+
+    /** {@code length} bytes of {@code stream} (closed once written or when the client left), streamed. */
+    static Reply stream(java.io.InputStream stream, long length, Map<String, String> headers) {
+        return new Reply(200, "application/octet-stream", new byte[0], new LinkedHashMap<>(headers), null, stream,
+                length);
+    }
+
     static Reply json(int status, Object value) {
         return new Reply(status, "application/json", Json.write(value), Map.of(), null);
     }
@@ -28,10 +39,10 @@ record Reply(int status, String contentType, byte[] body, Map<String, String> he
     Reply withHeaders(Map<String, String> more) {
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.putAll(more);
-        return new Reply(status, contentType, body, all, onLost);
+        return new Reply(status, contentType, body, all, onLost, stream, streamLength);
     }
 
     Reply onLost(Runnable action) {
-        return new Reply(status, contentType, body, headers, action);
+        return new Reply(status, contentType, body, headers, action, stream, streamLength);
     }
 }

@@ -31,7 +31,9 @@ final class Router {
         /** No token: the route checks a signature of the body itself (webhooks), so the body is read first. */
         SIGNED_BODY,
         /** No token and no body: probes a kubelet or a load balancer calls ({@code /healthz}, {@code /readyz}). */
-        OPEN
+        OPEN,
+        /** A token, and the route reads the body itself as a stream (blobs of any size). */
+        STREAMED
     }
 
     private record Route(String method, String template, String[] segments, Async action, Access access) {}
@@ -74,6 +76,16 @@ final class Router {
     Router open(String method, String template, Sync action) {
         routes.add(new Route(method, template, template.substring(1).split("/"),
                 exchange -> CompletableFuture.completedFuture(action.handle(exchange)), Access.OPEN));
+        return this;
+    }
+
+    /**
+     * A route with a token whose body is not read ahead: the route streams it ({@link Exchange#bodyStream}) on a pool
+     * thread, for bodies too big to hold (blob uploads).
+     */
+    Router streamed(String method, String template, Sync action) {
+        routes.add(new Route(method, template, template.substring(1).split("/"),
+                exchange -> CompletableFuture.completedFuture(action.handle(exchange)), Access.STREAMED));
         return this;
     }
 

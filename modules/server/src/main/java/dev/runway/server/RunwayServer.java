@@ -6,6 +6,10 @@ import dev.runway.protocol.LoopbackHosts;
 import dev.runway.protocol.RunnerApi.Checkout;
 import dev.runway.protocol.RunnerApi.StepSpec;
 import dev.runway.server.metrics.ServerMetrics;
+import dev.runway.server.blobs.BlobRetention;
+import dev.runway.server.blobs.BlobStore;
+import dev.runway.server.blobs.BlobSweeper;
+import dev.runway.server.blobs.FileBlobStore;
 import dev.runway.server.pipeline.GitRepositories;
 import dev.runway.server.pipeline.JobQueue;
 import dev.runway.server.pipeline.PipelineScheduler;
@@ -51,6 +55,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunwayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunwayServer.class);
+    /** Disk space the blob store leaves free: an upload that would take it is refused before it starts. */
+    private static final long BLOB_DISK_RESERVE = 256L * 1024 * 1024;
     private final Server jetty;
     private final Store store;
     private final ClaimWaiters claims;
@@ -179,6 +185,10 @@ public final class RunwayServer implements AutoCloseable {
         // before the pipeline routes: GET .../{slug}/envvar/{name} has the segment count of .../{vcs}/{org}/{repo}
         new ContextRoutes(store, auth, clock).register(router);
         new TestResultRoutes(store, auth, keys, clock).register(router); // before PipelineRoutes (its comment)
+        // after the context routes, before the pipeline routes: .../{slug}/{job-number}/artifacts too
+        BlobStore blobStore = new FileBlobStore(dataDir.resolve("blobs"), BLOB_DISK_RESERVE);
+        BlobSweeper sweeper = new BlobSweeper(store, blobStore, BlobRetention.DEFAULT, clock);
+        new BlobRoutes(store, auth, blobStore, sweeper, clock).register(router);
         new PipelineRoutes(store, auth, triggers,
                 new WorkflowActions(store, jobQueue(store, claims, watchers, keys, clock), scheduler::wake, clock), git,
                 clock).register(router);
@@ -248,6 +258,8 @@ public final class RunwayServer implements AutoCloseable {
         }, period, period, TimeUnit.MILLISECONDS);
         scheduler.start(pipelineSettings.tick());
         timed.start(TRIGGER_TICK);
+        long sweep = BlobRetention.DEFAULT.sweepInterval().toMillis();
+        reaper.scheduleWithFixedDelay(sweeper, sweep, sweep, TimeUnit.MILLISECONDS);
         if (tls != null) {
             long check = settings.tls().reloadCheck().toMillis();
             reaper.scheduleWithFixedDelay(tls::reloadIfChanged, check, check, TimeUnit.MILLISECONDS);

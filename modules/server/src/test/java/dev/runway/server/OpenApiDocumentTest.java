@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.runway.protocol.ApiPaths;
+import dev.runway.protocol.BlobsApi;
 import dev.runway.protocol.JobsApi;
 import dev.runway.protocol.ManagementApi;
 import dev.runway.protocol.PipelinesApi;
@@ -54,7 +55,7 @@ class OpenApiDocumentTest {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             served = new TreeSet<>(server.routes());
         }
-        assertThat(served).hasSize(107);
+        assertThat(served).hasSize(122);
         assertThat(documentedOperations()).isEqualTo(served);
     }
 
@@ -82,7 +83,10 @@ class OpenApiDocumentTest {
                 ManagementApi.API_TOKENS, ManagementApi.apiToken("{id}"), TriggersApi.webhookSecret("{project}"),
                 step(ApiPaths.testResults(task, 7)), ApiPaths.testTimings(task), ApiPaths.sshKeys(task),
                 dev.runway.protocol.TestsApi.sshKeys("{project}"), TriggersApi.poll("{project}"),
-                ApiPaths.HEALTHZ, ApiPaths.READYZ, ApiPaths.METRICS);
+                ApiPaths.HEALTHZ, ApiPaths.READYZ, ApiPaths.METRICS,
+                ApiPaths.blobUpload(task, "{sha256}"), ApiPaths.blob(task, "{sha256}"), ApiPaths.caches(task),
+                ApiPaths.workspace(task), ApiPaths.artifacts(task), BlobsApi.GC,
+                BlobsApi.artifactRetention("{project}"));
         assertThat(paths).containsExactlyInAnyOrderElementsOf(built);
     }
 

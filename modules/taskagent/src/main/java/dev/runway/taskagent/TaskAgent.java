@@ -90,6 +90,7 @@ public final class TaskAgent {
         private final Map<String, String> environment;
         private final List<String> secrets = new ArrayList<>();
         private final List<BackgroundStep> background = new ArrayList<>();
+        private final StorageSteps storage;
         private String firstFailure;
         /** Whether the first failure was a step that timed out (its no_output_timeout, or the max run time). */
         private boolean firstFailureTimedOut;
@@ -107,6 +108,8 @@ public final class TaskAgent {
                 }
             }
             secrets.add(taskToken);
+            this.storage = new StorageSteps(client, job, settings.workingDirectory().toAbsolutePath().normalize(),
+                    settings.home(), scratch);
         }
 
         TaskResult execute() throws ApiException, InterruptedException {
@@ -162,6 +165,12 @@ public final class TaskAgent {
                     settings.chunkBytes());
             if (step.type() == StepType.STORE_TEST_RESULTS || step.type() == StepType.ADD_SSH_KEYS) {
                 return runInAgent(index, step, started, reported, upload, stepSettings);
+            }
+            if (StorageSteps.handles(step.type())) {
+                reportStart(index, started, reported);
+                StepResult result = runStorageStep(step, stepSettings, upload);
+                client.stepFinished(index, result);
+                return result;
             }
             StepExecution execution;
             try {
@@ -255,6 +264,28 @@ public final class TaskAgent {
                 end.accumulateAndGet(ack.nextOffset(), Math::max);
                 return new OutputAck(ack.nextOffset() - base, ack.canceled());
             };
+        }
+
+        /** A cache, workspace or artifact step, run here; its failure's reason is its last line of output. */
+        private StepResult runStorageStep(StepSpec step, StepExecution.StepSettings stepSettings,
+                OutputUpload upload) throws ApiException, InterruptedException {
+            long started = System.nanoTime();
+            StepStatus status = StepStatus.SUCCESS;
+            String reason = null;
+            StepLog log = new StepLog(upload, cancel, stepSettings, secrets);
+            try {
+                Path directory = JobEnvironment.resolveDirectory(step.workingDirectory(), settings.workingDirectory(),
+                        settings.home());
+                storage.run(step, directory, JobEnvironment.forStep(environment, step), log);
+            } catch (IOException | IllegalArgumentException e) { // ApiException included: the server refused
+                status = StepStatus.FAILED;
+                reason = e.getMessage();
+                log.line("Error: " + reason);
+            } finally {
+                log.close();
+            }
+            return new StepResult(status, status == StepStatus.SUCCESS ? 0 : 1, null, reason,
+                    (System.nanoTime() - started) / 1_000_000, Instant.now().toString());
         }
 
         private void reportStart(int index, StepStart started, CountDownLatch reported)

@@ -5,6 +5,7 @@ import dev.runway.protocol.GoDuration;
 import dev.runway.protocol.JobDefinitionParser;
 import dev.runway.protocol.RunnerApi.StepSpec;
 import dev.runway.protocol.RunnerApi.StepType;
+import dev.runway.protocol.RunnerApi.Storage;
 import dev.runway.protocol.RunnerApi.When;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,7 @@ import java.util.Map;
  * A compiled job as tasks: where it runs (a {@code machine} or {@code none} executor's {@code resource_class:
  * namespace/name}; a docker image's class from {@link PipelineSettings#dockerClasses()}, with a notice that the image
  * is not used), and its steps as the task agent understands them (steps it has no support for become a step that says
- * so and succeeds).
+ * so and succeeds; caches, workspaces and artifacts are steps the task agent runs itself).
  */
 final class JobSpecs {
     private JobSpecs() {}
@@ -118,10 +119,49 @@ final class JobSpecs {
                 return new StepSpec(StepType.ADD_SSH_KEYS, text(args.get("name")), String.join("\n", fingerprints),
                         null, Map.of(), jobDirectory, 0, false, when(text(args.get("when"))));
             }
+            case "save_cache":
+                return storage(StepType.SAVE_CACHE, args, "Saving cache", jobDirectory,
+                        new Storage(texts(args.get("key")), texts(args.get("paths")), null, null));
+            case "restore_cache": {
+                List<String> keys = new ArrayList<>(texts(args.get("key")));
+                keys.addAll(texts(args.get("keys")));
+                return storage(StepType.RESTORE_CACHE, args, "Restoring cache", jobDirectory,
+                        new Storage(keys, List.of(), null, null));
+            }
+            case "persist_to_workspace":
+                return storage(StepType.PERSIST_TO_WORKSPACE, args, "Persisting to workspace", jobDirectory,
+                        new Storage(List.of(), texts(args.get("paths")), text(args.get("root")), null));
+            case "attach_workspace":
+                return storage(StepType.ATTACH_WORKSPACE, args, "Attaching workspace", jobDirectory,
+                        new Storage(List.of(), List.of(), text(args.get("at")), null));
+            case "store_artifacts":
+                return storage(StepType.STORE_ARTIFACTS, args, "Uploading artifacts", jobDirectory,
+                        new Storage(List.of(), List.of(), text(args.get("path")), text(args.get("destination"))));
             default:
                 return notice(step.type(), "Step " + step.type() + " is not supported by Runway's machine runners"
                         + " yet; skipped.");
         }
+    }
+
+    /** A step the task agent runs itself; CircleCI's default name unless the config names it. */
+    private static StepSpec storage(StepType type, Map<String, Object> args, String defaultName, String jobDirectory,
+            Storage storage) {
+        String name = text(args.get("name"));
+        return new StepSpec(type, name == null || name.isBlank() ? defaultName : name, null, null, Map.of(),
+                jobDirectory, 0, false, when(text(args.get("when"))), storage);
+    }
+
+    /** A string or a list of strings as a list (absent: empty). */
+    private static List<String> texts(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list) {
+            List<String> texts = new ArrayList<>();
+            list.forEach(item -> texts.add(String.valueOf(item)));
+            return texts;
+        }
+        return List.of(String.valueOf(value));
     }
 
     private static StepSpec notice(String name, String text) {

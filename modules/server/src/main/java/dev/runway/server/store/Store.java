@@ -80,6 +80,8 @@ public interface Store extends AutoCloseable {
      */
     Optional<String> notReady();
 
+    BlobRepository blobs();
+
     @Override
     void close();
 }

@@ -1,5 +1,6 @@
 package dev.runway.server.store.jdbc;
 
+import dev.runway.server.store.BlobRepository;
 import dev.runway.server.store.JobRepository;
 import dev.runway.server.store.ManagementRepository;
 import dev.runway.server.store.OutputRepository;
@@ -33,6 +34,7 @@ public final class JdbcStore implements Store {
     private final OutputRepository output;
     private final Engine engine;
     private final int versionAtOpen;
+    private final BlobRepository blobs;
 
     private JdbcStore(Database db, Engine engine, int versionAtOpen, SecretCipher cipher) {
         this.db = db;
@@ -52,6 +54,7 @@ public final class JdbcStore implements Store {
         this.variables = new JdbcVariables(db, secretValues);
         this.testResults = new JdbcTestResults(db);
         this.output = new JdbcOutput(db);
+        this.blobs = new JdbcBlobs(db);
     }
 
     /**
@@ -74,6 +77,11 @@ public final class JdbcStore implements Store {
             engine.close();
             throw e;
         }
+    }
+
+    @Override
+    public BlobRepository blobs() {
+        return blobs;
     }
 
     @Override
