@@ -96,7 +96,7 @@ class DashboardBrowserTest {
                 jobs: [slow]
             """;
 
-    /** A job that stores a JUnit report with one failing test (the job itself succeeds). */
+    /** A job that stores a JUnit report with one failing test (the job itself succeeds) and an artifact. */
     private static final String REPORTS = """
             version: 2.1
             jobs:
@@ -116,7 +116,9 @@ class DashboardBrowserTest {
                           </testcase>
                         </testsuite>
                         XML
+                        echo "the report of this build" > results/report.txt
                   - store_test_results: {path: results}
+                  - store_artifacts: {path: results/report.txt, destination: report.txt}
             workflows:
               reports:
                 jobs: [report]
@@ -265,7 +267,7 @@ class DashboardBrowserTest {
 
     @Test
     @Order(4)
-    void openAFailedTestOfAJob() {
+    void openAFailedTestAndDownloadAnArtifactOfAJob() {
         browser.driver.get(base + project);
         WebElement branch = browser.driver.findElement(By.id("trigger-branch"));
         branch.clear();
@@ -289,6 +291,19 @@ class DashboardBrowserTest {
         assertThat(failed.findElement(By.cssSelector("details.test pre")).getText())
                 .contains("expected 2 but was 3");
         assertThat(browser.driver.getPageSource()).contains("2 tests, 1 failed.");
+
+        // the artifact's link downloads it with the browser's session (a link carries no token)
+        browser.driver.findElement(By.linkText("Artifacts")).click();
+        WebElement link = browser.await(PAGE, d -> d.findElements(By.cssSelector("ul.artifacts a")).stream()
+                .findFirst().orElse(null));
+        assertThat(link.getText()).isEqualTo("report.txt");
+        Object downloaded = ((JavascriptExecutor) browser.driver).executeAsyncScript("const done = arguments[1];"
+                + " fetch(arguments[0]).then(r => r.text().then(t => done(r.status + ' ' + t)))"
+                + ".catch(e => done('failed ' + e));", link.getDomAttribute("href"));
+        assertThat(downloaded).isEqualTo("200 the report of this build\n");
+        Object other = ((JavascriptExecutor) browser.driver).executeAsyncScript("const done = arguments[0];"
+                + " fetch('/api/v2/me').then(r => done(r.status)).catch(e => done('failed ' + e));");
+        assertThat(((Number) other).intValue()).as("the session opens no other API route").isEqualTo(401);
     }
 
     @Test

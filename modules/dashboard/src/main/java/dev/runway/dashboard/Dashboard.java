@@ -57,6 +57,14 @@ public final class Dashboard implements AutoCloseable {
         return path.equals("/") || path.equals("/ui") || path.startsWith("/ui/");
     }
 
+    /**
+     * The API token a signed-in browser's session holds: the server lets such a browser download an artifact with its
+     * session cookie, since a download link cannot carry a token header.
+     */
+    public Optional<String> sessionToken(WebRequest request) {
+        return sessions.find(request).map(session -> session.token);
+    }
+
     /** Whether the request comes from a signed-in browser (a live session cookie). */
     public boolean signedIn(WebRequest request) {
         return sessions.find(request).isPresent();

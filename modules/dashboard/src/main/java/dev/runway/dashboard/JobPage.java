@@ -155,6 +155,22 @@ final class JobPage {
         artifactList(body, pages(api, path));
     }
 
+    /**
+     * The API names the address it was called at (the dashboard calls it on loopback): the link keeps only the path,
+     * so the browser downloads from the origin it is on, with its session.
+     */
+    static String sameOrigin(String url) {
+        if (url.startsWith("http://") || url.startsWith("https://")) {
+            try {
+                java.net.URI uri = java.net.URI.create(url);
+                return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            } catch (IllegalArgumentException e) {
+                return url;
+            }
+        }
+        return url;
+    }
+
     /** Artifacts in CircleCI's shape ({path, node_index, url}) as download links. */
     static void artifactList(StringBuilder body, List<JsonNode> artifacts) {
         if (artifacts.isEmpty()) {
@@ -163,7 +179,7 @@ final class JobPage {
         }
         body.append("<ul class=\"artifacts\">");
         for (JsonNode artifact : artifacts) {
-            String url = artifact.path("url").asText();
+            String url = sameOrigin(artifact.path("url").asText());
             String path = esc(artifact.path("path").asText());
             // only web addresses become links (never javascript: or data:)
             boolean linkable = url.startsWith("https://") || url.startsWith("http://") || url.startsWith("/");

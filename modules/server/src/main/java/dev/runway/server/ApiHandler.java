@@ -51,10 +51,11 @@ final class ApiHandler extends Handler.Abstract {
         try {
             Router.Match match = router.match(request.getMethod(), request.getHttpURI().getPath());
             route[0] = match.template();
+            String browser = browserToken(request, match);
             // a body is read only for a known token: a client without one gets its 401 before any byte of it (a
             // webhook, which has no token, checks its body's signature instead; a probe needs none)
             if (match.access() != Router.Access.SIGNED_BODY && match.access() != Router.Access.OPEN) {
-                String tokenHash = auth.requireKnownToken(new Exchange(request, match.parameters(), null));
+                String tokenHash = auth.requireKnownToken(new Exchange(request, match.parameters(), null, browser));
                 deadline.authenticated(request.getConnectionMetaData().getConnection());
                 if (match.access() == Router.Access.LIMITED_TOKEN) {
                     rates.acquire(tokenHash, clock.millis());
@@ -62,7 +63,8 @@ final class ApiHandler extends Handler.Abstract {
             }
             Executor executor = request.getComponents().getExecutor();
             if (match.access() == Router.Access.STREAMED) {
-                reply = CompletableFuture.supplyAsync(() -> new Exchange(request, match.parameters(), null), executor)
+                reply = CompletableFuture.supplyAsync(() -> new Exchange(request, match.parameters(), null, browser),
+                        executor)
                         .thenCompose(exchange -> match.action().handle(exchange));
                 reply.whenComplete((answer, error) -> write(request, response, callback,
                         error == null ? answer : errorReply(request, error)));
@@ -70,7 +72,7 @@ final class ApiHandler extends Handler.Abstract {
             }
             // the route runs once its body is in, on a pool thread: no Jetty thread ever waits for bytes
             reply = Exchange.readBody(request, Limits.LARGEST_BODY).thenComposeAsync(
-                    body -> match.action().handle(new Exchange(request, match.parameters(), body)), executor);
+                    body -> match.action().handle(new Exchange(request, match.parameters(), body, browser)), executor);
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
@@ -80,6 +82,19 @@ final class ApiHandler extends Handler.Abstract {
             write(request, response, callback, written);
         });
         return true;
+    }
+
+    /**
+     * A signed-in dashboard's session token, for a GET of an artifact's download route that carries no token of its
+     * own: a link in a page cannot send a header. Only there: every other route needs a token the client presents.
+     */
+    private String browserToken(Request request, Router.Match match) {
+        if (!request.getMethod().equals("GET") || !match.template().endsWith("/artifacts/{node-index}")
+                || request.getHeaders().get("Authorization") != null
+                || request.getHeaders().get("Circle-Token") != null) {
+            return null;
+        }
+        return dashboard.sessionToken(request).orElse(null);
     }
 
     private static Reply errorReply(Request request, Throwable error) {

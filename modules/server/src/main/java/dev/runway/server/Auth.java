@@ -41,6 +41,9 @@ final class Auth {
         } else if (exchange.query("circle-token") != null) {
             // CircleCI API v2's deprecated query form
             token = exchange.query("circle-token").strip();
+        } else if (exchange.browserToken() != null) {
+            // a signed-in dashboard's download link: the session's own token (ApiHandler allows it on those routes)
+            token = exchange.browserToken();
         }
         if (token == null || token.isEmpty()) {
             throw new ApiError(401, "no token: send Authorization: Bearer <token>, Circle-Token: <token> or HTTP Basic"

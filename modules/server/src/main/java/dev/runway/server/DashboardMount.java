@@ -51,6 +51,16 @@ final class DashboardMount {
         return Dashboard.serves(path);
     }
 
+    /** The API token of the request's dashboard session (its cookie), if the browser is signed in. */
+    java.util.Optional<String> sessionToken(Request request) {
+        Dashboard current = dashboard;
+        if (current == null || request.getHeaders().get(HttpHeader.COOKIE) == null) {
+            return java.util.Optional.empty();
+        }
+        return current.sessionToken(new WebRequest(request.getMethod(), request.getHttpURI().getPath(),
+                request.getHttpURI().getQuery(), headers(request), new byte[0], request.isSecure()));
+    }
+
     void handle(Request request, Response response, Callback callback) {
         Dashboard current = dashboard;
         if (current == null) {

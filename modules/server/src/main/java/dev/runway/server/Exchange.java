@@ -27,10 +27,23 @@ final class Exchange {
     private final byte[] body;
     private Fields query;
 
+    /** The token of a signed-in dashboard session, for the routes a browser reaches by a link (else null). */
+    private final String browserToken;
+
     Exchange(Request request, Map<String, String> pathParameters, byte[] body) {
+        this(request, pathParameters, body, null);
+    }
+
+    Exchange(Request request, Map<String, String> pathParameters, byte[] body, String browserToken) {
         this.request = request;
         this.pathParameters = pathParameters;
         this.body = body;
+        this.browserToken = browserToken;
+    }
+
+    /** See {@link #browserToken}. */
+    String browserToken() {
+        return browserToken;
     }
 
     String method() {
