@@ -26,7 +26,8 @@ final class Migrations {
             "V6__api_tokens.sql", "V7__webhooks.sql", "V8__contexts_variables.sql",
             "V9__test_results.sql", "V10__project_ssh_keys.sql", "V11__polls_schedules.sql",
             "V12__pipeline_continuations.sql", "V13__dispatch_pauses.sql",
-            "V14__workflow_auto_reruns.sql", "V15__step_output_chunks.sql");
+            "V14__workflow_auto_reruns.sql", "V15__step_output_chunks.sql",
+            "V16__checkout_credentials.sql");
     private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY,"
             + " description VARCHAR NOT NULL, applied_at BIGINT NOT NULL)";
 
