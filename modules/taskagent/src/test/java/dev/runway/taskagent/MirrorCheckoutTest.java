@@ -98,6 +98,9 @@ class MirrorCheckoutTest {
     }
 
     /** Creates the project, triggers a pipeline on main and claims its one job's task. */
+    /** Project slugs by name. */
+    private final Map<String, String> slugs = new HashMap<>();
+
     private ClaimResponse pipelineTask(RunnerClient runner, String namespace, String name, Path repo)
             throws Exception {
         HttpResponse<String> created = send("POST", "/api/v3/projects", server.adminToken(),
@@ -105,6 +108,7 @@ class MirrorCheckoutTest {
                         + "\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String slug = dev.runway.protocol.Json.mapper().readTree(created.body()).get("slug").asText();
+        slugs.put(name, slug);
         HttpResponse<String> trigger = send("POST", "/api/v2/project/" + slug + "/pipeline",
                 server.adminToken(), "{\"branch\": \"main\"}");
         assertThat(trigger.statusCode()).as(trigger.body()).isEqualTo(201);
@@ -126,6 +130,22 @@ class MirrorCheckoutTest {
                 + realGit + "' \"$@\"\n");
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
         return bin;
+    }
+
+    /** {@code git clone} of the mirror with the credential from a 0600 config file; answers git's HTTP trace. */
+    private String cloneWithCredential(String mirror, String credential, Path into) throws Exception {
+        Path config = temp.resolve("clone.gitconfig");
+        Files.writeString(config, "[http]\n\textraHeader = Authorization: Bearer " + credential + "\n");
+        Path trace = temp.resolve("clone.trace");
+        ProcessBuilder clone = new ProcessBuilder("git", "clone", "-q", server.uri() + mirror, into.toString())
+                .redirectErrorStream(true);
+        clone.environment().putAll(Map.of("GIT_CONFIG_COUNT", "1", "GIT_CONFIG_KEY_0", "include.path",
+                "GIT_CONFIG_VALUE_0", config.toString(), "GIT_TRACE_CURL", trace.toString(),
+                "GIT_TRACE_CURL_NO_DATA", "1"));
+        Process process = clone.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        return Files.readString(trace);
     }
 
     @Test
@@ -213,6 +233,17 @@ class MirrorCheckoutTest {
                 .doesNotContain("RUNWAY_CHECKOUT");
         String gitCalls = Files.readString(gitLog);
         assertThat(gitCalls).contains("ARGV fetch --force --depth 1 origin " + revision).doesNotContain(credential);
+
+        // a full clone of a mirror with many branches: git sends its wants gzipped, which the server inflates
+        for (int i = 0; i < 40; i++) {
+            git(temp.resolve("other"), "branch", "-q", "topic-" + i);
+        }
+        // a new pipeline of the project brings the server's mirror up to date
+        assertThat(send("POST", "/api/v2/project/" + slugs.get("other") + "/pipeline", server.adminToken(),
+                "{\"branch\": \"main\"}").statusCode()).isEqualTo(201);
+        assertThat(cloneWithCredential(otherMirror, otherCredential, temp.resolve("full-clone")))
+                .contains("Content-Encoding: gzip");
+        assertThat(git(temp.resolve("full-clone"), "branch", "-r")).contains("origin/topic-39");
 
         // the task ended: its credential opens nothing any more
         assertThat(status("GET", mirror + refs, credential)).isEqualTo(410);
