@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -53,8 +54,25 @@ final class GitMirrorMount {
         if (!"git-upload-pack".equals(service)) {
             throw new ApiError(403, "the project mirror is read-only: only service=git-upload-pack is served");
         }
-        Path mirror = mirrorOf(exchange);
-        return () -> run(request, response, callback, "application/x-git-upload-pack-advertisement", mirror, true);
+        Task task = auth.checkoutTask(exchange, exchange.path("task"));
+        String projectId = projectOf(task);
+        return () -> {
+            // another replica (its own data directory) may have mirrored the pipeline's commit, not this one
+            String revision = revisionOf(task);
+            if (revision != null && git.resolve(projectId, revision) == null) {
+                try {
+                    store.pipelines().project(projectId).ifPresent(project -> git.fetch(projectId,
+                            project.repositoryUrl()));
+                } catch (GitRepositories.GitException e) {
+                    LOG.warn("task {}: cannot bring the project's mirror up to date: {}", task.id(), e.getMessage());
+                    Response.writeError(request, response, callback, 502, "the server cannot fetch the project's"
+                            + " repository (see the server log)");
+                    return;
+                }
+            }
+            run(request, response, callback, "application/x-git-upload-pack-advertisement", git.mirrorDirectory(
+                    projectId), true);
+        };
     }
 
     /** {@code POST git-upload-pack}: the client's wants and haves in, the pack out. */
@@ -66,15 +84,25 @@ final class GitMirrorMount {
     /** Checked before any byte of the body is read: the credential, its task, and that task's project mirror. */
     private Path mirrorOf(Exchange exchange) {
         Task task = auth.checkoutTask(exchange, exchange.path("task"));
+        Path mirror = git.mirrorDirectory(projectOf(task));
+        if (!Files.isDirectory(mirror.resolve("objects"))) {
+            throw ApiError.notFound("the project of task " + task.id() + " has no mirror on this server");
+        }
+        return mirror;
+    }
+
+    private String projectOf(Task task) {
         Optional<String[]> workflowJob = store.testResults().workflowJobOf(task.jobId());
         if (workflowJob.isEmpty()) {
             throw ApiError.notFound("task " + task.id() + " is not a pipeline's: it has no project mirror");
         }
-        Path mirror = git.mirrorDirectory(workflowJob.get()[2]);
-        if (!java.nio.file.Files.isDirectory(mirror.resolve("objects"))) {
-            throw ApiError.notFound("the project of task " + task.id() + " has no mirror on this server");
-        }
-        return mirror;
+        return workflowJob.get()[2];
+    }
+
+    /** The commit the task's checkout asks for, or null. */
+    private String revisionOf(Task task) {
+        return store.jobs().find(task.jobId()).map(job -> StoredJob.fromJson(job.definition()).checkout())
+                .map(checkout -> checkout.revision()).orElse(null);
     }
 
     private static void run(Request request, Response response, Callback callback, String contentType, Path mirror,
@@ -89,7 +117,7 @@ final class GitMirrorMount {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             LOG.error("cannot start git upload-pack on {}", mirror, e);
-            fail(response, callback, "cannot start git upload-pack (see the server log)");
+            Response.writeError(request, response, callback, 500, "cannot start git upload-pack (see the server log)");
             return;
         }
         try {
@@ -150,11 +178,4 @@ final class GitMirrorMount {
         return (String.format("%04x", bytes.length + 4) + text).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void fail(Response response, Callback callback, String message) {
-        Response.writeError(request(response), response, callback, 500, message);
-    }
-
-    private static Request request(Response response) {
-        return response.getRequest();
-    }
 }

@@ -98,8 +98,8 @@ class MirrorCheckoutTest {
     }
 
     /** Creates the project, triggers a pipeline on main and claims its one job's task. */
-    /** Project slugs by name. */
-    private final Map<String, String> slugs = new HashMap<>();
+    /** Project ids by name. */
+    private final Map<String, String> ids = new HashMap<>();
 
     private ClaimResponse pipelineTask(RunnerClient runner, String namespace, String name, Path repo)
             throws Exception {
@@ -107,8 +107,9 @@ class MirrorCheckoutTest {
                 "{\"namespace\": \"" + namespace + "\", \"repository_url\": \"" + repo + "\", \"name\": \"" + name
                         + "\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String slug = dev.runway.protocol.Json.mapper().readTree(created.body()).get("slug").asText();
-        slugs.put(name, slug);
+        var project = dev.runway.protocol.Json.mapper().readTree(created.body());
+        ids.put(name, project.get("id").asText());
+        String slug = project.get("slug").asText();
         HttpResponse<String> trigger = send("POST", "/api/v2/project/" + slug + "/pipeline",
                 server.adminToken(), "{\"branch\": \"main\"}");
         assertThat(trigger.statusCode()).as(trigger.body()).isEqualTo(201);
@@ -158,7 +159,7 @@ class MirrorCheckoutTest {
         Path checkoutDir = temp.resolve("work/project");
         Path repo = repository("app", resourceClass, """
                 - checkout: {path: %s}
-                - run: env; echo done
+                - run: env; ls -a "$(dirname "$BASH_ENV")"; echo done
                 """.formatted(checkoutDir));
         String revision = git(repo, "rev-parse", "HEAD");
         ClaimResponse claim = pipelineTask(runner, namespace, "app", repo);
@@ -229,6 +230,8 @@ class MirrorCheckoutTest {
         assertThat(git(checkoutDir, "rev-parse", "--is-shallow-repository")).isEqualTo("true");
         assertThat(Files.readString(checkoutDir.resolve("marker.txt"))).isEqualTo("app\n");
         String stepOutput = server.outputText(claim.jobId(), 1);
+        // the task's scratch directory, where the checkout's config file was: removed when the checkout ended
+        assertThat(stepOutput).contains("bash_env").doesNotContain("gitconfig");
         assertThat(stepOutput).contains("done").doesNotContain(credential).doesNotContain("GIT_CONFIG")
                 .doesNotContain("RUNWAY_CHECKOUT");
         String gitCalls = Files.readString(gitLog);
@@ -238,9 +241,12 @@ class MirrorCheckoutTest {
         for (int i = 0; i < 40; i++) {
             git(temp.resolve("other"), "branch", "-q", "topic-" + i);
         }
-        // a new pipeline of the project brings the server's mirror up to date
-        assertThat(send("POST", "/api/v2/project/" + slugs.get("other") + "/pipeline", server.adminToken(),
-                "{\"branch\": \"main\"}").statusCode()).isEqualTo(201);
+        // a server without the mirror (a replica with a data directory of its own) fetches it first
+        Path otherMirrorDirectory = temp.resolve("data/repositories/" + ids.get("other") + ".git");
+        assertThat(otherMirrorDirectory).isDirectory();
+        try (var paths = Files.walk(otherMirrorDirectory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
         assertThat(cloneWithCredential(otherMirror, otherCredential, temp.resolve("full-clone")))
                 .contains("Content-Encoding: gzip");
         assertThat(git(temp.resolve("full-clone"), "branch", "-r")).contains("origin/topic-39");
