@@ -31,7 +31,7 @@ final class GitMirrorMount {
     private static final Logger LOG = LoggerFactory.getLogger(GitMirrorMount.class);
     /** A checkout asks for an exact commit, which no ref may name (a shallow fetch of the pipeline's revision). */
     private static final List<String> UPLOAD_PACK = List.of("git", "-c", "uploadpack.allowReachableSHA1InWant=true",
-            "-c", "uploadpack.allowTipSHA1InWant=true", "upload-pack", "--stateless-rpc");
+            "upload-pack", "--stateless-rpc");
     private final Store store;
     private final Auth auth;
     private final GitRepositories git;
@@ -48,27 +48,26 @@ final class GitMirrorMount {
                 .streamed("POST", base + "/git-upload-pack", this::uploadPack);
     }
 
-    /** {@code GET info/refs?service=git-upload-pack}: the mirror's refs, as git's dumb-proof smart HTTP starts. */
+    /** {@code GET info/refs?service=git-upload-pack}: the mirror's refs, where git's smart HTTP fetch starts. */
     private Runnable advertise(Exchange exchange, Request request, Response response, Callback callback) {
-        String service = exchange.query("service");
-        if (!"git-upload-pack".equals(service)) {
+        Task task = auth.checkoutTask(exchange, exchange.path("task"));
+        if (!"git-upload-pack".equals(exchange.query("service"))) {
             throw new ApiError(403, "the project mirror is read-only: only service=git-upload-pack is served");
         }
-        Task task = auth.checkoutTask(exchange, exchange.path("task"));
         String projectId = projectOf(task);
         return () -> {
             // another replica (its own data directory) may have mirrored the pipeline's commit, not this one
-            String revision = revisionOf(task);
-            if (revision != null && git.resolve(projectId, revision) == null) {
-                try {
+            try {
+                String revision = revisionOf(task);
+                if (revision != null && git.resolve(projectId, revision) == null) {
                     store.pipelines().project(projectId).ifPresent(project -> git.fetch(projectId,
                             project.repositoryUrl()));
-                } catch (GitRepositories.GitException e) {
-                    LOG.warn("task {}: cannot bring the project's mirror up to date: {}", task.id(), e.getMessage());
-                    Response.writeError(request, response, callback, 502, "the server cannot fetch the project's"
-                            + " repository (see the server log)");
-                    return;
                 }
+            } catch (RuntimeException e) { // a GitException names the URL: for the log, not the runner
+                LOG.warn("task {}: cannot bring the project's mirror up to date: {}", task.id(), e.getMessage());
+                Response.writeError(request, response, callback, 502, "the server cannot fetch the project's"
+                        + " repository (see the server log)");
+                return;
             }
             run(request, response, callback, "application/x-git-upload-pack-advertisement", git.mirrorDirectory(
                     projectId), true);
