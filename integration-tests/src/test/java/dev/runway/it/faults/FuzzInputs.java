@@ -199,6 +199,9 @@ final class FuzzInputs {
         if (raw == long.class || raw == Long.class) {
             return random.nextLong();
         }
+        if (raw == double.class || raw == Double.class) {
+            return random.nextDouble() * 1e6;
+        }
         if (raw == boolean.class || raw == Boolean.class) {
             return random.nextBoolean();
         }

@@ -61,6 +61,11 @@ public final class TaskClient {
         return taskId;
     }
 
+    /** The server this task reports to (its project mirror's paths are relative to it). */
+    public java.net.URI serverUri() {
+        return transport.baseUri();
+    }
+
     /** The job, from {@link #prefetchJob} when that was called, else fetched now. */
     public TaskJob job() throws ApiException, InterruptedException {
         CompletableFuture<TaskJob> fetching = prefetched;

@@ -126,4 +126,12 @@ public final class ApiPaths {
     public static String artifacts(String taskId) {
         return TASK + taskId + "/artifacts";
     }
+
+    /**
+     * The task's project mirror, read-only over git's smart HTTP ({@code GET .../info/refs?service=git-upload-pack},
+     * {@code POST .../git-upload-pack}) with the task's checkout credential, never its task token.
+     */
+    public static String gitMirror(String taskId) {
+        return TASK + taskId + "/git";
+    }
 }

@@ -33,8 +33,24 @@ public final class RunnerApi {
     public record TaskJob(String taskId, String jobId, String jobName, long buildNum, List<StepSpec> steps,
             Map<String, String> environment, List<String> secretNames, Checkout checkout) {}
 
-    /** Where {@code checkout} gets the source: any URL or path git can clone, a revision and a branch name. */
-    public record Checkout(String repository, String revision, String branch) {}
+    /**
+     * Where {@code checkout} gets the source: any URL or path git can clone, a revision and a branch name. With a
+     * {@code credential} (a pipeline's job, as the server hands it to its task), {@code repository} is the server's
+     * path of the task's project mirror ({@link ApiPaths#gitMirror}), read with that credential while the task runs.
+     */
+    public record Checkout(String repository, String revision, String branch,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String credential) {
+        /** A source read with whatever the runner host may read (a job submitted with its own repository). */
+        public Checkout(String repository, String revision, String branch) {
+            this(repository, revision, branch, null);
+        }
+
+        @Override
+        public String toString() {
+            return "Checkout[repository=" + repository + ", revision=" + revision + ", branch=" + branch
+                    + (credential == null ? "" : ", credential=********") + "]";
+        }
+    }
 
     public enum StepType {
         @JsonProperty("run") RUN,

@@ -155,8 +155,9 @@ public final class TaskWire {
         Checkout checkout = null;
         Fields source = job.object("checkout");
         if (source != null) {
-            source.only("repository", "revision", "branch");
-            checkout = new Checkout(source.string("repository"), source.string("revision"), source.string("branch"));
+            source.only("repository", "revision", "branch", "credential");
+            checkout = new Checkout(source.string("repository"), source.string("revision"), source.string("branch"),
+                    source.string("credential"));
         }
         return new TaskJob(job.string("task_id"), job.string("job_id"), job.string("job_name"),
                 job.primitiveLong("build_num"), steps, job.stringMap("environment"), job.strings("secret_names"),

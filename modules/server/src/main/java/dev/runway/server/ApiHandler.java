@@ -52,6 +52,15 @@ final class ApiHandler extends Handler.Abstract {
             Router.Match match = router.match(request.getMethod(), request.getHttpURI().getPath());
             route[0] = match.template();
             String browser = browserToken(request, match);
+            if (match.access() == Router.Access.OWN_CREDENTIAL) {
+                Runnable stream = match.streamed().open(new Exchange(request, match.parameters(), null), request,
+                        response, callback);
+                deadline.authenticated(request.getConnectionMetaData().getConnection());
+                metrics.answered(request.getMethod(), route[0], 200, System.nanoTime() - start);
+                // blocking reads and writes of a child process: on a pool thread, never a selector's
+                request.getComponents().getExecutor().execute(stream);
+                return true;
+            }
             // a body is read only for a known token: a client without one gets its 401 before any byte of it (a
             // webhook, which has no token, checks its body's signature instead; a probe needs none)
             if (match.access() != Router.Access.SIGNED_BODY && match.access() != Router.Access.OPEN) {

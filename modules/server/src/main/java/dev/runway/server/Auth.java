@@ -193,6 +193,23 @@ final class Auth {
         return task;
     }
 
+    /**
+     * The task of the presented checkout credential, which must be {@code taskId}'s and the task still running: a
+     * credential opens its task's project mirror for reading while that attempt lives, nothing else (task tokens and
+     * every other kind are 401 here, as a checkout credential is everywhere else).
+     */
+    Task checkoutTask(Exchange exchange, String taskId) {
+        Task task = store.tasks().findByCheckoutCredential(presentedHash(exchange))
+                .orElseThrow(() -> new ApiError(401, "this call needs the task's checkout credential"));
+        if (!task.id().equals(taskId)) {
+            throw new ApiError(403, "this checkout credential belongs to another task");
+        }
+        if (task.state() != TaskState.RUNNING) {
+            throw new ApiError(410, "task " + task.id() + " is no longer running (" + ended(task) + ")");
+        }
+        return task;
+    }
+
     private static String ended(Task task) {
         return switch (task.state()) {
             case LAPSED -> "its lease lapsed: no heartbeat in time";

@@ -22,6 +22,16 @@ final class Router {
         CompletableFuture<Reply> handle(Exchange exchange);
     }
 
+    /**
+     * A route whose body and answer are streams (git's smart HTTP): {@code open} authenticates before any byte of the
+     * body is read (an {@link ApiError} is the answer) and answers the blocking work that then reads and writes.
+     */
+    @FunctionalInterface
+    interface Streamed {
+        Runnable open(Exchange exchange, org.eclipse.jetty.server.Request request,
+                org.eclipse.jetty.server.Response response, org.eclipse.jetty.util.Callback callback);
+    }
+
     /** How a route's caller proves who it is. */
     enum Access {
         /** A token the server issued, checked before any byte of the body is read; the route checks its kind. */
@@ -30,19 +40,26 @@ final class Router {
         LIMITED_TOKEN,
         /** No token: the route checks a signature of the body itself (webhooks), so the body is read first. */
         SIGNED_BODY,
+        /** A credential the route checks itself, before it streams the body ({@link Streamed}). */
+        OWN_CREDENTIAL,
         /** No token and no body: probes a kubelet or a load balancer calls ({@code /healthz}, {@code /readyz}). */
         OPEN,
         /** A token, and the route reads the body itself as a stream (blobs of any size). */
         STREAMED
     }
 
-    private record Route(String method, String template, String[] segments, Async action, Access access) {}
+    private record Route(String method, String template, String[] segments, Async action, Access access,
+            Streamed streamed) {
+        Route(String method, String template, String[] segments, Async action, Access access) {
+            this(method, template, segments, action, access, null);
+        }
+    }
 
     /**
      * A matched route: how to run it, with its path parameters, how its caller is authenticated, and its template
      * (the metrics' route label: a template, never a raw path with ids in it).
      */
-    record Match(Async action, Map<String, String> parameters, Access access, String template) {}
+    record Match(Async action, Map<String, String> parameters, Access access, String template, Streamed streamed) {}
 
     private final List<Route> routes = new ArrayList<>();
 
@@ -69,6 +86,13 @@ final class Router {
     Router signed(String method, String template, Sync action) {
         routes.add(new Route(method, template, template.substring(1).split("/"),
                 exchange -> CompletableFuture.completedFuture(action.handle(exchange)), Access.SIGNED_BODY));
+        return this;
+    }
+
+    /** A streamed route ({@link Streamed}), which checks its own credential. */
+    Router ownCredential(String method, String template, Streamed action) {
+        routes.add(new Route(method, template, template.substring(1).split("/"), null, Access.OWN_CREDENTIAL,
+                action));
         return this;
     }
 
@@ -103,7 +127,8 @@ final class Router {
             Map<String, String> parameters = parameters(route.segments(), segments);
             if (parameters != null) {
                 if (route.method().equals(method)) {
-                    return new Match(route.action(), parameters, route.access(), route.template());
+                    return new Match(route.action(), parameters, route.access(), route.template(),
+                            route.streamed());
                 }
                 allowed.add(route.method());
             }

@@ -3,6 +3,7 @@ package dev.runway.server;
 import dev.runway.protocol.ApiPaths;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.Names;
+import dev.runway.protocol.RunnerApi.Checkout;
 import dev.runway.protocol.RunnerApi.ClaimRequest;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
 import dev.runway.protocol.RunnerApi.HeartbeatResponse;
@@ -224,7 +225,20 @@ final class RunnerRoutes {
         Map<String, String> environment = new LinkedHashMap<>(stored.environment());
         environment.putAll(secrets);
         return Reply.ok(new TaskJob(task.id(), job.id(), job.name(), job.buildNum(), stored.steps(), environment,
-                List.copyOf(secrets.keySet()), stored.checkout()));
+                List.copyOf(secrets.keySet()), checkout(task, stored.checkout())));
+    }
+
+    /**
+     * A pipeline job checks out from this server's mirror of its project, with a read credential of this task alone
+     * (kept hashed; {@link GitMirrorMount}); a submitted job's repository is left as it was given.
+     */
+    private Checkout checkout(Task task, Checkout stored) {
+        if (stored == null || store.testResults().workflowJobOf(task.jobId()).isEmpty()) {
+            return stored;
+        }
+        String credential = Tokens.generate();
+        store.tasks().addCheckoutCredential(task.id(), Tokens.hash(credential));
+        return new Checkout(ApiPaths.gitMirror(task.id()), stored.revision(), stored.branch(), credential);
     }
 
     private Reply heartbeat(Exchange exchange) {

@@ -181,6 +181,7 @@ public final class RunwayServer implements AutoCloseable {
         new JobRoutes(store, auth, claims, watchers, output, keys, continuations, clock, scheduler::wake)
                 .register(router);
         GitRepositories git = new GitRepositories(dataDir.resolve("repositories"));
+        new GitMirrorMount(store, auth, git).register(router);
         PipelineTriggers triggers = new PipelineTriggers(store, git, pipelineSettings, scheduler::wake, clock);
         // before the pipeline routes: GET .../{slug}/envvar/{name} has the segment count of .../{vcs}/{org}/{repo}
         new ContextRoutes(store, auth, clock).register(router);

@@ -55,7 +55,7 @@ class OpenApiDocumentTest {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             served = new TreeSet<>(server.routes());
         }
-        assertThat(served).hasSize(122);
+        assertThat(served).hasSize(124);
         assertThat(documentedOperations()).isEqualTo(served);
     }
 
@@ -81,7 +81,8 @@ class OpenApiDocumentTest {
                 ManagementApi.RUNNING_TASKS, JobsApi.JOBS, JobsApi.job("{id}"), JobsApi.cancel("{id}"),
                 step(JobsApi.stepOutput("{id}", 7)), PipelinesApi.PROJECTS, PipelinesApi.project("{project}"),
                 ManagementApi.API_TOKENS, ManagementApi.apiToken("{id}"), TriggersApi.webhookSecret("{project}"),
-                step(ApiPaths.testResults(task, 7)), ApiPaths.testTimings(task), ApiPaths.sshKeys(task),
+                step(ApiPaths.testResults(task, 7)), ApiPaths.testTimings(task), ApiPaths.sshKeys(task), ApiPaths.gitMirror(task) + "/info/refs",
+                ApiPaths.gitMirror(task) + "/git-upload-pack",
                 dev.runway.protocol.TestsApi.sshKeys("{project}"), TriggersApi.poll("{project}"),
                 ApiPaths.HEALTHZ, ApiPaths.READYZ, ApiPaths.METRICS,
                 ApiPaths.blobUpload(task, "{sha256}"), ApiPaths.blob(task, "{sha256}"), ApiPaths.caches(task),

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A task token opens its task only while that attempt is the live one: after the task ended, and once its lease
- * lapsed and another attempt took the job, no route (not the job with its secrets, not the heartbeat) accepts it.
+ * lapsed and another attempt took the job, no route (not the job with its secrets, not the heartbeat) accepts it. A
+ * pipeline task's checkout credential lives exactly as long.
  */
 class TaskTokenLifetimeTest {
     @TempDir
@@ -86,5 +87,52 @@ class TaskTokenLifetimeTest {
                 .as("the live attempt's token opens its job").isEqualTo(200);
 
         assertRefusedEverywhere(first);
+    }
+
+    /** The checkout credential that came with a task's job (a pipeline's), read with the task token. */
+    private String checkoutCredential(ClaimResponse claim) throws Exception {
+        HttpResponse<String> job = server.send("GET", ApiPaths.taskJob(claim.taskId()), claim.taskToken(), null);
+        assertThat(job.statusCode()).as(job.body()).isEqualTo(200);
+        return dev.runway.protocol.Json.mapper().readTree(job.body()).at("/checkout/credential").asText();
+    }
+
+    @Test
+    void theCheckoutCredentialOfALapsedAttemptOpensNothingWhileTheNextAttemptRuns(@TempDir Path repoDir)
+            throws Exception {
+        Path repo = PipelineFlowTest.repository(repoDir, """
+                version: 2.1
+                jobs:
+                  build:
+                    machine: true
+                    resource_class: %s
+                    steps: [checkout]
+                workflows:
+                  main: {jobs: [build]}
+                """.formatted(TestServer.RESOURCE_CLASS));
+        server = new TestServer(new ServerSettings(data, "127.0.0.1", 0).withLease(Duration.ofMillis(300)));
+        var runner = server.runner(server.resourceClassToken());
+        String admin = server.server.adminToken();
+        assertThat(server.send("POST", "/api/v3/projects", admin, "{\"namespace\": \"acme\", \"repository_url\": \""
+                + repo + "\", \"name\": \"app\"}").statusCode()).isEqualTo(201);
+        assertThat(server.send("POST", "/api/v2/project/gh/acme/app/pipeline", admin, "{\"branch\": \"main\"}")
+                .statusCode()).isEqualTo(201);
+        ClaimResponse first = runner.claim(TestServer.claimRequest("r1", 10)).orElseThrow();
+        String firstCredential = checkoutCredential(first);
+        String refs = "/info/refs?service=git-upload-pack";
+        assertThat(server.send("GET", ApiPaths.gitMirror(first.taskId()) + refs, firstCredential, null).statusCode())
+                .isEqualTo(200);
+        RunnerProtocolTest.waitUntil(() -> server.admin.jobStatus(first.jobId()).state() == JobState.QUEUED);
+        ClaimResponse second = runner.claim(TestServer.claimRequest("r2", 5)).orElseThrow();
+        String secondCredential = checkoutCredential(second);
+        assertThat(secondCredential).isNotEqualTo(firstCredential);
+
+        assertThat(server.send("GET", ApiPaths.gitMirror(second.taskId()) + refs, secondCredential, null)
+                .statusCode()).as("the live attempt's credential opens its mirror").isEqualTo(200);
+        assertThat(server.send("GET", ApiPaths.gitMirror(first.taskId()) + refs, firstCredential, null)
+                .statusCode()).isEqualTo(410);
+        assertThat(server.send("POST", ApiPaths.gitMirror(first.taskId()) + "/git-upload-pack", firstCredential,
+                "0000").statusCode()).isEqualTo(410);
+        assertThat(server.send("GET", ApiPaths.gitMirror(second.taskId()) + refs, firstCredential, null)
+                .statusCode()).isEqualTo(403);
     }
 }

@@ -212,6 +212,48 @@ class WebhooksTest {
         }
     }
 
+    /**
+     * A fork's pull or merge request: its head commit is on no branch of the project's repository, only under the
+     * host's {@code refs/pull/N/head} (GitHub) or {@code refs/merge-requests/N/head} (GitLab), which the mirror fetches.
+     */
+    @Test
+    void aForksPullOrMergeRequestBuildsItsHeadFromTheHostsRequestRefs() throws Exception {
+        PipelineFlowTest.git(repo, "checkout", "-q", "--detach", "main");
+        Files.writeString(repo.resolve("fork"), "from a fork");
+        PipelineFlowTest.git(repo, "add", "-A");
+        PipelineFlowTest.git(repo, "commit", "-q", "-m", "fork's change");
+        String forkHead = revParse("HEAD");
+        PipelineFlowTest.git(repo, "update-ref", "refs/pull/8/head", forkHead);
+        Files.writeString(repo.resolve("fork"), "from another fork");
+        PipelineFlowTest.git(repo, "commit", "-q", "-am", "another fork's change");
+        String mergeRequestHead = revParse("HEAD");
+        PipelineFlowTest.git(repo, "update-ref", "refs/merge-requests/3/head", mergeRequestHead);
+        PipelineFlowTest.git(repo, "checkout", "-q", "main");
+        try (TestServer server = serverWithProject()) {
+            String opened = """
+                    {"action": "opened", "number": 8,
+                     "pull_request": {"number": 8, "state": "open",
+                       "head": {"ref": "patch-1", "sha": "%s", "repo": {"full_name": "someone/app"}},
+                       "base": {"ref": "main", "sha": "%s", "repo": {"full_name": "acme/app"}}},
+                     "repository": {"full_name": "acme/app"}, "sender": {"login": "someone"}}
+                    """.formatted(forkHead, head);
+            HttpResponse<String> pull = post(server, "/api/v2/webhooks/github/gh%2Facme%2Fapp", opened,
+                    github("pull_request", "fork-1", sign(opened)));
+            assertThat(pull.statusCode()).as(pull.body()).isEqualTo(201);
+            String mergeRequest = """
+                    {"object_kind": "merge_request", "user": {"username": "someone"},
+                     "object_attributes": {"iid": 3, "target_branch": "main", "source_branch": "patch-2",
+                       "action": "open", "last_commit": {"id": "%s"}}}
+                    """.formatted(mergeRequestHead);
+            HttpResponse<String> mr = post(server, "/api/v2/webhooks/gitlab/gh%2Facme%2Fapp", mergeRequest,
+                    Map.of("X-Gitlab-Event", "Merge Request Hook", "X-Gitlab-Token", SECRET,
+                            "X-Gitlab-Event-UUID", "fork-2"));
+            assertThat(mr.statusCode()).as(mr.body()).isEqualTo(201);
+            assertThat(pipelines(server)).extracting(pipeline -> pipeline.get("vcs").get("revision").asText())
+                    .containsExactlyInAnyOrder(forkHead, mergeRequestHead);
+        }
+    }
+
     @Test
     void gitlabHooksCheckTheTokenAndCreateOncePerDelivery() throws Exception {
         try (TestServer server = serverWithProject()) {

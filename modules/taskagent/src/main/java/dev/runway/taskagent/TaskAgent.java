@@ -110,6 +110,9 @@ public final class TaskAgent {
             secrets.add(taskToken);
             this.storage = new StorageSteps(client, job, settings.workingDirectory().toAbsolutePath().normalize(),
                     settings.home(), scratch);
+            if (job.checkout() != null && job.checkout().credential() != null) {
+                secrets.add(job.checkout().credential());
+            }
         }
 
         TaskResult execute() throws ApiException, InterruptedException {
@@ -306,7 +309,12 @@ public final class TaskAgent {
                 if (job.checkout() == null || job.checkout().repository() == null) {
                     throw new IllegalArgumentException("the job has no checkout source (repository)");
                 }
-                env.putAll(CheckoutScript.environment(job.checkout()));
+                if (job.checkout().credential() == null) {
+                    env.putAll(CheckoutScript.environment(job.checkout()));
+                } else {
+                    env.putAll(CheckoutScript.mirrorEnvironment(job.checkout(), client.serverUri(), env,
+                            scratch.resolve("checkout-" + (index + 1) + ".gitconfig")));
+                }
                 script = CheckoutScript.TEXT;
                 shell = null;
             } else {

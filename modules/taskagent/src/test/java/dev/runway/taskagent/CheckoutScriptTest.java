@@ -46,6 +46,41 @@ class CheckoutScriptTest {
         assertThat(output).startsWith("checkout: ");
     }
 
+    /**
+     * A shallow checkout whose remote will not give one commit by its id (protocol v0 without
+     * {@code uploadpack.allow*SHA1InWant}, and the commit is no branch's tip) falls back to fetching every branch.
+     */
+    @org.junit.jupiter.api.Test
+    void aShallowFetchTheRemoteRefusesFallsBackToEveryBranch() throws Exception {
+        Path origin = Files.createDirectories(temp.resolve("origin"));
+        Map<String, String> author = Map.of("GIT_AUTHOR_NAME", "t", "GIT_AUTHOR_EMAIL", "t@example.com",
+                "GIT_COMMITTER_NAME", "t", "GIT_COMMITTER_EMAIL", "t@example.com");
+        run(origin, author, "git", "init", "-q", "-b", "main");
+        run(origin, author, "git", "commit", "-q", "--allow-empty", "-m", "first");
+        String first = output(origin, "git", "rev-parse", "HEAD");
+        run(origin, author, "git", "commit", "-q", "--allow-empty", "-m", "second");
+        Path work = Files.createDirectories(temp.resolve("work"));
+
+        Process script = start(work, Map.of("RUNWAY_CHECKOUT_REPOSITORY", "file://" + origin,
+                "RUNWAY_CHECKOUT_REVISION", first, "RUNWAY_CHECKOUT_BRANCH", "main", "RUNWAY_CHECKOUT_SHALLOW", "1",
+                "GIT_CONFIG_COUNT", "1", "GIT_CONFIG_KEY_0", "protocol.version", "GIT_CONFIG_VALUE_0", "0"));
+        String output = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(script.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(script.exitValue()).as(output).isZero();
+        assertThat(output).contains("HEAD is now at " + first.substring(0, 7));
+        assertThat(output(work, "git", "rev-parse", "HEAD")).isEqualTo(first);
+        assertThat(output(work, "git", "rev-parse", "--is-shallow-repository")).isEqualTo("false");
+        assertThat(output(work, "git", "rev-parse", "origin/main")).isNotEqualTo(first);
+    }
+
+    private static String output(Path dir, String... command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).start();
+        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        return text;
+    }
+
     private static Process start(Path dir, Map<String, String> environment) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", CheckoutScript.TEXT).directory(dir.toFile())
                 .redirectErrorStream(true);
@@ -54,7 +89,9 @@ class CheckoutScriptTest {
     }
 
     private static void run(Path dir, Map<String, String> environment, String... command) throws Exception {
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).inheritIO();
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isZero();
     }

@@ -48,7 +48,9 @@ public final class GitRepositories {
                 run(null, "cannot create the mirror of " + url, "init", "--bare", "-q", mirror.toString());
             }
             run(mirror, "cannot fetch " + url, "fetch", "--force", "--prune", "--no-tags", "--", url,
-                    "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*");
+                    "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*",
+                    // a pull request's head, from a fork too (GitHub, GitLab): a PR pipeline's revision is here
+                    "+refs/pull/*/head:refs/pull/*/head", "+refs/merge-requests/*/head:refs/merge-requests/*/head");
         }
     }
 
@@ -111,6 +113,11 @@ public final class GitRepositories {
                 throw new UncheckedIOException("cannot remove " + mirror, e);
             }
         }
+    }
+
+    /** The project's bare mirror, which the checkout of its pipelines' jobs reads (it may not exist yet). */
+    public Path mirrorDirectory(String projectId) {
+        return mirror(projectId);
     }
 
     private Path mirror(String projectId) {

@@ -17,6 +17,12 @@ public interface TaskRepository {
 
     Optional<Task> findByTokenHash(String hash);
 
+    /** Keeps the hash of a read credential of the task's project mirror (its checkout step's). */
+    void addCheckoutCredential(String taskId, String credentialHash);
+
+    /** The task a checkout credential was issued to, in whatever state it is now. */
+    Optional<Task> findByCheckoutCredential(String credentialHash);
+
     Optional<Task> find(String id);
 
     void renewLease(String taskId, long leaseUntil);

@@ -109,6 +109,18 @@ final class JdbcTasks implements TaskRepository {
     }
 
     @Override
+    public void addCheckoutCredential(String taskId, String credentialHash) {
+        db.tx(() -> db.update("INSERT INTO checkout_credentials (hash, task_id) VALUES (?, ?)", credentialHash,
+                taskId));
+    }
+
+    @Override
+    public Optional<Task> findByCheckoutCredential(String credentialHash) {
+        return db.tx(() -> db.one(Rows::task, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE id = (SELECT task_id"
+                + " FROM checkout_credentials WHERE hash = ?)", credentialHash));
+    }
+
+    @Override
     public Optional<Task> find(String id) {
         return db.tx(() -> byId(id));
     }

@@ -27,7 +27,8 @@ final class Migrations {
             "V9__test_results.sql", "V10__project_ssh_keys.sql", "V11__polls_schedules.sql",
             "V12__pipeline_continuations.sql", "V13__dispatch_pauses.sql",
             "V14__workflow_auto_reruns.sql", "V15__step_output_chunks.sql",
-            "V16__caches_workspaces_artifacts.sql");
+            "V16__caches_workspaces_artifacts.sql",
+            "V17__checkout_credentials.sql");
     private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY,"
             + " description VARCHAR NOT NULL, applied_at BIGINT NOT NULL)";
 
