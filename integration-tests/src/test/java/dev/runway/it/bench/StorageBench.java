@@ -306,6 +306,7 @@ final class StorageBench implements AutoCloseable {
             writeFile(file, sizes[i], new Random(i));
             List<Double> before = new ArrayList<>();
             List<Double> peaks = new ArrayList<>();
+            List<Double> together = new ArrayList<>();
             for (int run = 0; run < options.runs(); run++) {
                 Processes.awaitQuiet();
                 long pid = cluster.server.pid();
@@ -324,9 +325,10 @@ final class StorageBench implements AutoCloseable {
                         // the server ended: awaitSuccess below fails with its reason
                     }
                 }, 0, 100, TimeUnit.MILLISECONDS);
+                Path markers = markers();
                 try {
                     String pipeline = cluster.pipelines.trigger(slug, "main", null, Map.of("file", file.toString(),
-                            "markers", markers().toString())).id();
+                            "markers", markers.toString())).id();
                     awaitSuccess(pipeline);
                 } finally {
                     sampler.shutdownNow();
@@ -334,6 +336,13 @@ final class StorageBench implements AutoCloseable {
                 }
                 before.add(rssBefore);
                 peaks.add(during.stream().mapToDouble(Double::doubleValue).max().orElseThrow() - rssBefore);
+                long first = Long.MAX_VALUE;
+                long last = Long.MIN_VALUE;
+                for (int job = 1; job <= UPLOADERS; job++) {
+                    first = Math.min(first, stamp(markers.resolve("upload-" + job + "-start")));
+                    last = Math.max(last, stamp(markers.resolve("upload-" + job + "-end")));
+                }
+                together.add(UPLOADERS * sizes[i] / (double) MIB / ((last - first) / 1e9));
             }
             remove(file.getParent());
             Stats peak = Stats.of(peaks);
@@ -341,6 +350,9 @@ final class StorageBench implements AutoCloseable {
             rows.add(Row.info("server RSS growth, peak, " + UPLOADERS + " jobs uploading " + sizes[i] / MIB
                     + " MiB each at once", "MiB", peak, String.format("peak VmRSS (sampled every 100 ms) less the "
                             + "RSS before, median %.0f MiB; %s", Stats.of(before).median(), conditions())));
+            rows.add(Row.info("store_artifacts, " + UPLOADERS + " jobs uploading " + sizes[i] / MIB
+                    + " MiB each at once, all bytes", "MiB/s", Stats.of(together), "from the first job's step "
+                            + "before store_artifacts to the last job's step after it"));
         }
         double difference = growth[1] - growth[0];
         rows.add(Row.measured("server RSS growth, " + sizes[1] / MIB + " MiB blobs less " + sizes[0] / MIB
