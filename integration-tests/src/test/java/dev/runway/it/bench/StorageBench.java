@@ -148,16 +148,18 @@ final class StorageBench implements AutoCloseable {
 
     private List<Row> cacheRows(String slug, Path tree, String what)
             throws Exception {
-        Tree expected = Tree.of(tree);
+        Tree expected;
         Path archive = tree.resolveSibling("floor.tar.zst");
         List<Double> saves = new ArrayList<>();
         List<Double> restores = new ArrayList<>();
         List<Double> tarSaves = new ArrayList<>();
         List<Double> tarRestores = new ArrayList<>();
-        double mib = expected.bytes() / (double) MIB;
+        double mib = Tree.of(tree).bytes() / (double) MIB;
         for (int run = 0; run < options.runs(); run++) {
-            Processes.awaitQuiet();
             Path markers = markers();
+            stampFirstFile(tree, markers);
+            expected = Tree.of(tree);
+            Processes.awaitQuiet();
             String pipeline = cluster.pipelines.trigger(slug, "main", null, Map.of("tree", tree.toString(),
                     "key", "bench-" + sequence, "markers", markers.toString())).id();
             awaitSuccess(pipeline);
@@ -194,7 +196,10 @@ final class StorageBench implements AutoCloseable {
 
     // ---- artifacts ----------------------------------------------------------------------------------------------
 
-    /** {@code uploaders} jobs, each storing the same file as an artifact; stamps around the step. */
+    /**
+     * {@code uploaders} jobs, each storing a copy of the file as an artifact, stamps around the step; each copy's
+     * first bytes name its pipeline and job, since the server lets a project reuse a blob it already refers to.
+     */
     private static String artifactConfig(int uploaders) {
         StringBuilder yaml = new StringBuilder("""
                 version: 2.1
@@ -206,11 +211,16 @@ final class StorageBench implements AutoCloseable {
                     machine: true
                     resource_class: %s
                     steps:
+                      - run: |
+                          cp << pipeline.parameters.file >> upload.bin
+                          printf '%%-64s' "<< pipeline.parameters.markers >>/$CIRCLE_JOB" \\
+                            | dd of=upload.bin conv=notrunc status=none
                       - run: date +%%s%%N > << pipeline.parameters.markers >>/$CIRCLE_JOB-start
                       - store_artifacts:
-                          path: << pipeline.parameters.file >>
+                          path: upload.bin
                           destination: big.bin
                       - run: date +%%s%%N > << pipeline.parameters.markers >>/$CIRCLE_JOB-end
+                      - run: rm upload.bin
                 workflows:
                   %s:
                     jobs:
@@ -400,6 +410,22 @@ final class StorageBench implements AutoCloseable {
                 out.write(buffer, 0, chunk);
                 left -= chunk;
             }
+        }
+    }
+
+    /**
+     * Overwrites the start of the tree's first file with {@code mark}: each run's archive is new to the server, which
+     * would otherwise let the project reuse the blob of the run before.
+     */
+    private static void stampFirstFile(Path tree, Path mark) throws IOException {
+        Path first;
+        try (Stream<Path> paths = Files.walk(tree)) {
+            first = paths.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
+        }
+        byte[] bytes = String.format("%-64s", mark).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(first,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(bytes, 0, (int) Math.min(bytes.length, Files.size(first))), 0);
         }
     }
 
