@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runway's benchmark suite in one command (docs/benchmarks.md): builds the image and the harness class paths, then
 # runs dev.runway.it.bench.Benchmarks, which prints one table and writes it to bench/target/benchmarks.json.
-#   bench/run.sh [--no-build] [--quick] [--runs N] [--jobs N] [--pipelines N] [--idle-seconds S] [--mib M] [--only a,b,...]
+#   bench/run.sh [--no-build] [--quick] [--runs N] [--jobs N] [--pipelines N] [--idle-seconds S] [--mib M] [--storage-scale D] [--only a,b,...]
 # Root is needed for the systemd rows (a systemd booted in a namespace); without it they are skipped, with the reason.
 # RUNWAY_BENCH_HOME (default bench/) is where target/ goes; RUNWAY_BENCH_IMAGE (default the distribution module's)
 # is the image measured: two runs with different homes do not disturb each other's files.

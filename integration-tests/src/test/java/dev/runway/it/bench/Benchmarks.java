@@ -62,6 +62,13 @@ public final class Benchmarks {
             section("output", "output throughput", () -> new OutputBench(options).measure());
             section("pipeline", "pipeline config compile", () -> new PipelineBench(options).measure());
             section("dashboard", "dashboard page load and live log", () -> new DashboardBench(options).measure());
+            if (options.wants("storage")) {
+                try (StorageBench storage = StorageBench.start(options)) {
+                    section("storage", "save_cache and restore_cache", storage::caches);
+                    section("storage", "artifact upload and download", storage::artifacts);
+                    section("storage", "server RSS, 8 jobs uploading at once", storage::memory);
+                }
+            }
             ServerBench server = new ServerBench(options);
             section("server", "server RSS", () -> List.of(server.idlePollsRss()));
             section("server", "server claims/s", () -> List.of(server.claimsPerSecond()));

@@ -11,10 +11,10 @@ import java.util.Set;
  */
 record Options(int runs, int pickupJobs, int pipelines, int concurrentJobs, int idleSeconds, int outputMiB,
         long graceMillis, int startupRuns, int idlePolls, int claimAgents, int claimJobs, Set<String> only,
-        Path image, Path work, Path json, String taskAgentClassPath) {
+        Path image, Path work, Path json, String taskAgentClassPath, int storageScale) {
 
     static final Set<String> SECTIONS = Set.of("startup", "pickup", "systemd", "jobs", "idle", "output", "server",
-            "kill", "pipeline", "workflow", "dashboard", "replicas");
+            "kill", "pipeline", "workflow", "dashboard", "replicas", "storage");
 
     static Options parse(String[] args) {
         int runs = 3;
@@ -26,6 +26,7 @@ record Options(int runs, int pickupJobs, int pipelines, int concurrentJobs, int 
         long graceMillis = 2000;
         int startupRuns = 20;
         int claimJobs = 1000;
+        int storageScale = 1;
         Set<String> only = new LinkedHashSet<>(SECTIONS);
         Path image = Path.of(System.getProperty("runway.image", "../modules/distribution/target/image"));
         Path work = Path.of("target/work");
@@ -42,12 +43,20 @@ record Options(int runs, int pickupJobs, int pipelines, int concurrentJobs, int 
                     outputMiB = 64;
                     startupRuns = 6;
                     claimJobs = 300;
+                    storageScale = 8;
                 }
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--jobs" -> pickupJobs = Integer.parseInt(args[++i]);
                 case "--pipelines" -> pipelines = Integer.parseInt(args[++i]);
                 case "--idle-seconds" -> idleSeconds = Integer.parseInt(args[++i]);
                 case "--mib" -> outputMiB = Integer.parseInt(args[++i]);
+                case "--storage-scale" -> {
+                    storageScale = Integer.parseInt(args[++i]);
+                    if (storageScale < 1) {
+                        throw new IllegalArgumentException("--storage-scale takes a divisor of 1 or more, not "
+                                + storageScale);
+                    }
+                }
                 case "--only" -> {
                     only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
                     if (!SECTIONS.containsAll(only)) {
@@ -58,7 +67,7 @@ record Options(int runs, int pickupJobs, int pipelines, int concurrentJobs, int 
                 case "--json" -> json = Path.of(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + arg + "; known: --quick, --runs N, "
-                        + "--jobs N, --pipelines N, --idle-seconds S, --mib M, --only " + String.join(",", SECTIONS)
+                        + "--jobs N, --pipelines N, --idle-seconds S, --mib M, --storage-scale D, --only " + String.join(",", SECTIONS)
                         + ", --image DIR, --json FILE, --work DIR");
             }
         }
@@ -66,7 +75,8 @@ record Options(int runs, int pickupJobs, int pipelines, int concurrentJobs, int 
         Path runDirectory = work.resolve("run-" + java.time.Instant.now().getEpochSecond());
         return new Options(runs, pickupJobs, pipelines, concurrentJobs, idleSeconds, outputMiB, graceMillis,
                 startupRuns, 1000, 200, claimJobs, only, image.toAbsolutePath().normalize(),
-                runDirectory.toAbsolutePath().normalize(), json.toAbsolutePath().normalize(), System.getProperty("bench.taskagent.classpath", ""));
+                runDirectory.toAbsolutePath().normalize(), json.toAbsolutePath().normalize(), System.getProperty("bench.taskagent.classpath", ""),
+                storageScale);
     }
 
     Path runway() {
