@@ -95,6 +95,12 @@ final class Auth {
         management(exchange).write().everywhere();
     }
 
+    /** A read of every namespace's data (projects, pipelines, workflows, jobs): the admin token or any API token of all
+     * namespaces, a read-only one included (the dashboard signed in with it, KEDA). */
+    void requireReader(Exchange exchange) {
+        management(exchange).everywhere();
+    }
+
     /**
      * What a management or jobs call may do: everything with the admin token, what its scope allows with an API
      * token (read or admin, of one namespace or all). Runner and task tokens are 403 here, unknown ones 401.

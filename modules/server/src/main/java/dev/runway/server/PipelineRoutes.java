@@ -121,7 +121,7 @@ final class PipelineRoutes {
     }
 
     private Reply listProjects(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        auth.requireReader(exchange);
         return Reply.ok(new PipelinesApi.ProjectList(store.pipelines().projects(exchange.query("namespace")).stream()
                 .map(views::project).toList()));
     }
@@ -137,7 +137,7 @@ final class PipelineRoutes {
     }
 
     private Reply showProject(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        auth.requireReader(exchange);
         return Reply.ok(views.project(projectByIdOrSlug(exchange.path("project"))));
     }
 
@@ -169,7 +169,7 @@ final class PipelineRoutes {
     }
 
     private Reply v2Project(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        auth.requireReader(exchange);
         return Reply.ok(views.project(slugProject(exchange)));
     }
 
@@ -201,7 +201,7 @@ final class PipelineRoutes {
     }
 
     private Reply pipelines(Exchange exchange, boolean mine) {
-        auth.requireAdmin(exchange);
+        auth.requireReader(exchange);
         Project project = slugProject(exchange);
         long before = 0;
         String token = exchange.query("page-token");
@@ -229,13 +229,13 @@ final class PipelineRoutes {
     }
 
     private Reply pipeline(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        auth.requireReader(exchange);
         Pipeline pipeline = pipelineOf(exchange);
         return Reply.ok(views.pipeline(pipeline, store.pipelines().project(pipeline.projectId()).orElseThrow()));
     }
 
     private Reply pipelineByNumber(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        auth.requireReader(exchange);
         Project project = slugProject(exchange);
         long number = number(exchange, "pipeline-number");
         Pipeline pipeline = store.pipelines().pipelineByNumber(project.id(), number)
@@ -244,14 +244,14 @@ final class PipelineRoutes {
     }
 
     private Reply pipelineConfig(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        auth.requireReader(exchange);
         Pipeline pipeline = pipelineOf(exchange);
         return Reply.ok(new PipelinesApi.PipelineConfig(pipeline.config() == null ? "" : pipeline.config(),
                 pipeline.compiled() == null ? "" : pipeline.compiled()));
     }
 
     private Reply pipelineWorkflows(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        auth.requireReader(exchange);
         Pipeline pipeline = pipelineOf(exchange);
         Project project = store.pipelines().project(pipeline.projectId()).orElseThrow();
         List<PipelinesApi.Workflow> items = new ArrayList<>();
@@ -267,7 +267,7 @@ final class PipelineRoutes {
     }
 
     private Reply workflow(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        auth.requireReader(exchange);
         Workflow workflow = workflowOf(exchange);
         Pipeline pipeline = store.pipelines().pipeline(workflow.pipelineId()).orElseThrow();
         return Reply.ok(views.workflow(workflow, pipeline, store.pipelines().project(pipeline.projectId())
@@ -275,7 +275,7 @@ final class PipelineRoutes {
     }
 
     private Reply workflowJobs(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        auth.requireReader(exchange);
         Workflow workflow = workflowOf(exchange);
         Project project = store.pipelines().projectOfWorkflow(workflow.id()).orElseThrow();
         return Reply.ok(new Page<>(views.workflowJobs(store.pipelines().workflowJobs(workflow.id()), project),
@@ -322,7 +322,7 @@ final class PipelineRoutes {
     }
 
     private Reply jobDetails(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        auth.requireReader(exchange);
         Project project = slugProject(exchange);
         return Reply.ok(views.jobDetails(jobByNumber(exchange, project), project));
     }

@@ -136,7 +136,7 @@ final class TestResultRoutes {
     // --- the admin's side
 
     private Reply jobTests(Exchange exchange) {
-        auth.requireAdmin(exchange);
+        auth.requireReader(exchange);
         if (exchange.path("project-slug") != null && !exchange.path("job-number").matches("[0-9]+")) {
             // GET /project/{vcs}/{org}/tests: the project of a repository named "tests", not a job's tests
             String slug = exchange.path("project-slug") + "/" + exchange.path("job-number") + "/tests";

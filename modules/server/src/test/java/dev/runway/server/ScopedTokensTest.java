@@ -44,6 +44,11 @@ class ScopedTokensTest {
                     .statusCode()).isEqualTo(200);
             assertThat(server.send("GET", JobsApi.JOBS, secret, null).statusCode()).isEqualTo(200);
             assertThat(server.send("GET", JobsApi.job(jobId), secret, null).statusCode()).isEqualTo(200);
+            // the dashboard signed in with a read token reads projects and pipelines
+            assertThat(server.send("GET", dev.runway.protocol.PipelinesApi.PROJECTS, secret, null).statusCode())
+                    .isEqualTo(200);
+            assertThat(server.send("GET", "/api/v2/pipeline/" + java.util.UUID.randomUUID(), secret, null)
+                    .statusCode()).as("read, and not found").isEqualTo(404);
 
             String submission = dev.runway.protocol.Json.writeString(JobsApi.JobSubmission.ofCommands(
                     TestServer.RESOURCE_CLASS, "sneaky", "true"));
@@ -54,7 +59,9 @@ class ScopedTokensTest {
                 {"POST", ManagementApi.TOKENS, "{\"resource_class\":\"acme/linux\",\"nickname\":\"x\"}"},
                 {"POST", ManagementApi.NAMESPACES, "{\"name\":\"evil\",\"org_id\":\"o\"}"},
                 {"POST", ManagementApi.API_TOKENS, "{\"nickname\":\"more\",\"scope\":\"admin\"}"},
-                {"GET", ManagementApi.API_TOKENS, null}}) {
+                {"GET", ManagementApi.API_TOKENS, null},
+                {"POST", dev.runway.protocol.PipelinesApi.PROJECTS, "{\"namespace\":\"acme\",\"repository\":\"x\"}"},
+                {"POST", "/api/v2/workflow/" + java.util.UUID.randomUUID() + "/cancel", null}}) {
                 HttpResponse<String> refused = server.send(change[0], change[1], secret, change[2]);
                 assertThat(refused.statusCode()).as(change[0] + " " + change[1] + ": " + refused.body())
                         .isEqualTo(403);
