@@ -236,10 +236,12 @@ public final class RunCommand implements Callable<Integer> {
                 for (JsonNode workflow : pipelines.workflows(pipelineId).path("items")) {
                     String workflowId = workflow.path("id").asText();
                     String name = workflow.path("name").asText();
+                    // the status first: a workflow ends after its jobs, so once it is done the jobs read next are
+                    // final too (read the other way round, a job ending in between would never be shown)
+                    String status = pipelines.workflow(workflowId).path("status").asText();
                     for (JsonNode job : pipelines.workflowJobs(workflowId).path("items")) {
                         show(workflowId, name, job);
                     }
-                    String status = pipelines.workflow(workflowId).path("status").asText();
                     boolean done = List.of("success", "failed", "error", "canceled", "not_run").contains(status);
                     allDone &= done;
                     allSucceeded &= status.equals("success");
