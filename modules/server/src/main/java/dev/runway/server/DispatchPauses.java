@@ -7,9 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resource classes whose dispatch an operator paused: a claim of such a class is held (or answered 204) as if no task
- * were queued. Kept in the store, and in memory so that a claim costs no extra query; a resume wakes the held claims.
+ * were queued. Kept in the store, and in memory so that a claim costs no extra query; a pause or resume made through
+ * another replica sharing the store reaches this one as a signal, and a resume wakes the held claims.
  */
 final class DispatchPauses {
+    static final String TOPIC = "dispatch";
     private final Store store;
     private final ClaimWaiters claims;
     private final Clock clock;
@@ -28,10 +30,29 @@ final class DispatchPauses {
 
     void set(String resourceClassId, boolean pause) {
         store.management().setDispatchPaused(resourceClassId, pause, clock.millis());
+        store.signals().publish(TOPIC, resourceClassId);
+        apply(resourceClassId, pause);
+    }
+
+    /** Another replica paused or resumed a class: the store says which. */
+    void changedElsewhere(String resourceClassId) {
+        apply(resourceClassId, store.management().pausedClasses().contains(resourceClassId));
+    }
+
+    /** Signals from other replicas may have been lost: every class is read again. */
+    void reload() {
+        Set<String> now = store.management().pausedClasses();
+        for (String resourceClassId : Set.copyOf(paused)) {
+            apply(resourceClassId, now.contains(resourceClassId));
+        }
+        now.forEach(resourceClassId -> apply(resourceClassId, true));
+    }
+
+    private void apply(String resourceClassId, boolean pause) {
         if (pause) {
             paused.add(resourceClassId);
         } else if (paused.remove(resourceClassId)) {
-            claims.signal(resourceClassId); // held claims look again: tasks may be waiting
+            claims.signalHere(resourceClassId); // held claims look again: tasks may be waiting
         }
     }
 }

@@ -73,12 +73,14 @@ public final class RunwayServer implements AutoCloseable {
     /** How often due polls and schedules are looked for (a cron's unit is the minute). */
     private static final java.time.Duration TRIGGER_TICK = java.time.Duration.ofSeconds(1);
     private final DashboardMount dashboard;
+    private final DispatchPauses pauses;
 
     private RunwayServer(Server jetty, Store store, ClaimWaiters claims, OutputWatchers watchers,
             ScheduledExecutorService reaper, ExecutorService continuations, String adminToken, Path adminTokenFile,
             URI uri, List<String> routes, PipelineScheduler scheduler, PipelineTriggers triggers,
-            TimedTriggers timed, DashboardMount dashboard) {
+            TimedTriggers timed, DashboardMount dashboard, DispatchPauses pauses) {
         this.timed = timed;
+        this.pauses = pauses;
         this.dashboard = dashboard;
         this.jetty = jetty;
         this.store = store;
@@ -161,7 +163,8 @@ public final class RunwayServer implements AutoCloseable {
         store.tasks().extendRunningLeases(clock.millis() + settings.lease().toMillis());
         ClaimWaiters claims = new ClaimWaiters(store.signals());
         OutputWatchers watchers = new OutputWatchers(store.signals());
-        store.signals().subscribe(new ReplicaWakeups(claims, watchers));
+        DispatchPauses pauses = new DispatchPauses(store, claims, clock);
+        store.signals().subscribe(new ReplicaWakeups(claims, watchers, pauses));
         // replicas sharing the store read each other's output: it is kept in the database then
         StepOutput output = store.replicated() ? new DatabaseOutput(store.output())
                 : new OutputFiles(dataDir.resolve("output"));
@@ -173,7 +176,6 @@ public final class RunwayServer implements AutoCloseable {
         new ProbeRoutes(store, auth, metrics).register(router);
         // a job's end wakes the scheduler at once: the jobs that require it are queued without waiting for a tick
         PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, keys, clock), clock);
-        DispatchPauses pauses = new DispatchPauses(store, claims, clock);
         new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, pauses, continuations, clock, metrics,
                 scheduler::wake).register(router);
         new NamespaceRoutes(store, auth, clock).register(router);
@@ -279,7 +281,7 @@ public final class RunwayServer implements AutoCloseable {
         LOG.info("runway server listening on {}; data in {}; store {}; admin token in {}", uri, dataDir,
                 settings.database().describe(dataDir), tokenFile);
         return new RunwayServer(jetty, store, claims, watchers, reaper, continuations, adminToken, tokenFile, uri,
-                router.describe(), scheduler, triggers, timed, dashboard);
+                router.describe(), scheduler, triggers, timed, dashboard, pauses);
     }
 
     /** The host the dashboard calls the API at: the listening address, or loopback for a wildcard one. */
@@ -400,6 +402,11 @@ public final class RunwayServer implements AutoCloseable {
     /** The store, for tests that take the database away under a running server. */
     Store store() {
         return store;
+    }
+
+    /** Whether claims of the class get no task here (an operator paused its dispatch, through any replica). */
+    public boolean dispatchPaused(String resourceClassId) {
+        return pauses.paused(resourceClassId);
     }
 
     /** Claims held right now (long-polls waiting for work). */

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two servers on one real PostgreSQL, as two replicas: a claim held by A is answered when a job is queued through B,
- * and the output the task sends to A is read through B, byte for byte.
+ * and the output the task sends to A is read through B, byte for byte; a dispatch pause made through B holds A's
+ * claims, and its end wakes them.
  */
 class ReplicatedServersTest {
     @TempDir
@@ -54,6 +55,40 @@ class ReplicatedServersTest {
             task.appendOutput(0, 0, output, output.length, System.currentTimeMillis());
             OutputChunk read = b.admin.jobOutput(job.id(), 0, 0, Duration.ZERO);
             assertThat(read.data()).isEqualTo(output);
+        }
+    }
+
+    @Test
+    void aDispatchPauseMadeThroughOneReplicaHoldsTheClaimsOfAnother() throws Exception {
+        StoreEngines.Place place = StoreEngines.POSTGRESQL.newPlace(temp);
+        ServerDatabase database = new ServerDatabase(place.database().toString(), null);
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        DataProtection shared = new DataProtection(false, null, key, null);
+        try (TestServer a = new TestServer(new ServerSettings(temp.resolve("a"), "127.0.0.1", 0)
+                .withDatabase(database).withProtection(shared));
+                TestServer b = new TestServer(new ServerSettings(temp.resolve("b"), "127.0.0.1", 0)
+                        .withDatabase(database).withProtection(shared))) {
+            String token = a.resourceClassToken();
+            String classId = b.admin.listResourceClasses("acme").items().get(0).id();
+            assertThat(b.admin.setDispatchPaused(classId, true)).isTrue();
+            JobStatus job = b.admin.submitJob(JobSubmission.ofCommands(TestServer.RESOURCE_CLASS, "held", "true"));
+            // the pause reaches A through the store's signals: poll until A holds the class (no sleep, no race)
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> a.server.dispatchPaused(
+                    classId));
+            assertThat(a.runner(token).claim(TestServer.claimRequest("r1", 0))).as("paused through B").isEmpty();
+
+            CompletableFuture<Optional<ClaimResponse>> held = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return a.runner(token).claim(TestServer.claimRequest("r1", 30));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> a.server.waitingClaims() == 1);
+            assertThat(b.admin.setDispatchPaused(classId, false)).isFalse();
+            ClaimResponse claim = held.get(20, TimeUnit.SECONDS).orElseThrow();
+            assertThat(claim.jobId()).isEqualTo(job.id());
         }
     }
 }
