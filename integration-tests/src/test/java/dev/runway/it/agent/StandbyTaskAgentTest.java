@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A task that ends leaves a standby task agent waiting for the next task (runner.standby_timeout): the next task is
- * handed to it, and it runs that task as a task agent started for it would, in the task's directory.
+ * handed to it, and it runs that task as a task agent started for it would, in the task's directory. The standby for
+ * the task after starts while that task runs, and a task's slot takes the next task before its directory is removed.
  */
 class StandbyTaskAgentTest {
     private static final Pattern STANDBY_STARTED = Pattern.compile("standby task agent started \\(pid (\\d+)");
@@ -53,13 +54,64 @@ class StandbyTaskAgentTest {
             assertThat(harness.output(second.id(), 1).strip()).isEqualTo(directory);
             assertThat(harness.output(second.id(), 2).strip()).as("the task agent's own directory, renamed")
                     .isEqualTo(directory);
-            awaitStandby(agent, 2); // started once the second task's end is seen, a moment after the server's
+            awaitStandby(agent, 2); // started when the second task went to the first
             assertThat(standbyDirectories(agent)).as("only the next standby's").hasSize(1);
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + healthPort + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("runway_agent_tasks_handed_to_standby_total 1\n",
                     "runway_agent_tasks_claimed_total 2\n");
+        }
+    }
+
+    @Test
+    void theNextStandbyStartsWhileTheTaskHandedToTheWaitingOneRuns(@TempDir Path home) throws Exception {
+        try (AgentHarness harness = AgentHarness.start(home)) {
+            AgentProcess agent = harness.launchAgent("ahead", "");
+            assertSucceeds(harness, harness.submit("first", "true"));
+            long waiting = awaitStandby(agent, 1);
+            Path release = home.resolve("release");
+
+            JobStatus second = harness.submit("second", "while [ ! -e " + release + " ]; do sleep 0.05; done");
+            awaitLog(agent, "handed to the standby task agent (pid " + waiting + ")");
+            long next = awaitStandby(agent, 2); // the second task still runs: it waits for the file
+            assertThat(harness.status(second.id()).state()).isEqualTo(JobState.RUNNING);
+            assertThat(next).isNotEqualTo(waiting);
+            Files.createFile(release);
+            assertSucceeds(harness, second);
+
+            JobStatus third = harness.submit("third", "echo ran");
+            assertSucceeds(harness, third);
+            assertThat(agent.logText()).contains("handed to the standby task agent (pid " + next + ") in ");
+            assertThat(harness.output(third.id(), 0)).isEqualTo("ran\n");
+        }
+    }
+
+    @Test
+    void theSlotTakesTheNextTaskWhileThePreviousTasksDirectoryIsRemoved(@TempDir Path home) throws Exception {
+        try (AgentHarness harness = AgentHarness.start(home)) {
+            AgentProcess agent = harness.launchAgent("cleaning", "cleanup_working_directory: true\n");
+            // a tree whose removal takes far longer than a claim: the next job is queued before it goes
+            JobStatus big = harness.submit("big", "mkdir tree && cd tree && seq -f 'f%05g' 0 59999 | xargs touch");
+            JobStatus next = harness.submit("next", "echo ran");
+            assertSucceeds(harness, big);
+            assertSucceeds(harness, next);
+
+            String log = agent.logText();
+            Matcher bigTask = Pattern.compile("\\[task ([^\\]]+)\\] claimed: job big \\(").matcher(log);
+            assertThat(bigTask.find()).as(log).isTrue();
+            awaitLog(agent, "[task " + bigTask.group(1) + "] removed its working directory");
+            log = agent.logText();
+            int removed = log.indexOf("[task " + bigTask.group(1) + "] removed its working directory");
+            int claimedNext = log.indexOf("claimed: job next (");
+            assertThat(claimedNext).as("the next job claimed before the big job's directory was gone:\n" + log)
+                    .isPositive().isLessThan(removed);
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+                try (Stream<Path> left = Files.list(agent.directory().resolve("work"))) {
+                    assertThat(left.filter(path -> !path.getFileName().toString().startsWith("runway-standby-")))
+                            .as("task directories left").isEmpty();
+                }
+            });
         }
     }
 

@@ -248,7 +248,7 @@ public final class LaunchAgent {
     private void startTask(ClaimResponse claim, int slot) {
         TaskSupervisor supervisor = new TaskSupervisor(context, claim, slot,
                 new RunnerClient(transport, context.resourceClassToken()).forTask(claim), standby.take().orElse(null),
-                this::taskEnded);
+                taskEvents);
         running.add(supervisor);
         if (state() == AgentState.CANCELING) {
             supervisor.stop(TaskSupervisor.StopReason.AGENT_SHUTDOWN);
@@ -256,20 +256,39 @@ public final class LaunchAgent {
         taskThreads.execute(supervisor);
     }
 
-    private void taskEnded(TaskSupervisor supervisor) {
-        running.remove(supervisor);
-        try {
+    /**
+     * A task's course as the slots and the standby follow it: the next task's standby starts as soon as this task is
+     * handed to the waiting one (so that a job requiring this one finds it up), and the slot goes back once the task
+     * is over, before its directory is removed.
+     */
+    private final TaskSupervisor.Events taskEvents = new TaskSupervisor.Events() {
+        @Override
+        public void handedToStandby() {
             if (state() == AgentState.RUNNING) {
-                standby.replenish(); // before the slot is given: the next claim finds it (when the JVM is up)
+                standby.replenishAhead();
             }
-        } finally {
-            slots.give(supervisor.slot());
         }
-        idle.taskEnded();
-        synchronized (lock) {
-            lock.notifyAll();
+
+        @Override
+        public void slotFree(TaskSupervisor task) {
+            try {
+                if (state() == AgentState.RUNNING) {
+                    standby.replenish(); // when none is waiting: before the slot is given, the next claim finds it
+                }
+            } finally {
+                slots.give(task.slot());
+            }
+            idle.taskEnded();
         }
-    }
+
+        @Override
+        public void ended(TaskSupervisor task) {
+            running.remove(task);
+            synchronized (lock) {
+                lock.notifyAll();
+            }
+        }
+    };
 
     private void startHealthServer() {
         String listen = context.config().health().listen();

@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one task agent started ahead of the next task, its JVM up and waiting on standard input, so that a pickup
- * does not wait for a JVM to start. One is started when a task ends (a slot is free again) while the last claim is
- * less than {@code runner.standby_timeout} ago, and dismissed when that time has passed: an agent that has been idle
- * that long holds no task agent, and its first pickup starts one as before.
+ * does not wait for a JVM to start. The next one starts as soon as a task is handed to the waiting one (so that it is
+ * up when that task ends and the job requiring it is claimed), or when a task ends and none waits; only while the
+ * last claim is less than {@code runner.standby_timeout} ago. It is dismissed when that time has passed: an agent
+ * that has been idle that long holds no task agent, and its first pickup starts one as before. A standby holds no
+ * task and no slot: it is one JVM waiting, whatever {@code max_concurrent_tasks} is.
  *
  * <p>Not with a {@code command_prefix}: the prefix is CircleCI's contract, given each task's own arguments. Not in
  * single-task mode, and only where the launcher can start one ({@link dev.runway.launcher.Launcher#startStandby}:
@@ -48,7 +50,8 @@ final class StandbyTaskAgent implements AutoCloseable {
 
     private final AgentContext context;
     private final Duration timeout;
-    private final ScheduledExecutorService expiry;
+    /** Starts standbys ahead of a task's end, and dismisses them when they expire. */
+    private final ScheduledExecutorService worker;
     private Waiting waiting;
     private Instant lastClaim;
     private boolean closed;
@@ -63,8 +66,8 @@ final class StandbyTaskAgent implements AutoCloseable {
         boolean possible = runner.commandPrefix().isEmpty() && runner.mode() == Mode.CONTINUOUS
                 && !runner.perSlotTaskUser();
         this.timeout = possible ? runner.standbyTimeout() : Duration.ZERO;
-        this.expiry = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "standby-expiry");
+        this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "standby");
             thread.setDaemon(true);
             return thread;
         });
@@ -83,7 +86,23 @@ final class StandbyTaskAgent implements AutoCloseable {
         return Optional.ofNullable(taken);
     }
 
-    /** Starts a standby when a slot is free again, none waits, and the last claim is recent enough. */
+    /**
+     * Starts the next standby now, on another thread, while a task that went to the waiting one runs: its JVM is then
+     * up when that task ends. Not when every task shares a directory that is removed after each: it would wait in a
+     * directory removed under it (then the next standby starts at the task's end, as {@link #replenish} does).
+     */
+    void replenishAhead() {
+        if (!context.workingDirectories().perTask() && context.config().runner().cleanupWorkingDirectory()) {
+            return;
+        }
+        try {
+            worker.execute(this::replenish);
+        } catch (RejectedExecutionException closedMeanwhile) {
+            // close() ran: no more standbys
+        }
+    }
+
+    /** Starts a standby when none waits and the last claim is recent enough. */
     void replenish() {
         LaunchSpec spec;
         synchronized (this) {
@@ -119,7 +138,7 @@ final class StandbyTaskAgent implements AutoCloseable {
         }
         Duration untilExpiry = Duration.between(context.clock().instant(), lastClaim.plus(timeout));
         try {
-            expiry.schedule(this::dismissIfExpired, Math.max(0, untilExpiry.toMillis()) + 1, TimeUnit.MILLISECONDS);
+            worker.schedule(this::dismissIfExpired, Math.max(0, untilExpiry.toMillis()) + 1, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closedMeanwhile) {
             // close() ran since the standby started, and dismissed it
         }
@@ -154,7 +173,7 @@ final class StandbyTaskAgent implements AutoCloseable {
             closed = true;
             last = waiting;
             waiting = null;
-            expiry.shutdownNow();
+            worker.shutdownNow();
         }
         if (last == null) {
             return;

@@ -36,7 +36,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -46,6 +45,10 @@ import org.slf4j.MDC;
  * launcher, the task token on stdin), the lease heartbeat, max_run_time and cancellation (both through
  * {@link TaskProcess#stop()}, the TERM-grace-KILL ladder), the report when the task agent could not finish the task
  * itself, and cleanup. Every log line carries the task id.
+ *
+ * <p>The task's slot is free once its task agent and every process it started are gone and its end is reported: the
+ * removal of its working directory ({@code cleanup_working_directory}) comes after that, while the next task may
+ * already run, unless every task shares one directory.
  */
 final class TaskSupervisor implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
@@ -83,7 +86,8 @@ final class TaskSupervisor implements Runnable {
     /** The user this task runs as (runner.task_user for its slot); null = the agent's own user. */
     private final String taskUser;
     private final TaskClient client;
-    private final Consumer<TaskSupervisor> onEnd;
+    private final Events events;
+    private boolean slotFreed;
     /** A task agent already started for the next task, or null: this task then starts its own. */
     private StandbyTaskAgent.Waiting standby;
     private String launchId;
@@ -99,8 +103,23 @@ final class TaskSupervisor implements Runnable {
     /** The job's number ("Job #12", as the CLI shows it) once the job is fetched; "?" until then. */
     private String jobNumber = "?";
 
+    /** What the launch agent hears of a task's course, each on the task's thread. */
+    interface Events {
+        /** The task went to the standby task agent: the next task's standby may start now. */
+        void handedToStandby();
+
+        /**
+         * The task is over: reported, its task agent and every process of its tree gone. Its slot may take the next
+         * task; the working directory may still be being removed. Once per task, before {@link #ended}.
+         */
+        void slotFree(TaskSupervisor task);
+
+        /** Everything of the task is done, its cleanup included. */
+        void ended(TaskSupervisor task);
+    }
+
     TaskSupervisor(AgentContext context, ClaimResponse claim, int slot, TaskClient client,
-            StandbyTaskAgent.Waiting standby, Consumer<TaskSupervisor> onEnd) {
+            StandbyTaskAgent.Waiting standby, Events events) {
         this.context = context;
         this.claim = claim;
         this.slot = slot;
@@ -108,7 +127,7 @@ final class TaskSupervisor implements Runnable {
         this.client = client;
         this.standby = standby;
         this.launchId = standby != null ? standby.process().launchId() : UUID.randomUUID().toString();
-        this.onEnd = onEnd;
+        this.events = events;
     }
 
     /** The slot (1..max_concurrent_tasks) this task runs in; given back when it ends. */
@@ -187,7 +206,16 @@ final class TaskSupervisor implements Runnable {
         } finally {
             context.metrics().taskEnded(success);
             MDC.remove(MDC_TASK_ID);
-            onEnd.accept(this);
+            freeSlot();
+            events.ended(this);
+        }
+    }
+
+    /** Once: the task's slot goes back (its processes are gone, its end reported). */
+    private void freeSlot() {
+        if (!slotFreed) {
+            slotFreed = true;
+            events.slotFree(this);
         }
     }
 
@@ -309,6 +337,7 @@ final class TaskSupervisor implements Runnable {
             context.metrics().taskHandedToStandby();
             LOG.info("[task {}] handed to the standby task agent (pid {}) in {}", claim.taskId(), waiting.pid(),
                     workingDirectory);
+            events.handedToStandby();
             return waiting;
         } catch (LaunchException e) {
             LOG.warn("[task {}] {}; starting a task agent for it", claim.taskId(), e.getMessage());
@@ -536,16 +565,25 @@ final class TaskSupervisor implements Runnable {
         }
     }
 
-    /** Cleans up. The state file stays when a failure could not be reported: the next start reports it. */
+    /**
+     * Cleans up, once the task agent's tree is gone and the task reported. The slot is given back before its own
+     * directory is removed (the next task runs in another one); a directory every task shares goes first. The state
+     * file stays until the end, and when a failure could not be reported: the next start reports it.
+     */
     private void finish(Path workingDirectory, Path outputLog, boolean success, boolean reported) {
+        boolean shared = !context.workingDirectories().perTask();
+        if (!shared) {
+            freeSlot();
+        }
         if (context.config().runner().cleanupWorkingDirectory()) {
             try {
                 TreeRemover.remove(workingDirectory);
-                LOG.debug("[task {}] removed {}", claim.taskId(), workingDirectory);
+                LOG.info("[task {}] removed its working directory {}", claim.taskId(), workingDirectory);
             } catch (IOException e) {
                 LOG.warn("[task {}] cleanup incomplete: {}", claim.taskId(), e.getMessage());
             }
         }
+        freeSlot();
         if (reported) {
             context.stateStore().delete(launchId);
         }
