@@ -70,7 +70,7 @@ class FullDiskImageTest {
     private static final String CONFIG = """
             version: 2.1
             parameters:
-              mib: {type: integer, default: 1}
+              mib: {type: string, default: "1"}
               name: {type: string, default: a.bin}
             jobs:
               store:
@@ -86,20 +86,31 @@ class FullDiskImageTest {
 
     /** A server, one launch agent and a project, closed together. */
     private record Cluster(ServerProcess server, ManagementClient management, PipelinesClient pipelines,
-            LaunchAgentProcess agent, String slug) implements AutoCloseable {
+            List<LaunchAgentProcess> agents, String slug) implements AutoCloseable {
         URI uri() {
             return URI.create("http://127.0.0.1:" + server.port());
         }
 
-        /** Triggers a pipeline, waits for its workflow's end; answers the job's number and its status. */
-        Job run(Map<String, Object> parameters) throws Exception {
+        /** Triggers a pipeline and waits for the end of its (one) workflow. */
+        JsonNode runWorkflow(Map<String, Object> parameters) throws Exception {
             String pipeline = pipelines.trigger(slug, "main", null, parameters).id();
-            JsonNode workflow = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> {
-                        JsonNode items = pipelines.workflows(pipeline).path("items");
-                        return items.size() == 0 ? null : items.get(0);
-                    }, found -> found != null && List.of("success", "failed", "error", "canceled")
-                            .contains(found.path("status").asText()));
+            try {
+                return await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
+                            JsonNode items = pipelines.workflows(pipeline).path("items");
+                            return items.size() == 0 ? null : items.get(0);
+                        }, found -> found != null && List.of("success", "failed", "error", "canceled")
+                                .contains(found.path("status").asText()));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("pipeline " + parameters + " did not end: " + pipelines.pipeline(pipeline)
+                        + "\n" + pipelines.workflows(pipeline) + "\nserver log:\n"
+                        + Files.readString(server.log()) + "\nagent logs:\n" + agentLogs(), e);
+            }
+        }
+
+        /** Runs a pipeline of one job; answers the job's number and the workflow's status. */
+        Job run(Map<String, Object> parameters) throws Exception {
+            JsonNode workflow = runWorkflow(parameters);
             long number = pipelines.workflowJobs(workflow.path("id").asText()).path("items").get(0)
                     .path("job_number").asLong();
             return new Job(number, workflow.path("status").asText());
@@ -145,37 +156,60 @@ class FullDiskImageTest {
             return HexFormat.of().formatHex(digest.digest());
         }
 
+        String agentLogs() {
+            StringBuilder logs = new StringBuilder();
+            agents.forEach(agent -> logs.append(agent.logText()));
+            return logs.toString();
+        }
+
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             try {
-                agent.kill();
-            } finally {
-                server.close();
+                for (LaunchAgentProcess agent : agents) {
+                    agent.kill();
+                }
+                server.close(); // and with it the server's mount namespace and its tmpfs
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
 
     private record Job(long number, String status) {}
 
-    private static Cluster cluster(Path tmp, List<String> serverPrefix, List<String> agentPrefix) throws Exception {
+    /**
+     * The server (run with {@code serverPrefix}), a project of {@code config} (formatted with the resource class
+     * {@code full-disk/NAME} of each agent, in order) and one launch agent per entry of {@code agentPrefixes}.
+     */
+    private static Cluster cluster(Path tmp, List<String> serverPrefix, String config,
+            List<List<String>> agentPrefixes) throws Exception {
         ServerProcess server = ServerProcess.start(serverPrefix, tmp.resolve("server-data"),
                 tmp.resolve("server.log"), "127.0.0.1", 0, "60s");
+        List<LaunchAgentProcess> agents = new java.util.ArrayList<>();
         try {
             URI uri = URI.create("http://127.0.0.1:" + server.port());
             ManagementClient management = server.management(uri);
             management.createNamespace(NAMESPACE, UUID.randomUUID().toString());
-            String resourceClass = NAMESPACE + "/linux";
-            management.createResourceClass(resourceClass, "full disk end-to-end tests");
-            String token = management.createToken(resourceClass, "e2e").token();
             PipelinesClient pipelines = new PipelinesClient(new HttpTransport(uri, Duration.ofSeconds(30)),
                     server.adminToken());
-            GitRepository repository = GitRepository.withConfig(tmp.resolve("repo"), CONFIG.formatted(resourceClass));
+            List<Object> resourceClasses = new java.util.ArrayList<>();
+            for (int i = 0; i < agentPrefixes.size(); i++) {
+                String resourceClass = NAMESPACE + "/agent-" + i;
+                management.createResourceClass(resourceClass, "full disk end-to-end tests");
+                String token = management.createToken(resourceClass, "e2e").token();
+                agents.add(LaunchAgentProcess.start(agentPrefixes.get(i), tmp.resolve("agent-" + i),
+                        "full-disk-" + i, uri.toString(), token, "", Map.of()));
+                resourceClasses.add(resourceClass);
+            }
+            GitRepository repository = GitRepository.withConfig(tmp.resolve("repo"),
+                    config.formatted(resourceClasses.toArray()));
             String slug = pipelines.createProject(new PipelinesApi.ProjectCreate(NAMESPACE,
                     repository.directory().toString(), "full-disk", "main")).slug();
-            LaunchAgentProcess agent = LaunchAgentProcess.start(agentPrefix, tmp.resolve("agent"), "full-disk",
-                    uri.toString(), token, "", Map.of());
-            return new Cluster(server, management, pipelines, agent, slug);
+            return new Cluster(server, management, pipelines, agents, slug);
         } catch (Exception | AssertionError e) {
+            for (LaunchAgentProcess agent : agents) {
+                agent.kill();
+            }
             server.close();
             throw e;
         }
@@ -198,15 +232,15 @@ class FullDiskImageTest {
             throws Exception {
         assumeTrue(canMountPrivately(), "needs root and unshare(1) to mount a tmpfs in a private mount namespace");
         Path blobs = Files.createDirectories(tmp.resolve("server-data/blobs"));
-        try (Cluster cluster = cluster(tmp, onOwnDisk(blobs, SERVER_DISK), List.of())) {
+        try (Cluster cluster = cluster(tmp, onOwnDisk(blobs, SERVER_DISK), CONFIG, List.of(List.of()))) {
             // what the server sees at its blob directory: the tmpfs, through its own mount namespace
             Path serverBlobs = Path.of("/proc/" + cluster.server().pid() + "/root" + blobs);
 
-            Job early = cluster.run(Map.of("mib", 8, "name", "early.bin"));
+            Job early = cluster.run(Map.of("mib", "8", "name", "early.bin"));
             assertThat(early.status()).as(cluster.output(early, 1)).isEqualTo("success");
             String earlySha = sha256Printed(cluster.output(early, 0));
 
-            Job big = cluster.run(Map.of("mib", 100, "name", "big.bin"));
+            Job big = cluster.run(Map.of("mib", "100", "name", "big.bin"));
             String refused = cluster.output(big, 1);
             assertThat(big.status()).as(refused).isEqualTo("failed");
             assertThat(refused).as("the step names the server's full disk").contains("507",
@@ -222,10 +256,51 @@ class FullDiskImageTest {
             assertThat(earlyArtifacts).containsOnlyKeys("early.bin");
             assertThat(cluster.downloadSha256(earlyArtifacts.get("early.bin"))).isEqualTo(earlySha);
 
-            Job later = cluster.run(Map.of("mib", 8, "name", "later.bin"));
+            Job later = cluster.run(Map.of("mib", "8", "name", "later.bin"));
             assertThat(later.status()).as(cluster.output(later, 1)).isEqualTo("success");
             assertThat(cluster.downloadSha256(cluster.artifacts(later).get("later.bin")))
                     .isEqualTo(sha256Printed(cluster.output(later, 0)));
+        }
+    }
+
+    @Test
+    void aWorkspaceAttachedOntoAFullDiskFailsItsStepClearly(@TempDir Path tmp) throws Exception {
+        assumeTrue(canMountPrivately(), "needs root and unshare(1) to mount a tmpfs in a private mount namespace");
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        // the second agent's task working directories are on a disk of 16 MiB; its tasks' scratch is not
+        Path smallWork = Files.createDirectories(tmp.resolve("agent-1/work"));
+        String config = """
+                version: 2.1
+                jobs:
+                  produce:
+                    machine: true
+                    resource_class: %s
+                    steps:
+                      - run: head -c 40000000 /dev/urandom > OUTSIDE/data.bin
+                      - persist_to_workspace: {root: OUTSIDE, paths: [data.bin]}
+                  consume:
+                    machine: true
+                    resource_class: %s
+                    steps:
+                      - attach_workspace: {at: ws}
+                      - run: echo AFTER-THE-ATTACH
+                workflows:
+                  main:
+                    jobs:
+                      - produce
+                      - consume: {requires: [produce]}
+                """.replace("OUTSIDE", outside.toString());
+        try (Cluster cluster = cluster(tmp, List.of(), config, List.of(List.of(), onOwnDisk(smallWork, "16m")))) {
+            JsonNode workflow = cluster.runWorkflow(Map.of());
+            Map<String, Long> numbers = new java.util.HashMap<>();
+            cluster.pipelines().workflowJobs(workflow.path("id").asText()).path("items").forEach(job ->
+                    numbers.put(job.path("name").asText(), job.path("job_number").asLong()));
+            Job consume = new Job(numbers.get("consume"), workflow.path("status").asText());
+            String attach = cluster.output(consume, 0);
+            assertThat(workflow.path("status").asText()).as("%s%n%s", attach, cluster.agentLogs())
+                    .isEqualTo("failed");
+            assertThat(attach).as("the step names the full disk").contains("No space left on device");
+            assertThat(cluster.output(consume, 1)).doesNotContain("AFTER-THE-ATTACH");
         }
     }
 }
