@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -23,6 +24,12 @@ final class ApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     /** The buffer a streamed answer (a blob) is read into and written from. */
     private static final int STREAM_CHUNK = 256 * 1024;
+    /**
+     * Direct buffers of that one size, kept for the next streamed answer (the server's own pool keeps none above
+     * 64 KiB, so each download would allocate one): it holds as many as were ever in use at once.
+     */
+    private static final ByteBufferPool STREAM_BUFFERS = new ArrayByteBufferPool(STREAM_CHUNK, STREAM_CHUNK,
+            STREAM_CHUNK);
     private final Router router;
     private final Auth auth;
     private final AuthenticationDeadline deadline;
@@ -146,10 +153,9 @@ final class ApiHandler extends Handler.Abstract {
         });
         if (reply.stream() != null) {
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.streamLength());
-            // one direct buffer per answer, reused for each read: the socket takes it without a copy, and a blob
-            // goes out in a few large writes rather than in thousands of 8 KiB ones
-            ByteBufferPool.Sized buffers = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(),
-                    true, STREAM_CHUNK);
+            // one pooled direct buffer per answer, reused for each read: the socket takes it without a copy, and a
+            // blob goes out in a few large writes rather than in thousands of 8 KiB ones
+            ByteBufferPool.Sized buffers = new ByteBufferPool.Sized(STREAM_BUFFERS, true, STREAM_CHUNK);
             Content.Source source = Content.Source.from(buffers, reply.stream(), 0, reply.streamLength());
             Content.copy(source, response, Callback.from(() -> {
                 closeQuietly(reply.stream());
