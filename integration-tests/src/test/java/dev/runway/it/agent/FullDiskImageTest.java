@@ -77,7 +77,10 @@ class FullDiskImageTest {
                 machine: true
                 resource_class: %s
                 steps:
-                  - run: head -c $(( << pipeline.parameters.mib >> * 1048576 )) /dev/urandom > << pipeline.parameters.name >> && sha256sum << pipeline.parameters.name >>
+                  - run: |
+                      name=<< pipeline.parameters.name >>
+                      head -c $(( << pipeline.parameters.mib >> * 1048576 )) /dev/urandom > "$name"
+                      sha256sum "$name"
                   - store_artifacts: {path: << pipeline.parameters.name >>}
                   - run: echo AFTER-THE-ARTIFACT
             workflows:
