@@ -103,14 +103,19 @@ final class BlobRoutes {
 
     /**
      * An upload's state for the task's project: a blob the project already may use is complete at once; any other
-     * blob's bytes must be sent (even when the store has them), so that a sha256 alone opens nothing.
+     * blob's bytes must be sent (even when the store has them), so that a sha256 alone opens nothing. A disk without
+     * room for the rest answers 507 here, before the uploader sends a byte.
      */
     private Reply uploadState(Exchange exchange) {
         JobScope scope = scope(exchange);
         String sha256 = sha256(exchange);
-        BlobStore.UploadState state = blobs.state(exchange.path("task"), sha256, requiredLong(exchange, "size"),
-                store.blobs().projectRefersTo(scope.projectId(), sha256));
-        return Reply.ok(new BlobsApi.UploadStatus(state.nextOffset(), state.complete()));
+        try {
+            BlobStore.UploadState state = blobs.state(exchange.path("task"), sha256, requiredLong(exchange, "size"),
+                    store.blobs().projectRefersTo(scope.projectId(), sha256));
+            return Reply.ok(new BlobsApi.UploadStatus(state.nextOffset(), state.complete()));
+        } catch (BlobException e) {
+            throw refusal(e);
+        }
     }
 
     private Reply upload(Exchange exchange) {

@@ -9,13 +9,13 @@ import java.util.Map;
  * give back a task that was claimed for it.
  */
 record Reply(int status, String contentType, byte[] body, Map<String, String> headers, Runnable onLost,
-        java.io.InputStream stream, long streamLength) {
+        java.nio.channels.SeekableByteChannel stream, long streamLength) {
     Reply(int status, String contentType, byte[] body, Map<String, String> headers, Runnable onLost) {
         this(status, contentType, body, headers, onLost, null, -1);
     }
 
-    /** {@code length} bytes of {@code stream} (closed once written or when the client left), streamed. */
-    static Reply stream(java.io.InputStream stream, long length, Map<String, String> headers) {
+    /** The first {@code length} bytes of {@code stream} (closed once written or when the client left), streamed. */
+    static Reply stream(java.nio.channels.SeekableByteChannel stream, long length, Map<String, String> headers) {
         return new Reply(200, "application/octet-stream", new byte[0], new LinkedHashMap<>(headers), null, stream,
                 length);
     }

@@ -57,6 +57,7 @@ public final class RunwayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunwayServer.class);
     /** Disk space the blob store leaves free: an upload that would take it is refused before it starts. */
     private static final long BLOB_DISK_RESERVE = 256L * 1024 * 1024;
+    private static final int INPUT_BUFFER = 64 * 1024;
     private final Server jetty;
     private final Store store;
     private final ClaimWaiters claims;
@@ -211,15 +212,20 @@ public final class RunwayServer implements AutoCloseable {
         // CircleCI's API v2 clients send project slugs URL-escaped (gh%2Forg%2Frepo): the router keeps an escaped
         // slash inside its path segment
         http.setUriCompliance(UriCompliance.DEFAULT.with("runway", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+        // a request body (a blob upload) comes in pieces of this size: 8 KiB, Jetty's default, cost a read and a
+        // hand-over to the reading thread per 8 KiB; the pool keeps buffers of this size and a connection gives its
+        // buffer back whenever it has read all that arrived
+        http11.setInputBufferSize(INPUT_BUFFER);
         ServerConnector connector;
         if (tls == null) {
-            connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+            connector = new ServerConnector(jetty, 1, 1, http11);
         } else {
             SecureRequestCustomizer secure = new SecureRequestCustomizer();
             secure.setSniHostCheck(false); // reached by IP address as often as by name
             http.addCustomizer(secure);
             connector = new ServerConnector(jetty, 1, 1, new SslConnectionFactory(tls.factory(),
-                    HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(http));
+                    HttpVersion.HTTP_1_1.asString()), http11);
         }
         connector.setHost(settings.host());
         connector.setPort(settings.port());

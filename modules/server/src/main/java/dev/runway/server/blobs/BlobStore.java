@@ -2,6 +2,7 @@ package dev.runway.server.blobs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -13,12 +14,16 @@ public interface BlobStore {
     /** The size of the stored blob, empty when the store does not have it. */
     OptionalLong size(String sha256);
 
-    /** The stored blob's bytes, streamed; {@link BlobException} NOT_FOUND when there is none. */
-    InputStream open(String sha256) throws IOException;
+    /**
+     * The stored blob's bytes as a channel (the server sends them in large direct buffers from it);
+     * {@link BlobException} NOT_FOUND when there is none.
+     */
+    SeekableByteChannel open(String sha256) throws IOException;
 
     /**
      * Where the upload {@code uploadId} of the blob stands. With {@code mayReuse}, complete when the store has the
      * blob; without, the uploader must send the bytes (it proves it has them) even when the store has it already.
+     * {@link BlobException} NO_SPACE when the disk has no room for the bytes still to come.
      */
     UploadState state(String uploadId, String sha256, long size, boolean mayReuse);
 

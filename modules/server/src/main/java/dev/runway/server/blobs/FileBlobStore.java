@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -98,9 +99,9 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public InputStream open(String sha256) throws IOException {
+    public SeekableByteChannel open(String sha256) throws IOException {
         try {
-            return Files.newInputStream(objectPath(sha256));
+            return FileChannel.open(objectPath(sha256), StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             throw new BlobException(BlobException.Kind.NOT_FOUND, "no blob " + sha256);
         }
@@ -113,10 +114,30 @@ public final class FileBlobStore implements BlobStore {
         if (mayReuse && size(sha256).isPresent()) {
             return new UploadState(size, true);
         }
+        long held;
         try {
-            return new UploadState(Files.size(part), false);
+            held = Files.size(part);
         } catch (IOException e) {
-            return new UploadState(0, false);
+            held = 0;
+        }
+        // the uploader asks before it sends: a disk without room says so here, where the answer reaches it (a
+        // refusal of a body under way comes while the sender is still writing, and it may only see the cut)
+        requireRoom(size - held);
+        return new UploadState(held, false);
+    }
+
+    /** Refuses with NO_SPACE when writing {@code more} bytes would eat into the disk's reserve. */
+    private void requireRoom(long more) {
+        long free;
+        try {
+            free = Files.getFileStore(uploads).getUsableSpace();
+        } catch (IOException e) {
+            return; // the write itself finds out
+        }
+        if (more > free - reserveBytes) {
+            throw new BlobException(BlobException.Kind.NO_SPACE, "the server's disk has no room for this blob: "
+                    + more + " more bytes wanted, " + Math.max(0, free - reserveBytes) + " available"
+                    + " (the server keeps " + reserveBytes + " bytes free)");
         }
     }
 
@@ -151,6 +172,8 @@ public final class FileBlobStore implements BlobStore {
 
     private UploadState appendLocked(Path part, String sha256, long size, long offset, InputStream bytes)
             throws IOException {
+        // refused before the upload file is created: a refusal leaves nothing behind
+        requireRoom(size - (Files.exists(part) ? Files.size(part) : 0));
         try (FileChannel channel = FileChannel.open(part, EnumSet.of(StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE), fileMode)) {
             long held = channel.size();
@@ -158,17 +181,20 @@ public final class FileBlobStore implements BlobStore {
                 throw new BlobException(BlobException.Kind.OFFSET_MISMATCH, "the upload holds " + held
                         + " bytes; resume at that offset, not " + offset, held, null);
             }
-            long free = Files.getFileStore(uploads).getUsableSpace();
-            if (size - held > free - reserveBytes) {
-                throw new BlobException(BlobException.Kind.NO_SPACE, "the server's disk has no room for this blob: "
-                        + (size - held) + " more bytes wanted, " + Math.max(0, free - reserveBytes) + " available"
-                        + " (the server keeps " + reserveBytes + " bytes free)");
-            }
             // one digest over the whole blob when it arrives in one go; a resumed upload is hashed from the file
             MessageDigest digest = held == 0 && offset == 0 ? sha256Digest() : null;
             skip(bytes, held - offset);
             channel.position(held);
-            long written = copy(bytes, channel, size - held, digest);
+            long written;
+            try {
+                written = copy(bytes, channel, size - held, digest);
+            } catch (BlobException e) {
+                if (e.kind() == BlobException.Kind.NO_SPACE) {
+                    // a full disk does not empty itself: the bytes in would only hold space that others need
+                    Files.deleteIfExists(part);
+                }
+                throw e;
+            }
             held += written;
             if (held < size) {
                 channel.force(false);
@@ -189,40 +215,50 @@ public final class FileBlobStore implements BlobStore {
     /**
      * Copies at most {@code limit} bytes; the bytes written before the sender stopped stay (they are what a resumed
      * upload continues after), while a failed write is undone to the last whole write, so that the file never holds
-     * bytes that were not written.
+     * bytes that were not written (and a full disk drops the upload, see the caller).
      */
     private static long copy(InputStream in, FileChannel channel, long limit, MessageDigest digest)
             throws IOException {
         byte[] buffer = new byte[BUFFER];
         long total = 0;
-        while (total < limit) {
-            int read;
+        boolean ended = false;
+        while (total < limit && !ended) {
+            // the body arrives in the connection's small pieces: gather a whole buffer before each write and digest
+            int want = (int) Math.min(buffer.length, limit - total);
+            int filled = 0;
             try {
-                read = in.read(buffer, 0, (int) Math.min(buffer.length, limit - total));
+                while (filled < want) {
+                    int read = in.read(buffer, filled, want - filled);
+                    if (read < 0) {
+                        ended = true;
+                        break;
+                    }
+                    filled += read;
+                }
             } catch (IOException senderGone) {
-                break; // keep what arrived: the sender resumes after it
+                ended = true; // keep what arrived: the sender resumes after it
             }
-            if (read < 0) {
+            if (filled == 0) {
                 break;
             }
             long before = channel.position();
             try {
-                ByteBuffer view = ByteBuffer.wrap(buffer, 0, read);
+                ByteBuffer view = ByteBuffer.wrap(buffer, 0, filled);
                 while (view.hasRemaining()) {
                     channel.write(view);
                 }
             } catch (IOException e) {
                 channel.truncate(before);
                 if (noSpace(e)) {
-                    throw new BlobException(BlobException.Kind.NO_SPACE, "the server's disk is full: "
-                            + e.getMessage() + " (the upload keeps its first " + before + " bytes)", -1, e);
+                    throw new BlobException(BlobException.Kind.NO_SPACE, "the server's disk is full ("
+                            + e.getMessage() + "): the upload is dropped", -1, e);
                 }
                 throw e;
             }
             if (digest != null) {
-                digest.update(buffer, 0, read);
+                digest.update(buffer, 0, filled);
             }
-            total += read;
+            total += filled;
         }
         if (total == limit && in.read() >= 0) {
             throw new BlobException(BlobException.Kind.INVALID, "the body is longer than the blob's size");

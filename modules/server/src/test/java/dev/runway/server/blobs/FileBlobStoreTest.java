@@ -35,7 +35,7 @@ class FileBlobStoreTest {
     }
 
     private static byte[] read(BlobStore store, String sha256) throws IOException {
-        try (InputStream in = store.open(sha256)) {
+        try (InputStream in = java.nio.channels.Channels.newInputStream(store.open(sha256))) {
             return in.readAllBytes();
         }
     }
@@ -186,8 +186,11 @@ class FileBlobStoreTest {
                     assertThat(e.kind()).isEqualTo(BlobException.Kind.NO_SPACE);
                     assertThat(e.getMessage()).contains("no room for this blob");
                 });
-        assertThat(store.state("task-7", sha256(data), data.length, true).nextOffset()).isZero();
+        assertThatThrownBy(() -> store.state("task-7", sha256(data), data.length, true))
+                .as("the uploader's first question gets the same answer").isInstanceOfSatisfying(BlobException.class,
+                        e -> assertThat(e.kind()).isEqualTo(BlobException.Kind.NO_SPACE));
         assertThat(filesUnder("objects")).isZero();
+        assertThat(filesUnder("uploads")).as("not even an empty upload file").isZero();
     }
 
     @Test
