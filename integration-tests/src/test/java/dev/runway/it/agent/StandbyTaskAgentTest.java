@@ -3,6 +3,7 @@ package dev.runway.it.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.runway.it.support.DedicatedUser;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.JobsApi.JobStatus;
 import java.io.IOException;
@@ -13,10 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -84,6 +87,37 @@ class StandbyTaskAgentTest {
             assertSucceeds(harness, third);
             assertThat(agent.logText()).contains("handed to the standby task agent (pid " + next + ") in ");
             assertThat(harness.output(third.id(), 0)).isEqualTo("ran\n");
+        }
+    }
+
+    @Test
+    void aDedicatedTaskUserRunningOneTaskAtATimeGetsItsNextStandbyOnlyOnceItsTaskIsOver(@TempDir Path home)
+            throws Exception {
+        String user = "rwsb" + UUID.randomUUID().toString().substring(0, 6);
+        try (DedicatedUser dedicated = DedicatedUser.create(AgentHarness.runwayForOtherUsers(), user);
+                AgentHarness harness = AgentHarness.start(home)) {
+            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
+            harness.useRunway(AgentHarness.runwayForOtherUsers());
+            AgentProcess agent = harness.launchAgent("dedicated", "task_user: " + dedicated.name() + "\n");
+            assertSucceeds(harness, harness.submit("first", "true"));
+            long waiting = awaitStandby(agent, 1);
+
+            JobStatus second = harness.submit("second", "id -un");
+            assertSucceeds(harness, second);
+            assertThat(harness.output(second.id(), 0).strip()).isEqualTo(dedicated.name());
+            awaitLog(agent, "second ended success");
+            long next = awaitStandby(agent, 2);
+            String log = agent.logText();
+            int handed = log.indexOf("handed to the standby task agent (pid " + waiting + ")");
+            int ended = log.indexOf("second ended success");
+            Matcher started = STANDBY_STARTED.matcher(log);
+            assertThat(started.find() && started.find()).as(log).isTrue();
+            assertThat(Long.parseLong(started.group(1))).isEqualTo(next);
+            // a standby of the task's own user waiting beside it could be reached by it: it starts after the end
+            assertThat(handed).as(log).isPositive();
+            assertThat(started.start()).as("the next standby started after the task handed over had ended:\n" + log)
+                    .isGreaterThan(ended).isGreaterThan(handed);
+            agent.killTree();
         }
     }
 

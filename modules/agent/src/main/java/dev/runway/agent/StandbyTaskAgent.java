@@ -89,10 +89,18 @@ final class StandbyTaskAgent implements AutoCloseable {
     /**
      * Starts the next standby now, on another thread, while a task that went to the waiting one runs: its JVM is then
      * up when that task ends. Not when every task shares a directory that is removed after each: it would wait in a
-     * directory removed under it (then the next standby starts at the task's end, as {@link #replenish} does).
+     * directory removed under it. Not when a dedicated task user runs one task at a time either: that configuration
+     * promises that nothing of a task can reach the next one, and a standby of the same user waiting beside a task is
+     * reachable from it (signals, ptrace, the JVM's attach mechanism); every process of that user is killed at the
+     * task's end as well. Then the next standby starts at the task's end, once its processes are gone, as
+     * {@link #replenish} does.
      */
     void replenishAhead() {
-        if (!context.workingDirectories().perTask() && context.config().runner().cleanupWorkingDirectory()) {
+        Runner runner = context.config().runner();
+        if (!context.workingDirectories().perTask() && runner.cleanupWorkingDirectory()) {
+            return;
+        }
+        if (dedicatedUserOneTaskAtATime(runner)) {
             return;
         }
         try {
@@ -100,6 +108,11 @@ final class StandbyTaskAgent implements AutoCloseable {
         } catch (RejectedExecutionException closedMeanwhile) {
             // close() ran: no more standbys
         }
+    }
+
+    /** Tasks run as a user of their own (not the agent's), one at a time: no other task's process shares its uid. */
+    static boolean dedicatedUserOneTaskAtATime(Runner runner) {
+        return runner.taskUser() != null && runner.maxConcurrentTasks() == 1 && runner.commandPrefix().isEmpty();
     }
 
     /** Starts a standby when none waits and the last claim is recent enough. */
