@@ -24,8 +24,29 @@ import java.util.concurrent.TimeoutException;
  */
 public final class GitRepositories {
     private static final long TIMEOUT_SECONDS = 300;
+    /** The most files and commit messages kept in memory, and the largest file kept (a config is a few KiB). */
+    static final int CACHED_ENTRIES = 64;
+    static final int CACHED_FILE_BYTES = 256 * 1024;
+    /** A full object id (SHA-1 or SHA-256): what it names never changes. */
+    private static final java.util.regex.Pattern OBJECT_ID = java.util.regex.Pattern.compile(
+            "[0-9a-f]{40}|[0-9a-f]{64}");
     private final Path directory;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /**
+     * Files and commit messages of commits named by their full id, which never change: a trigger of a commit read
+     * before (a rerun, a schedule, another branch at the same commit) reads its config and message without starting
+     * git. A file the commit lacks is not kept: that answer also comes when the mirror is not fetched yet.
+     */
+    private final Map<String, byte[]> immutable = new java.util.LinkedHashMap<>(CACHED_ENTRIES, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > CACHED_ENTRIES;
+        }
+    };
+    /** How many times git ran (tests read it to see what the cache spared). */
+    private final java.util.concurrent.atomic.AtomicLong gitRuns = new java.util.concurrent.atomic.AtomicLong();
 
     public GitRepositories(Path directory) {
         this.directory = directory;
@@ -87,24 +108,70 @@ public final class GitRepositories {
 
     /** A file's bytes at a commit, or null when the commit has no such file. */
     public byte[] read(String projectId, String commit, String path) {
+        String key = OBJECT_ID.matcher(commit).matches() ? projectId + "\0" + commit + "\0file\0" + path : null;
+        byte[] cached = cached(key);
+        if (cached != null) {
+            return cached.clone();
+        }
         Result result = exec(mirror(projectId), List.of("cat-file", "blob", commit + ":" + path));
-        return result.exit() == 0 ? result.out() : null;
+        if (result.exit() != 0) {
+            return null;
+        }
+        if (result.out().length <= CACHED_FILE_BYTES) {
+            remember(key, result.out().clone());
+        }
+        return result.out();
     }
 
     /** The commit's subject and body (for {@code vcs.commit}). */
     public String[] message(String projectId, String commit) {
-        Result result = exec(mirror(projectId), List.of("log", "-1", "--format=%s%n%b", commit, "--"));
-        if (result.exit() != 0) {
-            return new String[] {null, null};
+        String key = OBJECT_ID.matcher(commit).matches() ? projectId + "\0" + commit + "\0message" : null;
+        byte[] cached = cached(key);
+        String text;
+        if (cached != null) {
+            text = new String(cached, StandardCharsets.UTF_8);
+        } else {
+            Result result = exec(mirror(projectId), List.of("log", "-1", "--format=%s%n%b", commit, "--"));
+            if (result.exit() != 0) {
+                return new String[] {null, null};
+            }
+            if (result.out().length <= CACHED_FILE_BYTES) {
+                remember(key, result.out());
+            }
+            text = result.text();
         }
-        String text = result.text();
         int newline = text.indexOf('\n');
         return newline < 0 ? new String[] {text.strip(), ""}
                 : new String[] {text.substring(0, newline), text.substring(newline + 1).strip()};
     }
 
+    private byte[] cached(String key) {
+        if (key == null) {
+            return null;
+        }
+        synchronized (immutable) {
+            return immutable.get(key);
+        }
+    }
+
+    private void remember(String key, byte[] value) {
+        if (key != null) {
+            synchronized (immutable) {
+                immutable.put(key, value);
+            }
+        }
+    }
+
+    /** How many git commands ran so far. */
+    long gitRuns() {
+        return gitRuns.get();
+    }
+
     /** Removes a deleted project's mirror. */
     public void remove(String projectId) {
+        synchronized (immutable) {
+            immutable.keySet().removeIf(key -> key.startsWith(projectId + "\0"));
+        }
         Path mirror = mirror(projectId);
         if (Files.exists(mirror)) {
             try (var walk = Files.walk(mirror)) {
@@ -144,7 +211,8 @@ public final class GitRepositories {
         }
     }
 
-    private static Result exec(Path gitDir, List<String> args) {
+    private Result exec(Path gitDir, List<String> args) {
+        gitRuns.incrementAndGet();
         List<String> command = new ArrayList<>();
         command.add("git");
         if (gitDir != null) {
