@@ -73,4 +73,25 @@ class GitRepositoriesTest {
         git.remove("p");
         assertThat(git.read("p", commit, PipelineTriggers.CONFIG_PATH)).as("the mirror is gone").isNull();
     }
+
+    @Test
+    void aFetchLeavesGitsHousekeepingToAThreadOfItsOwnEverySoManyFetches(@TempDir Path repo, @TempDir Path mirrors)
+            throws Exception {
+        TimedTriggersTest.repository(repo, "version: 2.1\n");
+        GitRepositories git = new GitRepositories(mirrors);
+        git.fetch("p", repo.toString());
+        long afterFirst = git.gitRuns(); // init and fetch
+        for (int i = 1; i < GitRepositories.FETCHES_PER_HOUSEKEEPING - 1; i++) {
+            git.fetch("p", repo.toString());
+        }
+        assertThat(git.gitRuns()).as("one git process a fetch").isEqualTo(afterFirst
+                + GitRepositories.FETCHES_PER_HOUSEKEEPING - 2);
+        assertThat(git.lastHousekeeping()).isDone();
+
+        git.fetch("p", repo.toString());
+        git.lastHousekeeping().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(git.gitRuns()).as("and git gc --auto once in so many").isEqualTo(afterFirst
+                + GitRepositories.FETCHES_PER_HOUSEKEEPING);
+        assertThat(git.resolve("p", "refs/heads/main")).isEqualTo(TimedTriggersTest.head(repo, "main"));
+    }
 }
