@@ -102,6 +102,8 @@ final class TaskSupervisor implements Runnable {
     private Instant canceledAt;
     /** The job's number ("Job #12", as the CLI shows it) once the job is fetched; "?" until then. */
     private String jobNumber = "?";
+    /** The job's JSON and number, fetched while the working directory and state file are made; null until then. */
+    private CompletableFuture<FetchedJob> fetchedJob;
 
     /** What the launch agent hears of a task's course, each on the task's thread. */
     interface Events {
@@ -222,6 +224,7 @@ final class TaskSupervisor implements Runnable {
     private boolean supervise() throws InterruptedException {
         LOG.info("[task {}] claimed: job {} ({}), launch id {}", claim.taskId(), claim.jobName(), claim.jobId(),
                 launchId);
+        fetchedJob = fetchJob();
         Path workingDirectory;
         try {
             workingDirectory = context.workingDirectories().resolve(claim.allocation());
@@ -373,16 +376,46 @@ final class TaskSupervisor implements Runnable {
      * had now is left out, as the contract leaves out one too big: the task agent then fetches it.
      */
     private byte[] taskAgentInput() throws InterruptedException {
-        byte[] job;
+        FetchedJob fetched;
         try {
-            job = client.jobJson();
-            jobNumber = Long.toString(TaskWire.read(job, TaskJob.class).buildNum());
-        } catch (IOException e) { // an ApiException, or a job TaskClient has checked already
-            LOG.debug("[task {}] the task agent fetches the job itself: {}", claim.taskId(), e.getMessage());
-            job = null;
+            fetched = fetchedJob.get();
+        } catch (ExecutionException e) { // a bug in the fetch: the task agent fetches the job itself
+            LOG.debug("[task {}] the task agent fetches the job itself: {}", claim.taskId(), e.getCause().toString());
+            fetched = new FetchedJob(null, null);
         }
-        return TaskAgentInvocation.taskInput(claim.taskToken(), job);
+        if (fetched.number() != null) {
+            jobNumber = fetched.number();
+        }
+        return TaskAgentInvocation.taskInput(claim.taskToken(), fetched.json());
     }
+
+    /**
+     * Starts fetching the job on a thread of its own: the request's round trip then overlaps the working directory's
+     * and the state file's making, which a cold pickup waits for anyway.
+     */
+    private CompletableFuture<FetchedJob> fetchJob() {
+        CompletableFuture<FetchedJob> fetching = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                byte[] json = client.jobJson();
+                fetching.complete(new FetchedJob(json, Long.toString(TaskWire.read(json, TaskJob.class)
+                        .buildNum())));
+            } catch (IOException e) { // an ApiException, or a job TaskClient has checked already
+                LOG.debug("[task {}] the task agent fetches the job itself: {}", claim.taskId(), e.getMessage());
+                fetching.complete(new FetchedJob(null, null));
+            } catch (InterruptedException e) {
+                fetching.complete(new FetchedJob(null, null));
+            } catch (RuntimeException e) {
+                fetching.completeExceptionally(e);
+            }
+        }, "job-" + claim.taskId());
+        thread.setDaemon(true);
+        thread.start();
+        return fetching;
+    }
+
+    /** The job's JSON and its number, both null when it could not be fetched. */
+    private record FetchedJob(byte[] json, String number) {}
 
     private static boolean awaitReport(CompletableFuture<Boolean> report) throws InterruptedException {
         try {

@@ -11,15 +11,22 @@ import java.util.regex.Pattern;
  */
 public final class Names {
     private static final int MAX_LENGTH = 100;
-    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9_-]+");
-    private static final Pattern RESOURCE_CLASS_NAME = Pattern.compile("[A-Za-z0-9:_+-]+");
-    private static final Pattern RUNNER_NAME = Pattern.compile("[A-Za-z0-9.()_-]+");
-    private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final int MAX_ID_LENGTH = 64;
     /** The id syntax in words, for messages. */
     public static final String ID_SYNTAX = "1 to 64 letters, digits, '-' and '_'";
 
     private Names() {}
+
+    /**
+     * The patterns, compiled on the first check that needs one: a task agent checks only its task's id
+     * ({@link #isId}, no pattern), before its first step, where compiling five patterns costs milliseconds.
+     */
+    private static final class Patterns {
+        static final Pattern NAMESPACE = Pattern.compile("[a-z0-9_-]+");
+        static final Pattern RESOURCE_CLASS_NAME = Pattern.compile("[A-Za-z0-9:_+-]+");
+        static final Pattern RUNNER_NAME = Pattern.compile("[A-Za-z0-9.()_-]+");
+        static final Pattern ENVIRONMENT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    }
 
     /** A resource class split into its namespace and name. */
     public record ResourceClassName(String namespace, String name) {
@@ -32,7 +39,7 @@ public final class Names {
     /** Checks a namespace; the message names {@code field}. */
     public static String namespace(String field, String value) {
         require(field, value);
-        if (!NAMESPACE.matcher(value).matches()) {
+        if (!Patterns.NAMESPACE.matcher(value).matches()) {
             throw new IllegalArgumentException(field + ": invalid namespace \"" + value
                     + "\": use lowercase letters, digits, '_' and '-' only");
         }
@@ -49,7 +56,7 @@ public final class Names {
         }
         String namespace = namespace(field + " (namespace)", value.substring(0, slash));
         String name = value.substring(slash + 1);
-        if (name.isEmpty() || !RESOURCE_CLASS_NAME.matcher(name).matches()) {
+        if (name.isEmpty() || !Patterns.RESOURCE_CLASS_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(field + ": invalid resource class name \"" + name
                     + "\": use letters, digits, ':', '_', '-' and '+' only");
         }
@@ -59,7 +66,7 @@ public final class Names {
     /** Checks a runner's name; a resource class given by mistake gets its own hint. */
     public static String runnerName(String field, String value) {
         require(field, value);
-        if (!RUNNER_NAME.matcher(value).matches()) {
+        if (!Patterns.RUNNER_NAME.matcher(value).matches()) {
             String hint = value.contains("/") ? " (it looks like a resource class; a runner name names the machine)"
                     : "";
             throw new IllegalArgumentException(field + ": invalid runner name \"" + value
@@ -71,7 +78,7 @@ public final class Names {
     /** Checks an environment variable name. */
     public static String environmentName(String field, String value) {
         require(field, value);
-        if (!ENVIRONMENT_NAME.matcher(value).matches()) {
+        if (!Patterns.ENVIRONMENT_NAME.matcher(value).matches()) {
             throw new IllegalArgumentException(field + ": invalid environment variable name \"" + value
                     + "\": use letters, digits and '_', not starting with a digit");
         }
@@ -80,7 +87,18 @@ public final class Names {
 
     /** Whether {@code value} is an id the server may hand out (a task's, a job's). */
     public static boolean isId(String value) {
-        return value != null && ID.matcher(value).matches();
+        if (value == null || value.isEmpty() || value.length() > MAX_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean allowed = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
+                    || c == '_';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Checks an id from the server; the message names {@code field} and shows the value made printable. */

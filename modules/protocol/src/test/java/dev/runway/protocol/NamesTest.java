@@ -49,7 +49,9 @@ class NamesTest {
     void idsAreLettersDigitsDashesAndUnderscores() {
         assertThat(Names.isId("3f2c9a7e-5b1d-4c2a-9e8f-0a1b2c3d4e5f")).isTrue();
         assertThat(Names.isId("task_1")).isTrue();
-        for (String bad : new String[] {"", "..", "../x", "a b", "$(id)", "a/b", "a.b", "x".repeat(65), "\u00e9"}) {
+        assertThat(Names.isId("Z".repeat(64))).isTrue();
+        for (String bad : new String[] {"", "..", "../x", "a b", "$(id)", "a/b", "a.b", "x".repeat(65), "\u00e9",
+                "a\n", "a:b", "\u0661"}) {
             assertThat(Names.isId(bad)).as(bad).isFalse();
         }
         assertThat(Names.isId(null)).isFalse();

@@ -38,8 +38,12 @@ final class JobTools {
             return;
         }
         Path bin = Files.createDirectory(scratch.resolve("bin"));
-        String script = "#!/bin/sh\nexec " + String.join(" ", circleciCommand.stream().map(JobTools::quote).toList())
-                + " \"$@\"\n";
+        // a loop, not a stream: this runs before every job's first step, and a stream's first use costs milliseconds
+        StringBuilder script = new StringBuilder("#!/bin/sh\nexec");
+        for (String word : circleciCommand) {
+            script.append(' ').append(quote(word));
+        }
+        script.append(" \"$@\"\n");
         for (String name : List.of("circleci", "circleci-agent")) {
             Path file = bin.resolve(name);
             Files.writeString(file, script, StandardCharsets.UTF_8);

@@ -188,15 +188,21 @@ public final class TaskAgentProgram {
 
     /**
      * How the job's {@code circleci} script starts {@code runway circleci}: this JVM's java, with its module or class
-     * path, running {@link dev.runway.cli.Main}. Empty when the JVM does not say where its java is.
+     * path, running {@link dev.runway.cli.Main}. The java is the one under {@code java.home} (the image's bin/java),
+     * not {@code ProcessHandle.current().info()}: that reads /proc and sets up the JDK's process reaper and its
+     * method handles, milliseconds (tens on a busy machine) before every job's first step. Empty when neither
+     * {@code java.home} nor its {@code bin/java} exists.
      */
     static List<String> circleciCommand() {
-        Optional<String> javaCommand = ProcessHandle.current().info().command();
-        if (javaCommand.isEmpty()) {
+        String javaHome = System.getProperty("java.home");
+        if (javaHome == null || javaHome.isEmpty()) {
             return List.of();
         }
-        List<String> command = new ArrayList<>(List.of(javaCommand.get(),
-                "-XX:TieredStopAtLevel=1"));
+        Path java = Path.of(javaHome, "bin", "java");
+        if (!Files.isExecutable(java)) {
+            return List.of();
+        }
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:TieredStopAtLevel=1"));
         String modulePath = System.getProperty("jdk.module.path");
         if (modulePath != null && !modulePath.isEmpty()) {
             command.addAll(List.of("-p", modulePath, "-m", "dev.runway.cli/dev.runway.cli.Main"));

@@ -79,6 +79,23 @@ class TaskAgentCommandTest {
     }
 
     @Test
+    void theJobsCircleciCommandIsThisJavaRunningRunwaysCircleci(@TempDir Path directory) throws Exception {
+        java.util.List<String> command = TaskAgentProgram.circleciCommand();
+        assertThat(Path.of(command.get(0))).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java"))
+                .isExecutable();
+        assertThat(command).last().isEqualTo("circleci");
+
+        java.nio.file.Files.writeString(directory.resolve("a.txt"), "a");
+        java.util.List<String> glob = new java.util.ArrayList<>(command);
+        glob.addAll(java.util.List.of("tests", "glob", "*.txt"));
+        Process process = new ProcessBuilder(glob).directory(directory.toFile()).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        assertThat(output.strip()).isEqualTo("a.txt");
+    }
+
+    @Test
     void runsAClaimedTaskWithTheTokenFromStandardInput(@TempDir Path data, @TempDir Path work) throws Exception {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             Claimed claimed = Claimed.job(server, "pwd", "exit 4");

@@ -8,13 +8,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's own bare mirror of each project's repository ({@code DIR/<project-id>.git}), kept with the git CLI:
@@ -24,8 +31,39 @@ import java.util.concurrent.TimeoutException;
  */
 public final class GitRepositories {
     private static final long TIMEOUT_SECONDS = 300;
+    /** The most files and commit messages kept in memory, and the largest file kept (a config is a few KiB). */
+    static final int CACHED_ENTRIES = 64;
+    static final int CACHED_FILE_BYTES = 256 * 1024;
+    /** A full object id (SHA-1 or SHA-256): what it names never changes. */
+    private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+    /** How many fetches of a mirror go by between two runs of git's housekeeping ({@link #fetch}). */
+    static final int FETCHES_PER_HOUSEKEEPING = 16;
+    /** One thread for every mirror's housekeeping: it never holds up a trigger, and never runs twice at once. */
+    private static final ExecutorService HOUSEKEEPING = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "git-housekeeping");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private static final Logger LOG = LoggerFactory.getLogger(GitRepositories.class);
     private final Path directory;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, Integer> fetchesSinceHousekeeping = new ConcurrentHashMap<>();
+    private volatile CompletableFuture<Void> lastHousekeeping = CompletableFuture.completedFuture(null);
+    /**
+     * Files and commit messages of commits named by their full id, which never change: a trigger of a commit read
+     * before (a rerun, a schedule, another branch at the same commit) reads its config and message without starting
+     * git. A file the commit lacks is not kept: that answer also comes when the mirror is not fetched yet.
+     */
+    private final Map<String, byte[]> immutable = new LinkedHashMap<>(CACHED_ENTRIES, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > CACHED_ENTRIES;
+        }
+    };
+    /** How many times git ran (tests read it to see what the cache spared). */
+    private final AtomicLong gitRuns = new AtomicLong();
 
     public GitRepositories(Path directory) {
         this.directory = directory;
@@ -40,18 +78,50 @@ public final class GitRepositories {
         }
     }
 
-    /** Brings the project's mirror up to date with {@code url} (every branch and tag). */
+    /**
+     * Brings the project's mirror up to date with {@code url} (every branch and tag). git's own housekeeping after a
+     * fetch (auto gc, auto maintenance: one more git process each time) is left out of it, which every trigger waits
+     * for; the mirror gets it on a thread of its own every {@link #FETCHES_PER_HOUSEKEEPING} fetches instead.
+     */
     public void fetch(String projectId, String url) {
-        synchronized (locks.computeIfAbsent(projectId, id -> new Object())) {
+        synchronized (lock(projectId)) {
             Path mirror = mirror(projectId);
             if (!Files.isDirectory(mirror.resolve("objects"))) {
                 run(null, "cannot create the mirror of " + url, "init", "--bare", "-q", mirror.toString());
             }
-            run(mirror, "cannot fetch " + url, "fetch", "--force", "--prune", "--no-tags", "--", url,
-                    "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*",
+            // -c settings an older git does not know are ignored (an unknown option would fail the fetch)
+            run(mirror, "cannot fetch " + url, "-c", "gc.auto=0", "-c", "maintenance.auto=false", "fetch", "--force",
+                    "--prune", "--no-tags", "--", url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*",
                     // a pull request's head, from a fork too (GitHub, GitLab): a PR pipeline's revision is here
                     "+refs/pull/*/head:refs/pull/*/head", "+refs/merge-requests/*/head:refs/merge-requests/*/head");
         }
+        if (fetchesSinceHousekeeping.merge(projectId, 1, Integer::sum) >= FETCHES_PER_HOUSEKEEPING) {
+            fetchesSinceHousekeeping.remove(projectId);
+            lastHousekeeping = CompletableFuture.runAsync(() -> housekeep(projectId), HOUSEKEEPING);
+        }
+    }
+
+    /** {@code git gc --auto} of the mirror (it does nothing until loose objects or packs pile up). */
+    private void housekeep(String projectId) {
+        synchronized (lock(projectId)) {
+            Path mirror = mirror(projectId);
+            if (Files.isDirectory(mirror.resolve("objects"))) {
+                Result result = exec(mirror, List.of("gc", "--auto", "--quiet"));
+                if (result.exit() != 0) {
+                    LOG.warn("git gc of the mirror of project {} failed: {}", projectId,
+                            failure("gc", result).getMessage());
+                }
+            }
+        }
+    }
+
+    /** The housekeeping started last (done at once when none was). */
+    CompletableFuture<Void> lastHousekeeping() {
+        return lastHousekeeping;
+    }
+
+    private Object lock(String projectId) {
+        return locks.computeIfAbsent(projectId, id -> new Object());
     }
 
     /**
@@ -87,24 +157,71 @@ public final class GitRepositories {
 
     /** A file's bytes at a commit, or null when the commit has no such file. */
     public byte[] read(String projectId, String commit, String path) {
+        String key = OBJECT_ID.matcher(commit).matches() ? projectId + "\0" + commit + "\0file\0" + path : null;
+        byte[] cached = cached(key);
+        if (cached != null) {
+            return cached.clone();
+        }
         Result result = exec(mirror(projectId), List.of("cat-file", "blob", commit + ":" + path));
-        return result.exit() == 0 ? result.out() : null;
+        if (result.exit() != 0) {
+            return null;
+        }
+        if (result.out().length <= CACHED_FILE_BYTES) {
+            remember(key, result.out().clone());
+        }
+        return result.out();
     }
 
     /** The commit's subject and body (for {@code vcs.commit}). */
     public String[] message(String projectId, String commit) {
-        Result result = exec(mirror(projectId), List.of("log", "-1", "--format=%s%n%b", commit, "--"));
-        if (result.exit() != 0) {
-            return new String[] {null, null};
+        String key = OBJECT_ID.matcher(commit).matches() ? projectId + "\0" + commit + "\0message" : null;
+        byte[] cached = cached(key);
+        String text;
+        if (cached != null) {
+            text = new String(cached, StandardCharsets.UTF_8);
+        } else {
+            Result result = exec(mirror(projectId), List.of("log", "-1", "--format=%s%n%b", commit, "--"));
+            if (result.exit() != 0) {
+                return new String[] {null, null};
+            }
+            if (result.out().length <= CACHED_FILE_BYTES) {
+                remember(key, result.out());
+            }
+            text = result.text();
         }
-        String text = result.text();
         int newline = text.indexOf('\n');
         return newline < 0 ? new String[] {text.strip(), ""}
                 : new String[] {text.substring(0, newline), text.substring(newline + 1).strip()};
     }
 
+    private byte[] cached(String key) {
+        if (key == null) {
+            return null;
+        }
+        synchronized (immutable) {
+            return immutable.get(key);
+        }
+    }
+
+    private void remember(String key, byte[] value) {
+        if (key != null) {
+            synchronized (immutable) {
+                immutable.put(key, value);
+            }
+        }
+    }
+
+    /** How many git commands ran so far. */
+    long gitRuns() {
+        return gitRuns.get();
+    }
+
     /** Removes a deleted project's mirror. */
     public void remove(String projectId) {
+        synchronized (immutable) {
+            immutable.keySet().removeIf(key -> key.startsWith(projectId + "\0"));
+        }
+        fetchesSinceHousekeeping.remove(projectId);
         Path mirror = mirror(projectId);
         if (Files.exists(mirror)) {
             try (var walk = Files.walk(mirror)) {
@@ -144,7 +261,8 @@ public final class GitRepositories {
         }
     }
 
-    private static Result exec(Path gitDir, List<String> args) {
+    private Result exec(Path gitDir, List<String> args) {
+        gitRuns.incrementAndGet();
         List<String> command = new ArrayList<>();
         command.add("git");
         if (gitDir != null) {

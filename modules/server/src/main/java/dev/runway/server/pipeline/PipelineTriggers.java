@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *       and parameters. A missing config or compile problems end the pipeline {@code errored} with
  *       {@code errors[]} of type {@code config}; otherwise it is {@code created} with one workflow per compiled
  *       workflow (but those with schedule triggers, which run on their schedule only), its jobs {@code blocked}
- *       (filtered ones {@code not_run}), and the scheduler is woken. A setup config ({@code setup: true}) makes
+ *       (filtered ones {@code not_run}), and the scheduler is woken once the workflows exist. A setup config ({@code setup: true}) makes
  *       the pipeline {@code setup} instead, with a continuation key its jobs get as {@code CIRCLE_CONTINUATION_KEY}
  *       ({@link #continueSetup}). A pipeline of the default branch replaces the project's config schedules.</li>
  * </ol>
@@ -138,6 +138,9 @@ public final class PipelineTriggers {
             store.pipelines().createWorkflow(pipeline.id(), workflow.name(), null, workflow.maxAutoReruns(),
                     workflowJobs(compiled, workflow), now);
         }
+        // the workflows are all the scheduler reads (a setup pipeline is marked so above): it queues their first
+        // jobs while the pipeline's own row and schedules are written, not after
+        wakeScheduler.run();
         Pipeline created = store.pipelines().updatePipeline(pipeline.id(), compiled.setup() ? SETUP : "created",
                 "[]", source, compiled.toYaml(), clock.millis());
         if (!compiled.setup() && branch != null && branch.equals(project.defaultBranch())
@@ -154,7 +157,6 @@ public final class PipelineTriggers {
         LOG.info("pipeline {} #{} of {} at {} ({}): {} {}workflow(s)", created.id(), created.number(),
                 project.slug(), revision, branch != null ? "branch " + branch : "tag " + tag, workflows.size(),
                 compiled.setup() ? "setup " : "");
-        wakeScheduler.run();
         return created;
     }
 
