@@ -19,6 +19,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -180,8 +181,9 @@ public final class Archives {
         long bytes = 0;
         List<Map.Entry<Path, FileTime>> directoryTimes = new ArrayList<>();
         // directories (with every one above them up to their root) this extraction made or found to be real ones:
-        // an entry below one needs no symlink check; a symlink entry that replaces one takes it and those below out
-        Set<Path> directories = new HashSet<>();
+        // an entry below one needs no symlink check; a symlink entry that replaces one takes it and those below out.
+        // True for one this extraction made: what is in it came from the archive, so a file is created at once.
+        Map<Path, Boolean> directories = new HashMap<>();
         byte[] buffer = new byte[BUFFER];
         try (InputStream file = new BufferedInputStream(Files.newInputStream(archive), BUFFER);
                 TarArchiveInputStream tar = new TarArchiveInputStream(ZstdStreams.decompressing(file))) {
@@ -197,7 +199,7 @@ public final class Archives {
                 if (root == null) {
                     root = Files.createDirectories(roots.get(top)).toRealPath();
                     real.put(top, root);
-                    directories.add(root);
+                    directories.put(root, false);
                 }
                 Path path = checkedPath(root, rest, name);
                 if (path.equals(root)) {
@@ -217,42 +219,29 @@ public final class Archives {
                     throw new RefusedEntry(name, "device files and FIFOs are not extracted");
                 }
                 Path parent = path.getParent();
-                if (!directories.contains(parent)) {
+                Boolean parentMade = directories.get(parent);
+                if (parentMade == null) {
                     requireNoSymlinkAbove(root, path, name);
                     Files.createDirectories(parent);
-                    for (Path above = parent; directories.add(above); above = above.getParent()) {
+                    parentMade = false;
+                    for (Path above = parent; directories.putIfAbsent(above, false) == null;
+                            above = above.getParent()) {
                         // up to the first one known (the root at the latest)
                     }
                 }
                 if (entry.isDirectory()) {
-                    if (directories.add(path)) {
-                        if (Files.isSymbolicLink(path) || Files.exists(path, NO_FOLLOW) && !Files.isDirectory(path,
-                                NO_FOLLOW)) {
-                            Files.delete(path);
-                        }
-                        Files.createDirectories(path);
+                    if (!directories.containsKey(path)) {
+                        directories.put(path, makeDirectory(path, name));
                     }
                     directoryTimes.add(Map.entry(path, entry.getLastModifiedTime()));
                 } else if (entry.isSymbolicLink()) {
-                    if (directories.contains(path)) {
-                        directories.removeIf(known -> known.startsWith(path));
+                    if (directories.containsKey(path)) {
+                        directories.keySet().removeIf(known -> known.startsWith(path));
                     }
                     Files.deleteIfExists(path);
                     Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
                 } else if (entry.isFile()) {
-                    if (Files.isDirectory(path, NO_FOLLOW)) {
-                        throw new RefusedEntry(name, "a directory of that name is in the way");
-                    }
-                    Files.deleteIfExists(path); // a symlink there is replaced, not written through
-                    try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
-                            StandardOpenOption.WRITE)) {
-                        for (int read; (read = tar.read(buffer)) >= 0; ) {
-                            out.write(buffer, 0, read);
-                            bytes += read;
-                        }
-                    } catch (FileAlreadyExistsException raced) {
-                        throw new RefusedEntry(name, "something appeared at its place while extracting");
-                    }
+                    bytes += writeFile(tar, path, name, buffer, !parentMade);
                     files++;
                 } else {
                     throw new RefusedEntry(name, "entries of type '" + (char) entry.getLinkFlag()
@@ -262,8 +251,7 @@ public final class Archives {
                     Files.setPosixFilePermissions(path, permissions(entry.getMode()));
                 }
                 if (asRoot) {
-                    Files.setAttribute(path, "unix:uid", (int) entry.getLongUserId(), NO_FOLLOW);
-                    Files.setAttribute(path, "unix:gid", (int) entry.getLongGroupId(), NO_FOLLOW);
+                    setOwner(path, (int) entry.getLongUserId(), (int) entry.getLongGroupId());
                 }
                 if (!entry.isDirectory()) {
                     Files.getFileAttributeView(path, BasicFileAttributeView.class, NO_FOLLOW)
@@ -280,6 +268,67 @@ public final class Archives {
                     .setTimes(directory.getValue(), null, null);
         }
         return new Summary(entries, files, bytes);
+    }
+
+    /**
+     * Makes the directory of a directory entry, replacing a file or symlink of that name; answers whether it was made
+     * (false: a directory was there).
+     */
+    private static boolean makeDirectory(Path path, String name) throws IOException {
+        try {
+            Files.createDirectory(path);
+            return true;
+        } catch (FileAlreadyExistsException there) {
+            if (Files.isDirectory(path, NO_FOLLOW)) {
+                return false;
+            }
+        }
+        Files.delete(path); // a file or a symlink (never followed)
+        try {
+            Files.createDirectory(path);
+        } catch (FileAlreadyExistsException raced) {
+            throw new RefusedEntry(name, "something appeared at its place while extracting");
+        }
+        return true;
+    }
+
+    /**
+     * Writes the current entry's bytes to a new file at {@code path}. What is there already is replaced (a symlink
+     * included, never written through); {@code mayExist} false skips looking first, in a directory this extraction
+     * made, and looks only when the name turns out to be taken (by an earlier entry of the same name).
+     */
+    private static long writeFile(TarArchiveInputStream tar, Path path, String name, byte[] buffer, boolean mayExist)
+            throws IOException {
+        if (mayExist) {
+            if (Files.isDirectory(path, NO_FOLLOW)) {
+                throw new RefusedEntry(name, "a directory of that name is in the way");
+            }
+            Files.deleteIfExists(path);
+        }
+        long bytes = 0;
+        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (int read; (read = tar.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, read);
+                bytes += read;
+            }
+        } catch (FileAlreadyExistsException taken) {
+            if (mayExist || bytes > 0) {
+                throw new RefusedEntry(name, "something appeared at its place while extracting");
+            }
+            return writeFile(tar, path, name, buffer, true);
+        }
+        return bytes;
+    }
+
+    /** Gives {@code path} (never followed) the entry's owner, changing only what differs. */
+    private static void setOwner(Path path, int uid, int gid) throws IOException {
+        Map<String, Object> owner = Files.readAttributes(path, "unix:uid,gid", NO_FOLLOW);
+        if ((Integer) owner.get("uid") != uid) {
+            Files.setAttribute(path, "unix:uid", uid, NO_FOLLOW);
+        }
+        if ((Integer) owner.get("gid") != gid) {
+            Files.setAttribute(path, "unix:gid", gid, NO_FOLLOW);
+        }
     }
 
     /** The entry's place under {@code root}: a relative name of plain components that stays inside. */

@@ -165,6 +165,33 @@ class ArchivesTest {
     }
 
     @Test
+    void entriesOfOneNameInADirectoryTheExtractionMadeReplaceEachOtherNeverThroughASymlink() throws Exception {
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        Path victim = Files.writeString(outside.resolve("victim"), "untouched");
+        Path target = temp.resolve("target");
+        Archives.extract(crafted(tar -> {
+            special(tar, "workspace/fresh/", TarConstants.LF_DIR, null);
+            file(tar, "workspace/fresh/twice", "first");
+            file(tar, "workspace/fresh/twice", "second");
+            special(tar, "workspace/fresh/swap", TarConstants.LF_SYMLINK, victim.toString());
+            file(tar, "workspace/fresh/swap", "replaced");
+            file(tar, "workspace/fresh/dir", "a file first");
+            special(tar, "workspace/fresh/dir/", TarConstants.LF_DIR, null);
+            file(tar, "workspace/fresh/dir/inside", "below");
+        }), Map.of("workspace", target));
+        assertThat(Files.readString(target.resolve("fresh/twice"))).isEqualTo("second");
+        assertThat(Files.isSymbolicLink(target.resolve("fresh/swap"))).isFalse();
+        assertThat(Files.readString(target.resolve("fresh/swap"))).isEqualTo("replaced");
+        assertThat(Files.readString(victim)).isEqualTo("untouched");
+        assertThat(Files.readString(target.resolve("fresh/dir/inside"))).isEqualTo("below");
+        assertRefused(crafted(tar -> {
+            special(tar, "workspace/again/", TarConstants.LF_DIR, null);
+            special(tar, "workspace/again/d/", TarConstants.LF_DIR, null);
+            file(tar, "workspace/again/d", "x");
+        }), "workspace/again/d", "a directory of that name is in the way", temp);
+    }
+
+    @Test
     void nativeAndPureJavaZstdReadEachOthersArchives() throws Exception {
         assertThat(ZstdStreams.isNative()).as("zstd-jni's library loads on this platform").isTrue();
         Path tree = Files.createDirectories(temp.resolve("tree"));
