@@ -180,6 +180,8 @@ public final class Archives {
         int files = 0;
         long bytes = 0;
         List<Map.Entry<Path, FileTime>> directoryTimes = new ArrayList<>();
+        // the access time extracted files get, as with tar -x (given, so that setting the mtime reads nothing first)
+        FileTime now = FileTime.fromMillis(System.currentTimeMillis());
         // directories (with every one above them up to their root) this extraction made or found to be real ones:
         // an entry below one needs no symlink check; a symlink entry that replaces one takes it and those below out.
         // True for one this extraction made: what is in it came from the archive, so a file is created at once.
@@ -255,7 +257,7 @@ public final class Archives {
                 }
                 if (!entry.isDirectory()) {
                     Files.getFileAttributeView(path, BasicFileAttributeView.class, NO_FOLLOW)
-                            .setTimes(entry.getLastModifiedTime(), null, null);
+                            .setTimes(entry.getLastModifiedTime(), now, null);
                 }
                 entries++;
             }
@@ -265,7 +267,7 @@ public final class Archives {
                 .reversed());
         for (Map.Entry<Path, FileTime> directory : directoryTimes) {
             Files.getFileAttributeView(directory.getKey(), BasicFileAttributeView.class, NO_FOLLOW)
-                    .setTimes(directory.getValue(), null, null);
+                    .setTimes(directory.getValue(), now, null);
         }
         return new Summary(entries, files, bytes);
     }
