@@ -64,7 +64,8 @@ final class ArchitectureRules {
         rules.put("taskagent uses client, protocol and its archive libraries only", module("dev.runway.taskagent")
                 .should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
                         new String[] {"dev.runway.taskagent..", "dev.runway.client..", "dev.runway.protocol..",
-                            "org.apache.commons.compress..", "io.airlift.compress.."}))));
+                            "org.apache.commons.compress..", "com.github.luben.zstd..",
+                            "io.airlift.compress.."}))));
         rules.put("server uses protocol, pipeline, the dashboard, Jetty, JDBC and the Prometheus client only",
                 module("dev.runway.server").should().onlyDependOnClassesThat(allowed(join(PLATFORM, LOGGING_API, JACKSON,
                         new String[] {"dev.runway.server..", "dev.runway.protocol..", "dev.runway.pipeline..",

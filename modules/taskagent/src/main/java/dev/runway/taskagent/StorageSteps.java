@@ -120,11 +120,13 @@ final class StorageSteps {
             log.line("Nothing to cache for key " + key + ": none of its paths exists");
             return;
         }
+        long started = System.nanoTime();
         Archives.Written archive = archive(sources, "cache");
+        String made = "made in " + seconds(started);
         try {
             upload(archive, log);
             CacheSaved saved = client.saveCache(new CacheSave(key, archive.sha256(), archive.size()));
-            log.line(saved.saved() ? "Stored cache " + key + ": " + describe(archive)
+            log.line(saved.saved() ? "Stored cache " + key + ": " + describe(archive) + ", " + made
                     : "Skipping cache, another job stored key " + key + " meanwhile");
         } finally {
             Files.deleteIfExists(archive.file());
@@ -165,15 +167,18 @@ final class StorageSteps {
         }
         log.line("Found a cache from key " + hit.key() + " (" + size(hit.size()) + ", stored " + hit.createdAt()
                 + ")");
+        long downloading = System.nanoTime();
         Path archive = download(hit.sha256(), "cache");
+        log.line("Downloaded " + size(hit.size()) + " in " + seconds(downloading));
         try {
             Map<String, Path> roots = new LinkedHashMap<>();
             roots.put(WORKING_DIRECTORY, jobDirectory);
             roots.put(HOME, Path.of(home));
             roots.put(ROOT, jobDirectory.getRoot());
+            long started = System.nanoTime();
             Archives.Summary restored = Archives.extract(archive, roots);
             log.line("Restored " + restored.files() + " files (" + size(restored.bytes()) + ", " + restored.entries()
-                    + " entries)");
+                    + " entries) in " + seconds(started));
         } finally {
             Files.deleteIfExists(archive);
         }
@@ -306,8 +311,7 @@ final class StorageSteps {
         long started = System.nanoTime();
         boolean sent = client.uploadBlob(archive.file(), archive.sha256(), archive.size());
         if (sent) {
-            double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-            log.line(String.format(Locale.ROOT, "Uploaded %s in %.1f s", size(archive.size()), seconds));
+            log.line("Uploaded " + size(archive.size()) + " in " + seconds(started));
         }
     }
 
@@ -315,6 +319,11 @@ final class StorageSteps {
         Path target = scratch.resolve(kind + "-" + UniqueNames.next() + ".tar.zst");
         client.downloadBlob(sha256, target);
         return target;
+    }
+
+    /** Seconds since {@code started} (a {@link System#nanoTime()}), for the step's log: "1.2 s". */
+    private static String seconds(long started) {
+        return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - started) / 1e9);
     }
 
     private static String describe(Archives.Written archive) {

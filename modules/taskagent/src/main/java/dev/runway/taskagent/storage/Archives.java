@@ -1,12 +1,11 @@
 package dev.runway.taskagent.storage;
 
-import io.airlift.compress.zstd.ZstdInputStream;
-import io.airlift.compress.zstd.ZstdOutputStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,19 +13,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -41,6 +41,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 public final class Archives {
     private static final int BUFFER = 256 * 1024;
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    /** A Windows drive at the start of a name: absolute there. */
+    private static final Pattern DRIVE = Pattern.compile("[A-Za-z]:");
 
     private Archives() {}
 
@@ -68,71 +70,101 @@ public final class Archives {
      */
     public static Written create(List<Source> sources, Path target) throws IOException {
         MessageDigest digest = Digests.sha256();
-        int entries = 0;
-        int files = 0;
-        long bytes = 0;
-        Map<String, Boolean> written = new LinkedHashMap<>();
+        Creation creation;
         try (OutputStream file = Files.newOutputStream(target);
                 DigestOutputStream hashed = new DigestOutputStream(new BufferedOutputStream(file, BUFFER), digest);
-                TarArchiveOutputStream tar = new TarArchiveOutputStream(new ZstdOutputStream(hashed))) {
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(ZstdStreams.compressing(hashed))) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
-            byte[] buffer = new byte[BUFFER];
+            creation = new Creation(tar);
             for (Source source : sources) {
-                List<Path> tree;
-                try (Stream<Path> walk = Files.walk(source.path())) { // does not follow symlinks
-                    tree = walk.sorted().toList();
-                }
-                for (Path path : tree) {
-                    String relative = source.path().relativize(path).toString().replace('\\', '/');
-                    String name = relative.isEmpty() ? source.name() : source.name() + "/" + relative;
-                    if (written.putIfAbsent(name, Boolean.TRUE) != null) {
-                        continue; // a path given twice (or inside another given path)
-                    }
-                    PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, NO_FOLLOW);
-                    TarArchiveEntry entry;
-                    if (attributes.isSymbolicLink()) {
-                        entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
-                        entry.setLinkName(Files.readSymbolicLink(path).toString());
-                    } else if (attributes.isDirectory()) {
-                        entry = new TarArchiveEntry(name + "/");
-                    } else if (attributes.isRegularFile()) {
-                        entry = new TarArchiveEntry(name);
-                        entry.setSize(attributes.size());
-                    } else {
-                        continue; // sockets, FIFOs, devices: not what a cache or workspace carries
-                    }
-                    entry.setMode(mode(attributes.permissions()) | (entry.getMode() & ~0777));
-                    entry.setModTime(attributes.lastModifiedTime());
-                    Object uid = Files.getAttribute(path, "unix:uid", NO_FOLLOW);
-                    Object gid = Files.getAttribute(path, "unix:gid", NO_FOLLOW);
-                    entry.setUserId(((Number) uid).longValue());
-                    entry.setGroupId(((Number) gid).longValue());
-                    tar.putArchiveEntry(entry);
-                    if (attributes.isRegularFile()) {
-                        long copied = 0;
-                        try (InputStream in = Files.newInputStream(path)) {
-                            for (int read; copied < attributes.size() && (read = in.read(buffer, 0,
-                                    (int) Math.min(buffer.length, attributes.size() - copied))) >= 0; ) {
-                                tar.write(buffer, 0, read);
-                                copied += read;
-                            }
-                        }
-                        if (copied != attributes.size()) {
-                            throw new IOException(path + " shrank while it was archived");
-                        }
-                        files++;
-                        bytes += copied;
-                    }
-                    tar.closeArchiveEntry();
-                    entries++;
-                }
+                creation.add(source.path(), source.name());
             }
             tar.finish();
         }
         return new Written(target, HexFormat.of().formatHex(digest.digest()), Files.size(target),
-                new Summary(entries, files, bytes));
+                new Summary(creation.entries, creation.files, creation.bytes));
+    }
+
+    /** One archive being written: a walk that reads each path's attributes with one {@code lstat}. */
+    private static final class Creation {
+        /** What the {@code unix} attribute view reads in one {@code lstat}, without user or group name look-ups. */
+        private static final String ATTRIBUTES = "unix:mode,uid,gid,size,lastModifiedTime";
+        private static final int TYPE = 0170000;
+        private static final int SYMLINK = 0120000;
+        private static final int DIRECTORY = 0040000;
+        private static final int REGULAR = 0100000;
+
+        private final TarArchiveOutputStream tar;
+        private final Set<String> written = new HashSet<>();
+        private final byte[] buffer = new byte[BUFFER];
+        private int entries;
+        private int files;
+        private long bytes;
+
+        Creation(TarArchiveOutputStream tar) {
+            this.tar = tar;
+        }
+
+        /** Adds {@code path} as {@code name}, then a directory's entries in name order (symlinks never followed). */
+        void add(Path path, String name) throws IOException {
+            Map<String, Object> attributes = Files.readAttributes(path, ATTRIBUTES, NO_FOLLOW);
+            int mode = (Integer) attributes.get("mode");
+            int type = mode & TYPE;
+            // a path given twice (or inside another given path) is written once
+            if (written.add(name) && (type == SYMLINK || type == DIRECTORY || type == REGULAR)) {
+                // sockets, FIFOs, devices are skipped: not what a cache or workspace carries
+                write(path, name, type, mode, attributes);
+            }
+            if (type == DIRECTORY) {
+                List<Path> children = new ArrayList<>();
+                try (DirectoryStream<Path> listing = Files.newDirectoryStream(path)) {
+                    listing.forEach(children::add);
+                }
+                children.sort(null);
+                for (Path child : children) {
+                    add(child, name + "/" + child.getFileName());
+                }
+            }
+        }
+
+        private void write(Path path, String name, int type, int mode, Map<String, Object> attributes)
+                throws IOException {
+            TarArchiveEntry entry;
+            long size = (Long) attributes.get("size");
+            if (type == SYMLINK) {
+                entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
+                entry.setLinkName(Files.readSymbolicLink(path).toString());
+            } else if (type == DIRECTORY) {
+                entry = new TarArchiveEntry(name + "/");
+            } else {
+                entry = new TarArchiveEntry(name);
+                entry.setSize(size);
+            }
+            entry.setMode((mode & 0777) | (entry.getMode() & ~0777));
+            entry.setModTime((FileTime) attributes.get("lastModifiedTime"));
+            entry.setUserId(((Number) attributes.get("uid")).longValue());
+            entry.setGroupId(((Number) attributes.get("gid")).longValue());
+            tar.putArchiveEntry(entry);
+            if (type == REGULAR) {
+                long copied = 0;
+                try (InputStream in = Files.newInputStream(path)) {
+                    for (int read; copied < size
+                            && (read = in.read(buffer, 0, (int) Math.min(buffer.length, size - copied))) >= 0; ) {
+                        tar.write(buffer, 0, read);
+                        copied += read;
+                    }
+                }
+                if (copied != size) {
+                    throw new IOException(path + " shrank while it was archived");
+                }
+                files++;
+                bytes += copied;
+            }
+            tar.closeArchiveEntry();
+            entries++;
+        }
     }
 
     /**
@@ -148,9 +180,15 @@ public final class Archives {
         int files = 0;
         long bytes = 0;
         List<Map.Entry<Path, FileTime>> directoryTimes = new ArrayList<>();
+        // the access time extracted files get, as with tar -x (given, so that setting the mtime reads nothing first)
+        FileTime now = FileTime.fromMillis(System.currentTimeMillis());
+        // directories (with every one above them up to their root) this extraction made or found to be real ones:
+        // an entry below one needs no symlink check; a symlink entry that replaces one takes it and those below out.
+        // True for one this extraction made: what is in it came from the archive, so a file is created at once.
+        Map<Path, Boolean> directories = new HashMap<>();
         byte[] buffer = new byte[BUFFER];
         try (InputStream file = new BufferedInputStream(Files.newInputStream(archive), BUFFER);
-                TarArchiveInputStream tar = new TarArchiveInputStream(new ZstdInputStream(file))) {
+                TarArchiveInputStream tar = new TarArchiveInputStream(ZstdStreams.decompressing(file))) {
             for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
                 String name = entry.getName();
                 int slash = name.indexOf('/');
@@ -163,6 +201,7 @@ public final class Archives {
                 if (root == null) {
                     root = Files.createDirectories(roots.get(top)).toRealPath();
                     real.put(top, root);
+                    directories.put(root, false);
                 }
                 Path path = checkedPath(root, rest, name);
                 if (path.equals(root)) {
@@ -181,32 +220,30 @@ public final class Archives {
                 if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
                     throw new RefusedEntry(name, "device files and FIFOs are not extracted");
                 }
-                requireNoSymlinkAbove(root, path, name);
-                Files.createDirectories(path.getParent());
-                if (entry.isDirectory()) {
-                    if (Files.isSymbolicLink(path) || Files.exists(path, NO_FOLLOW) && !Files.isDirectory(path,
-                            NO_FOLLOW)) {
-                        Files.delete(path);
+                Path parent = path.getParent();
+                Boolean parentMade = directories.get(parent);
+                if (parentMade == null) {
+                    requireNoSymlinkAbove(root, path, name);
+                    Files.createDirectories(parent);
+                    parentMade = false;
+                    for (Path above = parent; directories.putIfAbsent(above, false) == null;
+                            above = above.getParent()) {
+                        // up to the first one known (the root at the latest)
                     }
-                    Files.createDirectories(path);
+                }
+                if (entry.isDirectory()) {
+                    if (!directories.containsKey(path)) {
+                        directories.put(path, makeDirectory(path, name));
+                    }
                     directoryTimes.add(Map.entry(path, entry.getLastModifiedTime()));
                 } else if (entry.isSymbolicLink()) {
+                    if (directories.containsKey(path)) {
+                        directories.keySet().removeIf(known -> known.startsWith(path));
+                    }
                     Files.deleteIfExists(path);
                     Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
                 } else if (entry.isFile()) {
-                    if (Files.isDirectory(path, NO_FOLLOW)) {
-                        throw new RefusedEntry(name, "a directory of that name is in the way");
-                    }
-                    Files.deleteIfExists(path); // a symlink there is replaced, not written through
-                    try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
-                            StandardOpenOption.WRITE)) {
-                        for (int read; (read = tar.read(buffer)) >= 0; ) {
-                            out.write(buffer, 0, read);
-                            bytes += read;
-                        }
-                    } catch (FileAlreadyExistsException raced) {
-                        throw new RefusedEntry(name, "something appeared at its place while extracting");
-                    }
+                    bytes += writeFile(tar, path, name, buffer, !parentMade);
                     files++;
                 } else {
                     throw new RefusedEntry(name, "entries of type '" + (char) entry.getLinkFlag()
@@ -216,12 +253,11 @@ public final class Archives {
                     Files.setPosixFilePermissions(path, permissions(entry.getMode()));
                 }
                 if (asRoot) {
-                    Files.setAttribute(path, "unix:uid", (int) entry.getLongUserId(), NO_FOLLOW);
-                    Files.setAttribute(path, "unix:gid", (int) entry.getLongGroupId(), NO_FOLLOW);
+                    setOwner(path, (int) entry.getLongUserId(), (int) entry.getLongGroupId());
                 }
                 if (!entry.isDirectory()) {
                     Files.getFileAttributeView(path, BasicFileAttributeView.class, NO_FOLLOW)
-                            .setTimes(entry.getLastModifiedTime(), null, null);
+                            .setTimes(entry.getLastModifiedTime(), now, null);
                 }
                 entries++;
             }
@@ -231,14 +267,75 @@ public final class Archives {
                 .reversed());
         for (Map.Entry<Path, FileTime> directory : directoryTimes) {
             Files.getFileAttributeView(directory.getKey(), BasicFileAttributeView.class, NO_FOLLOW)
-                    .setTimes(directory.getValue(), null, null);
+                    .setTimes(directory.getValue(), now, null);
         }
         return new Summary(entries, files, bytes);
     }
 
+    /**
+     * Makes the directory of a directory entry, replacing a file or symlink of that name; answers whether it was made
+     * (false: a directory was there).
+     */
+    private static boolean makeDirectory(Path path, String name) throws IOException {
+        try {
+            Files.createDirectory(path);
+            return true;
+        } catch (FileAlreadyExistsException there) {
+            if (Files.isDirectory(path, NO_FOLLOW)) {
+                return false;
+            }
+        }
+        Files.delete(path); // a file or a symlink (never followed)
+        try {
+            Files.createDirectory(path);
+        } catch (FileAlreadyExistsException raced) {
+            throw new RefusedEntry(name, "something appeared at its place while extracting");
+        }
+        return true;
+    }
+
+    /**
+     * Writes the current entry's bytes to a new file at {@code path}. What is there already is replaced (a symlink
+     * included, never written through); {@code mayExist} false skips looking first, in a directory this extraction
+     * made, and looks only when the name turns out to be taken (by an earlier entry of the same name).
+     */
+    private static long writeFile(TarArchiveInputStream tar, Path path, String name, byte[] buffer, boolean mayExist)
+            throws IOException {
+        if (mayExist) {
+            if (Files.isDirectory(path, NO_FOLLOW)) {
+                throw new RefusedEntry(name, "a directory of that name is in the way");
+            }
+            Files.deleteIfExists(path);
+        }
+        long bytes = 0;
+        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (int read; (read = tar.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, read);
+                bytes += read;
+            }
+        } catch (FileAlreadyExistsException taken) {
+            if (mayExist || bytes > 0) {
+                throw new RefusedEntry(name, "something appeared at its place while extracting");
+            }
+            return writeFile(tar, path, name, buffer, true);
+        }
+        return bytes;
+    }
+
+    /** Gives {@code path} (never followed) the entry's owner, changing only what differs. */
+    private static void setOwner(Path path, int uid, int gid) throws IOException {
+        Map<String, Object> owner = Files.readAttributes(path, "unix:uid,gid", NO_FOLLOW);
+        if ((Integer) owner.get("uid") != uid) {
+            Files.setAttribute(path, "unix:uid", uid, NO_FOLLOW);
+        }
+        if ((Integer) owner.get("gid") != gid) {
+            Files.setAttribute(path, "unix:gid", gid, NO_FOLLOW);
+        }
+    }
+
     /** The entry's place under {@code root}: a relative name of plain components that stays inside. */
     static Path checkedPath(Path root, String relative, String name) throws RefusedEntry {
-        if (relative.startsWith("/") || relative.matches("^[A-Za-z]:.*")) {
+        if (relative.startsWith("/") || DRIVE.matcher(relative).lookingAt()) {
             throw new RefusedEntry(name, "absolute paths are not extracted");
         }
         for (String part : name.split("/")) {
@@ -271,14 +368,6 @@ public final class Archives {
     /** Whether this process runs as root (then entries get their owners back). */
     private static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
-    }
-
-    private static int mode(Set<PosixFilePermission> permissions) {
-        int mode = 0;
-        for (PosixFilePermission permission : permissions) {
-            mode |= 0400 >> permission.ordinal();
-        }
-        return mode;
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {

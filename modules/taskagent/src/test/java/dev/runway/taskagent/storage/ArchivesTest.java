@@ -3,8 +3,10 @@ package dev.runway.taskagent.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.airlift.compress.zstd.ZstdInputStream;
 import io.airlift.compress.zstd.ZstdOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,11 +14,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
@@ -141,6 +145,75 @@ class ArchivesTest {
         assertRefused(crafted(tar -> special(tar, "workspace/sparse", TarConstants.LF_GNUTYPE_SPARSE, null)),
                 "workspace/sparse", "sparse", temp);
         assertThat(Files.exists(outside.resolve("pwned"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    @Test
+    void aDirectoryTurnedIntoASymlinkByALaterEntryIsCheckedAgain() throws Exception {
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        // "empty" is a directory the extraction made (and so knows), then an entry replaces it with a symlink to the
+        // outside: a file below it must not go through; symlinks replacing files deeper down leave directories alone
+        assertRefused(crafted(tar -> {
+            special(tar, "workspace/made/", TarConstants.LF_DIR, null);
+            special(tar, "workspace/made/deeper/", TarConstants.LF_DIR, null);
+            file(tar, "workspace/made/deeper/ok", "fine");
+            special(tar, "workspace/made/deeper/ok", TarConstants.LF_SYMLINK, "elsewhere");
+            special(tar, "workspace/empty/", TarConstants.LF_DIR, null);
+            special(tar, "workspace/empty", TarConstants.LF_SYMLINK, outside.toString());
+            file(tar, "workspace/empty/pwned", "x");
+        }), "workspace/empty/pwned", "through the symlink empty", temp);
+        assertThat(Files.readSymbolicLink(temp.resolve("target/made/deeper/ok"))).isEqualTo(Path.of("elsewhere"));
+    }
+
+    @Test
+    void entriesOfOneNameInADirectoryTheExtractionMadeReplaceEachOtherNeverThroughASymlink() throws Exception {
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        Path victim = Files.writeString(outside.resolve("victim"), "untouched");
+        Path target = temp.resolve("target");
+        Archives.extract(crafted(tar -> {
+            special(tar, "workspace/fresh/", TarConstants.LF_DIR, null);
+            file(tar, "workspace/fresh/twice", "first");
+            file(tar, "workspace/fresh/twice", "second");
+            special(tar, "workspace/fresh/swap", TarConstants.LF_SYMLINK, victim.toString());
+            file(tar, "workspace/fresh/swap", "replaced");
+            file(tar, "workspace/fresh/dir", "a file first");
+            special(tar, "workspace/fresh/dir/", TarConstants.LF_DIR, null);
+            file(tar, "workspace/fresh/dir/inside", "below");
+        }), Map.of("workspace", target));
+        assertThat(Files.readString(target.resolve("fresh/twice"))).isEqualTo("second");
+        assertThat(Files.isSymbolicLink(target.resolve("fresh/swap"))).isFalse();
+        assertThat(Files.readString(target.resolve("fresh/swap"))).isEqualTo("replaced");
+        assertThat(Files.readString(victim)).isEqualTo("untouched");
+        assertThat(Files.readString(target.resolve("fresh/dir/inside"))).isEqualTo("below");
+        assertRefused(crafted(tar -> {
+            special(tar, "workspace/again/", TarConstants.LF_DIR, null);
+            special(tar, "workspace/again/d/", TarConstants.LF_DIR, null);
+            file(tar, "workspace/again/d", "x");
+        }), "workspace/again/d", "a directory of that name is in the way", temp);
+    }
+
+    @Test
+    void nativeAndPureJavaZstdReadEachOthersArchives() throws Exception {
+        assertThat(ZstdStreams.isNative()).as("zstd-jni's library loads on this platform").isTrue();
+        Path tree = Files.createDirectories(temp.resolve("tree"));
+        Files.writeString(tree.resolve("a"), "a".repeat(100_000));
+        Files.createDirectories(tree.resolve("sub"));
+        Files.writeString(tree.resolve("sub/b"), "b");
+        // a path inside another one given is written once
+        Archives.Written written = Archives.create(List.of(new Archives.Source(tree, "workspace"),
+                new Archives.Source(tree.resolve("sub"), "workspace/sub")), temp.resolve("native.tar.zst"));
+        assertThat(written.contents()).isEqualTo(new Archives.Summary(4, 2, 100_001));
+        try (InputStream in = new ZstdInputStream(Files.newInputStream(written.file()));
+                TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            List<String> names = new ArrayList<>();
+            for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+                names.add(entry.getName());
+            }
+            assertThat(names).containsExactly("workspace/", "workspace/a", "workspace/sub/", "workspace/sub/b");
+        }
+        // an archive of the pure-Java zstd (as caches written before are) extracts
+        Path old = crafted(tar -> file(tar, "workspace/old", "from before"));
+        Archives.extract(old, Map.of("workspace", temp.resolve("out")));
+        assertThat(Files.readString(temp.resolve("out/old"))).isEqualTo("from before");
     }
 
     @Test

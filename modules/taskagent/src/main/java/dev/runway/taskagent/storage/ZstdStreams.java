@@ -1,0 +1,58 @@
+package dev.runway.taskagent.storage;
+
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import com.github.luben.zstd.util.Native;
+import io.airlift.compress.zstd.ZstdInputStream;
+import io.airlift.compress.zstd.ZstdOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * zstd streams for archives: the native zstd library (zstd-jni) at zstd's default level 3, the level of
+ * {@code tar -I zstd}, or, where its library cannot be loaded (zstd-jni unpacks it into the temporary directory, which
+ * a sandboxed unit may mount {@code noexec}), aircompressor's pure-Java zstd. Both write and read the same standard
+ * zstd frames, so an archive written by one is read by the other.
+ */
+final class ZstdStreams {
+    private static final Logger LOG = LoggerFactory.getLogger(ZstdStreams.class);
+    /** zstd's default level, as the zstd command line uses. */
+    private static final int LEVEL = 3;
+    private static final boolean NATIVE = loadNative();
+
+    private ZstdStreams() {}
+
+    /** Compresses what is written into {@code out}; closing the stream ends the frame and closes {@code out}. */
+    static OutputStream compressing(OutputStream out) throws IOException {
+        if (!NATIVE) {
+            return new ZstdOutputStream(out);
+        }
+        ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(out, LEVEL);
+        // one worker thread compresses while this one reads files and writes tar headers (as tar | zstd does)
+        zstd.setWorkers(1);
+        return zstd;
+    }
+
+    /** Decompresses {@code in} (one or more frames). */
+    static InputStream decompressing(InputStream in) throws IOException {
+        return NATIVE ? new ZstdInputStreamNoFinalizer(in) : new ZstdInputStream(in);
+    }
+
+    /** Whether the native zstd library is in use. */
+    static boolean isNative() {
+        return NATIVE;
+    }
+
+    private static boolean loadNative() {
+        try {
+            Native.load();
+            return true;
+        } catch (RuntimeException | LinkageError unavailable) {
+            LOG.warn("native zstd is unavailable ({}); archives use the slower pure-Java zstd", unavailable.toString());
+            return false;
+        }
+    }
+}
