@@ -111,12 +111,18 @@ final class JdbcJobs implements JobRepository {
 
     /** The oldest queued job of the class. */
     Optional<Job> nextQueued(String resourceClassId) throws SQLException {
+        List<Job> next = nextQueued(resourceClassId, 1);
+        return next.isEmpty() ? Optional.empty() : Optional.of(next.get(0));
+    }
+
+    /** The {@code limit} oldest queued jobs of the class (fewer when fewer are queued), oldest first. */
+    List<Job> nextQueued(String resourceClassId, int limit) throws SQLException {
         // ordered by all of jobs_queue's columns (the first two are fixed here) so that H2 reads the index in
-        // order and stops at the first row; by build_num alone it would read and sort the whole queue per claim
-        // claimLock: claimers of other server processes on the same database skip the row this one took
-        return db.one(Rows::job, "SELECT * FROM jobs WHERE resource_class_id = ?"
-                + " AND state = 'QUEUED' ORDER BY resource_class_id, state, build_num LIMIT 1" + db.claimLock(),
-                resourceClassId);
+        // order and stops at the limit; by build_num alone it would read and sort the whole queue per claim
+        // claimLock: claimers of other server processes (and other claim lanes) skip the rows this one took
+        return db.query(Rows::job, "SELECT * FROM jobs WHERE resource_class_id = ?"
+                + " AND state = 'QUEUED' ORDER BY resource_class_id, state, build_num LIMIT ?" + db.claimLock(),
+                resourceClassId, limit);
     }
 
     /** The job whose current attempt is {@code taskId}. */
@@ -129,9 +135,16 @@ final class JdbcJobs implements JobRepository {
      * even where no row lock was taken: of two claimers that read the same job, the second changes nothing.
      */
     boolean markRunning(String jobId, int attempt, String taskId, long now) throws SQLException {
-        return db.update("UPDATE jobs SET state = 'RUNNING', attempts = ?, task_id = ?,"
-                + " started_at = COALESCE(started_at, ?) WHERE id = ? AND state = 'QUEUED'", attempt, taskId, now,
-                jobId) == 1;
+        return markRunning(List.<Object[]>of(new Object[] {attempt, taskId, now, jobId}))[0] == 1;
+    }
+
+    /**
+     * {@link #markRunning(String, int, String, long)} for several jobs in one round trip: each row is {@code
+     * attempt, taskId, now, jobId}; answers each one's changed rows (1: marked, 0: not queued any more).
+     */
+    int[] markRunning(List<Object[]> rows) throws SQLException {
+        return db.batch("UPDATE jobs SET state = 'RUNNING', attempts = ?, task_id = ?,"
+                + " started_at = COALESCE(started_at, ?) WHERE id = ? AND state = 'QUEUED'", rows);
     }
 
     /** Ends the job of the attempt {@code taskId}. */

@@ -35,6 +35,27 @@ final class JdbcRunners implements RunnerRepository {
         }
     }
 
+    /**
+     * {@link #visit} of runners that took a task, in one round trip for those already known; in the order of their
+     * names, so that two transactions recording the same runners never wait for each other's rows in a cycle.
+     */
+    void used(String resourceClassId, List<RunnerVisit> visitors, long now) throws SQLException {
+        List<RunnerVisit> sorted = new ArrayList<>(visitors);
+        sorted.sort(java.util.Comparator.comparing(RunnerVisit::name));
+        List<Object[]> rows = new ArrayList<>(sorted.size());
+        for (RunnerVisit runner : sorted) {
+            rows.add(new Object[] {runner.hostname(), runner.ip(), runner.version(), now, now, resourceClassId,
+                runner.name()});
+        }
+        int[] updated = db.batch("UPDATE runners SET hostname = ?, ip = ?, version = ?, last_connected = ?,"
+                + " last_used = ? WHERE resource_class_id = ? AND name = ?", rows);
+        for (int i = 0; i < updated.length; i++) {
+            if (updated[i] == 0) {
+                visit(resourceClassId, sorted.get(i), now, true); // first seen: inserted
+            }
+        }
+    }
+
     /** Forgets the runners of a class being deleted, inside the caller's transaction. */
     void forgetClass(String resourceClassId) throws SQLException {
         db.update("DELETE FROM runners WHERE resource_class_id = ?", resourceClassId);
