@@ -8,7 +8,6 @@ import dev.runway.server.store.StoreRefusal;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
@@ -36,7 +35,7 @@ final class JdbcJobs implements JobRepository {
     Job insert(String resourceClassId, String resourceClass, String name, String definition, String secretsKey,
             long maxRunTimeSeconds, long now) throws SQLException {
         long buildNum = db.one(row -> row.getLong(1), "SELECT nextval('build_numbers')").orElseThrow();
-        String id = UUID.randomUUID().toString();
+        String id = TimeOrderedIds.next(); // claims mark jobs in queue order: their rows share index pages
         db.update("INSERT INTO jobs (" + Rows.JOB_COLUMNS + ", secrets_key) VALUES (?, ?, ?, ?, ?, ?, ?, 'QUEUED',"
                 + " NULL, FALSE, 0, 0, NULL, ?, NULL, NULL, ?)", id, buildNum, resourceClassId, resourceClass,
                 name, definition, maxRunTimeSeconds, now, secretsKey);

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The tasks and steps tables: claims, leases, step reports, and how an attempt ends. Claims are the busy path: those
@@ -98,7 +97,7 @@ final class JdbcTasks implements TaskRepository {
             for (int k = 0; k < indexes.size(); k++) {
                 int index = indexes.get(k);
                 if (k < next.size()) {
-                    taken.add(new Taken(index, orders.get(index), next.get(k), UUID.randomUUID().toString()));
+                    taken.add(new Taken(index, orders.get(index), next.get(k), TimeOrderedIds.next()));
                 } else {
                     outcomes.set(index, GroupCommit.Outcome.of(Optional.empty()));
                 }
@@ -160,7 +159,7 @@ final class JdbcTasks implements TaskRepository {
             return Optional.empty();
         }
         Job job = next.get();
-        String taskId = UUID.randomUUID().toString();
+        String taskId = TimeOrderedIds.next();
         int attempt = job.attempts() + 1;
         long now = order.now();
         if (!jobs.markRunning(job.id(), attempt, taskId, now)) {
