@@ -295,22 +295,36 @@ final class JdbcTasks implements TaskRepository {
 
     @Override
     public Job lapse(String taskId, int maxRequeues, long now) {
+        return db.tx(() -> lapseOne(taskId, maxRequeues, now));
+    }
+
+    /** One commit for the lot: after a pause of many runners their lapses would each cost a commit. */
+    @Override
+    public List<Job> lapseAll(List<String> taskIds, int maxRequeues, long now) {
         return db.tx(() -> {
-            Task task = byId(taskId).orElseThrow();
-            if (task.state() == TaskState.RUNNING) {
-                db.update("UPDATE tasks SET state = 'LAPSED', finished_at = ? WHERE id = ?", now, taskId);
-                Job job = jobs.byTask(taskId).orElseThrow();
-                String lost = "runner \"" + task.runnerName() + "\" stopped sending heartbeats (attempt "
-                        + task.attempt() + ")";
-                if (job.cancelRequested() || job.requeues() < maxRequeues) {
-                    jobs.countRequeue(job.id());
-                    jobs.requeueOrCancel(taskId, now, lost + "; requeued");
-                } else {
-                    jobs.fail(job.id(), lost + "; it was requeued " + maxRequeues + " times already, giving up", now);
-                }
+            List<Job> lapsedJobs = new ArrayList<>(taskIds.size());
+            for (String taskId : taskIds) {
+                lapsedJobs.add(lapseOne(taskId, maxRequeues, now));
             }
-            return jobs.byId(task.jobId()).orElseThrow();
+            return lapsedJobs;
         });
+    }
+
+    private Job lapseOne(String taskId, int maxRequeues, long now) throws SQLException {
+        Task task = byId(taskId).orElseThrow();
+        if (task.state() == TaskState.RUNNING) {
+            db.update("UPDATE tasks SET state = 'LAPSED', finished_at = ? WHERE id = ?", now, taskId);
+            Job job = jobs.byTask(taskId).orElseThrow();
+            String lost = "runner \"" + task.runnerName() + "\" stopped sending heartbeats (attempt "
+                    + task.attempt() + ")";
+            if (job.cancelRequested() || job.requeues() < maxRequeues) {
+                jobs.countRequeue(job.id());
+                jobs.requeueOrCancel(taskId, now, lost + "; requeued");
+            } else {
+                jobs.fail(job.id(), lost + "; it was requeued " + maxRequeues + " times already, giving up", now);
+            }
+        }
+        return jobs.byId(task.jobId()).orElseThrow();
     }
 
     /** Fails the running tasks of a class being deleted, inside the caller's transaction. */
