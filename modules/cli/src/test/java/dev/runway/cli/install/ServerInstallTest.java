@@ -132,8 +132,9 @@ class ServerInstallTest {
         CliRun dry = uninstall("--purge", "--dry-run");
         assertThat(dry.exit()).as(dry.all()).isZero();
         assertThat(t.snapshot()).isEqualTo(installed);
-        assertThat(dry.out()).contains("would: disable the service in " + t.root)
-                .contains("would: remove /etc/systemd/system/runway-server.service")
+        assertThat(dry.out()).contains("disable the service in " + t.root)
+                .contains("would: remove systemd unit /etc/systemd/system/runway-server.service")
+                .contains("would: remove data directory /var/lib/runway-server")
                 .contains("would: remove user runway if runway install created it: userdel --root " + t.root
                         + " runway");
 
