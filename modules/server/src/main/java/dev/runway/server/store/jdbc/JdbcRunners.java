@@ -16,15 +16,33 @@ final class JdbcRunners implements RunnerRepository {
     private final java.util.concurrent.ConcurrentMap<String, Long> usedWritten =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final GroupCommit<Touch, Void> touches;
+
     JdbcRunners(Database db) {
         this.db = db;
+        this.touches = new GroupCommit<>(db, this::touchAll);
     }
 
+    /** One {@link #touch}, waiting for its batch. */
+    private record Touch(String resourceClassId, RunnerVisit runner, long now) {}
+
+    /**
+     * Runners that started together come back together (every few seconds each, see the server's RunnerVisits):
+     * their visits share a commit.
+     */
     @Override
     public void touch(String resourceClassId, RunnerVisit runner, long now) {
-        db.tx(() -> {
-            visit(resourceClassId, runner, now, false);
-            return null;
+        touches.submit(new Touch(resourceClassId, runner, now));
+    }
+
+    private List<GroupCommit.Outcome<Void>> touchAll(List<Touch> batch) {
+        return db.tx(() -> {
+            List<GroupCommit.Outcome<Void>> outcomes = new ArrayList<>(batch.size());
+            for (Touch touch : batch) {
+                visit(touch.resourceClassId(), touch.runner(), touch.now(), false);
+                outcomes.add(GroupCommit.Outcome.of(null));
+            }
+            return outcomes;
         });
     }
 

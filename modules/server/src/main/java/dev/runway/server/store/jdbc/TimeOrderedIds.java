@@ -1,5 +1,8 @@
 package dev.runway.server.store.jdbc;
 
+import java.nio.ByteBuffer;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.UUID;
 
 /**
@@ -9,12 +12,26 @@ import java.util.UUID;
  * a random UUID is unique.
  */
 final class TimeOrderedIds {
+    /** One generator per thread (UUID.randomUUID's is shared by the process, behind one lock). */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(TimeOrderedIds::newRandom);
+
     private TimeOrderedIds() {}
 
     static String next() {
-        UUID random = UUID.randomUUID();
+        byte[] bytes = new byte[10];
+        RANDOM.get().nextBytes(bytes);
+        long random = ByteBuffer.wrap(bytes).getLong();
         long millis = System.currentTimeMillis() & 0xFFFF_FFFF_FFFFL;
-        long high = millis << 16 | 0x7000L | random.getMostSignificantBits() & 0x0FFFL;
-        return new UUID(high, random.getLeastSignificantBits()).toString();
+        long high = millis << 16 | 0x7000L | (bytes[8] & 0x0FL) << 8 | bytes[9] & 0xFFL;
+        long low = random & 0x3FFF_FFFF_FFFF_FFFFL | 0x8000_0000_0000_0000L; // the RFC 4122 variant
+        return new UUID(high, low).toString();
+    }
+
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 }
