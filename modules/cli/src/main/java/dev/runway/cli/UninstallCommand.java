@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code runway uninstall linux|macos}: stops and removes the service and the image; --purge also config and user. */
-@Command(name = "uninstall", mixinStandardHelpOptions = true,
-        description = {"Stops and removes the service installed by runway install.",
+@Command(name = "uninstall", mixinStandardHelpOptions = true, subcommands = UninstallServerCommand.class,
+        description = {"Stops and removes a service: the launch agent (linux, macos) or the server.",
                 "Stops (draining the running task) and disables the service, removes the unit or plist and the "
                     + "runtime image. The configuration, work directories and job user stay unless --purge is given."})
 public final class UninstallCommand implements Callable<Integer> {

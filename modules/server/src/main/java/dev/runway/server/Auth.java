@@ -178,7 +178,8 @@ final class Auth {
 
     RunnerIdentity requireResourceClass(Exchange exchange) {
         String hash = presentedHash(exchange);
-        return store.management().resourceClassByTokenHash(hash).map(rc -> new RunnerIdentity(rc, hash))
+        // the claim's transaction checks the token again: a short memory of verified tokens is enough here
+        return store.management().resourceClassOfClaimer(hash).map(rc -> new RunnerIdentity(rc, hash))
                 .orElseThrow(() -> otherKind(hash, "claims need a resource-class token"));
     }
 

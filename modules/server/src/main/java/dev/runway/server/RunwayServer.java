@@ -257,10 +257,10 @@ public final class RunwayServer implements AutoCloseable {
         long period = Math.max(100, Math.min(1000, settings.lease().toMillis() / 4));
         LeaseReaper leases = new LeaseReaper(store, claims, watchers, settings.maxRequeues(), clock,
                 metrics, scheduler::wake);
-        // one replica at a time looks for lapsed leases
+        // one replica per period looks for lapsed leases
         reaper.scheduleWithFixedDelay(() -> {
             try {
-                store.exclusively("lease-reaper", leases);
+                store.oncePerTick("lease-reaper", clock.millis() / period, leases);
             } catch (RuntimeException e) {
                 LOG.error("lease check failed; retrying on the next round", e);
             }

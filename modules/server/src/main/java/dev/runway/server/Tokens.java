@@ -8,14 +8,27 @@ import java.util.HexFormat;
 
 /** Secrets: 32 random bytes in hex; only their SHA-256 is ever stored or compared. */
 final class Tokens {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One generator per thread: the default one on Linux reads through a lock shared by the whole process, which
+     * the claims of 200 agents were seen waiting for.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Tokens::newRandom);
 
     private Tokens() {}
 
     static String generate() {
         byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
+        RANDOM.get().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /** A DRBG seeded from the system's entropy (a strong random generator of the Java runtime otherwise). */
+    static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     static String hash(String token) {

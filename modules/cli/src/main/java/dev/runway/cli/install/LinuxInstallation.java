@@ -141,24 +141,8 @@ public final class LinuxInstallation {
 
     public List<Step> uninstall(InstallSettings s, boolean purge) {
         Accounts accounts = new PasswdAccounts(s.root(), commands);
-        List<Step> steps = new ArrayList<>();
-        if (s.hostRoot()) {
-            steps.add(new RunCommand(commands, "stop (drains the running task) and disable the service",
-                    List.of("systemctl", "disable", "--now", UNIT_NAME),
-                    c -> !RunCommand.printsLine(List.of("systemctl", "is-enabled", UNIT_NAME), "enabled").isDone(c)
-                            && !RunCommand.printsLine(List.of("systemctl", "is-active", UNIT_NAME), "active").isDone(c)
-                            && !RunCommand.printsLine(List.of("systemctl", "is-active", UNIT_NAME), "deactivating").isDone(c)));
-        } else {
-            List<String> systemctl = List.of("systemctl", "--root=" + s.root());
-            steps.add(new RunCommand(commands, "disable the service in " + s.root(), plus(systemctl, "disable", UNIT_NAME),
-                    c -> !RunCommand.printsLine(plus(systemctl, "is-enabled", UNIT_NAME), "enabled").isDone(c)));
-        }
-        steps.add(new RemoveTree(s.under(UNIT), UNIT, "systemd unit", RemoveTree.anything()));
-        if (s.hostRoot()) {
-            steps.add(new RunCommand(commands, "reload systemd's units", List.of("systemctl", "daemon-reload"),
-                    RunCommand.printsLine(List.of("systemctl", "show", "--property=LoadState", "--value", UNIT_NAME),
-                            "not-found")));
-        }
+        List<Step> steps = new ArrayList<>(removeServiceSteps(commands, s.root(), s.hostRoot(), UNIT_NAME,
+                s.under(UNIT), UNIT));
         steps.add(new RemoveImage(s.under(s.prefix()), s.prefix()));
         if (purge) {
             steps.add(new RemoveTree(s.under(CONFIG_DIRECTORY), CONFIG_DIRECTORY, "configuration", RemoveTree.anything()));
@@ -173,6 +157,34 @@ public final class LinuxInstallation {
                 userdel.addAll(List.of("--remove", user));
                 steps.add(new RemoveUser(accounts, commands, user, List.of(userdel)));
             }
+        }
+        return steps;
+    }
+
+    /**
+     * Stops (draining it) and disables the systemd service {@code unitName}, removes its unit file and, on this
+     * system, reloads systemd; into another root only disables it there.
+     */
+    static List<Step> removeServiceSteps(CommandRunner commands, Path root, boolean hostRoot, String unitName,
+            Path unitFile, String shownUnit) {
+        List<Step> steps = new ArrayList<>();
+        if (hostRoot) {
+            steps.add(new RunCommand(commands, "stop (drains the running task) and disable the service",
+                    List.of("systemctl", "disable", "--now", unitName),
+                    c -> !RunCommand.printsLine(List.of("systemctl", "is-enabled", unitName), "enabled").isDone(c)
+                            && !RunCommand.printsLine(List.of("systemctl", "is-active", unitName), "active").isDone(c)
+                            && !RunCommand.printsLine(List.of("systemctl", "is-active", unitName), "deactivating")
+                                    .isDone(c)));
+        } else {
+            List<String> systemctl = List.of("systemctl", "--root=" + root);
+            steps.add(new RunCommand(commands, "disable the service in " + root, plus(systemctl, "disable", unitName),
+                    c -> !RunCommand.printsLine(plus(systemctl, "is-enabled", unitName), "enabled").isDone(c)));
+        }
+        steps.add(new RemoveTree(unitFile, shownUnit, "systemd unit", RemoveTree.anything()));
+        if (hostRoot) {
+            steps.add(new RunCommand(commands, "reload systemd's units", List.of("systemctl", "daemon-reload"),
+                    RunCommand.printsLine(List.of("systemctl", "show", "--property=LoadState", "--value", unitName),
+                            "not-found")));
         }
         return steps;
     }

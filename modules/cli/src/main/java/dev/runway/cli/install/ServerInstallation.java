@@ -90,6 +90,44 @@ public final class ServerInstallation {
         return steps;
     }
 
+    /**
+     * {@code runway uninstall server}: stops and disables the service and removes its unit, then the runtime image
+     * unless the launch agent's unit still runs from the same prefix. The data directory (the embedded database, the
+     * admin token), the configuration and the account stay unless {@code purge}.
+     */
+    public List<Step> uninstall(Settings s, boolean purge) {
+        List<Step> steps = new ArrayList<>(LinuxInstallation.removeServiceSteps(commands, s.root(), s.hostRoot(),
+                UNIT_NAME, s.under(UNIT), UNIT));
+        if (!launchAgentUses(s)) {
+            steps.add(new RemoveImage(s.under(s.prefix()), s.prefix()));
+        }
+        if (purge) {
+            steps.add(new RemoveTree(s.under(DATA_DIRECTORY), DATA_DIRECTORY, "data directory",
+                    RemoveTree.anything()));
+            steps.add(new RemoveTree(s.under(CONFIG_DIRECTORY), CONFIG_DIRECTORY, "configuration",
+                    RemoveTree.anything()));
+            List<String> userdel = new ArrayList<>(List.of("userdel"));
+            if (!s.hostRoot()) {
+                userdel.addAll(List.of("--root", s.root().toString()));
+            }
+            userdel.add(s.user()); // its home is the data directory, removed above
+            steps.add(new RemoveUser(new PasswdAccounts(s.root(), commands), commands, s.user(), List.of(userdel),
+                    ACCOUNT_COMMENT));
+        }
+        return steps;
+    }
+
+    /** Whether the launch agent's unit runs the image at the server's prefix: then the image stays. */
+    public static boolean launchAgentUses(Settings s) {
+        Path agentUnit = s.under(LinuxInstallation.UNIT);
+        try {
+            return Files.isRegularFile(agentUnit)
+                    && Files.readString(agentUnit, StandardCharsets.UTF_8).contains(s.prefix() + "/bin/runway");
+        } catch (IOException e) {
+            return true; // unreadable: keep the image rather than break a service
+        }
+    }
+
     /** The password file's first line (an editor's final newline is not part of the password). */
     private static byte[] password(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.UTF_8);

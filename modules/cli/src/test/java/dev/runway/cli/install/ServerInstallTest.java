@@ -13,7 +13,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `runway install server --root DIR` into a temporary root: real useradd, real files, modes and owners. */
+/**
+ * `runway install server --root DIR` and `runway uninstall server --root DIR` in a temporary root: real useradd and
+ * userdel, real files, modes and owners.
+ */
 class ServerInstallTest {
     private static final String PASSWORD = "pg-pass-4b8d1f0e7c";
     @TempDir
@@ -117,6 +120,63 @@ class ServerInstallTest {
                 "--listen", "127.0.0.1:9000");
         assertThat(moved.out()).contains("install: 1 changed, 5 unchanged");
         assertThat(Files.readString(t.at("/etc/opt/runway/server/server.env"))).contains("--listen 127.0.0.1:9000");
+    }
+
+    @Test
+    void uninstallRemovesTheUnitAndImageAndKeepsTheDataUnlessPurged() throws IOException {
+        assertThat(install("--database", "postgresql://db.example:5432/runway", "--database-password-file",
+                passwordFile().toString()).exit()).isZero();
+        Path data = t.at("/var/lib/runway-server");
+        Files.writeString(data.resolve("admin-token"), "kept");
+        Map<String, String> installed = t.snapshot();
+        CliRun dry = uninstall("--purge", "--dry-run");
+        assertThat(dry.exit()).as(dry.all()).isZero();
+        assertThat(t.snapshot()).isEqualTo(installed);
+        assertThat(dry.out()).contains("disable the service in " + t.root)
+                .contains("would: remove systemd unit /etc/systemd/system/runway-server.service")
+                .contains("would: remove data directory /var/lib/runway-server")
+                .contains("would: remove user runway if runway install created it: userdel --root " + t.root
+                        + " runway");
+
+        CliRun kept = uninstall();
+
+        assertThat(kept.exit()).as(kept.all()).isZero();
+        assertThat(t.at("/etc/systemd/system/runway-server.service")).doesNotExist();
+        assertThat(t.at("/opt/runway/bin/runway")).doesNotExist();
+        assertThat(Files.readString(data.resolve("admin-token"))).isEqualTo("kept");
+        assertThat(t.at("/etc/opt/runway/server/database-password")).exists();
+        assertThat(Files.readString(t.at("/etc/passwd"))).contains("runway:");
+        assertThat(kept.out()).contains("/var/lib/runway-server stays");
+
+        CliRun purged = uninstall("--purge");
+
+        assertThat(purged.exit()).as(purged.all()).isZero();
+        assertThat(data).doesNotExist();
+        assertThat(t.at("/etc/opt/runway/server")).doesNotExist();
+        assertThat(Files.readAllLines(t.at("/etc/passwd"))).noneMatch(l -> l.startsWith("runway:"));
+        CliRun again = uninstall("--purge");
+        assertThat(again.exit()).as(again.all()).isZero();
+        assertThat(again.out().lines().filter(l -> l.startsWith("["))).allMatch(l -> l.contains("] unchanged: "));
+    }
+
+    @Test
+    void uninstallKeepsTheImageTheLaunchAgentRuns() throws IOException {
+        assertThat(install().exit()).isZero();
+        Path agentUnit = t.at("/etc/systemd/system/runway.service");
+        Files.writeString(agentUnit, "[Service]\nExecStart=/opt/runway/bin/runway launch-agent --config x\n");
+
+        CliRun run = uninstall();
+
+        assertThat(run.exit()).as(run.all()).isZero();
+        assertThat(t.at("/etc/systemd/system/runway-server.service")).doesNotExist();
+        assertThat(RuntimeImage.sameContent(t.image, t.at("/opt/runway"))).isTrue();
+        assertThat(run.out()).contains("The runtime image at /opt/runway stays");
+    }
+
+    private CliRun uninstall(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("uninstall", "server", "--root", t.root.toString()));
+        args.addAll(List.of(extra));
+        return CliRun.runway(args.toArray(String[]::new));
     }
 
     @Test

@@ -54,6 +54,15 @@ public interface ManagementRepository {
 
     Optional<ResourceClass> resourceClassByTokenHash(String hash);
 
+    /**
+     * {@link #resourceClassByTokenHash} for a claim, which {@link TaskRepository#claimNext} refuses in its own
+     * transaction when the token is gone: it may answer from a short memory a token that another replica revoked a
+     * moment ago.
+     */
+    default Optional<ResourceClass> resourceClassOfClaimer(String hash) {
+        return resourceClassByTokenHash(hash);
+    }
+
     ApiToken createApiToken(String nickname, String scope, String namespace, String hash, long now);
 
     List<ApiToken> apiTokens();

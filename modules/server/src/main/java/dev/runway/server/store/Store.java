@@ -59,6 +59,15 @@ public interface Store extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Runs {@code work} at most once per {@code tick} across replicas: only where no replica ran it for this tick or
+     * a later one, and as {@link #exclusively}; answers whether it ran here. Ticks are numbered by the caller (e.g.
+     * the time divided by the period), the same way in every replica.
+     */
+    default boolean oncePerTick(String task, long tick, Runnable work) {
+        return exclusively(task, work);
+    }
+
     /** The schema version the store had when it was opened (0: a new store), before its migrations ran. */
     int schemaVersionAtOpen();
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * What a store shared by replicas must keep, on every engine: every migration applied, output by offset, and, where
  * the engine is shared ({@link Store#replicated()}), two stores on one database as two replicas: claims never
- * delivered twice, signals crossing, periodic tasks one at a time, a cut connection survived.
+ * delivered twice, signals crossing, periodic tasks one at a time and once per tick, a cut connection survived.
  */
 @ParameterizedClass
 @EnumSource(StoreEngines.class)
@@ -234,6 +234,37 @@ class StoreReplicasContractTest {
         assertThat(ranAtA).isTrue();
         assertThat(b.exclusively("reaper", () -> { })).as("free again").isTrue();
         thread.shutdown();
+    }
+
+    @Test
+    void aPeriodicTaskRunsOncePerTickAcrossReplicas() throws Exception {
+        Store a = open();
+        Store b = a.replicated() ? open() : a;
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService replicas = Executors.newFixedThreadPool(2);
+        for (long tick = 100; tick < 130; tick++) {
+            long now = tick;
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Boolean>> both = new ArrayList<>();
+            for (Store via : List.of(a, b)) {
+                both.add(replicas.submit(() -> {
+                    start.await();
+                    return via.oncePerTick("reaper", now, runs::incrementAndGet);
+                }));
+            }
+            start.countDown();
+            int ranHere = 0;
+            for (Future<Boolean> replica : both) {
+                ranHere += replica.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(ranHere).as("tick %d ran on one replica", tick).isEqualTo(1);
+        }
+        replicas.shutdown();
+        assertThat(runs).hasValue(30);
+        assertThat(b.oncePerTick("reaper", 129, runs::incrementAndGet)).as("a tick that already ran").isFalse();
+        assertThat(a.oncePerTick("reaper", 120, runs::incrementAndGet)).as("an earlier tick").isFalse();
+        assertThat(a.oncePerTick("another-task", 120, runs::incrementAndGet)).as("ticks are per task").isTrue();
+        assertThat(runs).hasValue(31);
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One connection, one transaction per {@link #tx} call, serialised on this object: the work per call is tiny and
  * this keeps claims trivially race-free. After an error that closed the database the next transaction connects
- * anew. The statement helpers are for use inside {@link #tx} only.
+ * anew. An engine whose claims lock the rows they take also runs claims in parallel, each batch on a connection of
+ * its own ({@link #laneTx}). The statement helpers are for use inside {@link #tx} or {@link #laneTx} only.
  */
 final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -31,6 +32,8 @@ final class Database implements AutoCloseable {
 
     private final Engine engine;
     private Connection connection;
+    /** The connection of the {@link #laneTx} running on this thread, if any: the statement helpers use it. */
+    private final ThreadLocal<Connection> lane = new ThreadLocal<>();
     /** Set when the engine closed the database after an error: the next transaction opens it again first. */
     private boolean broken;
 
@@ -139,9 +142,64 @@ final class Database implements AutoCloseable {
         return new IllegalStateException("database error: " + e.getMessage(), e);
     }
 
+    /**
+     * Runs {@code work} as one transaction on a connection of its own, beside the serialised ones of {@link #tx}
+     * (which it neither waits for nor blocks): only for work that is correct against other processes sharing the
+     * database, such as claims that lock the rows they take. Retried once on a new connection when the connection
+     * was lost before the commit was sent, like {@link #tx}.
+     */
+    <T> T laneTx(Work<T> work) {
+        for (int round = 1; ; round++) {
+            Connection own;
+            try {
+                own = connect(engine);
+            } catch (SQLException e) {
+                throw failure(e);
+            }
+            lane.set(own);
+            boolean committing = false;
+            try {
+                T result = work.run();
+                committing = true;
+                own.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    own.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                if (e instanceof RuntimeException) {
+                    throw (RuntimeException) e;
+                }
+                SQLException sql = (SQLException) e;
+                boolean lost = engine.closedTheDatabase(sql);
+                if (lost && !committing && round == 1) {
+                    LOG.warn("database connection lost ({}); running the transaction again on a new connection",
+                            sql.getMessage());
+                    continue;
+                }
+                throw failure(sql);
+            } finally {
+                lane.remove();
+                try {
+                    own.close();
+                } catch (SQLException closing) {
+                    LOG.debug("closing a claim connection: {}", closing.getMessage());
+                }
+            }
+        }
+    }
+
+    /** How many {@link #laneTx} transactions may run at once for claims (1: claims go through {@link #tx}). */
+    int claimLanes() {
+        return engine.claimLanes();
+    }
+
     /** The connection of the transaction running now (inside {@link #tx} only): for metadata and batches. */
     Connection connection() {
-        return connection;
+        Connection own = lane.get();
+        return own != null ? own : connection;
     }
 
     /** The engine's lock clause for a claim's SELECT (see {@link Engine#claimLock}). */
@@ -150,7 +208,7 @@ final class Database implements AutoCloseable {
     }
 
     private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
+        PreparedStatement statement = connection().prepareStatement(sql);
         for (int i = 0; i < args.length; i++) {
             Object arg = args[i];
             if (arg == null) {
@@ -170,20 +228,20 @@ final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs one insert, update or delete once per row of {@code rows}, in one round trip. */
-    void batch(String sql, List<Object[]> rows) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+    /** Runs one insert, update or delete once per row of {@code rows}, in one round trip; answers each's row count. */
+    int[] batch(String sql, List<Object[]> rows) throws SQLException {
+        try (PreparedStatement statement = connection().prepareStatement(sql)) {
             for (Object[] row : rows) {
                 for (int i = 0; i < row.length; i++) {
                     if (row[i] == null) {
-                        statement.setNull(i + 1, Types.VARCHAR);
+                        statement.setNull(i + 1, Types.NULL); // the column's type, as in prepare
                     } else {
                         statement.setObject(i + 1, row[i]);
                     }
                 }
                 statement.addBatch();
             }
-            statement.executeBatch();
+            return statement.executeBatch();
         }
     }
 

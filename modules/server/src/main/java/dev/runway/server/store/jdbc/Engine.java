@@ -38,6 +38,14 @@ public interface Engine {
         return "";
     }
 
+    /**
+     * How many claim transactions may run at once, each on a connection of its own: more than 1 only where claims
+     * lock the rows they take ({@link #claimLock}) and {@link #connect} draws from a pool.
+     */
+    default int claimLanes() {
+        return 1;
+    }
+
     /** Whether several server processes may share this database. */
     default boolean replicated() {
         return false;

@@ -3,13 +3,15 @@ package dev.runway.server.store.jdbc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 
 /**
- * Group commit for one kind of request to a store guarded by one lock. The first caller that finds no batch forming
- * leads one: it waits for the store's lock, and every request that arrives meanwhile joins its batch instead of
- * waiting for the lock itself. With the lock, the leader takes the batch and serves it in one transaction (one
- * commit); each caller gets its own outcome only after that, so an answer never leaves before its commit. The next
- * arrival leads the next batch, which forms while this one is served. Under no contention a batch is one request.
+ * Group commit for one kind of request, served by at most a fixed number of batches at once (its lanes). The first
+ * caller that finds no batch forming leads one: it waits for a free lane, and every request that arrives meanwhile
+ * joins its batch instead of waiting itself. With the lane, the leader takes the batch and serves it in one
+ * transaction (one commit); each caller gets its own outcome only after that, so an answer never leaves before its
+ * commit. The next arrival leads the next batch, which forms while this one is served. Under no contention a batch
+ * is one request. With one lane, the lane is the store's lock, which every other transaction takes too.
  *
  * @param <R> a request
  * @param <T> what one request answers
@@ -38,14 +40,29 @@ final class GroupCommit<R, T> {
     private record Slot<R, T>(R request, CompletableFuture<Outcome<T>> outcome) {}
 
     private final Object storeLock;
+    /** Null with one lane (the store's lock is the lane), else the free lanes. */
+    private final Semaphore lanes;
     private final Batch<R, T> batch;
-    /** The batch forming (guarded by {@code this}, which is never held while waiting for {@code storeLock}). */
+    /** The batch forming (guarded by {@code this}, which is never held while waiting for a lane). */
     private List<Slot<R, T>> forming = new ArrayList<>();
     private long batches;
     private long requests;
 
+    /** One lane: batches are served under {@code storeLock}, one at a time. */
     GroupCommit(Object storeLock, Batch<R, T> batch) {
+        this(1, storeLock, batch);
+    }
+
+    /**
+     * {@code lanes} batches at once: with more than one, {@code batch} must not need {@code storeLock} (it runs its
+     * transaction on a connection of its own).
+     */
+    GroupCommit(int lanes, Object storeLock, Batch<R, T> batch) {
+        if (lanes < 1) {
+            throw new IllegalArgumentException("lanes: at least 1, not " + lanes);
+        }
         this.storeLock = storeLock;
+        this.lanes = lanes == 1 ? null : new Semaphore(lanes);
         this.batch = batch;
     }
 
@@ -58,15 +75,17 @@ final class GroupCommit<R, T> {
             forming.add(mine);
         }
         if (leader) {
-            synchronized (storeLock) {
-                List<Slot<R, T>> slots;
-                synchronized (this) {
-                    slots = forming;
-                    forming = new ArrayList<>();
-                    batches++;
-                    requests += slots.size();
+            if (lanes == null) {
+                synchronized (storeLock) {
+                    serve(take());
                 }
-                serve(slots);
+            } else {
+                lanes.acquireUninterruptibly();
+                try {
+                    serve(take());
+                } finally {
+                    lanes.release();
+                }
             }
         }
         Outcome<T> outcome = mine.outcome().join();
@@ -74,6 +93,15 @@ final class GroupCommit<R, T> {
             throw outcome.error();
         }
         return outcome.value();
+    }
+
+    /** The batch formed so far (at least the leader's request); the next arrival leads the next one. */
+    private synchronized List<Slot<R, T>> take() {
+        List<Slot<R, T>> slots = forming;
+        forming = new ArrayList<>();
+        batches++;
+        requests += slots.size();
+        return slots;
     }
 
     /** Runs one batch and hands every slot its outcome, whatever happens. */

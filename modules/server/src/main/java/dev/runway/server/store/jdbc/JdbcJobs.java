@@ -8,7 +8,6 @@ import dev.runway.server.store.StoreRefusal;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
@@ -36,7 +35,7 @@ final class JdbcJobs implements JobRepository {
     Job insert(String resourceClassId, String resourceClass, String name, String definition, String secretsKey,
             long maxRunTimeSeconds, long now) throws SQLException {
         long buildNum = db.one(row -> row.getLong(1), "SELECT nextval('build_numbers')").orElseThrow();
-        String id = UUID.randomUUID().toString();
+        String id = TimeOrderedIds.next(); // claims mark jobs in queue order: their rows share index pages
         db.update("INSERT INTO jobs (" + Rows.JOB_COLUMNS + ", secrets_key) VALUES (?, ?, ?, ?, ?, ?, ?, 'QUEUED',"
                 + " NULL, FALSE, 0, 0, NULL, ?, NULL, NULL, ?)", id, buildNum, resourceClassId, resourceClass,
                 name, definition, maxRunTimeSeconds, now, secretsKey);
@@ -111,12 +110,18 @@ final class JdbcJobs implements JobRepository {
 
     /** The oldest queued job of the class. */
     Optional<Job> nextQueued(String resourceClassId) throws SQLException {
+        List<Job> next = nextQueued(resourceClassId, 1);
+        return next.isEmpty() ? Optional.empty() : Optional.of(next.get(0));
+    }
+
+    /** The {@code limit} oldest queued jobs of the class (fewer when fewer are queued), oldest first. */
+    List<Job> nextQueued(String resourceClassId, int limit) throws SQLException {
         // ordered by all of jobs_queue's columns (the first two are fixed here) so that H2 reads the index in
-        // order and stops at the first row; by build_num alone it would read and sort the whole queue per claim
-        // claimLock: claimers of other server processes on the same database skip the row this one took
-        return db.one(Rows::job, "SELECT * FROM jobs WHERE resource_class_id = ?"
-                + " AND state = 'QUEUED' ORDER BY resource_class_id, state, build_num LIMIT 1" + db.claimLock(),
-                resourceClassId);
+        // order and stops at the limit; by build_num alone it would read and sort the whole queue per claim
+        // claimLock: claimers of other server processes (and other claim lanes) skip the rows this one took
+        return db.query(Rows::job, "SELECT * FROM jobs WHERE resource_class_id = ?"
+                + " AND state = 'QUEUED' ORDER BY resource_class_id, state, build_num LIMIT ?" + db.claimLock(),
+                resourceClassId, limit);
     }
 
     /** The job whose current attempt is {@code taskId}. */
@@ -129,9 +134,16 @@ final class JdbcJobs implements JobRepository {
      * even where no row lock was taken: of two claimers that read the same job, the second changes nothing.
      */
     boolean markRunning(String jobId, int attempt, String taskId, long now) throws SQLException {
-        return db.update("UPDATE jobs SET state = 'RUNNING', attempts = ?, task_id = ?,"
-                + " started_at = COALESCE(started_at, ?) WHERE id = ? AND state = 'QUEUED'", attempt, taskId, now,
-                jobId) == 1;
+        return markRunning(List.<Object[]>of(new Object[] {attempt, taskId, now, jobId}))[0] == 1;
+    }
+
+    /**
+     * {@link #markRunning(String, int, String, long)} for several jobs in one round trip: each row is {@code
+     * attempt, taskId, now, jobId}; answers each one's changed rows (1: marked, 0: not queued any more).
+     */
+    int[] markRunning(List<Object[]> rows) throws SQLException {
+        return db.batch("UPDATE jobs SET state = 'RUNNING', attempts = ?, task_id = ?,"
+                + " started_at = COALESCE(started_at, ?) WHERE id = ? AND state = 'QUEUED'", rows);
     }
 
     /** Ends the job of the attempt {@code taskId}. */

@@ -213,6 +213,19 @@ final class JdbcManagement implements ManagementRepository {
         });
     }
 
+    /** On a shared database, a token verified less than {@link TokenClasses#CLAIMER_MILLIS} ago is not read again. */
+    @Override
+    public Optional<ResourceClass> resourceClassOfClaimer(String hash) {
+        long now = System.currentTimeMillis();
+        ResourceClass recent = tokenClasses.recentClaimer(hash, now);
+        if (recent != null) {
+            return Optional.of(recent);
+        }
+        Optional<ResourceClass> found = resourceClassByTokenHash(hash);
+        found.ifPresent(rc -> tokenClasses.rememberClaimer(hash, rc, now));
+        return found;
+    }
+
     @Override
     public Optional<ResourceClass> resourceClassByTokenHash(String hash) {
         ResourceClass known = tokenClasses.get(hash);

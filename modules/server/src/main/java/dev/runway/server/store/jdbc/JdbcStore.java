@@ -9,6 +9,7 @@ import dev.runway.server.store.ReplicaSignals;
 import dev.runway.server.store.RunnerRepository;
 import dev.runway.server.store.SecretCipher;
 import dev.runway.server.store.Store;
+import dev.runway.server.store.StoreRefusal;
 import dev.runway.server.store.TaskRepository;
 import dev.runway.server.store.TestResultRepository;
 import dev.runway.server.store.TriggerRepository;
@@ -187,6 +188,44 @@ public final class JdbcStore implements Store {
     @Override
     public boolean exclusively(String task, Runnable work) {
         return engine.exclusively(task, work);
+    }
+
+    /**
+     * The tick is claimed by a conditional update of its row (as schedules claim their next run), inside the
+     * advisory lock: of the replicas that reach the same tick, one moves the row forward and runs the task.
+     */
+    @Override
+    public boolean oncePerTick(String task, long tick, Runnable work) {
+        boolean[] ran = {false};
+        engine.exclusively(task, () -> {
+            if (claimTick(task, tick)) {
+                ran[0] = true;
+                work.run();
+            }
+        });
+        return ran[0];
+    }
+
+    /** Whether this call moved the task's last tick to {@code tick} (no replica had reached it). */
+    private boolean claimTick(String task, long tick) {
+        try {
+            return db.tx(() -> {
+                if (db.update("UPDATE periodic_runs SET last_tick = ? WHERE name = ? AND last_tick < ?", tick, task,
+                        tick) == 1) {
+                    return true;
+                }
+                if (db.one(row -> 1, "SELECT 1 FROM periodic_runs WHERE name = ?", task).isPresent()) {
+                    return false;
+                }
+                db.update("INSERT INTO periodic_runs (name, last_tick) VALUES (?, ?)", task, tick);
+                return true;
+            });
+        } catch (StoreRefusal raced) {
+            if (raced.reason() != StoreRefusal.Reason.CONFLICT) {
+                throw raced;
+            }
+            return false; // another replica inserted the task's first row at the same time: that tick is its
+        }
     }
 
     @Override

@@ -13,14 +13,17 @@ import dev.runway.server.store.TaskRepository;
 import dev.runway.server.store.TaskState;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The tasks and steps tables: claims, leases, step reports, and how an attempt ends. Claims are the busy path: those
- * that arrive together share one transaction ({@link GroupCommit}), and the resource class of a token is remembered
- * ({@link TokenClasses}) instead of read per claim.
+ * that arrive together share one transaction of a few statements ({@link GroupCommit}), several such transactions
+ * run at once where the engine locks the rows a claim takes ({@link Engine#claimLanes}), and the resource class of
+ * a token is remembered ({@link TokenClasses}) instead of read per claim.
  */
 final class JdbcTasks implements TaskRepository {
     private final Database db;
@@ -38,8 +41,8 @@ final class JdbcTasks implements TaskRepository {
         this.tokenClasses = tokenClasses;
         this.runners = runners;
         this.jobs = jobs;
-        // batches wait for the lock that every transaction takes
-        this.claims = new GroupCommit<>(db, this::claimAll);
+        // one lane: batches wait for the lock that every transaction takes; more: each on a connection of its own
+        this.claims = new GroupCommit<>(db.claimLanes(), db, this::claimAll);
     }
 
     @Override
@@ -51,19 +54,94 @@ final class JdbcTasks implements TaskRepository {
 
     /** Claims that arrived together, in one transaction: each sees the jobs the ones before it took. */
     private List<GroupCommit.Outcome<Optional<Claim>>> claimAll(List<ClaimOrder> orders) {
-        return db.tx(() -> {
-            List<GroupCommit.Outcome<Optional<Claim>>> outcomes = new ArrayList<>(orders.size());
-            for (ClaimOrder order : orders) {
-                if (!tokenStillValid(order.resourceClassTokenHash(), order.resourceClassId())) {
-                    outcomes.add(GroupCommit.Outcome.refused(new StoreRefusal(StoreRefusal.Reason.REVOKED,
-                            "the resource-class token was deleted")));
+        Database.Work<List<GroupCommit.Outcome<Optional<Claim>>>> work = () -> claimBatch(orders);
+        return db.claimLanes() > 1 ? db.laneTx(work) : db.tx(work);
+    }
+
+    /** A queued job handed to one order of the batch, as the attempt {@code taskId}. */
+    private record Taken(int index, ClaimOrder order, Job job, String taskId) {
+        int attempt() {
+            return job.attempts() + 1;
+        }
+    }
+
+    /**
+     * A batch in a few statements whatever its size: the token of each class checked once, the oldest queued jobs
+     * read (and, on a shared database, locked) in one query per class, then the jobs marked, the tasks inserted and
+     * the runners recorded each in one round trip.
+     */
+    private List<GroupCommit.Outcome<Optional<Claim>>> claimBatch(List<ClaimOrder> orders) throws SQLException {
+        List<GroupCommit.Outcome<Optional<Claim>>> outcomes = new ArrayList<>(
+                java.util.Collections.nCopies(orders.size(), null));
+        Map<String, Boolean> validTokens = new HashMap<>();
+        Map<String, List<Integer>> waitingByClass = new LinkedHashMap<>();
+        for (int i = 0; i < orders.size(); i++) {
+            ClaimOrder order = orders.get(i);
+            String key = order.resourceClassTokenHash() + " " + order.resourceClassId();
+            Boolean valid = validTokens.get(key);
+            if (valid == null) {
+                valid = tokenStillValid(order.resourceClassTokenHash(), order.resourceClassId());
+                validTokens.put(key, valid);
+            }
+            if (valid) {
+                waitingByClass.computeIfAbsent(order.resourceClassId(), id -> new ArrayList<>()).add(i);
+            } else {
+                outcomes.set(i, GroupCommit.Outcome.refused(new StoreRefusal(StoreRefusal.Reason.REVOKED,
+                        "the resource-class token was deleted")));
+            }
+        }
+        for (Map.Entry<String, List<Integer>> waiting : waitingByClass.entrySet()) {
+            List<Integer> indexes = waiting.getValue();
+            List<Job> next = jobs.nextQueued(waiting.getKey(), indexes.size());
+            List<Taken> taken = new ArrayList<>(next.size());
+            for (int k = 0; k < indexes.size(); k++) {
+                int index = indexes.get(k);
+                if (k < next.size()) {
+                    taken.add(new Taken(index, orders.get(index), next.get(k), TimeOrderedIds.next()));
                 } else {
-                    outcomes.add(GroupCommit.Outcome.of(claimOne(order)));
+                    outcomes.set(index, GroupCommit.Outcome.of(Optional.empty()));
                 }
             }
-            return outcomes;
-        });
+            if (!taken.isEmpty()) {
+                record(waiting.getKey(), taken, outcomes);
+            }
+        }
+        return outcomes;
     }
+
+    /** Marks the taken jobs running, inserts their tasks and records their runners; fills their outcomes. */
+    private void record(String resourceClassId, List<Taken> taken,
+            List<GroupCommit.Outcome<Optional<Claim>>> outcomes) throws SQLException {
+        List<Object[]> marks = new ArrayList<>(taken.size());
+        for (Taken one : taken) {
+            marks.add(new Object[] {one.attempt(), one.taskId(), one.order().now(), one.job().id()});
+        }
+        int[] marked = jobs.markRunning(marks);
+        List<Object[]> inserts = new ArrayList<>(taken.size());
+        List<RunnerVisit> used = new ArrayList<>(taken.size());
+        long now = taken.get(0).order().now();
+        for (int k = 0; k < taken.size(); k++) {
+            Taken one = taken.get(k);
+            if (marked[k] != 1) {
+                // another process claimed it between the read and this write: this order looks again alone
+                outcomes.set(one.index(), GroupCommit.Outcome.of(claimOne(one.order())));
+                continue;
+            }
+            ClaimOrder order = one.order();
+            inserts.add(new Object[] {one.taskId(), one.job().id(), one.attempt(), order.taskTokenHash(),
+                order.runner().name(), order.now(), order.leaseUntil()});
+            used.add(order.runner());
+            outcomes.set(one.index(), GroupCommit.Outcome.of(Optional.of(claimed(order, one.job(), one.taskId(),
+                    one.attempt()))));
+        }
+        if (!inserts.isEmpty()) {
+            db.batch(INSERT_TASK, inserts);
+            runners.used(resourceClassId, used, now);
+        }
+    }
+
+    private static final String INSERT_TASK = "INSERT INTO tasks (id, job_id, attempt, token_hash, runner_name,"
+            + " state, claimed_at, lease_until) VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?)";
 
     /** Whether the token still exists (it may have been deleted while the claim waited); called under the lock. */
     private boolean tokenStillValid(String hash, String resourceClassId) throws SQLException {
@@ -81,25 +159,29 @@ final class JdbcTasks implements TaskRepository {
             return Optional.empty();
         }
         Job job = next.get();
-        String taskId = UUID.randomUUID().toString();
+        String taskId = TimeOrderedIds.next();
         int attempt = job.attempts() + 1;
         long now = order.now();
         if (!jobs.markRunning(job.id(), attempt, taskId, now)) {
             // another process claimed it between the read and this write: look again
             return claimOne(order);
         }
-        db.update("INSERT INTO tasks (id, job_id, attempt, token_hash, runner_name, state, claimed_at, lease_until)"
-                + " VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?)", taskId, job.id(), attempt, order.taskTokenHash(),
-                order.runner().name(), now, order.leaseUntil());
+        db.update(INSERT_TASK, taskId, job.id(), attempt, order.taskTokenHash(), order.runner().name(), now,
+                order.leaseUntil());
         runners.visit(order.resourceClassId(), order.runner(), now, true);
-        // the rows as just written (not read back: a claim is the busy path)
+        return Optional.of(claimed(order, job, taskId, attempt));
+    }
+
+    /** The rows as just written (not read back: a claim is the busy path). */
+    private static Claim claimed(ClaimOrder order, Job job, String taskId, int attempt) {
+        long now = order.now();
         Task task = new Task(taskId, job.id(), attempt, order.runner().name(), TaskState.RUNNING, now,
                 order.leaseUntil(), null);
         Job claimed = new Job(job.id(), job.buildNum(), job.resourceClassId(), job.resourceClass(), job.name(),
                 job.definition(), job.maxRunTimeSeconds(), JobState.RUNNING, job.reason(), job.cancelRequested(),
                 attempt, job.requeues(), taskId, job.createdAt(), job.startedAt() != null ? job.startedAt() : now,
                 job.finishedAt());
-        return Optional.of(new Claim(task, claimed));
+        return new Claim(task, claimed);
     }
 
     @Override
@@ -213,22 +295,36 @@ final class JdbcTasks implements TaskRepository {
 
     @Override
     public Job lapse(String taskId, int maxRequeues, long now) {
+        return db.tx(() -> lapseOne(taskId, maxRequeues, now));
+    }
+
+    /** One commit for the lot: after a pause of many runners their lapses would each cost a commit. */
+    @Override
+    public List<Job> lapseAll(List<String> taskIds, int maxRequeues, long now) {
         return db.tx(() -> {
-            Task task = byId(taskId).orElseThrow();
-            if (task.state() == TaskState.RUNNING) {
-                db.update("UPDATE tasks SET state = 'LAPSED', finished_at = ? WHERE id = ?", now, taskId);
-                Job job = jobs.byTask(taskId).orElseThrow();
-                String lost = "runner \"" + task.runnerName() + "\" stopped sending heartbeats (attempt "
-                        + task.attempt() + ")";
-                if (job.cancelRequested() || job.requeues() < maxRequeues) {
-                    jobs.countRequeue(job.id());
-                    jobs.requeueOrCancel(taskId, now, lost + "; requeued");
-                } else {
-                    jobs.fail(job.id(), lost + "; it was requeued " + maxRequeues + " times already, giving up", now);
-                }
+            List<Job> lapsedJobs = new ArrayList<>(taskIds.size());
+            for (String taskId : taskIds) {
+                lapsedJobs.add(lapseOne(taskId, maxRequeues, now));
             }
-            return jobs.byId(task.jobId()).orElseThrow();
+            return lapsedJobs;
         });
+    }
+
+    private Job lapseOne(String taskId, int maxRequeues, long now) throws SQLException {
+        Task task = byId(taskId).orElseThrow();
+        if (task.state() == TaskState.RUNNING) {
+            db.update("UPDATE tasks SET state = 'LAPSED', finished_at = ? WHERE id = ?", now, taskId);
+            Job job = jobs.byTask(taskId).orElseThrow();
+            String lost = "runner \"" + task.runnerName() + "\" stopped sending heartbeats (attempt "
+                    + task.attempt() + ")";
+            if (job.cancelRequested() || job.requeues() < maxRequeues) {
+                jobs.countRequeue(job.id());
+                jobs.requeueOrCancel(taskId, now, lost + "; requeued");
+            } else {
+                jobs.fail(job.id(), lost + "; it was requeued " + maxRequeues + " times already, giving up", now);
+            }
+        }
+        return jobs.byId(task.jobId()).orElseThrow();
     }
 
     /** Fails the running tasks of a class being deleted, inside the caller's transaction. */

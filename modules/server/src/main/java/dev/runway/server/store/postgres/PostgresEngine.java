@@ -17,12 +17,18 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * PostgreSQL through a HikariCP pool: one connection serves the store's transactions, one listens for the other
- * replicas' signals, the rest take advisory locks and send signals. Claims lock the row they take ({@code FOR UPDATE
- * SKIP LOCKED}), so claimers of other replicas pass over it instead of waiting.
+ * replicas' signals, {@link #CLAIM_LANES} run claims in parallel, the rest take advisory locks and send signals.
+ * Claims lock the rows they take ({@code FOR UPDATE SKIP LOCKED}), so claimers of other replicas, and the other
+ * claim lanes of this one, pass over them instead of waiting.
  */
 final class PostgresEngine implements Engine {
     /** The one type name of the shared migrations that PostgreSQL spells differently (long text). */
     private static final Pattern CLOB = Pattern.compile("\\bCLOB\\b");
+    /**
+     * Claim transactions at once per replica: while one waits for its commit (the WAL flush) or a round trip, the
+     * next runs; beyond a few the database's cores are the limit, not the waiting.
+     */
+    static final int CLAIM_LANES = 4;
     private final PostgresLocation location;
     private final HikariDataSource pool;
     private final PostgresSignals signals;
@@ -51,7 +57,7 @@ final class PostgresEngine implements Engine {
         HikariConfig config = new HikariConfig();
         config.setDataSource(source);
         config.setPoolName("runway-postgres");
-        config.setMaximumPoolSize(6);
+        config.setMaximumPoolSize(6 + CLAIM_LANES);
         config.setMinimumIdle(2);
         config.setConnectionTimeout(10_000);
         config.setInitializationFailTimeout(10_000);
@@ -100,6 +106,11 @@ final class PostgresEngine implements Engine {
     @Override
     public String claimLock() {
         return " FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
+    public int claimLanes() {
+        return CLAIM_LANES;
     }
 
     @Override
