@@ -59,7 +59,7 @@ public final class InstallCommand implements Callable<Integer> {
         String user;
 
         @Option(names = "--slots", paramLabel = "N", defaultValue = "1",
-                description = "With a --user holding %d (circleci-%d): how many job users, one per "
+                description = "With a --user holding %%d (circleci-%%d): how many job users, one per "
                         + "runner.max_concurrent_tasks slot (default: ${DEFAULT-VALUE}).")
         int slots;
 
