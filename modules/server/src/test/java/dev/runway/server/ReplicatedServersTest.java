@@ -28,14 +28,8 @@ class ReplicatedServersTest {
 
     @Test
     void aClaimHeldOnOneReplicaIsAnsweredByAJobQueuedThroughAnother() throws Exception {
-        StoreEngines.Place place = StoreEngines.POSTGRESQL.newPlace(temp);
-        ServerDatabase database = new ServerDatabase(place.database().toString(), null);
-        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
-        DataProtection shared = new DataProtection(false, null, key, null);
-        try (TestServer a = new TestServer(new ServerSettings(temp.resolve("a"), "127.0.0.1", 0)
-                .withDatabase(database).withProtection(shared));
-                TestServer b = new TestServer(new ServerSettings(temp.resolve("b"), "127.0.0.1", 0)
-                        .withDatabase(database).withProtection(shared))) {
+        ServerSettings[] replicas = twoReplicasOfOneDatabase();
+        try (TestServer a = new TestServer(replicas[0]); TestServer b = new TestServer(replicas[1])) {
             String token = a.resourceClassToken();
             CompletableFuture<Optional<ClaimResponse>> held = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -60,14 +54,8 @@ class ReplicatedServersTest {
 
     @Test
     void aDispatchPauseMadeThroughOneReplicaHoldsTheClaimsOfAnother() throws Exception {
-        StoreEngines.Place place = StoreEngines.POSTGRESQL.newPlace(temp);
-        ServerDatabase database = new ServerDatabase(place.database().toString(), null);
-        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
-        DataProtection shared = new DataProtection(false, null, key, null);
-        try (TestServer a = new TestServer(new ServerSettings(temp.resolve("a"), "127.0.0.1", 0)
-                .withDatabase(database).withProtection(shared));
-                TestServer b = new TestServer(new ServerSettings(temp.resolve("b"), "127.0.0.1", 0)
-                        .withDatabase(database).withProtection(shared))) {
+        ServerSettings[] replicas = twoReplicasOfOneDatabase();
+        try (TestServer a = new TestServer(replicas[0]); TestServer b = new TestServer(replicas[1])) {
             String token = a.resourceClassToken();
             String classId = b.admin.listResourceClasses("acme").items().get(0).id();
             assertThat(b.admin.setDispatchPaused(classId, true)).isTrue();
@@ -90,5 +78,16 @@ class ReplicatedServersTest {
             ClaimResponse claim = held.get(20, TimeUnit.SECONDS).orElseThrow();
             assertThat(claim.jobId()).isEqualTo(job.id());
         }
+    }
+
+    /** Two servers' settings: their own data directories, one PostgreSQL database and one key for its secrets. */
+    private ServerSettings[] twoReplicasOfOneDatabase() {
+        StoreEngines.Place place = StoreEngines.POSTGRESQL.newPlace(temp);
+        ServerDatabase database = new ServerDatabase(place.database().toString(), null);
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        DataProtection shared = new DataProtection(false, null, key, null);
+        return new ServerSettings[] {
+            new ServerSettings(temp.resolve("a"), "127.0.0.1", 0).withDatabase(database).withProtection(shared),
+            new ServerSettings(temp.resolve("b"), "127.0.0.1", 0).withDatabase(database).withProtection(shared)};
     }
 }
