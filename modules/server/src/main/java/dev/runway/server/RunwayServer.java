@@ -265,6 +265,16 @@ public final class RunwayServer implements AutoCloseable {
                 LOG.error("lease check failed; retrying on the next round", e);
             }
         }, period, period, TimeUnit.MILLISECONDS);
+        // a checkout credential opens nothing once its task has ended; its row is kept an hour for the 410 it explains
+        long minute = TimeUnit.MINUTES.toMillis(1);
+        reaper.scheduleWithFixedDelay(() -> {
+            try {
+                store.oncePerTick("checkout-credentials", clock.millis() / minute, () -> store.tasks()
+                        .pruneCheckoutCredentials(clock.millis() - TimeUnit.HOURS.toMillis(1)));
+            } catch (RuntimeException e) {
+                LOG.warn("cannot prune ended tasks' checkout credentials; retrying in a minute", e);
+            }
+        }, minute, minute, TimeUnit.MILLISECONDS);
         scheduler.start(pipelineSettings.tick());
         timed.start(TRIGGER_TICK);
         long sweep = BlobRetention.DEFAULT.sweepInterval().toMillis();

@@ -23,6 +23,9 @@ public interface TaskRepository {
     /** The task a checkout credential was issued to, in whatever state it is now. */
     Optional<Task> findByCheckoutCredential(String credentialHash);
 
+    /** Forgets the checkout credentials of tasks that ended before {@code endedBefore}; returns how many. */
+    int pruneCheckoutCredentials(long endedBefore);
+
     Optional<Task> find(String id);
 
     void renewLease(String taskId, long leaseUntil);

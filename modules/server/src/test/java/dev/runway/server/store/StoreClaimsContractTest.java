@@ -124,6 +124,24 @@ class StoreClaimsContractTest {
     }
 
     @Test
+    void checkoutCredentialsOfTasksThatEndedLongAgoAreForgottenAndLiveOnesKept() {
+        store.jobs().create(linux.id(), "acme/linux", "ended", "{}", null, 60, 0);
+        store.jobs().create(linux.id(), "acme/linux", "running", "{}", null, 60, 0);
+        Claim ended = claim("r1", "t1").orElseThrow();
+        Claim running = claim("r2", "t2").orElseThrow();
+        store.tasks().addCheckoutCredential(ended.task().id(), "c-ended");
+        store.tasks().addCheckoutCredential(running.task().id(), "c-running");
+        store.tasks().finish(ended.task().id(), TaskState.FINISHED, JobState.SUCCESS, null, 5_000);
+
+        assertThat(store.tasks().pruneCheckoutCredentials(5_000)).as("ended at the cut-off: kept").isZero();
+        assertThat(store.tasks().findByCheckoutCredential("c-ended")).isPresent();
+        assertThat(store.tasks().pruneCheckoutCredentials(5_001)).isEqualTo(1);
+        assertThat(store.tasks().findByCheckoutCredential("c-ended")).isEmpty();
+        assertThat(store.tasks().findByCheckoutCredential("c-running").map(Task::id))
+                .contains(running.task().id());
+    }
+
+    @Test
     void aRunnerThatNeverTookATaskIsListedWithoutALastUse() {
         store.runners().touch(linux.id(), new RunnerVisit("idle", "host", "127.0.0.1", "0.1.0"), 500);
         assertThat(store.runners().list(List.of(linux.id()))).singleElement()

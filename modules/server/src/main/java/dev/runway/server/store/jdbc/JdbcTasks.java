@@ -203,6 +203,14 @@ final class JdbcTasks implements TaskRepository {
     }
 
     @Override
+    public int pruneCheckoutCredentials(long endedBefore) {
+        // from the few credentials towards their tasks by key: the tasks table is never scanned
+        return db.tx(() -> db.update("DELETE FROM checkout_credentials WHERE EXISTS (SELECT 1 FROM tasks t"
+                + " WHERE t.id = checkout_credentials.task_id AND t.state <> 'RUNNING' AND t.finished_at < ?)",
+                endedBefore));
+    }
+
+    @Override
     public Optional<Task> find(String id) {
         return db.tx(() -> byId(id));
     }
