@@ -302,16 +302,7 @@ public final class HttpTransport {
             }
         }, 1, 1, TimeUnit.SECONDS);
         try {
-            connection.setConnectTimeout(5_000);
-            connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
-            connection.setInstanceFollowRedirects(false);
-            connection.setUseCaches(false);
-            connection.setRequestMethod(method);
-            connection.setRequestProperty("Accept", "application/json, application/octet-stream");
-            connection.setRequestProperty("User-Agent", "runway");
-            if (authValue != null) {
-                connection.setRequestProperty(authHeader, authorization(authHeader, authValue));
-            }
+            prepare(connection, method, "application/json, application/octet-stream", authHeader, authValue);
             setup.apply(connection);
             if (sender != null) {
                 sender.send(connection, progress);
@@ -390,16 +381,7 @@ public final class HttpTransport {
             connection.disconnect();
         }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            connection.setConnectTimeout(5_000);
-            connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
-            connection.setInstanceFollowRedirects(false);
-            connection.setUseCaches(false);
-            connection.setRequestMethod(method);
-            connection.setRequestProperty("Accept", "application/json");
-            connection.setRequestProperty("User-Agent", "runway");
-            if (authValue != null) {
-                connection.setRequestProperty(authHeader, authorization(authHeader, authValue));
-            }
+            prepare(connection, method, "application/json", authHeader, authValue);
             if (data != null || "POST".equals(method)) {
                 connection.setDoOutput(true);
                 connection.setFixedLengthStreamingMode(data == null ? 0 : length);
@@ -500,6 +482,21 @@ public final class HttpTransport {
                         pause.toMillis());
                 Thread.sleep(pause.toMillis());
             }
+        }
+    }
+
+    /** What every request of this transport carries: timeouts, no redirects or caches, its method and credential. */
+    private void prepare(HttpURLConnection connection, String method, String accept, String authHeader,
+            String authValue) throws java.net.ProtocolException {
+        connection.setConnectTimeout(5_000);
+        connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setRequestMethod(method);
+        connection.setRequestProperty("Accept", accept);
+        connection.setRequestProperty("User-Agent", "runway");
+        if (authValue != null) {
+            connection.setRequestProperty(authHeader, authorization(authHeader, authValue));
         }
     }
 
