@@ -2,9 +2,11 @@ package dev.runway.taskagent.storage;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -29,8 +31,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Tar archives compressed with zstd, streamed both ways. Entries keep their mode, mtime and symlink target, and their
@@ -70,24 +70,44 @@ public final class Archives {
      */
     public static Written create(List<Source> sources, Path target) throws IOException {
         MessageDigest digest = Digests.sha256();
-        Creation creation;
+        Summary contents;
         try (OutputStream file = Files.newOutputStream(target);
-                DigestOutputStream hashed = new DigestOutputStream(new BufferedOutputStream(file, BUFFER), digest);
-                TarArchiveOutputStream tar = new TarArchiveOutputStream(ZstdStreams.compressing(hashed))) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            tar.setAddPaxHeadersForNonAsciiNames(true);
-            creation = new Creation(tar);
-            for (Source source : sources) {
-                creation.add(source.path(), source.name());
-            }
-            tar.finish();
+                DigestOutputStream hashed = new DigestOutputStream(new BufferedOutputStream(file, BUFFER), digest)) {
+            contents = write(sources, hashed);
         }
-        return new Written(target, HexFormat.of().formatHex(digest.digest()), Files.size(target),
-                new Summary(creation.entries, creation.files, creation.bytes));
+        return new Written(target, HexFormat.of().formatHex(digest.digest()), Files.size(target), contents);
     }
 
-    /** One archive being written: a walk that reads each path's attributes with one {@code lstat}. */
+    /**
+     * Writes {@code sources} as tar + zstd into {@code out}, which is flushed and stays open. A thread of its own
+     * walks the sources and reads their files ({@link ReadAhead}) while this one compresses and writes.
+     */
+    private static Summary write(List<Source> sources, OutputStream out) throws IOException {
+        Creation creation = new Creation();
+        OutputStream zstd = ZstdStreams.compressing(new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush(); // the caller's stream stays open
+            }
+        });
+        try (zstd) {
+            ReadAhead.copy("archive reader", (sink, first) -> {
+                TarWriter tar = new TarWriter(sink, first);
+                for (Source source : sources) {
+                    creation.add(tar, source.path(), source.name());
+                }
+                tar.finish();
+            }, zstd);
+        }
+        return new Summary(creation.entries, creation.files, creation.bytes);
+    }
+
+    /** One archive's walk: it reads each path's attributes with one {@code lstat}. */
     private static final class Creation {
         /** What the {@code unix} attribute view reads in one {@code lstat}, without user or group name look-ups. */
         private static final String ATTRIBUTES = "unix:mode,uid,gid,size,lastModifiedTime";
@@ -96,26 +116,20 @@ public final class Archives {
         private static final int DIRECTORY = 0040000;
         private static final int REGULAR = 0100000;
 
-        private final TarArchiveOutputStream tar;
         private final Set<String> written = new HashSet<>();
-        private final byte[] buffer = new byte[BUFFER];
         private int entries;
         private int files;
         private long bytes;
 
-        Creation(TarArchiveOutputStream tar) {
-            this.tar = tar;
-        }
-
         /** Adds {@code path} as {@code name}, then a directory's entries in name order (symlinks never followed). */
-        void add(Path path, String name) throws IOException {
+        void add(TarWriter tar, Path path, String name) throws IOException {
             Map<String, Object> attributes = Files.readAttributes(path, ATTRIBUTES, NO_FOLLOW);
             int mode = (Integer) attributes.get("mode");
             int type = mode & TYPE;
             // a path given twice (or inside another given path) is written once
             if (written.add(name) && (type == SYMLINK || type == DIRECTORY || type == REGULAR)) {
                 // sockets, FIFOs, devices are skipped: not what a cache or workspace carries
-                write(path, name, type, mode, attributes);
+                write(tar, path, name, type, mode & 0777, attributes);
             }
             if (type == DIRECTORY) {
                 List<Path> children = new ArrayList<>();
@@ -124,37 +138,26 @@ public final class Archives {
                 }
                 children.sort(null);
                 for (Path child : children) {
-                    add(child, name + "/" + child.getFileName());
+                    add(tar, child, name + "/" + child.getFileName());
                 }
             }
         }
 
-        private void write(Path path, String name, int type, int mode, Map<String, Object> attributes)
-                throws IOException {
-            TarArchiveEntry entry;
-            long size = (Long) attributes.get("size");
+        private void write(TarWriter tar, Path path, String name, int type, int permissions,
+                Map<String, Object> attributes) throws IOException {
+            FileTime mtime = (FileTime) attributes.get("lastModifiedTime");
+            long uid = ((Number) attributes.get("uid")).longValue();
+            long gid = ((Number) attributes.get("gid")).longValue();
             if (type == SYMLINK) {
-                entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
-                entry.setLinkName(Files.readSymbolicLink(path).toString());
+                tar.symlink(name, Files.readSymbolicLink(path).toString(), permissions, uid, gid, mtime);
             } else if (type == DIRECTORY) {
-                entry = new TarArchiveEntry(name + "/");
+                tar.directory(name, permissions, uid, gid, mtime);
             } else {
-                entry = new TarArchiveEntry(name);
-                entry.setSize(size);
-            }
-            entry.setMode((mode & 0777) | (entry.getMode() & ~0777));
-            entry.setModTime((FileTime) attributes.get("lastModifiedTime"));
-            entry.setUserId(((Number) attributes.get("uid")).longValue());
-            entry.setGroupId(((Number) attributes.get("gid")).longValue());
-            tar.putArchiveEntry(entry);
-            if (type == REGULAR) {
-                long copied = 0;
-                try (InputStream in = Files.newInputStream(path)) {
-                    for (int read; copied < size
-                            && (read = in.read(buffer, 0, (int) Math.min(buffer.length, size - copied))) >= 0; ) {
-                        tar.write(buffer, 0, read);
-                        copied += read;
-                    }
+                long size = (Long) attributes.get("size");
+                long copied;
+                // not through a symlink that took the file's place since its lstat
+                try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                    copied = tar.file(name, permissions, uid, gid, mtime, size, in);
                 }
                 if (copied != size) {
                     throw new IOException(path + " shrank while it was archived");
@@ -162,7 +165,6 @@ public final class Archives {
                 files++;
                 bytes += copied;
             }
-            tar.closeArchiveEntry();
             entries++;
         }
     }
