@@ -69,6 +69,25 @@ ROOT
   --strip-debug --no-header-files --no-man-pages \
   --output "$image"
 
+# zstd-jni's native library beside the runtime's own, under its versioned name: the task agent loads it from there
+# (taskagent storage.ZstdStreams) instead of zstd-jni unpacking its copy into the temporary directory at each start,
+# which fails where that directory is noexec. A platform the jar has no library for keeps the unpacking.
+zstd_jar=$(ls "$target"/mods/zstd-jni-*.jar | head -1)
+case "$(uname -s)/$(uname -m)" in
+  Linux/x86_64|Linux/amd64) zstd_native=linux/amd64 ;;
+  Linux/aarch64|Linux/arm64) zstd_native=linux/aarch64 ;;
+  Darwin/x86_64) zstd_native=darwin/x86_64 ;;
+  Darwin/arm64|Darwin/aarch64) zstd_native=darwin/aarch64 ;;
+  *) zstd_native= ;;
+esac
+if [ -n "$zstd_native" ]; then
+  zstd_unpacked=$target/zstd-native
+  rm -rf "$zstd_unpacked"
+  mkdir -p "$zstd_unpacked"
+  (cd "$zstd_unpacked" && "$java_home/bin/jar" --extract --file "$zstd_jar" "$zstd_native/")
+  cp "$zstd_unpacked/$zstd_native"/libzstd-jni-* "$image/lib/"
+fi
+
 # Our own launcher instead of jlink's: it follows a symlink (e.g. /usr/local/bin/runway) back to the image, execs
 # java (so signals reach the JVM and the pid is the agent's) and takes extra JVM options from RUNWAY_JAVA_OPTS.
 cat > "$image/bin/runway" <<'LAUNCHER'
