@@ -83,7 +83,7 @@ public final class Archives {
      * walks the sources and reads their files ({@link ReadAhead}) while this one compresses and writes.
      */
     private static Summary write(List<Source> sources, OutputStream out) throws IOException {
-        Creation creation = new Creation();
+        Creation creation = new Creation(sources.size() > 1);
         OutputStream zstd = ZstdStreams.compressing(new FilterOutputStream(out) {
             @Override
             public void write(byte[] bytes, int offset, int length) throws IOException {
@@ -116,10 +116,15 @@ public final class Archives {
         private static final int DIRECTORY = 0040000;
         private static final int REGULAR = 0100000;
 
-        private final Set<String> written = new HashSet<>();
+        /** The names written, where several sources may name one path; null for one source, whose names differ. */
+        private final Set<String> written;
         private int entries;
         private int files;
         private long bytes;
+
+        Creation(boolean severalSources) {
+            written = severalSources ? new HashSet<>() : null;
+        }
 
         /** Adds {@code path} as {@code name}, then a directory's entries in name order (symlinks never followed). */
         void add(TarWriter tar, Path path, String name) throws IOException {
@@ -127,7 +132,7 @@ public final class Archives {
             int mode = (Integer) attributes.get("mode");
             int type = mode & TYPE;
             // a path given twice (or inside another given path) is written once
-            if (written.add(name) && (type == SYMLINK || type == DIRECTORY || type == REGULAR)) {
+            if ((written == null || written.add(name)) && (type == SYMLINK || type == DIRECTORY || type == REGULAR)) {
                 // sockets, FIFOs, devices are skipped: not what a cache or workspace carries
                 write(tar, path, name, type, mode & 0777, attributes);
             }

@@ -22,6 +22,8 @@ final class TarWriter {
     private static final int RECORD = 20 * BLOCK;
     private static final long MAX_OCTAL_11 = 077777777777L;
     private static final long MAX_OCTAL_7 = 07777777L;
+    /** Where the ustar name prefix starts, which this writer leaves empty. */
+    private static final int PREFIX = 345;
     private static final byte TYPE_FILE = '0';
     private static final byte TYPE_SYMLINK = '2';
     private static final byte TYPE_DIRECTORY = '5';
@@ -160,7 +162,8 @@ final class TarWriter {
         // the checksum is summed with its own field as spaces, then written as 6 digits, NUL, space
         Arrays.fill(b, at + 148, at + 156, (byte) ' ');
         long sum = 0;
-        for (int i = at; i < at + BLOCK; i++) {
+        // what follows the device numbers (the name prefix and padding) is left zero
+        for (int i = at; i < at + PREFIX; i++) {
             sum += b[i] & 0xff;
         }
         octal(b, at + 148, 7, sum);
