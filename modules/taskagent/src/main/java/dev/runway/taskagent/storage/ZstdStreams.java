@@ -38,7 +38,8 @@ final class ZstdStreams {
             return new ZstdOutputStream(out);
         }
         ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(out, LEVEL);
-        // one worker thread compresses while this one reads files and writes tar headers (as tar | zstd does)
+        // one worker thread compresses while the writing thread hashes and writes what it gives (as zstd's own
+        // command line does by default)
         zstd.setWorkers(1);
         return zstd;
     }
@@ -54,7 +55,7 @@ final class ZstdStreams {
     }
 
     /** zstd-jni's library in the runtime's {@code lib} directory, as the image has it: its file name has the version. */
-    static Path bundledLibrary() {
+    private static Path bundledLibrary() {
         return Path.of(System.getProperty("java.home"), "lib",
                 System.mapLibraryName("zstd-jni-" + ZstdVersion.VERSION));
     }
