@@ -329,6 +329,11 @@ public final class TaskClient {
                         }
 
                         @Override
+                        public void write(int b) throws IOException {
+                            write(new byte[] {(byte) b}, 0, 1);
+                        }
+
+                        @Override
                         public void close() {
                             // the transport ends the body
                         }
@@ -448,6 +453,18 @@ public final class TaskClient {
                     int read = super.read();
                     size[0] += read < 0 ? 0 : 1;
                     return read;
+                }
+
+                @Override
+                public long skip(long count) throws IOException {
+                    // skipped bytes are read: every byte counts for the hash
+                    byte[] buffer = new byte[(int) Math.min(count, 64 * 1024)];
+                    long skipped = 0;
+                    for (int read; skipped < count
+                            && (read = read(buffer, 0, (int) Math.min(buffer.length, count - skipped))) >= 0; ) {
+                        skipped += read;
+                    }
+                    return skipped;
                 }
             };
             reader.read(counted);
