@@ -200,34 +200,89 @@ public final class HttpTransport {
      */
     public <T> T postFile(String pathAndQuery, String authHeader, String authValue, Path file, long offset,
             long length, Class<T> type) throws ApiException {
+        try {
+            return postStream(pathAndQuery, authHeader, authValue, length, out -> {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                    channel.position(offset);
+                    copy(Channels.newInputStream(channel), out, length, file);
+                }
+            }, type);
+        } catch (ApiException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ApiException(-1, "reading " + file + ": " + e.getMessage(), null, null, e);
+        }
+    }
+
+    /** Writes a request body into the connection's stream (which it must not close). */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Reads a response body from the connection's stream (which it need not read to the end). */
+    @FunctionalInterface
+    public interface BodyReader {
+        void read(InputStream in) throws IOException;
+    }
+
+    /**
+     * One POST whose body {@code writer} writes as it goes: {@code length} bytes, or, with -1, as many as it writes
+     * (sent chunked); answered as JSON {@code type}. No retries. A failure of the connection is an ApiException; a
+     * failure of the writer's own (its source) is thrown as the IOException it was. A transfer that makes no
+     * progress for the request timeout is cut.
+     */
+    public <T> T postStream(String pathAndQuery, String authHeader, String authValue, long length, BodyWriter writer,
+            Class<T> type) throws ApiException, IOException {
         URI uri = URI.create(baseUri + pathAndQuery);
         String call = "POST " + uri.getPath();
-        Answer answer = streaming("POST", uri, call, authHeader, authValue, connection -> {
-            connection.setDoOutput(true);
-            connection.setFixedLengthStreamingMode(length);
-            connection.setRequestProperty("Content-Type", "application/octet-stream");
-        }, (connection, progress) -> {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-                    OutputStream out = connection.getOutputStream()) {
-                channel.position(offset);
-                InputStream in = Channels.newInputStream(channel);
-                byte[] buffer = new byte[STREAM_BUFFER];
-                long left = length;
-                while (left > 0) {
-                    int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                    if (read < 0) {
-                        throw new IOException(file + " ended before " + (offset + length) + " bytes");
-                    }
-                    out.write(buffer, 0, read);
-                    left -= read;
-                    progress.set(System.nanoTime());
+        IOException[] own = {null};
+        Answer answer;
+        try {
+            answer = streaming("POST", uri, call, authHeader, authValue, connection -> {
+                connection.setDoOutput(true);
+                if (length >= 0) {
+                    connection.setFixedLengthStreamingMode(length);
+                } else {
+                    connection.setChunkedStreamingMode(STREAM_BUFFER);
                 }
+                connection.setRequestProperty("Content-Type", "application/octet-stream");
+            }, (connection, progress) -> {
+                Watched out = new Watched(connection.getOutputStream(), progress);
+                try {
+                    writer.write(out);
+                } catch (IOException e) {
+                    if (!out.failed) {
+                        own[0] = e;
+                    }
+                    throw e; // unclosed: a chunked body must not end cleanly (the server would take it as whole)
+                }
+                out.close();
+            }, null);
+        } catch (ApiException e) {
+            if (own[0] != null) {
+                throw own[0];
             }
-        }, null);
+            throw e;
+        }
         if (answer.status() >= 400) {
             throw failed(call, answer.status(), Optional.ofNullable(answer.retryAfter()), answer.body());
         }
         return type.cast(read(call, answer.status(), answer.body(), type));
+    }
+
+    /** Copies {@code length} bytes of {@code in} (read from {@code source}) to {@code out}. */
+    private static void copy(InputStream in, OutputStream out, long length, Path source) throws IOException {
+        byte[] buffer = new byte[STREAM_BUFFER];
+        long left = length;
+        while (left > 0) {
+            int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (read < 0) {
+                throw new IOException(source + " ended " + left + " bytes early");
+            }
+            out.write(buffer, 0, read);
+            left -= read;
+        }
     }
 
     /**
@@ -236,22 +291,141 @@ public final class HttpTransport {
      */
     public long download(String pathAndQuery, String authHeader, String authValue, OutputStream out)
             throws ApiException {
+        long[] count = {0};
+        boolean content;
+        try {
+            content = get(pathAndQuery, authHeader, authValue, in -> {
+                byte[] buffer = new byte[STREAM_BUFFER];
+                for (int read; (read = in.read(buffer)) >= 0; ) {
+                    out.write(buffer, 0, read);
+                    count[0] += read;
+                }
+            });
+        } catch (ApiException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ApiException(-1, "writing the download of " + pathAndQuery + ": " + e.getMessage(), null,
+                    null, e);
+        }
+        return content ? count[0] : -1;
+    }
+
+    /**
+     * One GET whose 2xx body {@code reader} reads as it arrives; false for a 204 (the reader is not called). No
+     * retries. A failure of the connection is an ApiException; one of the reader's own (where it puts the bytes) is
+     * thrown as the IOException it was. A transfer that makes no progress for the request timeout is cut.
+     */
+    public boolean get(String pathAndQuery, String authHeader, String authValue, BodyReader reader)
+            throws ApiException, IOException {
         URI uri = URI.create(baseUri + pathAndQuery);
         String call = "GET " + uri.getPath();
-        long[] count = {0};
-        Answer answer = streaming("GET", uri, call, authHeader, authValue, connection -> { }, null,
-                (in, progress) -> {
-                    byte[] buffer = new byte[STREAM_BUFFER];
-                    for (int read; (read = in.read(buffer)) >= 0; ) {
-                        out.write(buffer, 0, read);
-                        count[0] += read;
-                        progress.set(System.nanoTime());
-                    }
-                });
+        IOException[] own = {null};
+        Answer answer;
+        try {
+            answer = streaming("GET", uri, call, authHeader, authValue, connection -> { }, null,
+                    (in, progress) -> {
+                        WatchedInput watched = new WatchedInput(in, progress);
+                        try {
+                            reader.read(watched);
+                        } catch (IOException e) {
+                            if (!watched.failed) {
+                                own[0] = e;
+                            }
+                            throw e;
+                        }
+                    });
+        } catch (ApiException e) {
+            if (own[0] != null) {
+                throw own[0];
+            }
+            throw e;
+        }
         if (answer.status() >= 400) {
             throw failed(call, answer.status(), Optional.ofNullable(answer.retryAfter()), answer.body());
         }
-        return answer.status() == 204 ? -1 : count[0];
+        return answer.status() != 204;
+    }
+
+    /** A connection's output that stamps progress and remembers whether the connection failed. */
+    private static final class Watched extends java.io.FilterOutputStream {
+        private final AtomicLong progress;
+        boolean failed;
+
+        Watched(OutputStream out, AtomicLong progress) {
+            super(out);
+            this.progress = progress;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            try {
+                out.write(bytes, offset, length);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+            progress.set(System.nanoTime());
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+    }
+
+    /** A connection's input that stamps progress and remembers whether the connection failed. */
+    private static final class WatchedInput extends java.io.FilterInputStream {
+        private final AtomicLong progress;
+        boolean failed;
+
+        WatchedInput(InputStream in, AtomicLong progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            try {
+                int read = in.read(bytes, offset, length);
+                progress.set(System.nanoTime());
+                return read;
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int read = read(one, 0, 1);
+            return read < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public long skip(long count) throws IOException {
+            try {
+                return in.skip(count);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            // the exchange closes the connection's stream
+        }
     }
 
     private static final int STREAM_BUFFER = 256 * 1024;

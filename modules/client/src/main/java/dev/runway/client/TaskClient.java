@@ -17,13 +17,22 @@ import dev.runway.protocol.RunnerApi.TestResults;
 import dev.runway.protocol.RunnerApi.TestTimings;
 import dev.runway.protocol.BlobsApi.ArtifactUploads;
 import dev.runway.protocol.BlobsApi.BlobRef;
+import dev.runway.protocol.BlobsApi.BlobStream;
 import dev.runway.protocol.BlobsApi.CacheHit;
 import dev.runway.protocol.BlobsApi.CacheSave;
 import dev.runway.protocol.BlobsApi.CacheSaved;
 import dev.runway.protocol.BlobsApi.UploadStatus;
 import dev.runway.protocol.BlobsApi.WorkspaceLayers;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.util.UUID;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -293,6 +302,202 @@ public final class TaskClient {
             }
             return size;
         });
+    }
+
+    /**
+     * Uploads the bytes {@code writer} writes (their length and hash unknown before), hashing them as they go out:
+     * the server stores them under the sha256 it computed and answers it; a blob is answered only when that equals
+     * this side's hash (the end-to-end check), so that only checked blobs are registered. A cut connection starts the
+     * writer over (the bytes are made as they are sent, so there is no resuming); a failure of the writer's own
+     * is thrown as it was. A refused blob is left to the server's sweeper (it is referenced by nothing).
+     */
+    public BlobRef uploadStream(HttpTransport.BodyWriter writer) throws ApiException, InterruptedException,
+            IOException {
+        return unchecked(() -> HttpTransport.withRetries(RetryPolicy.PERSISTENT, () -> {
+            String path = ApiPaths.blobStream(taskId, UUID.randomUUID().toString());
+            MessageDigest digest = sha256();
+            long[] sent = {0};
+            BlobStream stored;
+            try {
+                stored = transport.postStream(path, "Authorization", taskToken, -1, out -> {
+                    OutputStream counted = new FilterOutputStream(out) {
+                        @Override
+                        public void write(byte[] bytes, int offset, int length) throws IOException {
+                            out.write(bytes, offset, length);
+                            digest.update(bytes, offset, length);
+                            sent[0] += length;
+                        }
+
+                        @Override
+                        public void write(int b) throws IOException {
+                            write(new byte[] {(byte) b}, 0, 1);
+                        }
+
+                        @Override
+                        public void close() {
+                            // the transport ends the body
+                        }
+                    };
+                    writer.write(counted);
+                }, BlobStream.class);
+            } catch (ApiException e) {
+                if (e.retryable()) {
+                    // a full disk may only show as a cut while the body went out: ask whether the bytes fit
+                    transport.callBlocking("GET", path + "?size=" + sent[0], "Authorization", taskToken, null,
+                            RetryPolicy.NONE, BlobStream.class);
+                }
+                throw e;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return checked(path, stored, digest, sent[0]);
+        }));
+    }
+
+    /**
+     * Uploads {@code file} without hashing it first: it is hashed as it goes out, checked against the server's hash
+     * of what it stored, and resumed where the server's bytes end after a cut connection (the bytes before are read
+     * again for this side's hash). The server's disk must have room for the file before a byte is sent (else 507).
+     */
+    public BlobRef uploadFile(Path file) throws ApiException, InterruptedException, IOException {
+        long size = Files.size(file);
+        String path = ApiPaths.blobStream(taskId, UUID.randomUUID().toString());
+        return unchecked(() -> HttpTransport.withRetries(RetryPolicy.PERSISTENT, () -> {
+            long offset = transport.callBlocking("GET", path + "?size=" + size, "Authorization", taskToken, null,
+                    RetryPolicy.NONE, BlobStream.class).nextOffset();
+            MessageDigest digest = sha256();
+            BlobStream stored;
+            try {
+                try (InputStream before = Files.newInputStream(file)) {
+                    update(digest, before, offset);
+                }
+                stored = transport.postStream(path + "?offset=" + offset + "&size=" + size, "Authorization",
+                        taskToken, size - offset, out -> {
+                            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                                channel.position(offset);
+                                long copied = update(digest, Channels.newInputStream(channel), size - offset, out);
+                                if (copied != size - offset) {
+                                    throw new IOException(file + " shrank while it was uploaded");
+                                }
+                            }
+                        }, BlobStream.class);
+            } catch (ApiException e) {
+                if (e.status() == 409) { // another attempt's bytes moved the offset: ask again
+                    throw new ApiException(0, e.getMessage(), null, null, e);
+                }
+                throw e;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return checked(path, stored, digest, size);
+        }));
+    }
+
+    /** The blob the server stored, once its hash is this side's; a short or mismatched one fails the upload. */
+    private static BlobRef checked(String path, BlobStream stored, MessageDigest digest, long size)
+            throws ApiException {
+        if (stored.sha256() == null) {
+            throw new ApiException(0, "POST " + path + ": the server holds " + stored.nextOffset() + " of " + size
+                    + " bytes", null, null, null);
+        }
+        String own = HexFormat.of().formatHex(digest.digest());
+        if (!own.equals(stored.sha256()) || stored.nextOffset() != size) {
+            throw new ApiException(-1, "POST " + path + ": the server stored " + stored.nextOffset()
+                    + " bytes of sha256 " + stored.sha256() + ", but " + size + " bytes of sha256 " + own
+                    + " were sent: the bytes changed on the way; the blob is not used", null, null, null);
+        }
+        return new BlobRef(own, size);
+    }
+
+    /** Hashes {@code count} bytes of {@code in} (copying them to {@code out} when given); answers how many came. */
+    private static long update(MessageDigest digest, InputStream in, long count, OutputStream... out)
+            throws IOException {
+        byte[] buffer = new byte[256 * 1024];
+        long done = 0;
+        while (done < count) {
+            int read = in.read(buffer, 0, (int) Math.min(buffer.length, count - done));
+            if (read < 0) {
+                break;
+            }
+            for (OutputStream target : out) {
+                target.write(buffer, 0, read);
+            }
+            digest.update(buffer, 0, read);
+            done += read;
+        }
+        return done;
+    }
+
+    /**
+     * Streams the blob {@code sha256} (one the task's project holds) into {@code reader} as it arrives, hashing it;
+     * what the reader leaves unread is read (and hashed) after it. One attempt: a cut connection is an ApiException
+     * that {@link ApiException#retryable()}, bytes whose sha256 differ one that is not; either way what the reader
+     * made of the bytes is not to be trusted (the caller undoes it). A failure of the reader's own is thrown as it
+     * was. Answers the blob's size.
+     */
+    public long readBlob(String sha256, HttpTransport.BodyReader reader) throws ApiException, IOException {
+        String path = ApiPaths.blob(taskId, sha256);
+        MessageDigest digest = sha256();
+        long[] size = {0};
+        transport.get(path, "Authorization", taskToken, in -> {
+            InputStream counted = new DigestInputStream(in, digest) {
+                @Override
+                public int read(byte[] bytes, int offset, int length) throws IOException {
+                    int read = super.read(bytes, offset, length);
+                    size[0] += Math.max(read, 0);
+                    return read;
+                }
+
+                @Override
+                public int read() throws IOException {
+                    int read = super.read();
+                    size[0] += read < 0 ? 0 : 1;
+                    return read;
+                }
+
+                @Override
+                public long skip(long count) throws IOException {
+                    // skipped bytes are read: every byte counts for the hash
+                    byte[] buffer = new byte[(int) Math.min(count, 64 * 1024)];
+                    long skipped = 0;
+                    for (int read; skipped < count
+                            && (read = read(buffer, 0, (int) Math.min(buffer.length, count - skipped))) >= 0; ) {
+                        skipped += read;
+                    }
+                    return skipped;
+                }
+            };
+            reader.read(counted);
+            counted.transferTo(OutputStream.nullOutputStream());
+        });
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (!actual.equals(sha256)) {
+            throw new ApiException(-1, "GET " + path + ": the " + size[0] + " bytes that came have sha256 " + actual
+                    + ": what was made of them is not used", null, null, null);
+        }
+        return size[0];
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    /** An attempt whose own IOExceptions travel through the retry loop unchecked. */
+    @FunctionalInterface
+    private interface Uploading {
+        BlobRef run() throws ApiException, InterruptedException;
+    }
+
+    private static BlobRef unchecked(Uploading uploading) throws ApiException, InterruptedException, IOException {
+        try {
+            return uploading.run();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** The project's cache entry for the first of {@code keys} that some key starts with; null on a miss. */

@@ -100,6 +100,20 @@ public final class ApiPaths {
         return TASK + taskId + "/blobs/" + sha256 + "/upload";
     }
 
+    /**
+     * A streamed upload {@code uploadId} (the uploader's choice: letters, digits, dashes) of a blob whose sha256 the
+     * uploader does not know up front. {@code GET}, task token, optional query {@code size} (the bytes still to
+     * come, checked against the disk's room: 507 when they do not fit): where it stands
+     * ({@link BlobsApi.BlobStream}). {@code POST}, raw bytes (chunked when their length is unknown), query
+     * {@code offset} (default 0) and optional {@code size} (the whole blob's): appends them; the blob is complete when
+     * it holds {@code size} bytes or, without a size, when the body ends cleanly. The server then fsyncs it, stores it
+     * under the sha256 it computed and answers that hash; a cut body leaves the bytes received for a resume at their
+     * end.
+     */
+    public static String blobStream(String taskId, String uploadId) {
+        return TASK + taskId + "/blob-streams/" + uploadId;
+    }
+
     /** {@code GET}, task token: the blob's bytes, when the task's project holds it (a cache, a workspace layer). */
     public static String blob(String taskId, String sha256) {
         return TASK + taskId + "/blobs/" + sha256;

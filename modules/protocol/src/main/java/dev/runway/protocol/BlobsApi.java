@@ -24,6 +24,13 @@ public final class BlobsApi {
      */
     public record UploadStatus(long nextOffset, boolean complete) {}
 
+    /**
+     * Where a streamed upload ({@link ApiPaths#blobStream}) stands: the server holds its first {@code nextOffset}
+     * bytes; {@code sha256}, null until the blob is stored, is the hash the server computed of what it received
+     * (the uploader compares it with its own before it registers the blob).
+     */
+    public record BlobStream(long nextOffset, String sha256) {}
+
     /** A blob by its content: lowercase hex sha256 and its size in bytes. */
     public record BlobRef(String sha256, long size) {}
 

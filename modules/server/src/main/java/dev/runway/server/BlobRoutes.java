@@ -37,7 +37,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Caches, workspaces and artifacts over HTTP: a task token uploads blobs (resumable, streamed), registers cache
+ * Caches, workspaces and artifacts over HTTP: a task token uploads blobs (resumable, streamed; by their sha256, or
+ * streamed without it, stored under the hash the server computes), registers cache
  * entries, workspace layers and artifacts of its job's project and workflow, and reads back only what its project
  * holds; API v2 lists and serves a job's artifacts; an admin runs the sweeper ({@code runway gc}).
  */
@@ -63,6 +64,8 @@ final class BlobRoutes {
         router.sync("GET", TASK + "/blobs/{sha256}/upload", this::uploadState)
                 .streamed("POST", TASK + "/blobs/{sha256}/upload", this::upload)
                 .sync("GET", TASK + "/blobs/{sha256}", this::download)
+                .sync("GET", TASK + "/blob-streams/{upload}", this::streamState)
+                .streamed("POST", TASK + "/blob-streams/{upload}", this::streamUpload)
                 .sync("GET", TASK + "/caches", this::findCache)
                 .sync("POST", TASK + "/caches", this::saveCache)
                 .sync("GET", TASK + "/workspace", this::layers)
@@ -134,6 +137,47 @@ final class BlobRoutes {
             throw refusal(e);
         } catch (IOException e) {
             throw new UncheckedIOException("storing blob " + sha256 + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A streamed upload's id in the store: the task's, so that no other task reaches its bytes. */
+    private static String streamId(Exchange exchange) {
+        String upload = exchange.path("upload");
+        if (upload == null || !upload.matches("[0-9A-Za-z-]{1,64}")) {
+            throw ApiError.badRequest("upload id: 1 to 64 letters, digits and dashes");
+        }
+        return exchange.path("task") + "-" + upload;
+    }
+
+    /** Where a streamed upload stands; 507 when the {@code size} bytes still to come do not fit the disk. */
+    private Reply streamState(Exchange exchange) {
+        scope(exchange);
+        try {
+            long held = blobs.streamState(streamId(exchange), exchange.queryLong("size", 0));
+            return Reply.ok(new BlobsApi.BlobStream(held, null));
+        } catch (BlobException e) {
+            throw refusal(e);
+        }
+    }
+
+    /**
+     * Bytes of a blob whose sha256 the uploader does not know up front: stored under the hash computed of them,
+     * which the answer carries for the uploader's end-to-end check; the project may then use the blob.
+     */
+    private Reply streamUpload(Exchange exchange) {
+        JobScope scope = scope(exchange);
+        String id = streamId(exchange);
+        long size = exchange.query("size") == null ? -1 : exchange.queryLong("size", 0);
+        try (InputStream body = exchange.bodyStream()) {
+            BlobStore.StreamState state = blobs.appendStream(id, exchange.queryLong("offset", 0), size, body);
+            if (state.sha256() != null) {
+                store.blobs().recordUpload(scope.projectId(), state.sha256(), clock.millis());
+            }
+            return Reply.ok(new BlobsApi.BlobStream(state.nextOffset(), state.sha256()));
+        } catch (BlobException e) {
+            throw refusal(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("storing streamed upload " + id + ": " + e.getMessage(), e);
         }
     }
 

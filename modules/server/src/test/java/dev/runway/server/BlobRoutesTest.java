@@ -5,18 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runway.client.ApiException;
+import dev.runway.client.HttpTransport;
 import dev.runway.client.RunnerClient;
 import dev.runway.client.TaskClient;
 import dev.runway.protocol.BlobsApi;
 import dev.runway.protocol.Json;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
 import dev.runway.protocol.RunnerApi.TaskJob;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -170,6 +173,88 @@ class BlobRoutesTest {
             JsonNode swept = Json.mapper().readTree(server.send("POST", "/api/v3/blobs/gc", admin, null).body());
             assertThat(swept.get("blobs").asInt()).isZero();
             assertThat(third.downloadBlob(sha, copy)).isEqualTo(data.length);
+        }
+    }
+
+    @Test
+    void streamedUploadsAreStoredUnderTheServersHashAndCheckedByTheUploader() throws Exception {
+        try (TestServer server = new TestServer(temp.resolve("data"))) {
+            String admin = server.server.adminToken();
+            RunnerClient runner = server.runner(server.resourceClassToken());
+            project(server, admin, "alpha");
+            project(server, admin, "beta");
+            Map<String, ClaimResponse> held = new HashMap<>();
+            ClaimResponse alphaClaim = claim(runner, held, "alpha/first");
+            TaskClient alpha = runner.forTask(alphaClaim);
+            ClaimResponse betaClaim = claim(runner, held, "beta/first");
+            TaskClient beta = runner.forTask(betaClaim);
+
+            byte[] data = new byte[3_000_000];
+            new Random(2).nextBytes(data);
+            String sha = sha256(data);
+
+            // bytes whose length and hash the uploader learns only as it writes them
+            BlobsApi.BlobRef streamed = alpha.uploadStream(out -> {
+                for (int at = 0; at < data.length; at += 70_001) {
+                    out.write(data, at, Math.min(70_001, data.length - at));
+                }
+            });
+            assertThat(streamed).isEqualTo(new BlobsApi.BlobRef(sha, data.length));
+            assertThat(alpha.saveCache(new BlobsApi.CacheSave("streamed", sha, data.length)).saved()).isTrue();
+            java.io.ByteArrayOutputStream back = new java.io.ByteArrayOutputStream();
+            assertThat(alpha.readBlob(sha, in -> in.transferTo(back))).isEqualTo(data.length);
+            assertThat(back.toByteArray()).isEqualTo(data);
+            assertThat(alpha.uploadFile(Files.write(temp.resolve("file"), data))).isEqualTo(streamed);
+
+            // a streamed upload of known size resumes where the server's bytes end; it is the task's own
+            String stream = "/api/v3/runner/tasks/" + alpha.taskId() + "/blob-streams/resumed";
+            HttpResponse<String> piece = server.http.send(HttpRequest.newBuilder(URI.create(server.server.uri()
+                    + stream + "?offset=0&size=" + data.length)).header("Authorization", "Bearer "
+                    + alphaClaim.taskToken()).POST(HttpRequest.BodyPublishers.ofByteArray(data, 0, 1_000_000))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(Json.mapper().readTree(piece.body()).get("next_offset").asLong()).isEqualTo(1_000_000);
+            assertThat(Json.mapper().readTree(piece.body()).path("sha256").isTextual()).as("not stored yet").isFalse();
+            HttpResponse<String> otherTask = server.http.send(HttpRequest.newBuilder(URI.create(server.server.uri()
+                    + "/api/v3/runner/tasks/" + beta.taskId() + "/blob-streams/resumed")).header("Authorization",
+                    "Bearer " + betaClaim.taskToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(Json.mapper().readTree(otherTask.body()).get("next_offset").asLong())
+                    .as("another task's upload of the same name is its own").isZero();
+            HttpResponse<String> wrongToken = server.http.send(HttpRequest.newBuilder(URI.create(server.server.uri()
+                    + stream)).header("Authorization", "Bearer " + betaClaim.taskToken()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(wrongToken.statusCode()).isIn(401, 403);
+            HttpResponse<String> rest = server.http.send(HttpRequest.newBuilder(URI.create(server.server.uri()
+                    + stream + "?offset=1000000&size=" + data.length)).header("Authorization", "Bearer "
+                    + alphaClaim.taskToken()).POST(HttpRequest.BodyPublishers.ofByteArray(data, 1_000_000,
+                    data.length - 1_000_000)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(Json.mapper().readTree(rest.body()).get("sha256").asText()).isEqualTo(sha);
+
+            // bytes changed on the way up: the server's hash is not the uploader's, so the blob is not answered
+            try (CorruptingProxy proxy = CorruptingProxy.start(server.server.uri(),
+                    CorruptingProxy.Direction.TO_SERVER, 200_000)) {
+                TaskClient corrupted = new TaskClient(new HttpTransport(proxy.uri(), Duration.ofSeconds(30)),
+                        alpha.taskId(), alphaClaim.taskToken());
+                byte[] other = new byte[1_000_000];
+                new Random(3).nextBytes(other);
+                String otherSha = sha256(other);
+                assertThatThrownBy(() -> corrupted.uploadStream(out -> out.write(other)))
+                        .isInstanceOfSatisfying(ApiException.class, e -> {
+                            assertThat(e.retryable()).isFalse();
+                            assertThat(e.getMessage()).contains("sha256 " + otherSha, "changed on the way");
+                        });
+                assertThat(corrupted.uploadStream(out -> out.write(other, 0, 1000)))
+                        .as("bytes before the flipped one pass").isEqualTo(new BlobsApi.BlobRef(
+                                sha256(java.util.Arrays.copyOf(other, 1000)), 1000));
+            }
+            // and on the way down: the reader's work is not to be trusted, and the caller is told
+            try (CorruptingProxy proxy = CorruptingProxy.start(server.server.uri(),
+                    CorruptingProxy.Direction.TO_CLIENT, 200_000)) {
+                TaskClient corrupted = new TaskClient(new HttpTransport(proxy.uri(), Duration.ofSeconds(30)),
+                        alpha.taskId(), alphaClaim.taskToken());
+                assertThatThrownBy(() -> corrupted.readBlob(sha, in -> in.transferTo(OutputStream.nullOutputStream())))
+                        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage())
+                                .contains("bytes that came have sha256"));
+            }
         }
     }
 

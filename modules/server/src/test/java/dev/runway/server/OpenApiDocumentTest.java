@@ -55,7 +55,7 @@ class OpenApiDocumentTest {
         try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
             served = new TreeSet<>(server.routes());
         }
-        assertThat(served).hasSize(124);
+        assertThat(served).hasSize(126);
         assertThat(documentedOperations()).isEqualTo(served);
     }
 
@@ -85,7 +85,7 @@ class OpenApiDocumentTest {
                 ApiPaths.gitMirror(task) + "/git-upload-pack",
                 dev.runway.protocol.TestsApi.sshKeys("{project}"), TriggersApi.poll("{project}"),
                 ApiPaths.HEALTHZ, ApiPaths.READYZ, ApiPaths.METRICS,
-                ApiPaths.blobUpload(task, "{sha256}"), ApiPaths.blob(task, "{sha256}"), ApiPaths.caches(task),
+                ApiPaths.blobUpload(task, "{sha256}"), ApiPaths.blob(task, "{sha256}"), ApiPaths.blobStream(task, "{upload}"), ApiPaths.caches(task),
                 ApiPaths.workspace(task), ApiPaths.artifacts(task), BlobsApi.GC,
                 BlobsApi.artifactRetention("{project}"));
         assertThat(paths).containsExactlyInAnyOrderElementsOf(built);

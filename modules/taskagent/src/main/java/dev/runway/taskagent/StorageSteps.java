@@ -15,14 +15,14 @@ import dev.runway.protocol.RunnerApi.Storage;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.taskagent.storage.Archives;
 import dev.runway.taskagent.storage.CacheKeys;
-import dev.runway.taskagent.storage.Digests;
 import dev.runway.taskagent.storage.Globs;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +31,9 @@ import java.util.stream.Stream;
 
 /**
  * The steps the task agent runs itself: {@code save_cache}, {@code restore_cache}, {@code persist_to_workspace},
- * {@code attach_workspace} and {@code store_artifacts}. Archives are built in the task's scratch directory, uploaded
- * as blobs (resumable, checked by sha256) and registered with the server; the step's output says what was saved or
+ * {@code attach_workspace} and {@code store_artifacts}. Archives are written straight into a streamed upload and read
+ * straight out of a download, each hashed on the way (sha256) and checked against the server's hash before anything
+ * is registered or trusted; artifacts are uploaded the same way (resumable); the step's output says what was saved or
  * restored, with sizes. A cache archive keeps where each path was: under the job's working directory, under
  * {@code ~}, or elsewhere (restored to the same absolute place), since each task has a working directory of its own.
  */
@@ -42,19 +43,19 @@ final class StorageSteps {
     static final String ROOT = "root";
     static final String WORKSPACE = "workspace";
     private static final int ARTIFACTS_PER_CALL = 500;
+    /** How often a restore that a cut connection broke starts over. */
+    private static final int DOWNLOAD_ATTEMPTS = 3;
 
     private final TaskClient client;
     private final TaskJob job;
     private final Path jobDirectory;
     private final String home;
-    private final Path scratch;
 
-    StorageSteps(TaskClient client, TaskJob job, Path jobDirectory, String home, Path scratch) {
+    StorageSteps(TaskClient client, TaskJob job, Path jobDirectory, String home) {
         this.client = client;
         this.job = job;
         this.jobDirectory = jobDirectory;
         this.home = home;
-        this.scratch = scratch;
     }
 
     static boolean handles(StepType type) {
@@ -121,16 +122,29 @@ final class StorageSteps {
             return;
         }
         long started = System.nanoTime();
-        Archives.Written archive = archive(sources, "cache");
-        String made = "made in " + seconds(started);
-        try {
-            upload(archive, log);
-            CacheSaved saved = client.saveCache(new CacheSave(key, archive.sha256(), archive.size()));
-            log.line(saved.saved() ? "Stored cache " + key + ": " + describe(archive) + ", " + made
-                    : "Skipping cache, another job stored key " + key + " meanwhile");
-        } finally {
-            Files.deleteIfExists(archive.file());
+        Archived archive = archiveAndUpload(sources);
+        CacheSaved saved = client.saveCache(new CacheSave(key, archive.blob().sha256(), archive.blob().size()));
+        log.line(saved.saved() ? "Stored cache " + key + ": " + archive + ", archived and uploaded in "
+                + seconds(started) : "Skipping cache, another job stored key " + key + " meanwhile");
+    }
+
+    /** An archive uploaded: its blob (checked end to end) and what it holds. */
+    private record Archived(BlobRef blob, Archives.Summary contents) {
+        @Override
+        public String toString() {
+            return contents.files() + " files (" + size(contents.bytes()) + "), archive " + size(blob.size());
         }
+    }
+
+    /**
+     * Archives {@code sources} straight into an upload (no scratch copy): the archive is hashed as it goes out and
+     * registered by the caller only once the server's hash of what it stored is the same.
+     */
+    private Archived archiveAndUpload(List<Archives.Source> sources)
+            throws IOException, ApiException, InterruptedException {
+        Archives.Summary[] contents = {null};
+        BlobRef blob = client.uploadStream(out -> contents[0] = Archives.create(sources, out));
+        return new Archived(blob, contents[0]);
     }
 
     /** Where a cached path goes in the archive: relative to the working directory, to ~, or to /. */
@@ -167,20 +181,56 @@ final class StorageSteps {
         }
         log.line("Found a cache from key " + hit.key() + " (" + size(hit.size()) + ", stored " + hit.createdAt()
                 + ")");
-        long downloading = System.nanoTime();
-        Path archive = download(hit.sha256(), "cache");
-        log.line("Downloaded " + size(hit.size()) + " in " + seconds(downloading));
-        try {
-            Map<String, Path> roots = new LinkedHashMap<>();
-            roots.put(WORKING_DIRECTORY, jobDirectory);
-            roots.put(HOME, Path.of(home));
-            roots.put(ROOT, jobDirectory.getRoot());
-            long started = System.nanoTime();
-            Archives.Summary restored = Archives.extract(archive, roots);
-            log.line("Restored " + restored.files() + " files (" + size(restored.bytes()) + ", " + restored.entries()
-                    + " entries) in " + seconds(started));
-        } finally {
-            Files.deleteIfExists(archive);
+        Map<String, Path> roots = new LinkedHashMap<>();
+        roots.put(WORKING_DIRECTORY, jobDirectory);
+        roots.put(HOME, Path.of(home));
+        roots.put(ROOT, jobDirectory.getRoot());
+        long started = System.nanoTime();
+        Archives.Summary restored = downloadAndExtract(hit.sha256(), roots);
+        log.line("Restored " + restored.files() + " files (" + size(restored.bytes()) + ", " + restored.entries()
+                + " entries) in " + seconds(started) + ", downloaded and unpacked at once");
+    }
+
+    /**
+     * Extracts the blob {@code sha256} into {@code roots} as it downloads (no scratch copy); its hash is checked at
+     * its end. On a mismatch, a cut connection or a refused entry, the paths this extraction wrote are removed (a
+     * file it replaced is not brought back): the step fails, or, after a cut, starts over, up to
+     * {@link #DOWNLOAD_ATTEMPTS} times.
+     */
+    private Archives.Summary downloadAndExtract(String sha256, Map<String, Path> roots)
+            throws IOException, ApiException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            List<Path> placed = new ArrayList<>();
+            Archives.Summary[] restored = {null};
+            try {
+                client.readBlob(sha256, in -> restored[0] = Archives.extract(in, roots, placed::add));
+                return restored[0];
+            } catch (IOException | RuntimeException e) {
+                removePlaced(placed);
+                if (!(e instanceof ApiException failure && failure.retryable()) || attempt == DOWNLOAD_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Removes what an untrustworthy extraction wrote: files and symlinks, then its directories deepest first. */
+    private static void removePlaced(List<Path> placed) throws IOException {
+        List<Path> directories = new ArrayList<>();
+        for (Path path : placed) {
+            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                directories.add(path);
+            } else {
+                Files.deleteIfExists(path);
+            }
+        }
+        directories.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+        for (Path directory : directories) {
+            try {
+                Files.deleteIfExists(directory);
+            } catch (DirectoryNotEmptyException heldOtherFiles) {
+                // it was there before with files of its own: those stay
+            }
         }
     }
 
@@ -212,15 +262,11 @@ final class StorageSteps {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("persist_to_workspace needs paths");
         }
-        Archives.Written archive = archive(sources, "workspace");
-        try {
-            upload(archive, log);
-            client.addWorkspaceLayer(new BlobRef(archive.sha256(), archive.size()));
-            log.line("Persisted " + String.join(", ", list(storage.paths())) + " of " + root + " to the workspace: "
-                    + describe(archive));
-        } finally {
-            Files.deleteIfExists(archive.file());
-        }
+        long started = System.nanoTime();
+        Archived archive = archiveAndUpload(sources);
+        client.addWorkspaceLayer(archive.blob());
+        log.line("Persisted " + String.join(", ", list(storage.paths())) + " of " + root + " to the workspace: "
+                + archive + ", archived and uploaded in " + seconds(started));
     }
 
     private void attach(Storage storage, Path directory, StepLog log)
@@ -236,14 +282,9 @@ final class StorageSteps {
         }
         log.line("Attaching workspace at " + at);
         for (WorkspaceLayer layer : layers) {
-            Path archive = download(layer.sha256(), "layer");
-            try {
-                Archives.Summary restored = Archives.extract(archive, Map.of(WORKSPACE, at));
-                log.line("  layer of " + layer.jobName() + ": " + restored.files() + " files ("
-                        + size(restored.bytes()) + ", archive " + size(layer.size()) + ")");
-            } finally {
-                Files.deleteIfExists(archive);
-            }
+            Archives.Summary restored = downloadAndExtract(layer.sha256(), Map.of(WORKSPACE, at));
+            log.line("  layer of " + layer.jobName() + ": " + restored.files() + " files ("
+                    + size(restored.bytes()) + ", archive " + size(layer.size()) + ")");
         }
     }
 
@@ -275,12 +316,10 @@ final class StorageSteps {
         List<ArtifactUpload> uploads = new ArrayList<>();
         long bytes = 0;
         for (Map.Entry<String, Path> file : files.entrySet()) {
-            long size = Files.size(file.getValue());
-            String sha256 = HexFormat.of().formatHex(Digests.sha256(file.getValue()));
-            client.uploadBlob(file.getValue(), sha256, size);
-            uploads.add(new ArtifactUpload(file.getKey(), sha256, size));
-            bytes += size;
-            log.line("Uploaded " + file.getKey() + " (" + size(size) + ")");
+            BlobRef blob = client.uploadFile(file.getValue());
+            uploads.add(new ArtifactUpload(file.getKey(), blob.sha256(), blob.size()));
+            bytes += blob.size();
+            log.line("Uploaded " + file.getKey() + " (" + size(blob.size()) + ")");
             if (uploads.size() == ARTIFACTS_PER_CALL) {
                 client.addArtifacts(new ArtifactUploads(List.copyOf(uploads)));
                 uploads.clear();
@@ -303,32 +342,9 @@ final class StorageSteps {
         return trimmed;
     }
 
-    private Archives.Written archive(List<Archives.Source> sources, String kind) throws IOException {
-        return Archives.create(sources, scratch.resolve(kind + "-" + UniqueNames.next() + ".tar.zst"));
-    }
-
-    private void upload(Archives.Written archive, StepLog log) throws ApiException, InterruptedException {
-        long started = System.nanoTime();
-        boolean sent = client.uploadBlob(archive.file(), archive.sha256(), archive.size());
-        if (sent) {
-            log.line("Uploaded " + size(archive.size()) + " in " + seconds(started));
-        }
-    }
-
-    private Path download(String sha256, String kind) throws ApiException, InterruptedException {
-        Path target = scratch.resolve(kind + "-" + UniqueNames.next() + ".tar.zst");
-        client.downloadBlob(sha256, target);
-        return target;
-    }
-
     /** Seconds since {@code started} (a {@link System#nanoTime()}), for the step's log: "1.2 s". */
     private static String seconds(long started) {
         return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - started) / 1e9);
-    }
-
-    private static String describe(Archives.Written archive) {
-        return archive.contents().files() + " files (" + size(archive.contents().bytes()) + "), archive "
-                + size(archive.size());
     }
 
     static String size(long bytes) {

@@ -109,7 +109,7 @@ public final class TaskAgent {
             }
             secrets.add(taskToken);
             this.storage = new StorageSteps(client, job, settings.workingDirectory().toAbsolutePath().normalize(),
-                    settings.home(), scratch);
+                    settings.home());
             if (job.checkout() != null && job.checkout().credential() != null) {
                 secrets.add(job.checkout().credential());
             }

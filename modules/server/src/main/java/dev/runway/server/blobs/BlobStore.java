@@ -37,6 +37,23 @@ public interface BlobStore {
     UploadState append(String uploadId, String sha256, long size, long offset, InputStream bytes, boolean mayReuse)
             throws IOException;
 
+    /**
+     * Where the streamed upload {@code uploadId} (a blob whose sha256 the uploader does not know) stands: the bytes
+     * it holds. {@code more} bytes still to come (0 when unknown) must fit the disk, else NO_SPACE.
+     */
+    long streamState(String uploadId, long more);
+
+    /**
+     * Appends what {@code bytes} holds at {@code offset} to the streamed upload {@code uploadId}, as
+     * {@link #append} does. The blob is complete at {@code size} bytes or, with {@code size} -1 (unknown), when
+     * {@code bytes} ends cleanly (a read that fails is a cut: the bytes in stay for a resume). A complete blob is
+     * fsynced and published under the sha256 computed of its bytes, which the answer carries.
+     */
+    StreamState appendStream(String uploadId, long offset, long size, InputStream bytes) throws IOException;
+
+    /** Where a streamed upload stands: {@code sha256} null until the blob is stored. */
+    record StreamState(long nextOffset, String sha256) {}
+
     /** Removes a stored blob; false when there was none. */
     boolean delete(String sha256) throws IOException;
 

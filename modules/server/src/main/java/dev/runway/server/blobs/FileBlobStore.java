@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@link BlobStore} in a directory: {@code objects/ab/abcdef...} (the sha256 as name, its first two digits as a
- * fan-out directory) and {@code uploads/UPLOAD.SHA256.part} for uploads under way. A blob appears only by an atomic
+ * fan-out directory) and {@code uploads/UPLOAD.SHA256.part} (or {@code uploads/UPLOAD.stream} for a streamed upload,
+ * whose sha256 is known at its end) for uploads under way. A blob appears only by an atomic
  * rename of its complete, checked and fsynced upload file, so a crash leaves either the whole blob or none of it.
  * Bytes stream through a fixed buffer in both directions: memory does not grow with a blob's size.
  */
@@ -35,6 +36,8 @@ public final class FileBlobStore implements BlobStore {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern UPLOAD_ID = Pattern.compile("[0-9A-Za-z][0-9A-Za-z-]{0,99}");
     private static final int BUFFER = 256 * 1024;
+    /** How often a streamed upload of unknown size checks the disk's room (it cannot before it starts). */
+    private static final long ROOM_CHECK_BYTES = 64L * 1024 * 1024;
     private final Path objects;
     private final Path uploads;
     private final long reserveBytes;
@@ -87,6 +90,13 @@ public final class FileBlobStore implements BlobStore {
             throw new BlobException(BlobException.Kind.INVALID, "upload id: letters, digits and dashes only");
         }
         return uploads.resolve(uploadId + "." + sha256 + ".part");
+    }
+
+    private Path streamPath(String uploadId) {
+        if (uploadId == null || !UPLOAD_ID.matcher(uploadId).matches()) {
+            throw new BlobException(BlobException.Kind.INVALID, "upload id: letters, digits and dashes only");
+        }
+        return uploads.resolve(uploadId + ".stream");
     }
 
     @Override
@@ -170,6 +180,77 @@ public final class FileBlobStore implements BlobStore {
         }
     }
 
+    @Override
+    public long streamState(String uploadId, long more) {
+        Path part = streamPath(uploadId);
+        long held;
+        try {
+            held = Files.size(part);
+        } catch (IOException e) {
+            held = 0;
+        }
+        requireRoom(Math.max(0, more));
+        return held;
+    }
+
+    @Override
+    public StreamState appendStream(String uploadId, long offset, long size, InputStream bytes) throws IOException {
+        Path part = streamPath(uploadId);
+        if (size < -1 || offset < 0 || size >= 0 && offset > size) {
+            throw new BlobException(BlobException.Kind.INVALID, "offset " + offset + " and size " + size
+                    + ": the offset must be within 0 and the size (-1: unknown)");
+        }
+        String lockKey = part.getFileName().toString();
+        Object lock = locks.computeIfAbsent(lockKey, key -> new Object());
+        try {
+            synchronized (lock) {
+                return appendStreamLocked(part, offset, size, bytes);
+            }
+        } finally {
+            locks.remove(lockKey, lock);
+        }
+    }
+
+    private StreamState appendStreamLocked(Path part, long offset, long size, InputStream bytes) throws IOException {
+        String sha256;
+        long held;
+        try (FileChannel channel = FileChannel.open(part, EnumSet.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE), fileMode)) {
+            held = channel.size();
+            if (offset > held) {
+                throw new BlobException(BlobException.Kind.OFFSET_MISMATCH, "the upload holds " + held
+                        + " bytes; resume at that offset, not " + offset, held, null);
+            }
+            try {
+                requireRoom(size < 0 ? 0 : size - held);
+            } catch (BlobException e) {
+                Files.deleteIfExists(part);
+                throw e;
+            }
+            MessageDigest digest = held == 0 && offset == 0 ? sha256Digest() : null;
+            skip(bytes, held - offset);
+            channel.position(held);
+            Copied copied;
+            try {
+                copied = copy(bytes, channel, size < 0 ? Long.MAX_VALUE : size - held, digest, size >= 0);
+            } catch (BlobException e) {
+                if (e.kind() == BlobException.Kind.NO_SPACE) {
+                    Files.deleteIfExists(part);
+                }
+                throw e;
+            }
+            held += copied.bytes();
+            if (size >= 0 ? held < size : copied.cut()) {
+                channel.force(false);
+                return new StreamState(held, null);
+            }
+            channel.force(true);
+            sha256 = digest != null ? HexFormat.of().formatHex(digest.digest()) : hash(part);
+        }
+        publish(part, objectPath(sha256)); // over an identical blob when there is one: readers keep theirs
+        return new StreamState(held, sha256);
+    }
+
     private UploadState appendLocked(Path part, String sha256, long size, long offset, InputStream bytes)
             throws IOException {
         // refused before the upload file is created: a refusal leaves nothing behind
@@ -187,7 +268,7 @@ public final class FileBlobStore implements BlobStore {
             channel.position(held);
             long written;
             try {
-                written = copy(bytes, channel, size - held, digest);
+                written = copy(bytes, channel, size - held, digest, true).bytes();
             } catch (BlobException e) {
                 if (e.kind() == BlobException.Kind.NO_SPACE) {
                     // a full disk does not empty itself: the bytes in would only hold space that others need
@@ -217,11 +298,12 @@ public final class FileBlobStore implements BlobStore {
      * upload continues after), while a failed write is undone to the last whole write, so that the file never holds
      * bytes that were not written (and a full disk drops the upload, see the caller).
      */
-    private static long copy(InputStream in, FileChannel channel, long limit, MessageDigest digest)
+    private Copied copy(InputStream in, FileChannel channel, long limit, MessageDigest digest, boolean sized)
             throws IOException {
         byte[] buffer = new byte[BUFFER];
         long total = 0;
         boolean ended = false;
+        boolean cut = false;
         while (total < limit && !ended) {
             // the body arrives in the connection's small pieces: gather a whole buffer before each write and digest
             int want = (int) Math.min(buffer.length, limit - total);
@@ -237,9 +319,13 @@ public final class FileBlobStore implements BlobStore {
                 }
             } catch (IOException senderGone) {
                 ended = true; // keep what arrived: the sender resumes after it
+                cut = true;
             }
             if (filled == 0) {
                 break;
+            }
+            if (!sized && total / ROOM_CHECK_BYTES != (total + filled) / ROOM_CHECK_BYTES) {
+                requireRoom(ROOM_CHECK_BYTES); // no size was checked up front: keep the reserve free as it grows
             }
             long before = channel.position();
             try {
@@ -263,8 +349,11 @@ public final class FileBlobStore implements BlobStore {
         if (total == limit && in.read() >= 0) {
             throw new BlobException(BlobException.Kind.INVALID, "the body is longer than the blob's size");
         }
-        return total;
+        return new Copied(total, cut);
     }
+
+    /** What one body brought: its bytes, and whether it was cut rather than ended. */
+    private record Copied(long bytes, boolean cut) {}
 
     private static boolean noSpace(IOException e) {
         String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);

@@ -236,4 +236,31 @@ class FileBlobStoreTest {
                 .isTrue();
         assertThat(read(store, sha)).isEqualTo(data);
     }
+
+    @Test
+    void aStreamOfUnknownSizeIsStoredUnderItsHashOnlyWhenItEndsCleanly() throws IOException {
+        FileBlobStore store = new FileBlobStore(root, 0);
+        byte[] data = bytes(700_000, 7);
+        BlobStore.StreamState cut = store.appendStream("task-1", 0, -1, cutAfter(data, 300_000));
+        assertThat(cut).as("a cut is no end").isEqualTo(new BlobStore.StreamState(300_000, null));
+        assertThat(filesUnder("objects")).isZero();
+        assertThat(store.streamState("task-1", 0)).isEqualTo(300_000);
+        assertThatThrownBy(() -> store.appendStream("task-1", 400_000, -1, new ByteArrayInputStream(data)))
+                .isInstanceOfSatisfying(BlobException.class, e -> assertThat(e.expectedOffset()).isEqualTo(300_000));
+
+        // resumed from an earlier offset: the bytes it holds are skipped, the rest appended, the whole hashed
+        BlobStore.StreamState stored = store.appendStream("task-1", 200_000, -1,
+                new ByteArrayInputStream(data, 200_000, data.length - 200_000));
+        assertThat(stored).isEqualTo(new BlobStore.StreamState(data.length, sha256(data)));
+        assertThat(read(store, sha256(data))).isEqualTo(data);
+        assertThat(filesUnder("uploads")).as("the upload file became the blob").isZero();
+
+        // of known size: complete at that size, in one go hashed as it arrives
+        byte[] other = bytes(1000, 8);
+        assertThat(store.appendStream("task-2", 0, other.length, new ByteArrayInputStream(other)).sha256())
+                .isEqualTo(sha256(other));
+        assertThatThrownBy(() -> new FileBlobStore(root.resolve("full"), Long.MAX_VALUE / 2).streamState("t", 1))
+                .isInstanceOfSatisfying(BlobException.class,
+                        e -> assertThat(e.kind()).isEqualTo(BlobException.Kind.NO_SPACE));
+    }
 }

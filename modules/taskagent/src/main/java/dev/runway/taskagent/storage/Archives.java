@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -76,6 +77,14 @@ public final class Archives {
             contents = write(sources, hashed);
         }
         return new Written(target, HexFormat.of().formatHex(digest.digest()), Files.size(target), contents);
+    }
+
+    /**
+     * Writes {@code sources} as {@link #create(List, Path)} does, into {@code out} (an upload's body, say), which
+     * stays open; answers what the archive holds.
+     */
+    public static Summary create(List<Source> sources, OutputStream out) throws IOException {
+        return write(sources, out);
     }
 
     /**
@@ -181,6 +190,18 @@ public final class Archives {
      * a refused one stay.
      */
     public static Summary extract(Path archive, Map<String, Path> roots) throws IOException {
+        try (InputStream file = Files.newInputStream(archive)) {
+            return extract(file, roots, placed -> { });
+        }
+    }
+
+    /**
+     * Extracts the archive {@code in} holds as {@link #extract(Path, Map)} does (reading no further than its end;
+     * {@code in} stays open), telling {@code placed} each path it is about to write (a file, symlink or directory
+     * entry), so that a caller that finds the archive untrustworthy afterwards can remove them.
+     */
+    public static Summary extract(InputStream in, Map<String, Path> roots, Consumer<Path> placed)
+            throws IOException {
         Map<String, Path> real = new LinkedHashMap<>();
         boolean asRoot = isRoot();
         int entries = 0;
@@ -194,7 +215,12 @@ public final class Archives {
         // True for one this extraction made: what is in it came from the archive, so a file is created at once.
         Map<Path, Boolean> directories = new HashMap<>();
         byte[] buffer = new byte[BUFFER];
-        try (InputStream file = new BufferedInputStream(Files.newInputStream(archive), BUFFER);
+        try (InputStream file = new BufferedInputStream(new java.io.FilterInputStream(in) {
+                    @Override
+                    public void close() {
+                        // the caller's stream: it reads on after the archive's end (to hash the rest)
+                    }
+                }, BUFFER);
                 TarArchiveInputStream tar = new TarArchiveInputStream(ZstdStreams.decompressing(file))) {
             for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
                 String name = entry.getName();
@@ -227,6 +253,7 @@ public final class Archives {
                 if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
                     throw new RefusedEntry(name, "device files and FIFOs are not extracted");
                 }
+                placed.accept(path);
                 Path parent = path.getParent();
                 Boolean parentMade = directories.get(parent);
                 if (parentMade == null) {
