@@ -103,8 +103,8 @@ public final class TaskAgentProgram {
                 if (transport == null) {
                     return TaskAgentInvocation.EXIT_INVALID;
                 }
-                TaskAgentWarmUp.forStandby();
-                transport.prepareBlockingPath();
+                // warmed up aside: a task handed over while that goes on starts at once, the rest beside it
+                TaskAgentWarmUp.forStandbyAside(transport);
                 Optional<StandbyInput> handedOver = TaskAgentInvocation.readStandbyInput(tokenSource);
                 if (handedOver.isEmpty()) {
                     return TaskAgentInvocation.EXIT_REPORTED; // dismissed: standard input closed without a task
