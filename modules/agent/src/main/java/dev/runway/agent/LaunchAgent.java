@@ -312,14 +312,15 @@ public final class LaunchAgent {
 
     /**
      * Whether a slot may take its next task once the server has its task's result, while that task's task agent still
-     * exits and its tree is reaped (a JVM's exit: 10-30 ms). Not with a dedicated task user running one task at a
-     * time, nor with one user per slot: there every process of that user is the ending task's, is killed at its end,
-     * and nothing of it may share the machine with the next task ({@link StandbyTaskAgent#dedicatedUserOneTaskAtATime}).
-     * Not when every task shares one directory either: it is the next task's only once the last one is gone.
+     * exits and its tree is reaped (a JVM's exit: 10-30 ms). Not with a task user running one task at a time
+     * (whether the launcher or a command_prefix switches to it), nor with one user per slot: there every process of
+     * that user is the ending task's, is killed at its end, and nothing of it may share the machine with the next task
+     * ({@link StandbyTaskAgent#dedicatedUserOneTaskAtATime}). Not when every task shares one directory either: it is
+     * the next task's only once the last one is gone.
      */
     static boolean slotsBeforeExit(dev.runway.config.Runner runner, WorkingDirectories directories) {
-        return !StandbyTaskAgent.dedicatedUserOneTaskAtATime(runner) && !runner.perSlotTaskUser()
-                && directories.perTask();
+        boolean oneTaskUserAtATime = runner.taskUser() != null && runner.maxConcurrentTasks() == 1;
+        return !oneTaskUserAtATime && !runner.perSlotTaskUser() && directories.perTask();
     }
 
     private void startHealthServer() {

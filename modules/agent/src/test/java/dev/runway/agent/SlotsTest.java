@@ -2,8 +2,13 @@ package dev.runway.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runway.config.Mode;
+import dev.runway.config.Runner;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Slots given back while their last task's task agent still exits: at most one such task agent per slot. */
 class SlotsTest {
@@ -28,5 +33,23 @@ class SlotsTest {
         int second = slots.take(Duration.ZERO);
         assertThat(slots.markExiting(first)).isTrue();
         assertThat(slots.markExiting(second)).isTrue();
+    }
+
+    /** Where nothing of an ending task may share the machine with the next, its slot waits for its whole tree. */
+    @ParameterizedTest(name = "task_user {0}, {1} slot(s), working_directory {2}: {3}")
+    @CsvSource({
+            "'', 1, /w/%s, true",
+            "'', 1, /w/shared, false",
+            "'', 4, /w/%s, true",
+            "ci, 1, /w/%s, false",
+            "ci, 2, /w/%s, true",
+            "ci-%d, 2, /w/%s, false",
+    })
+    void aSlotTakesItsNextTaskBeforeTheLastTaskAgentExitsOnlyWhereTasksMayShareTheMachine(String taskUser,
+            int slots, String workingDirectory, boolean before) {
+        Runner runner = new Runner("r", List.of(), workingDirectory, false, Duration.ofHours(1), Mode.CONTINUOUS,
+                Duration.ZERO, false, "process", taskUser.isEmpty() ? null : taskUser, slots, Duration.ofSeconds(1),
+                null, Duration.ZERO, List.of(), List.of());
+        assertThat(LaunchAgent.slotsBeforeExit(runner, new WorkingDirectories(workingDirectory))).isEqualTo(before);
     }
 }
