@@ -247,6 +247,29 @@ class StandbyTaskAgentTest {
         }
     }
 
+    @Test
+    void theSlotTakesTheNextTaskOnceTheResultIsInWhileTheEndedTasksTreeIsStillStopped(@TempDir Path home)
+            throws Exception {
+        try (AgentHarness harness = AgentHarness.start(home)) {
+            AgentProcess agent = harness.launchAgent("early", ""); // one slot, a grace period of 10 s
+            Path pidFile = home.resolve("leftover.pid");
+            // a process that only the launcher finds (its own session, without the step's tracking id) and that
+            // ignores SIGTERM: its task's tree is gone only once the grace period has passed
+            JobStatus first = harness.submit("first", "env -u RUNWAY_TRACKING_ID setsid sh -c 'trap \"\" TERM; "
+                    + "echo $$ > " + pidFile + "; exec sleep 600' > /dev/null 2>&1 < /dev/null &"
+                    + " while [ ! -s " + pidFile + " ]; do sleep 0.05; done");
+            JobStatus second = harness.submit("second", "kill -0 \"$(cat " + pidFile + ")\" && echo alive");
+            assertSucceeds(harness, first);
+            assertSucceeds(harness, second);
+
+            assertThat(harness.output(second.id(), 0)).as("the next task ran before the first one's tree was gone")
+                    .isEqualTo("alive\n");
+            assertThat(agent.logText()).contains("result reported; the slot takes the next task while the task "
+                    + "agent exits");
+            awaitGone(Long.parseLong(Files.readString(pidFile).strip())); // still stopped with its task's tree
+        }
+    }
+
     private static void assertSucceeds(AgentHarness harness, JobStatus job) throws Exception {
         assertThat(harness.awaitFinal(job.id(), WAIT).state()).as(harness.agentLogs()).isEqualTo(JobState.SUCCESS);
     }

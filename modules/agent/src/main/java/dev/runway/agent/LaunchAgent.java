@@ -54,6 +54,8 @@ public final class LaunchAgent {
     private volatile Thread claimThread;
     private volatile HealthServer healthServer;
     private final StandbyTaskAgent standby;
+    /** Whether a slot may take its next task while the task agent of its last one exits ({@link #slotsBeforeExit}). */
+    private final boolean slotsBeforeExit;
 
     private LaunchAgent(Builder builder) throws IOException {
         LaunchAgentConfig config = builder.config;
@@ -74,6 +76,7 @@ public final class LaunchAgent {
         this.slots = new Slots(config.runner().maxConcurrentTasks());
         this.idle = new IdleTimer(config.runner().idleTimeout(), clock);
         this.standby = new StandbyTaskAgent(context);
+        this.slotsBeforeExit = slotsBeforeExit(config.runner(), context.workingDirectories());
         AtomicInteger taskThreadNumber = new AtomicInteger();
         this.taskThreads = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "task-" + taskThreadNumber.incrementAndGet());
@@ -270,7 +273,24 @@ public final class LaunchAgent {
         }
 
         @Override
+        public boolean resultIn(TaskSupervisor task) {
+            if (!slotsBeforeExit || state() != AgentState.RUNNING || !slots.markExiting(task.slot())) {
+                return false;
+            }
+            giveBack(task);
+            return true;
+        }
+
+        @Override
         public void slotFree(TaskSupervisor task) {
+            if (task.slotGivenBeforeExit()) {
+                slots.exited(task.slot());
+            } else {
+                giveBack(task);
+            }
+        }
+
+        private void giveBack(TaskSupervisor task) {
             try {
                 if (state() == AgentState.RUNNING) {
                     standby.replenish(); // when none is waiting: before the slot is given, the next claim finds it
@@ -289,6 +309,19 @@ public final class LaunchAgent {
             }
         }
     };
+
+    /**
+     * Whether a slot may take its next task once the server has its task's result, while that task's task agent still
+     * exits and its tree is reaped (a JVM's exit: 10-30 ms). Not with a task user running one task at a time
+     * (whether the launcher or a command_prefix switches to it), nor with one user per slot: there every process of
+     * that user is the ending task's, is killed at its end, and nothing of it may share the machine with the next task
+     * ({@link StandbyTaskAgent#dedicatedUserOneTaskAtATime}). Not when every task shares one directory either: it is
+     * the next task's only once the last one is gone.
+     */
+    static boolean slotsBeforeExit(dev.runway.config.Runner runner, WorkingDirectories directories) {
+        boolean oneTaskUserAtATime = runner.taskUser() != null && runner.maxConcurrentTasks() == 1;
+        return !oneTaskUserAtATime && !runner.perSlotTaskUser() && directories.perTask();
+    }
 
     private void startHealthServer() {
         String listen = context.config().health().listen();

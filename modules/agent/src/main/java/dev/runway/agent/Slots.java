@@ -1,6 +1,8 @@
 package dev.runway.agent;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +15,8 @@ final class Slots {
     private final int total;
     private final Semaphore free;
     private final TreeSet<Integer> numbers = new TreeSet<>();
+    /** Slots given back while their last task's task agent still exits (guarded by {@link #numbers}). */
+    private final Set<Integer> exiting = new HashSet<>();
 
     Slots(int total) {
         if (total < 1) {
@@ -42,6 +46,23 @@ final class Slots {
             }
         }
         free.release();
+    }
+
+    /**
+     * Marks {@code slot} as hosting a task agent that exits while the slot takes its next task; false when it already
+     * hosts one (a slot never holds more than one exiting task agent beside its task). {@link #exited} ends it.
+     */
+    boolean markExiting(int slot) {
+        synchronized (numbers) {
+            return exiting.add(slot);
+        }
+    }
+
+    /** The task agent {@link #markExiting} was about has exited and its tree is gone. */
+    void exited(int slot) {
+        synchronized (numbers) {
+            exiting.remove(slot);
+        }
     }
 
     int free() {

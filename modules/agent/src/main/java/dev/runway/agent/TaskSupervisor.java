@@ -48,7 +48,9 @@ import org.slf4j.MDC;
  *
  * <p>The task's slot is free once its task agent and every process it started are gone and its end is reported: the
  * removal of its working directory ({@code cleanup_working_directory}) comes after that, while the next task may
- * already run, unless every task shares one directory.
+ * already run, unless every task shares one directory. Where the launcher hears the task agent say that the server
+ * has its result, and the server confirms it, the slot may go back before that task agent has exited
+ * ({@link Events#resultIn}); its tree is still reaped as before.
  */
 final class TaskSupervisor implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
@@ -88,6 +90,10 @@ final class TaskSupervisor implements Runnable {
     private final TaskClient client;
     private final Events events;
     private boolean slotFreed;
+    /** The task agent said its result is in ({@link TaskProcess#resultReported}), and that was looked at. */
+    private boolean resultReportedSeen;
+    /** The slot went back once the server had the result, while the task agent still exited. */
+    private volatile boolean slotGivenBeforeExit;
     /** A task agent already started for the next task, or null: this task then starts its own. */
     private StandbyTaskAgent.Waiting standby;
     private String launchId;
@@ -109,6 +115,13 @@ final class TaskSupervisor implements Runnable {
     interface Events {
         /** The task went to the standby task agent: the next task's standby may start now. */
         void handedToStandby();
+
+        /**
+         * The server has the task's result and its task agent only exits now: its slot may take the next task before
+         * the task agent and its tree are gone. Answers whether it was given back then; {@link #slotFree} still
+         * follows once they are gone.
+         */
+        boolean resultIn(TaskSupervisor task);
 
         /**
          * The task is over: reported, its task agent and every process of its tree gone. Its slot may take the next
@@ -135,6 +148,11 @@ final class TaskSupervisor implements Runnable {
     /** The slot (1..max_concurrent_tasks) this task runs in; given back when it ends. */
     int slot() {
         return slot;
+    }
+
+    /** Whether the slot was given back before the task agent had exited ({@link Events#resultIn}). */
+    boolean slotGivenBeforeExit() {
+        return slotGivenBeforeExit;
     }
 
     String taskId() {
@@ -443,12 +461,18 @@ final class TaskSupervisor implements Runnable {
             }
             long waitMillis = Math.max(1, Duration.between(now, wake).toMillis());
             CompletableFuture<ExitStatus> exit = process.onExit();
+            CompletableFuture<Void> resultReported = resultReportedSeen ? null : process.resultReported();
             try {
                 // a stop asked for by another thread (the agent's shutdown) wakes this wait: it is applied here
-                CompletableFuture.anyOf(exit, stopApplied ? exit : stopRequested)
-                        .get(waitMillis, TimeUnit.MILLISECONDS);
+                CompletableFuture.anyOf(exit, stopApplied ? exit : stopRequested,
+                        resultReported == null ? exit : resultReported).get(waitMillis, TimeUnit.MILLISECONDS);
                 if (exit.isDone()) {
                     return exit.get();
+                }
+                if (resultReported != null && resultReported.isDone()) {
+                    resultReportedSeen = true;
+                    interval = giveSlotOnceResultIn(interval);
+                    nextBeat = context.clock().instant().plus(interval);
                 }
                 applyStop(outputLog);
                 continue;
@@ -477,6 +501,27 @@ final class TaskSupervisor implements Runnable {
                 nextBeat = context.clock().instant().plus(interval);
             }
         }
+    }
+
+    /**
+     * The task agent says the server has its result: a heartbeat checks that the server has closed the task (what
+     * the task's own processes might write cannot free a slot), and then the slot may take the next task while the
+     * task agent exits. Answers the next heartbeat interval.
+     */
+    private Duration giveSlotOnceResultIn(Duration interval) throws InterruptedException {
+        if (stopReason != null || endedOnServerAt != null) {
+            return interval; // being stopped, or known to be closed already: its exit frees the slot
+        }
+        Duration next = heartbeat(interval);
+        if (endedOnServerAt != null && stopReason == null && events.resultIn(this)) {
+            slotGivenBeforeExit = true;
+            LOG.info("[task {}] result reported; the slot takes the next task while the task agent exits",
+                    claim.taskId());
+        } else if (endedOnServerAt == null) {
+            LOG.warn("[task {}] the task agent said its result is reported, but the server still has the task "
+                    + "open; the slot waits for its exit", claim.taskId());
+        }
+        return next;
     }
 
     /** One heartbeat; answers the next interval (the server may change the lease). */

@@ -47,4 +47,9 @@ public interface StandbyProcess extends TaskProcess {
     default void kill() {
         taskProcess().kill();
     }
+
+    @Override
+    default CompletableFuture<Void> resultReported() {
+        return taskProcess().resultReported();
+    }
 }

@@ -4,6 +4,12 @@ import java.util.concurrent.CompletableFuture;
 
 /** A started task agent and everything it started. */
 public interface TaskProcess {
+    /**
+     * The line a task agent prints on its standard output once the server has its task's result: only its exit is
+     * left (dev.runway.cli.taskagent.TaskAgentProgram prints it).
+     */
+    String RESULT_REPORTED_LINE = "runway task-agent: result reported, exiting";
+
     String launchId();
 
     /** The task agent's pid (on the host), for logs. */
@@ -23,4 +29,13 @@ public interface TaskProcess {
 
     /** SIGKILL to the whole tree at once, no grace. */
     void kill();
+
+    /**
+     * Completes when the task agent prints {@link #RESULT_REPORTED_LINE}, before it has exited; never where the
+     * launcher does not read the task agent's output (it goes to the log file straight). Anything the task's
+     * processes can write to may say it too: it is a hint, to be checked with the server.
+     */
+    default CompletableFuture<Void> resultReported() {
+        return new CompletableFuture<>();
+    }
 }

@@ -62,6 +62,14 @@ public final class TaskAgent {
      * reported (after the client's retries): then the launch agent reports the task as an infrastructure failure.
      */
     public TaskResult run() throws ApiException, InterruptedException, IOException {
+        return run(() -> { });
+    }
+
+    /**
+     * {@link #run()}, calling {@code reported} as soon as the server has the task's result: what is left then (the
+     * scratch directory's removal, the process's exit) no longer holds up the launch agent's next task.
+     */
+    public TaskResult run(Runnable reported) throws ApiException, InterruptedException, IOException {
         TaskJob job = client.job();
         LOG.info("Task {}: job {} ({}), {} steps", client.taskId(), job.jobName(), job.jobId(),
                 job.steps() == null ? 0 : job.steps().size());
@@ -74,6 +82,7 @@ public final class TaskAgent {
             TaskResult result = run.execute();
             watcher.finish();
             client.taskFinished(result);
+            reported.run();
             LOG.info("Task {}: {}{}", client.taskId(), result.status(),
                     result.reason() == null ? "" : " (" + result.reason() + ")");
             return result;

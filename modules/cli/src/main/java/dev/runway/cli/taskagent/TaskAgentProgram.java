@@ -6,6 +6,7 @@ import dev.runway.client.TaskClient;
 import dev.runway.client.TlsTrust;
 import dev.runway.cli.logging.Logging;
 import dev.runway.config.Secret;
+import dev.runway.launcher.TaskProcess;
 import dev.runway.protocol.GoDuration;
 import dev.runway.protocol.RunnerApi.TaskHandover;
 import dev.runway.protocol.RunnerApi.TaskJob;
@@ -102,8 +103,8 @@ public final class TaskAgentProgram {
                 if (transport == null) {
                     return TaskAgentInvocation.EXIT_INVALID;
                 }
-                TaskAgentWarmUp.forStandby();
-                transport.prepareBlockingPath();
+                // warmed up aside: a task handed over while that goes on starts at once, the rest beside it
+                TaskAgentWarmUp.forStandbyAside(transport);
                 Optional<StandbyInput> handedOver = TaskAgentInvocation.readStandbyInput(tokenSource);
                 if (handedOver.isEmpty()) {
                     return TaskAgentInvocation.EXIT_REPORTED; // dismissed: standard input closed without a task
@@ -168,7 +169,8 @@ public final class TaskAgentProgram {
         }, "sigterm");
         Runtime.getRuntime().addShutdownHook(onTerm);
         try {
-            RunnerApi.TaskResult result = agent.run();
+            // the launch agent's slot may take its next task while this process exits (ProcessLauncher reads it)
+            RunnerApi.TaskResult result = agent.run(TaskAgentProgram::sayResultReported);
             // the launch agent's log names the job's end from this line (TaskAgentInvocation.reportedResult)
             err.println(TaskAgentInvocation.resultLine(result.status().name()));
             err.flush();
@@ -184,6 +186,12 @@ public final class TaskAgentProgram {
                 // the hook is running: it returns now that the task is finished
             }
         }
+    }
+
+    /** {@link TaskProcess#RESULT_REPORTED_LINE} on standard output, which only the launch agent reads. */
+    private static void sayResultReported() {
+        System.out.println(TaskProcess.RESULT_REPORTED_LINE);
+        System.out.flush();
     }
 
     /**

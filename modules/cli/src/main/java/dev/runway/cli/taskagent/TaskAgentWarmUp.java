@@ -1,6 +1,7 @@
 package dev.runway.cli.taskagent;
 
 import dev.runway.cli.logging.LogLines;
+import dev.runway.client.HttpTransport;
 import dev.runway.protocol.RunnerApi.StepStart;
 import dev.runway.protocol.RunnerApi.TaskJob;
 import dev.runway.protocol.TaskWire;
@@ -24,12 +25,12 @@ public final class TaskAgentWarmUp implements Runnable {
             + "\"environment\":{\"A\":\"b\"},\"secret_names\":[],\"checkout\":null}").getBytes(StandardCharsets.UTF_8);
 
     /** The warm-up of this process, once {@link #start} ran; {@link #awaitLogging} waits on it. */
-    private static volatile TaskAgentWarmUp started;
+    static volatile TaskAgentWarmUp started;
 
     /** Open once slf4j has its provider. */
     private final CountDownLatch loggingReady = new CountDownLatch(1);
     /** Open once everything below is done. */
-    private final CountDownLatch finished = new CountDownLatch(1);
+    final CountDownLatch finished = new CountDownLatch(1);
 
     TaskAgentWarmUp() {}
 
@@ -57,11 +58,11 @@ public final class TaskAgentWarmUp implements Runnable {
     }
 
     /**
-     * A standby's warm-up, on the main thread while it waits for its task: the warm-up thread's work finished, and
+     * A standby's warm-up, while it waits for its task: the warm-up thread's work finished, and
      * one real process started (the JDK's first process start sets up its spawn helper), so that the task's first
      * step does not pay for either.
      */
-    static void forStandby() throws InterruptedException {
+    private static void forStandby() throws InterruptedException {
         TaskAgentWarmUp warmUp = started;
         if (warmUp != null) {
             warmUp.finished.await(10, TimeUnit.SECONDS);
@@ -70,6 +71,38 @@ public final class TaskAgentWarmUp implements Runnable {
             new ProcessBuilder("true").redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
         } catch (IOException noTrue) {
             // only a little slower: the first step pays for it
+        }
+    }
+
+    /**
+     * A standby's warm-up ({@link #forStandby}, then the HTTP client's blocking path) on a thread of its own, while
+     * the main thread waits for the task: a task handed over before the warm-up is done does not wait for it (the
+     * job after a job shorter than a JVM's start is handed to a standby that may still be warming up), and what is
+     * left of it goes on beside the task, which needs the same set-up.
+     */
+    static void forStandbyAside(HttpTransport transport) {
+        // a class, not a lambda: as in start()
+        Thread thread = new Thread(new StandbyWarmUp(transport), "standby-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** What {@link #forStandbyAside} runs. */
+    private static final class StandbyWarmUp implements Runnable {
+        private final HttpTransport transport;
+
+        StandbyWarmUp(HttpTransport transport) {
+            this.transport = transport;
+        }
+
+        @Override
+        public void run() {
+            try {
+                forStandby();
+            } catch (InterruptedException e) {
+                return;
+            }
+            transport.prepareBlockingPath();
         }
     }
 

@@ -176,8 +176,9 @@ public final class ProcessLauncher implements Launcher {
         }
         ProcessBuilder builder = new ProcessBuilder(argv).directory(spec.workingDirectory().toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.outputLog().toFile()))
-                .redirectErrorStream(true);
+                // standard output comes here (OutputRelay: it says when the result is in), standard error to the log
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .redirectError(ProcessBuilder.Redirect.appendTo(spec.outputLog().toFile()));
         // A clean environment: the agent's own (which may hold its API token) never reaches a task.
         Map<String, String> environment = builder.environment();
         environment.clear();
@@ -198,7 +199,9 @@ public final class ProcessLauncher implements Launcher {
                 LaunchMarker.of(spec.launchId(), agent), dedicatedUid(userSwitch));
         LOG.info("launch {}: started pid {} as {}", spec.launchId(), process.pid(),
                 userSwitch.user() == null ? "the agent's user" : userSwitch.user());
-        return new TrackedTaskProcess(spec.launchId(), process, tracker, grace(), sampler, ladders);
+        OutputRelay relay = new OutputRelay(spec.launchId(), process.getInputStream(), spec.outputLog());
+        ladders.execute(relay);
+        return new TrackedTaskProcess(spec.launchId(), process, tracker, grace(), sampler, ladders, relay);
     }
 
     /**

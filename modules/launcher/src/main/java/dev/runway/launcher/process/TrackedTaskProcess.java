@@ -6,7 +6,10 @@ import dev.runway.launcher.tracking.ProcessSampler;
 import dev.runway.launcher.tracking.TreeTracker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrackedTaskProcess implements TaskProcess {
     private static final Logger LOG = LoggerFactory.getLogger(TrackedTaskProcess.class);
+    /** How long the exit waits for the task agent's standard output to end once its tree is gone. */
+    static final Duration OUTPUT_WAIT = Duration.ofSeconds(2);
 
     private final String launchId;
     private final Process process;
@@ -25,14 +30,16 @@ public final class TrackedTaskProcess implements TaskProcess {
     private final Executor ladders;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final OutputRelay output;
 
-    public TrackedTaskProcess(String launchId, Process process, TreeTracker tracker, Duration grace,
-            ProcessSampler sampler, Executor ladders) {
+    TrackedTaskProcess(String launchId, Process process, TreeTracker tracker, Duration grace,
+            ProcessSampler sampler, Executor ladders, OutputRelay output) {
         this.launchId = launchId;
         this.process = process;
         this.tracker = tracker;
         this.grace = grace;
         this.ladders = ladders;
+        this.output = output;
         sampler.register(tracker);
         process.onExit().thenRunAsync(() -> finish(sampler), ladders);
     }
@@ -46,7 +53,24 @@ public final class TrackedTaskProcess implements TaskProcess {
             LOG.warn("launch {}: cleaning up the task's processes failed: {}", launchId, e.toString());
         } finally {
             sampler.unregister(tracker);
+            awaitOutput();
             exit.complete(status(process.exitValue()));
+        }
+    }
+
+    /**
+     * The tree is gone, so its standard output ends: once the relay has put the last of it in the log, the exit is
+     * known (what reads the log then, the failure report's tail, finds all of it). Bounded: a process that escaped
+     * the tree may hold the pipe.
+     */
+    private void awaitOutput() {
+        try {
+            output.ended().get(OUTPUT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("launch {}: the task agent's output has not ended {} ms after its exit; its log may lack the "
+                    + "last of it", launchId, OUTPUT_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -88,5 +112,10 @@ public final class TrackedTaskProcess implements TaskProcess {
     @Override
     public void kill() {
         tracker.kill();
+    }
+
+    @Override
+    public CompletableFuture<Void> resultReported() {
+        return output.resultReported();
     }
 }

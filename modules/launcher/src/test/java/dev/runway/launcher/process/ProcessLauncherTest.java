@@ -117,6 +117,22 @@ class ProcessLauncherTest {
                 .hasMessageNotContaining("token");
     }
 
+    @Test
+    void theTaskAgentSaysItsResultIsInBeforeItExitsAndItsOutputStillReachesTheLog() throws Exception {
+        Path release = dir.resolve("release");
+        // what a task agent prints: lines on both streams, then the line on standard output, then it still runs
+        TaskProcess task = launcher(List.of(), null).start(spec("echo before; echo to-stderr >&2; printf '%s\\n' '"
+                + TaskProcess.RESULT_REPORTED_LINE + "'; while [ ! -e " + release + " ]; do sleep 0.05; done;"
+                + " echo after", new byte[0]));
+        task.resultReported().get(20, TimeUnit.SECONDS);
+        assertThat(task.onExit()).as("reported while it still runs").isNotDone();
+        Files.createFile(release);
+        assertThat(await(task).success()).isTrue();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                Files.readString(dir.resolve("task.log"))).contains("before\n", "to-stderr\n",
+                        TaskProcess.RESULT_REPORTED_LINE + "\n", "after\n"));
+    }
+
     private static void awaitFile(Path file) {
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(25))
                 .untilAsserted(() -> assertThat(file).exists());
@@ -126,7 +142,11 @@ class ProcessLauncherTest {
     void outputAndErrorsAreAppendedToTheLog() throws Exception {
         Files.writeString(dir.resolve("task.log"), "earlier line\n");
         await(launcher(List.of(), null).start(spec("echo out; echo err >&2; echo out2", new byte[0])));
-        assertThat(Files.readString(dir.resolve("task.log"))).isEqualTo("earlier line\nout\nerr\nout2\n");
+        // in the log when the exit is known; standard output passes through the agent, so the two streams' lines
+        // keep their own order but not their order between them
+        List<String> lines = Files.readAllLines(dir.resolve("task.log"));
+        assertThat(lines).startsWith("earlier line").containsExactlyInAnyOrder("earlier line", "out", "err", "out2");
+        assertThat(lines.indexOf("out")).isLessThan(lines.indexOf("out2"));
     }
 
     @Test
