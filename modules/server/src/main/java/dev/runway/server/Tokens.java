@@ -45,7 +45,8 @@ final class Tokens {
      * part is the token's strength.
      */
     static String generateTaskToken(long issuedMillis) {
-        return String.format("%0" + TIME_DIGITS + "x", issuedMillis) + "." + generate();
+        String time = Long.toHexString(issuedMillis); // not String.format: a claim's token is on its busy path
+        return "0".repeat(Math.max(0, TIME_DIGITS - time.length())) + time + "." + generate();
     }
 
     /**
