@@ -164,8 +164,8 @@ final class RunnerRoutes {
         if (pauses.paused(rcId)) {
             return Optional.empty(); // an operator paused dispatch: held as if nothing were queued
         }
-        String taskToken = Tokens.generate();
         long now = clock.millis();
+        String taskToken = Tokens.generateTaskToken(now);
         Optional<Claim> claim = store.tasks().claimNext(rcId, identity.tokenHash(), runner, Tokens.hash(taskToken), now,
                 now + firstLeaseMillis());
         if (claim.isEmpty()) {

@@ -6,13 +6,19 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** Secrets: 32 random bytes in hex; only their SHA-256 is ever stored or compared. */
+/**
+ * Secrets: 32 random bytes in hex (a task token also its issue time first); only their SHA-256 is ever stored or
+ * compared.
+ */
 final class Tokens {
     /**
      * One generator per thread: the default one on Linux reads through a lock shared by the whole process, which
      * the claims of 200 agents were seen waiting for.
      */
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Tokens::newRandom);
+
+    /** Hex digits of a task token's issue time: milliseconds until the year 10889. */
+    private static final int TIME_DIGITS = 12;
 
     private Tokens() {}
 
@@ -31,13 +37,44 @@ final class Tokens {
         }
     }
 
+    /**
+     * A task token: the time it was issued (milliseconds since the epoch, {@link #TIME_DIGITS} hex digits), a dot and
+     * 32 random bytes in hex. Its {@link #hash} begins with that time, so that each claim adds its token's key at the
+     * end of the tasks' token index instead of at a random place in it: a random place is another index page for the
+     * claim's commit to write (half of the bytes an H2 commit of claims wrote). The time is no secret; the random
+     * part is the token's strength.
+     */
+    static String generateTaskToken(long issuedMillis) {
+        String time = Long.toHexString(issuedMillis); // not String.format: a claim's token is on its busy path
+        return "0".repeat(Math.max(0, TIME_DIGITS - time.length())) + time + "." + generate();
+    }
+
+    /**
+     * What is stored and compared of a token: its SHA-256 in hex, after the issue time of a task token ({@link
+     * #generateTaskToken}); every other token (random hex) hashes to its SHA-256 alone.
+     */
     static String hash(String token) {
+        String digest;
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
+        return issuedAt(token) ? token.substring(0, TIME_DIGITS + 1) + digest : digest;
+    }
+
+    /** Whether the token begins with an issue time and a dot (a task token of {@link #generateTaskToken}). */
+    private static boolean issuedAt(String token) {
+        if (token.length() <= TIME_DIGITS || token.charAt(TIME_DIGITS) != '.') {
+            return false;
+        }
+        for (int i = 0; i < TIME_DIGITS; i++) {
+            if (Character.digit(token.charAt(i), 16) < 0 || Character.isUpperCase(token.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Compares two hashes in constant time. */

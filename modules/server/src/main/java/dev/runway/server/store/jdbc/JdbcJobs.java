@@ -124,9 +124,16 @@ final class JdbcJobs implements JobRepository {
                 resourceClassId, limit);
     }
 
+    /**
+     * The condition "the job whose current attempt is {@code task_id}", for a statement with two parameters, the task's
+     * id twice: the job is found by its primary key through the task's own row, so that no index on jobs.task_id is
+     * kept up to date by every claim (V19).
+     */
+    private static final String OF_TASK = " WHERE id = (SELECT job_id FROM tasks WHERE id = ?) AND task_id = ?";
+
     /** The job whose current attempt is {@code taskId}. */
     Optional<Job> byTask(String taskId) throws SQLException {
-        return db.one(Rows::job, "SELECT * FROM jobs WHERE task_id = ?", taskId);
+        return db.one(Rows::job, "SELECT * FROM jobs" + OF_TASK, taskId, taskId);
     }
 
     /**
@@ -148,21 +155,21 @@ final class JdbcJobs implements JobRepository {
 
     /** Ends the job of the attempt {@code taskId}. */
     void end(String taskId, JobState state, String reason, long now) throws SQLException {
-        db.update("UPDATE jobs SET state = ?, reason = ?, finished_at = ? WHERE task_id = ?", state.name(), reason,
-                now, taskId);
+        db.update("UPDATE jobs SET state = ?, reason = ?, finished_at = ?" + OF_TASK, state.name(), reason, now,
+                taskId, taskId);
     }
 
     /** The attempt {@code taskId} does not count: its runner gave it back without running it. */
     void uncountAttempt(String taskId) throws SQLException {
-        db.update("UPDATE jobs SET attempts = attempts - 1 WHERE task_id = ?", taskId);
+        db.update("UPDATE jobs SET attempts = attempts - 1" + OF_TASK, taskId, taskId);
     }
 
     /** The job of the attempt {@code taskId} goes back to the queue, or ends canceled when a cancel was asked. */
     void requeueOrCancel(String taskId, long now, String reason) throws SQLException {
         db.update("UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'CANCELED' ELSE 'QUEUED' END,"
                 + " finished_at = CASE WHEN cancel_requested THEN ? ELSE NULL END,"
-                + " reason = CASE WHEN cancel_requested THEN 'canceled' ELSE ? END WHERE task_id = ?",
-                now, reason, taskId);
+                + " reason = CASE WHEN cancel_requested THEN 'canceled' ELSE ? END" + OF_TASK, now, reason, taskId,
+                taskId);
     }
 
     /** Counts a requeue after a lapse, unless the job is about to end canceled. */
