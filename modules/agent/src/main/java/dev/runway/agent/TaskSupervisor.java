@@ -107,7 +107,7 @@ final class TaskSupervisor implements Runnable {
     private Instant endedOnServerAt;
     private Instant canceledAt;
     /** The job's number ("Job #12", as the CLI shows it) once the job is fetched; "?" until then. */
-    private String jobNumber = "?";
+    private volatile String jobNumber = "?";
     /** The job's JSON and number, fetched while the working directory and state file are made; null until then. */
     private CompletableFuture<FetchedJob> fetchedJob;
 
@@ -266,7 +266,7 @@ final class TaskSupervisor implements Runnable {
                         TaskEnvironment.forTask(System.getenv(), context.config().runner().environment(), launchId,
                                 workingDirectory,
                                 context.resourceClassToken()),
-                        workingDirectory, taskAgentInput(), outputLog, Limits.NONE, taskUser));
+                        workingDirectory, new byte[0], outputLog, Limits.NONE, taskUser), taskAgentInputWhenFetched());
             } catch (LaunchException | RuntimeException e) {
                 boolean reported = report("could not launch the task agent: " + redact(e.getMessage()), null,
                         outputLog);
@@ -394,13 +394,28 @@ final class TaskSupervisor implements Runnable {
      * had now is left out, as the contract leaves out one too big: the task agent then fetches it.
      */
     private byte[] taskAgentInput() throws InterruptedException {
-        FetchedJob fetched;
         try {
-            fetched = fetchedJob.get();
-        } catch (ExecutionException e) { // a bug in the fetch: the task agent fetches the job itself
-            LOG.debug("[task {}] the task agent fetches the job itself: {}", claim.taskId(), e.getCause().toString());
-            fetched = new FetchedJob(null, null);
+            return taskAgentInputWhenFetched().get();
+        } catch (ExecutionException e) { // taskAgentInput(FetchedJob) throws nothing checked: a bug
+            throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /**
+     * {@link #taskAgentInput()} once the job's fetch is over: a task agent started for its task is started before,
+     * and its JVM's start overlaps the fetch (the launcher writes standard input when this is done).
+     */
+    private CompletableFuture<byte[]> taskAgentInputWhenFetched() {
+        return fetchedJob.handle((fetched, failure) -> {
+            if (failure != null) { // a bug in the fetch: the task agent fetches the job itself
+                LOG.debug("[task {}] the task agent fetches the job itself: {}", claim.taskId(), failure.toString());
+                return taskAgentInput(new FetchedJob(null, null));
+            }
+            return taskAgentInput(fetched);
+        });
+    }
+
+    private byte[] taskAgentInput(FetchedJob fetched) {
         if (fetched.number() != null) {
             jobNumber = fetched.number();
         }
@@ -409,7 +424,8 @@ final class TaskSupervisor implements Runnable {
 
     /**
      * Starts fetching the job on a thread of its own: the request's round trip then overlaps the working directory's
-     * and the state file's making, which a cold pickup waits for anyway.
+     * and the state file's making and, for a task agent started for this task, its JVM's start (it reads the job
+     * from standard input, which the launcher writes once the fetch is over).
      */
     private CompletableFuture<FetchedJob> fetchJob() {
         CompletableFuture<FetchedJob> fetching = new CompletableFuture<>();

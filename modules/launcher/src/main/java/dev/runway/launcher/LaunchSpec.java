@@ -25,6 +25,11 @@ public record LaunchSpec(String launchId, List<String> command, Map<String, Stri
         stdin = stdin.clone();
     }
 
+    /** This spec with {@code input} as its standard input. */
+    public LaunchSpec withStdin(byte[] input) {
+        return new LaunchSpec(launchId, command, environment, workingDirectory, input, outputLog, limits, user);
+    }
+
     @Override
     public byte[] stdin() {
         return stdin.clone();

@@ -44,12 +44,29 @@ public final class TaskAgent {
     private final String taskToken;
     private final TaskAgentSettings settings;
     private final CancelSignal cancel = new CancelSignal();
+    private final LoggingReady loggingReady;
 
     /** {@code taskToken} is only used to mask it, should a step ever print it. */
     public TaskAgent(TaskClient client, String taskToken, TaskAgentSettings settings) {
+        this(client, taskToken, settings, () -> { });
+    }
+
+    /**
+     * As above; {@code loggingReady} is waited for before the task's first log line, which comes once its first step
+     * has started: the process's logging may still be being set up on another thread meanwhile (TaskAgentProgram's
+     * warm-up), and the first step does not wait for it.
+     */
+    public TaskAgent(TaskClient client, String taskToken, TaskAgentSettings settings, LoggingReady loggingReady) {
         this.client = client;
         this.taskToken = taskToken;
         this.settings = settings;
+        this.loggingReady = loggingReady;
+    }
+
+    /** Waits until a log line can be written (none is lost); called before the task's first line. */
+    @FunctionalInterface
+    public interface LoggingReady {
+        void await() throws InterruptedException;
     }
 
     /** Stops the task (the cancel ladder on running steps); {@link #run()} then reports it canceled. */
@@ -71,8 +88,6 @@ public final class TaskAgent {
      */
     public TaskResult run(Runnable reported) throws ApiException, InterruptedException, IOException {
         TaskJob job = client.job();
-        LOG.info("Task {}: job {} ({}), {} steps", client.taskId(), job.jobName(), job.jobId(),
-                job.steps() == null ? 0 : job.steps().size());
         Path scratch = createScratchDirectory();
         CancelWatcher watcher = new CancelWatcher(client, cancel, settings.cancelCheckInterval(),
                 settings.maxRunTime());
@@ -101,6 +116,7 @@ public final class TaskAgent {
         private final List<BackgroundStep> background = new ArrayList<>();
         private final StorageSteps storage;
         private String firstFailure;
+        private boolean announced;
         /** Whether the first failure was a step that timed out (its no_output_timeout, or the max run time). */
         private boolean firstFailureTimedOut;
 
@@ -131,6 +147,7 @@ public final class TaskAgent {
                     StepSpec step = steps.get(index);
                     String skipped = skipReason(step);
                     if (skipped != null) {
+                        announce();
                         client.stepFinished(index, new StepResult(StepStatus.SKIPPED, null, null, skipped, 0,
                                 Instant.now().toString()));
                         continue;
@@ -144,8 +161,22 @@ public final class TaskAgent {
             } finally {
                 stopBackgroundSteps(); // also when a report failed: nothing the job started outlives it
             }
+            announce(); // a job without steps
             collectBackgroundResults();
             return taskResult();
+        }
+
+        /**
+         * The task's first log line, once: after its first step's process started (or before a step that starts
+         * none), so that neither the line nor the wait for logging's set-up comes before the job's first command.
+         */
+        private void announce() throws InterruptedException {
+            if (!announced) {
+                announced = true;
+                loggingReady.await();
+                LOG.info("Task {}: job {} ({}), {} steps", client.taskId(), job.jobName(), job.jobId(),
+                        job.steps() == null ? 0 : job.steps().size());
+            }
         }
 
         private String skipReason(StepSpec step) {
@@ -175,6 +206,10 @@ public final class TaskAgent {
             StepExecution.StepSettings stepSettings = new StepExecution.StepSettings(noOutputTimeout,
                     settings.cancelGrace().toMillis(), settings.pipeGrace().toMillis(), settings.ringBytes(),
                     settings.chunkBytes());
+            if (step.type() == StepType.STORE_TEST_RESULTS || step.type() == StepType.ADD_SSH_KEYS
+                    || StorageSteps.handles(step.type())) {
+                announce();
+            }
             if (step.type() == StepType.STORE_TEST_RESULTS || step.type() == StepType.ADD_SSH_KEYS) {
                 return runInAgent(index, step, started, reported, upload, stepSettings);
             }
@@ -188,6 +223,7 @@ public final class TaskAgent {
             try {
                 execution = start(index, step, stepSettings, upload);
             } catch (IOException | IllegalArgumentException e) {
+                announce();
                 reportStart(index, started, reported);
                 StepResult failed = StepExecution.failedToStart("The step could not start: " + e.getMessage(), cancel,
                         upload, stepSettings);
@@ -197,6 +233,7 @@ public final class TaskAgent {
             // Should the report fail for good, the exception ends the task agent; the launcher then removes the
             // step's processes with the rest of the task's tree.
             reportStart(index, started, reported);
+            announce();
             if (step.background()) {
                 background.add(new BackgroundStep(index, step, execution));
                 return null;

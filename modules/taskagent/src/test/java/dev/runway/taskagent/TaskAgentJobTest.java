@@ -81,6 +81,29 @@ class TaskAgentJobTest {
     }
 
     @Test
+    void theTasksFirstLogLineWaitsForLoggingOnlyOnceItsFirstStepRuns() throws Exception {
+        // the first step ends only once the first line was let through: it is running when that happens
+        Path logged = workDir.resolve("logged");
+        ClaimResponse claim = server.submitAndClaim(server.job(ServerFixture.steps("{\"run\": \"until [ -e " + logged
+                + " ]; do sleep 0.05; done\"}", "{\"run\": \"true\"}"), null, null, null));
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("HOME", home.toString());
+        TaskAgentSettings settings = TaskAgentSettings.defaults(workDir, env, Duration.ZERO);
+        List<StepStatus> firstStepWhenLogging = new java.util.ArrayList<>();
+        TaskResult result = new TaskAgent(server.taskClient(claim), claim.taskToken(), settings, () -> {
+            try {
+                firstStepWhenLogging.add(server.status(claim.jobId()).steps().get(0).status());
+                Files.createFile(logged);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).run();
+        assertThat(result.status()).isEqualTo(TaskStatus.SUCCESS);
+        // once, and not before the job's first command: the step was running (reported started, not yet over)
+        assertThat(firstStepWhenLogging).containsExactly(StepStatus.RUNNING);
+    }
+
+    @Test
     void failingStepFailsTheJobThenOnlyOnFailAndAlwaysStepsRun() throws Exception {
         Run run = run("{\"run\": \"echo one\"}",
                 "{\"run\": {\"name\": \"breaks\", \"command\": \"echo two; exit 3\"}}",

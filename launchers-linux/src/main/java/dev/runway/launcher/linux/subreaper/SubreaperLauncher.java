@@ -42,6 +42,15 @@ final class SubreaperLauncher implements Launcher {
         return new SubreaperTaskProcess(task, strays, rootStartTime, ladders);
     }
 
+    /** As the launcher it wraps: it may start before {@code stdin} is done. */
+    @Override
+    public TaskProcess start(LaunchSpec spec, java.util.concurrent.CompletableFuture<byte[]> stdin)
+            throws LaunchException, InterruptedException {
+        TaskProcess task = launcher.start(spec, stdin);
+        long rootStartTime = table.addRoot(task.pid());
+        return new SubreaperTaskProcess(task, strays, rootStartTime, ladders);
+    }
+
     @Override
     public Optional<StandbyProcess> startStandby(LaunchSpec spec) throws LaunchException {
         Optional<StandbyProcess> started = launcher.startStandby(spec);

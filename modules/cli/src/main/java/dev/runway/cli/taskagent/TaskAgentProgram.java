@@ -150,13 +150,11 @@ public final class TaskAgentProgram {
             client.prefetchJob(); // fetched while logging is set up (neither waits for the other)
         }
         // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it, by
-        // TaskAgentLog (chosen by Main) or by logback (a test's process, or should slf4j not have loaded TaskAgentLog)
-        TaskAgentWarmUp.awaitLogging(); // before the first logger (TaskAgent's): none of its lines is lost
+        // TaskAgentLog (chosen by Main) or by logback (LoggingSetUp, before the task's first line)
         TaskAgentLog.mask(Secret.of(token));
-        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {
-            Logging.configure(Logging.DEFAULTS, Secret.of(token));
-        }
-        TaskAgent agent = new TaskAgent(client, token, settings);
+        // the task's first line waits for slf4j's set-up on the warm-up thread (none of its lines is lost), and it
+        // comes once the first step runs: the first step does not wait for logging
+        TaskAgent agent = new TaskAgent(client, token, settings, new LoggingSetUp(token));
         CountDownLatch finished = new CountDownLatch(1);
         Thread onTerm = new Thread(() -> {
             agent.cancel("the task agent received SIGTERM");
@@ -253,6 +251,27 @@ public final class TaskAgentProgram {
                     + "); fetching it");
         }
         return null;
+    }
+
+    /**
+     * Waits for slf4j's set-up on the warm-up thread; when slf4j took logback (a test's process, or should it not
+     * have loaded TaskAgentLog), logback masks the token too. A class, not a lambda: it is made on the way to the
+     * first step, where the JVM's first lambda would cost milliseconds.
+     */
+    private static final class LoggingSetUp implements TaskAgent.LoggingReady {
+        private final String token;
+
+        LoggingSetUp(String token) {
+            this.token = token;
+        }
+
+        @Override
+        public void await() throws InterruptedException {
+            TaskAgentWarmUp.awaitLogging();
+            if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {
+                Logging.configure(Logging.DEFAULTS, Secret.of(token));
+            }
+        }
     }
 
     private static Duration duration(String option, String value) throws BadOption {

@@ -37,8 +37,8 @@ public final class TaskAgentWarmUp implements Runnable {
     /**
      * Waits until the warm-up thread has set up slf4j, when it was started. A logger taken meanwhile on another
      * thread is one of slf4j's substitutes, and what it logs before slf4j is ready is dropped ("Logging calls during
-     * this phase were not honored"): the first line of every task agent was lost that way. The first thread reaches
-     * its first logger after slf4j is ready, so this does not wait in practice.
+     * this phase were not honored"): the first line of every task agent was lost that way. The task's first line
+     * comes after its first step started (TaskAgent), so neither the step nor, in practice, the line waits here.
      */
     static void awaitLogging() throws InterruptedException {
         TaskAgentWarmUp warmUp = started;

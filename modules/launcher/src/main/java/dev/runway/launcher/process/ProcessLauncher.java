@@ -23,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,7 +123,17 @@ public final class ProcessLauncher implements Launcher {
         UserSwitch user = userSwitch(spec);
         Process process = spawn(spec, user);
         TrackedTaskProcess started = track(spec, process, user);
-        writeStdin(spec, process);
+        writeStdin(spec.launchId(), process, CompletableFuture.completedFuture(spec.stdin()));
+        return started;
+    }
+
+    /** Starts at once; standard input is written once {@code stdin} is done (the task agent waits for it there). */
+    @Override
+    public TaskProcess start(LaunchSpec spec, CompletableFuture<byte[]> stdin) throws LaunchException {
+        UserSwitch user = userSwitch(spec);
+        Process process = spawn(spec, user);
+        TrackedTaskProcess started = track(spec, process, user);
+        writeStdin(spec.launchId(), process, stdin);
         return started;
     }
 
@@ -217,15 +229,25 @@ public final class ProcessLauncher implements Launcher {
         return List.of("/bin/sh", "-c", script, "runway-oom-score-adj");
     }
 
-    /** Hands over the task token on stdin, then closes it; on a thread so a task that never reads cannot block us. */
-    private void writeStdin(LaunchSpec spec, Process process) {
-        byte[] bytes = spec.stdin();
+    /**
+     * Hands over the task token on stdin once {@code input} is done, then closes it; on a thread so a task that never
+     * reads (or input still being made) cannot block us. Input that failed is not written: stdin is only closed.
+     */
+    private void writeStdin(String launchId, Process process, CompletableFuture<byte[]> input) {
         ladders.execute(() -> {
             try (OutputStream stdin = process.getOutputStream()) {
-                stdin.write(bytes);
+                byte[] bytes = input.get();
+                try {
+                    stdin.write(bytes);
+                } finally {
+                    java.util.Arrays.fill(bytes, (byte) 0);
+                }
             } catch (IOException e) {
-                LOG.warn("launch {}: could not write stdin ({} bytes): {}", spec.launchId(), bytes.length,
-                        e.getMessage());
+                LOG.warn("launch {}: could not write stdin: {}", launchId, e.getMessage());
+            } catch (ExecutionException e) {
+                LOG.warn("launch {}: no standard input for the task agent: {}", launchId, e.getCause().toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the launcher is closing: stdin closes with nothing written
             }
         });
     }

@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -84,6 +86,30 @@ class ProcessLauncherTest {
         TaskProcess task = launcher(SH_PREFIX, null).start(spec("cat > got", secret));
         assertThat(await(task).success()).isTrue();
         assertThat(Files.readAllBytes(dir.resolve("got"))).isEqualTo(secret);
+    }
+
+    @Test
+    void theTaskStartsBeforeItsStandardInputIsMadeAndGetsItOnceItIs() throws Exception {
+        byte[] secret = "task-token\n{\"job\": 1}".getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<byte[]> input = new CompletableFuture<>();
+        Launcher started = launcher(List.of(), null);
+        // "up" is written before the read: the task runs while its input (the job being fetched) is not there yet
+        TaskProcess task = Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> started.start(spec("echo started > up; cat > got", new byte[0]), input));
+        awaitFile(dir.resolve("up"));
+        assertThat(task.onExit()).isNotDone();
+        input.complete(secret.clone());
+        assertThat(await(task).success()).isTrue();
+        assertThat(Files.readAllBytes(dir.resolve("got"))).isEqualTo(secret);
+    }
+
+    @Test
+    void inputThatFailsIsNotWrittenAndStandardInputIsClosed() throws Exception {
+        CompletableFuture<byte[]> input = new CompletableFuture<>();
+        TaskProcess task = launcher(List.of(), null).start(spec("cat > got", new byte[0]), input);
+        input.completeExceptionally(new IllegalStateException("no job"));
+        assertThat(await(task).success()).isTrue(); // cat ended: stdin was closed
+        assertThat(Files.readAllBytes(dir.resolve("got"))).isEmpty();
     }
 
     @Test
