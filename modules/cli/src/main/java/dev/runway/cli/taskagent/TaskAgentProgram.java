@@ -152,8 +152,10 @@ public final class TaskAgentProgram {
         // the launch agent keeps what the task agent prints; the token is masked should a line ever hold it, by
         // TaskAgentLog (chosen by Main) or by logback (LoggingSetUp, before the task's first line)
         TaskAgentLog.mask(Secret.of(token));
-        // the task's first line waits for slf4j's set-up on the warm-up thread (none of its lines is lost), and it
-        // comes once the first step runs: the first step does not wait for logging
+        // before the first class with a static logger (TaskAgent's, then the step and output classes'): a logger taken
+        // while slf4j is still being set up on the warm-up thread is a substitute, which slf4j may leave with no
+        // delegate, dropping every line of it for the life of the process
+        TaskAgentWarmUp.awaitLogging();
         TaskAgent agent = new TaskAgent(client, token, settings, new LoggingSetUp(token));
         CountDownLatch finished = new CountDownLatch(1);
         Thread onTerm = new Thread(() -> {
