@@ -3,6 +3,10 @@
 {{ .Release.Name }}-server
 {{- end -}}
 
+{{- define "runway.server.blobs" -}}
+{{ .Release.Name }}-server-blobs
+{{- end -}}
+
 {{- define "runway.runner.name" -}}
 {{ .Release.Name }}-runner
 {{- end -}}

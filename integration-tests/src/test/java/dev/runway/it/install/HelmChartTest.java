@@ -62,7 +62,9 @@ class HelmChartTest {
         for (String[] values : List.of(new String[0],
                 new String[] {"--set", "ingress.enabled=true,ingress.tlsSecret=web,server.tlsSecret=tls"},
                 new String[] {"--set", "runner.keda.enabled=false"},
-                new String[] {"--set", "runner.enabled=false"})) {
+                new String[] {"--set", "runner.enabled=false"},
+                new String[] {"--set", "server.blobs.storageClassName=nfs,server.blobs.size=200Gi"},
+                new String[] {"--set", "server.blobs.existingClaim=team-blobs"})) {
             Path rendered = render(values);
             Command.Result check = validate(rendered);
             assertThat(check.exit()).as(String.join(" ", values) + ": " + check.all()).isZero();
@@ -98,6 +100,40 @@ class HelmChartTest {
         assertThat(docs).noneMatch(doc -> doc.path("kind").asText().equals("Ingress"));
         assertThat(named(documents(render("--set", "ingress.enabled=true")), "Ingress", "runway-server")
                 .at("/spec/rules/0/http/paths/0/backend/service/name").asText()).isEqualTo("runway-server");
+    }
+
+    @Test
+    void everyReplicaMountsOneSharedBlobVolumeAtItsDataDirectorysBlobs() throws Exception {
+        List<JsonNode> docs = documents(render("--set", "server.blobs.storageClassName=nfs"));
+        JsonNode pod = named(docs, "Deployment", "runway-server").at("/spec/template/spec");
+        JsonNode args = pod.at("/containers/0/args");
+        String dataDir = null;
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).asText().equals("--data-dir")) {
+                dataDir = args.get(i + 1).asText();
+            }
+        }
+        String mountedAt = null;
+        for (JsonNode mount : pod.at("/containers/0/volumeMounts")) {
+            if (mount.path("name").asText().equals("blobs")) {
+                mountedAt = mount.path("mountPath").asText();
+            }
+        }
+        assertThat(mountedAt).as("the blob volume is the data directory's blobs/").isEqualTo(dataDir + "/blobs");
+        String claim = null;
+        for (JsonNode volume : pod.at("/volumes")) {
+            if (volume.path("name").asText().equals("blobs")) {
+                claim = volume.at("/persistentVolumeClaim/claimName").asText();
+            }
+        }
+        JsonNode made = named(docs, "PersistentVolumeClaim", claim);
+        assertThat(made.at("/spec/accessModes").toString()).isEqualTo("[\"ReadWriteMany\"]");
+        assertThat(made.at("/spec/storageClassName").asText()).isEqualTo("nfs");
+
+        List<JsonNode> existing = documents(render("--set", "server.blobs.existingClaim=team-blobs"));
+        assertThat(existing).noneMatch(doc -> doc.path("kind").asText().equals("PersistentVolumeClaim"));
+        assertThat(named(existing, "Deployment", "runway-server").at("/spec/template/spec/volumes").toString())
+                .contains("\"claimName\":\"team-blobs\"");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.runway.server.blobs.BlobRetention;
 import dev.runway.server.blobs.BlobStore;
 import dev.runway.server.blobs.BlobSweeper;
 import dev.runway.server.blobs.FileBlobStore;
+import dev.runway.server.blobs.SharedBlobDirectory;
 import dev.runway.server.pipeline.GitRepositories;
 import dev.runway.server.pipeline.JobQueue;
 import dev.runway.server.pipeline.PipelineScheduler;
@@ -154,6 +155,9 @@ public final class RunwayServer implements AutoCloseable {
         Store store = settings.database().open(dataDir, keys.storeCipher());
         try {
             sealStoredSecrets(store, keys);
+            if (store.replicated()) { // every replica must read the blobs any replica stored
+                SharedBlobDirectory.verify(store.blobs(), dataDir.resolve("blobs"), System.currentTimeMillis());
+            }
             PrivateFiles.secure(dataDir, false, keyFiles); // what the store and the key made just now
         } catch (RuntimeException e) {
             store.close();

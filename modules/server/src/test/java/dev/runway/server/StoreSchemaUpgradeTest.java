@@ -113,7 +113,7 @@ class StoreSchemaUpgradeTest {
             assertThat(store.jobs().count(linux.id(), JobState.QUEUED)).isEqualTo(1);
         }
         assertThat(schemaVersions(data)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
-                19);
+                19, 20);
         assertThat(indexes(data)).as("version 2's index, dropped by version 19: a task's job is found through the"
                 + " task's row").doesNotContain("JOBS_TASK");
         assertThat(indexes(data)).as("version 3's index").contains("NAMESPACES_ORGANIZATION");
@@ -167,7 +167,7 @@ class StoreSchemaUpgradeTest {
                     java.util.Map.entry("SECRET", "s3cr3t"));
         }
         assertThat(schemaVersions(data)).as("each version applied once").containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9,
-                10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
+                10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20);
     }
 
     @Test
@@ -176,7 +176,7 @@ class StoreSchemaUpgradeTest {
         Files.createDirectories(empty);
         H2Store.open(empty).close();
         assertThat(schemaVersions(empty)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
-                19);
+                19, 20);
     }
 
     @Test
@@ -188,7 +188,7 @@ class StoreSchemaUpgradeTest {
         }
         assertThatThrownBy(() -> H2Store.open(data)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(data.toString())
-                .hasMessageContaining("schema version 99, newer than this server knows (19)");
+                .hasMessageContaining("schema version 99, newer than this server knows (20)");
     }
 
     private static Connection connect(Path dataDir) throws SQLException {

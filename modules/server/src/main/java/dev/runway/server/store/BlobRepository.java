@@ -76,4 +76,13 @@ public interface BlobRepository {
 
     /** Every blob something refers to. */
     Set<String> referencedBlobs();
+
+    /** The mark of the blob directory that replicas sharing this store use (empty until the first records it). */
+    Optional<String> blobDirectoryMark();
+
+    /**
+     * Records the blob directory's mark; a {@link StoreRefusal} (conflict) when one is recorded already, for
+     * instance by a replica starting at the same time.
+     */
+    void recordBlobDirectoryMark(String mark, long now);
 }

@@ -202,4 +202,15 @@ final class JdbcBlobs implements BlobRepository {
         return new Artifact(row.getString("project_id"), row.getLong("job_number"), row.getInt("node_index"),
                 row.getString("path"), row.getString("blob_sha256"), row.getLong("size"), row.getLong("created_at"));
     }
+
+    @Override
+    public Optional<String> blobDirectoryMark() {
+        return db.tx(() -> db.one(row -> row.getString(1), "SELECT mark FROM blob_directory_mark WHERE id = 1"));
+    }
+
+    @Override
+    public void recordBlobDirectoryMark(String mark, long now) {
+        // the primary key makes a second row a conflict, also between two replicas inserting at once
+        db.tx(() -> db.update("INSERT INTO blob_directory_mark (id, mark, created_at) VALUES (1, ?, ?)", mark, now));
+    }
 }

@@ -29,7 +29,7 @@ final class Migrations {
             "V14__workflow_auto_reruns.sql", "V15__step_output_chunks.sql",
             "V16__caches_workspaces_artifacts.sql",
             "V17__checkout_credentials.sql", "V18__periodic_runs.sql",
-            "V19__jobs_found_through_tasks.sql");
+            "V19__jobs_found_through_tasks.sql", "V20__blob_directory_mark.sql");
     private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY,"
             + " description VARCHAR NOT NULL, applied_at BIGINT NOT NULL)";
 
