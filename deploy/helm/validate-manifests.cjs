@@ -11,6 +11,7 @@ const MODELS = {
   "v1/ConfigMap": ["kubernetes-models/v1/ConfigMap", "ConfigMap"],
   "v1/Secret": ["kubernetes-models/v1/Secret", "Secret"],
   "v1/Service": ["kubernetes-models/v1/Service", "Service"],
+  "v1/PersistentVolumeClaim": ["kubernetes-models/v1/PersistentVolumeClaim", "PersistentVolumeClaim"],
   "apps/v1/Deployment": ["kubernetes-models/apps/v1/Deployment", "Deployment"],
   "networking.k8s.io/v1/Ingress": ["kubernetes-models/networking.k8s.io/v1/Ingress", "Ingress"],
   "keda.sh/v1alpha1/ScaledObject": ["@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject", "ScaledObject"],
