@@ -37,9 +37,11 @@ final class ApiHandler extends Handler.Abstract {
     private final Clock clock;
     private final DashboardMount dashboard;
     private final ServerMetrics metrics;
+    private final Transfers transfers;
 
     ApiHandler(Router router, Auth auth, AuthenticationDeadline deadline, RateLimiter rates, Clock clock,
-            DashboardMount dashboard, ServerMetrics metrics) {
+            DashboardMount dashboard, ServerMetrics metrics, Transfers transfers) {
+        this.transfers = transfers;
         this.dashboard = dashboard;
         this.metrics = metrics;
         this.router = router;
@@ -66,9 +68,9 @@ final class ApiHandler extends Handler.Abstract {
                 Runnable stream = match.streamed().open(new Exchange(request, match.parameters(), null), request,
                         response, callback);
                 deadline.authenticated(request.getConnectionMetaData().getConnection());
+                // blocking reads and writes of a child process: on a transfer thread, never a request thread's
+                transfers.execute(stream);
                 metrics.answered(request.getMethod(), route[0], 200, System.nanoTime() - start);
-                // blocking reads and writes of a child process: on a pool thread, never a selector's
-                request.getComponents().getExecutor().execute(stream);
                 return true;
             }
             // a body is read only for a known token: a client without one gets its 401 before any byte of it (a
@@ -82,8 +84,9 @@ final class ApiHandler extends Handler.Abstract {
             }
             Executor executor = request.getComponents().getExecutor();
             if (match.access() == Router.Access.STREAMED) {
+                // a blob's body or answer flows for as long as the client's network takes: a transfer thread
                 reply = CompletableFuture.supplyAsync(() -> new Exchange(request, match.parameters(), null, browser),
-                        executor)
+                        transfers)
                         .thenCompose(exchange -> match.action().handle(exchange));
                 reply.whenComplete((answer, error) -> write(request, response, callback,
                         error == null ? answer : errorReply(request, error)));

@@ -243,8 +243,10 @@ public final class RunwayServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
         DashboardMount dashboard = new DashboardMount(deadline);
+        Transfers transfers = new Transfers();
+        jetty.addBean(transfers);
         jetty.setHandler(new ApiHandler(router, auth, deadline, new RateLimiter(limits.callsPerMinute()), clock,
-                dashboard, metrics));
+                dashboard, metrics, transfers));
         jetty.setStopTimeout(5_000);
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(daemonThreads("runway-lease"));
         try {
