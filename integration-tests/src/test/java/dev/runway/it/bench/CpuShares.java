@@ -56,6 +56,25 @@ final class CpuShares {
         return new CpuShares(ticks, all - idle, all, System.nanoTime());
     }
 
+    /**
+     * Waits (at most 10 s) until the JIT compiler threads of {@code servers} used no CPU for 300 ms: the work queued
+     * by what ran before (the submissions that queue a run's tasks, the other half of the round) would otherwise be
+     * charged to the next measured window, which is the figure's or the floor's by turns.
+     */
+    static void awaitIdleCompilers(List<Long> servers) throws IOException, InterruptedException {
+        long last = -1;
+        int quiet = 0;
+        for (int i = 0; i < 100 && quiet < 3; i++) {
+            long sum = 0;
+            for (long pid : servers) {
+                sum += compilerTicks(pid);
+            }
+            quiet = sum == last ? quiet + 1 : 0;
+            last = sum;
+            Thread.sleep(100);
+        }
+    }
+
     /** Exited processes (a backend that ended) count nothing: only the live ones are compared. */
     private static long ticksOrZero(long pid) {
         try {

@@ -108,6 +108,7 @@ final class ReplicaBench {
                 }
                 int claims = options.claimJobs() / managements.size() * managements.size();
                 String round = run < 0 ? "warm-up" : "run " + (run + 1);
+                CpuShares.awaitIdleCompilers(pids);
                 CpuShares beforeClaims = CpuShares.sample(pids, postmaster);
                 double rate = ServerBench.claim(claimers, agents, claims);
                 System.out.println("    " + round + " " + CpuShares.sample(pids, postmaster).perOperation(
@@ -121,6 +122,7 @@ final class ReplicaBench {
                         floorers.add(new ClaimConnection(servers.get(a % servers.size()), adminToken, "GET",
                                 floorPath, new byte[0]));
                     }
+                    CpuShares.awaitIdleCompilers(pids);
                     CpuShares beforeFloor = CpuShares.sample(pids, postmaster);
                     floor = requests(floorers, agents, options.claimJobs());
                     System.out.println("    " + round + " " + CpuShares.sample(pids, postmaster).perOperation(
