@@ -16,12 +16,15 @@ import java.util.Map;
  */
 final class CpuShares {
     private final Map<String, Long> ticks;
+    /** Bytes the servers caused to be written to storage (their database files and logs). */
+    private final long written;
     private final long machineBusy;
     private final long machineAll;
     private final long nanos;
 
-    private CpuShares(Map<String, Long> ticks, long machineBusy, long machineAll, long nanos) {
+    private CpuShares(Map<String, Long> ticks, long written, long machineBusy, long machineAll, long nanos) {
         this.ticks = ticks;
+        this.written = written;
         this.machineBusy = machineBusy;
         this.machineAll = machineAll;
         this.nanos = nanos;
@@ -38,6 +41,10 @@ final class CpuShares {
             jit += compilerTicks(pid);
         }
         ticks.put("of which JIT", jit);
+        long written = 0;
+        for (long pid : servers) {
+            written += writtenBytes(pid);
+        }
         long postgres = 0;
         if (postmaster > 0) {
             postgres += ticksOrZero(postmaster);
@@ -53,7 +60,7 @@ final class CpuShares {
             all += Long.parseLong(cpu[i]);
         }
         long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]); // idle, iowait
-        return new CpuShares(ticks, all - idle, all, System.nanoTime());
+        return new CpuShares(ticks, written, all - idle, all, System.nanoTime());
     }
 
     /**
@@ -73,6 +80,16 @@ final class CpuShares {
             last = sum;
             Thread.sleep(100);
         }
+    }
+
+    /** {@code write_bytes} of /proc/PID/io: what the process caused to be written to storage. */
+    private static long writtenBytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "io"))) {
+            if (line.startsWith("write_bytes:")) {
+                return Long.parseLong(line.substring("write_bytes:".length()).trim());
+            }
+        }
+        return 0;
     }
 
     /** Exited processes (a backend that ended) count nothing: only the live ones are compared. */
@@ -104,12 +121,17 @@ final class CpuShares {
         return sum;
     }
 
-    /** One line: ms of CPU per operation of each part since {@code before}, and the cores' busy fraction. */
+    /**
+     * One line: ms of CPU per operation of each part since {@code before}, KB the servers wrote per operation, and the
+     * cores' busy fraction.
+     */
     String perOperation(CpuShares before, int operations, String what) {
         StringBuilder line = new StringBuilder(what + ": CPU ms per op");
         double msPerTick = 1000.0 / Processes.TICKS_PER_SECOND;
         ticks.forEach((part, value) -> line.append(String.format(java.util.Locale.ROOT, " %s %.3f", part,
                 (value - before.ticks.getOrDefault(part, 0L)) * msPerTick / operations)));
+        line.append(String.format(java.util.Locale.ROOT, "; servers wrote %.1f KB", (written - before.written)
+                / 1000.0 / operations));
         line.append(String.format(java.util.Locale.ROOT, "; machine busy %.0f %% of %.2f s",
                 100.0 * (machineBusy - before.machineBusy) / Math.max(1, machineAll - before.machineAll),
                 (nanos - before.nanos) / 1e9));
