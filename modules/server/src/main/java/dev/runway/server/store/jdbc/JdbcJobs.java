@@ -121,8 +121,8 @@ final class JdbcJobs implements JobRepository {
     }
 
     /**
-     * ordered by all of jobs_queue's columns (the first two are fixed here) so that H2 reads the index in order and
-     * stops at the limit; by build_num alone it would read and sort the whole queue per claim
+     * Ordered by all of jobs_queue's columns (the first two are fixed here) so that H2 reads the index in order and
+     * stops at the limit; by build_num alone it would read and sort the whole queue per claim.
      */
     private static final String QUEUE_ORDER = " AND state = 'QUEUED' ORDER BY resource_class_id, state, build_num"
             + " LIMIT ?";
