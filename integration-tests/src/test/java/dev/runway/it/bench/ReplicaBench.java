@@ -27,6 +27,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ReplicaBench {
     private static final int WAKEUPS = 40;
+    /**
+     * Unmeasured rounds before the measured ones, each exactly like them (tasks queued, claimed, then as many floor
+     * requests): both paths are measured on servers warmed alike. A server just started compiles the claim's longer
+     * path for thousands of claims (its JIT threads took a third to a half of its CPU per claim in the first rounds,
+     * against a tenth of the floor's), so after a warm-up of claims alone the runs measured mostly the compiler.
+     */
+    private static final int WARM_ROUNDS = 2;
     /** The queue is filled faster than the default rate limit of job submissions allows. */
     private static final List<String> NO_RATE_LIMIT = List.of("--rate-limit", "1000000");
     private final Options options;
@@ -41,7 +48,7 @@ final class ReplicaBench {
         try (Cluster h2 = Cluster.start(options.work().resolve("claims-h2"), NO_RATE_LIMIT)) {
             String token = h2.resourceClassToken("claims");
             rows.add(claimsRow("server claims/s, H2, 1 server", List.of(h2.uri()), List.of(h2.management),
-                    token, h2.server.adminToken(), null));
+                    List.of(h2.server.pid()), 0, token, h2.server.adminToken(), null));
         }
         Double one = null;
         for (int replicas : new int[] {1, 3}) {
@@ -53,12 +60,14 @@ final class ReplicaBench {
                 String token = first.createToken(Cluster.resourceClass("claims"), "bench").token();
                 List<URI> uris = new ArrayList<>();
                 List<ManagementClient> managements = new ArrayList<>();
+                List<Long> pids = new ArrayList<>();
                 for (int i = 0; i < replicas; i++) {
                     uris.add(servers.uri(i));
                     managements.add(servers.management(i));
+                    pids.add(servers.replica(i).pid());
                 }
                 Row row = claimsRow("server claims/s, PostgreSQL, " + replicas + (replicas == 1 ? " replica"
-                        : " replicas"), uris, managements, token, servers.replica(0).adminToken(), one);
+                        : " replicas"), uris, managements, pids, postmaster(servers), token, servers.replica(0).adminToken(), one);
                 if (replicas == 1) {
                     one = row.median();
                 }
@@ -73,7 +82,8 @@ final class ReplicaBench {
      * {@link Options#claimJobs} queued tasks, and beside it, in each run, as many trivial authenticated requests
      * (the unclaimed task count, one store read like a claim's) over connections spread the same way.
      */
-    private Row claimsRow(String figure, List<URI> servers, List<ManagementClient> managements, String token,
+    private Row claimsRow(String figure, List<URI> servers, List<ManagementClient> managements, List<Long> pids,
+            long postmaster, String token,
             String adminToken, Double oneReplica) throws Exception {
         String resourceClass = Cluster.resourceClass("claims");
         String floorPath = ManagementApi.UNCLAIMED_TASKS + "?resource-class="
@@ -90,27 +100,42 @@ final class ReplicaBench {
             }
             ServerBench.submit(managements.get(0), resourceClass, 100, agents);
             ServerBench.claim(claimers, agents, 100); // warm-up
-            for (int run = 0; run < options.runs(); run++) {
+            for (int run = -WARM_ROUNDS; run < options.runs(); run++) {
                 for (int i = 0; i < managements.size(); i++) {
                     // queued through every replica
                     ServerBench.submit(managements.get(i), resourceClass, options.claimJobs() / managements.size(),
                             agents);
                 }
-                rates.add(ServerBench.claim(claimers, agents, options.claimJobs() / managements.size()
-                        * managements.size()));
+                int claims = options.claimJobs() / managements.size() * managements.size();
+                String round = run < 0 ? "warm-up" : "run " + (run + 1);
+                CpuShares.awaitIdleCompilers(pids);
+                CpuShares beforeClaims = CpuShares.sample(pids, postmaster);
+                double rate = ServerBench.claim(claimers, agents, claims);
+                System.out.println("    " + round + " " + CpuShares.sample(pids, postmaster).perOperation(
+                        beforeClaims, claims, String.format(java.util.Locale.ROOT, "claims %.0f/s", rate)));
                 // opened just before their first request: the server closes a connection that presents no token
                 // within its authentication deadline
                 List<ClaimConnection> floorers = new ArrayList<>();
+                double floor;
                 try {
                     for (int a = 0; a < options.claimAgents(); a++) {
                         floorers.add(new ClaimConnection(servers.get(a % servers.size()), adminToken, "GET",
                                 floorPath, new byte[0]));
                     }
-                    floors.add(requests(floorers, agents, options.claimJobs()));
+                    CpuShares.awaitIdleCompilers(pids);
+                    CpuShares beforeFloor = CpuShares.sample(pids, postmaster);
+                    floor = requests(floorers, agents, options.claimJobs());
+                    System.out.println("    " + round + " " + CpuShares.sample(pids, postmaster).perOperation(
+                            beforeFloor, options.claimJobs(), String.format(java.util.Locale.ROOT, "floor %.0f/s",
+                            floor)));
                 } finally {
                     for (ClaimConnection connection : floorers) {
                         connection.close();
                     }
+                }
+                if (run >= 0) {
+                    rates.add(rate);
+                    floors.add(floor);
                 }
             }
         } finally {
@@ -130,6 +155,17 @@ final class ReplicaBench {
                         + " servers and PostgreSQL); floor: as many GET unclaimed-task counts with the admin token over"
                         + " connections spread the same way, in the same run"
                         + (oneReplica == null ? "" : "; 1 replica: " + Math.round(oneReplica) + " claims/s"));
+    }
+
+    /** The process id of the PostgreSQL server of {@code servers}, from its data directory's postmaster.pid. */
+    private static long postmaster(ReplicatedServers servers) throws Exception {
+        try (java.sql.Connection connection = servers.database();
+                java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet row = statement.executeQuery("SHOW data_directory")) {
+            row.next();
+            return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of(row.getString(1),
+                    "postmaster.pid")).get(0).trim());
+        }
     }
 
     /** Requests per second until {@code count} were answered 200, each connection sending one after another. */

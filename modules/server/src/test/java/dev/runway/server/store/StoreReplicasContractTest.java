@@ -169,6 +169,37 @@ class StoreReplicasContractTest {
     }
 
     @Test
+    void aTokenDeletedThroughAnotherReplicaClaimsNothingWhetherJobsAreQueuedOrNot() {
+        Store a = open();
+        Store b = engine == StoreEngines.H2 ? a : open();
+        a.management().createNamespace("acme", "github/acme", java.util.UUID.randomUUID().toString(), 0);
+        ResourceClass linux = a.management().createResourceClass("acme", "linux", "", 0);
+        a.management().createToken(linux.id(), "t", "rc-hash", 0);
+        a.management().createToken(linux.id(), "u", "other-hash", 0);
+        RunnerVisit runner = new RunnerVisit("r", "h", "127.0.0.1", "v");
+        assertThat(a.tasks().claimNext(linux.id(), "rc-hash", runner, "t0", 1000, 61_000)).as("nothing queued yet")
+                .isEmpty();
+        for (int i = 0; i < 3; i++) {
+            b.jobs().create(linux.id(), "acme/linux", "job-" + i, "{}", null, 60, i);
+        }
+        assertThat(a.tasks().claimNext(linux.id(), "rc-hash", runner, "t1", 1000, 61_000)).isPresent();
+
+        b.management().deleteToken(b.management().tokens(linux.id()).stream()
+                .filter(token -> token.nickname().equals("t")).findFirst().orElseThrow().id());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.tasks().claimNext(linux.id(), "rc-hash", runner,
+                "t2", 1000, 61_000)).isInstanceOf(StoreRefusal.class).satisfies(e -> assertThat(((StoreRefusal) e)
+                .reason()).isEqualTo(StoreRefusal.Reason.REVOKED));
+        assertThat(a.jobs().count(linux.id(), dev.runway.protocol.JobsApi.JobState.QUEUED)).as("jobs stay queued")
+                .isEqualTo(2);
+        assertThat(a.tasks().claimNext(linux.id(), "other-hash", runner, "t3", 1000, 61_000)).isPresent();
+        assertThat(a.tasks().claimNext(linux.id(), "other-hash", runner, "t4", 1000, 61_000)).isPresent();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.tasks().claimNext(linux.id(), "rc-hash", runner,
+                "t5", 1000, 61_000)).as("refused with nothing queued too").isInstanceOf(StoreRefusal.class);
+        assertThat(a.tasks().claimNext(linux.id(), "other-hash", runner, "t6", 1000, 61_000)).isEmpty();
+    }
+
+    @Test
     void signalsReachTheOtherReplicaAndNeverTheSender() throws Exception {
         Store a = open();
         if (!a.replicated()) {

@@ -8,7 +8,10 @@ import java.util.Properties;
 
 /**
  * H2 on the file {@code DATA/runway.mv.db}. {@code WRITE_DELAY=0} writes every commit to the file before the call
- * returns, so a kill -9 loses nothing that was acknowledged.
+ * returns, so a kill -9 loses nothing that was acknowledged. {@code PAGE_SIZE=4096} splits B-tree pages at 4 KiB
+ * instead of H2's 16 KiB: a commit rewrites every page its changes touched, and a claim's changes are a few rows,
+ * so smaller pages are fewer bytes serialised and written per claim (a setting of the running store, not of the
+ * file: a database created with the default opens unchanged).
  */
 final class H2Engine implements Engine {
     private final Path dataDir;
@@ -17,7 +20,7 @@ final class H2Engine implements Engine {
     H2Engine(Path dataDir) {
         this.dataDir = dataDir;
         this.url = "jdbc:h2:file:" + dataDir.resolve("runway").toAbsolutePath()
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64;PAGE_SIZE=4096";
     }
 
     @Override

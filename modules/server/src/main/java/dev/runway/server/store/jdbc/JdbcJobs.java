@@ -116,12 +116,27 @@ final class JdbcJobs implements JobRepository {
 
     /** The {@code limit} oldest queued jobs of the class (fewer when fewer are queued), oldest first. */
     List<Job> nextQueued(String resourceClassId, int limit) throws SQLException {
-        // ordered by all of jobs_queue's columns (the first two are fixed here) so that H2 reads the index in
-        // order and stops at the limit; by build_num alone it would read and sort the whole queue per claim
-        // claimLock: claimers of other server processes (and other claim lanes) skip the rows this one took
-        return db.query(Rows::job, "SELECT * FROM jobs WHERE resource_class_id = ?"
-                + " AND state = 'QUEUED' ORDER BY resource_class_id, state, build_num LIMIT ?" + db.claimLock(),
+        return db.query(Rows::job, "SELECT * FROM jobs WHERE resource_class_id = ?" + QUEUE_ORDER + db.claimLock(),
                 resourceClassId, limit);
+    }
+
+    /**
+     * Ordered by all of jobs_queue's columns (the first two are fixed here) so that H2 reads the index in order and
+     * stops at the limit; by build_num alone it would read and sort the whole queue per claim.
+     */
+    private static final String QUEUE_ORDER = " AND state = 'QUEUED' ORDER BY resource_class_id, state, build_num"
+            + " LIMIT ?";
+
+    /**
+     * {@link #nextQueued(String, int)} only while the resource-class token {@code tokenHash} of that class exists:
+     * none when it was deleted. A claim checks its token and reads the queue in one statement (one round trip to a
+     * shared database); fewer than {@code limit} jobs leave open which of the two ran short.
+     */
+    List<Job> nextQueuedWithToken(String resourceClassId, String tokenHash, int limit) throws SQLException {
+        // claimLock: claimers of other server processes (and other claim lanes) skip the rows this one took
+        return db.query(Rows::job, "SELECT * FROM jobs WHERE resource_class_id = ? AND EXISTS (SELECT 1 FROM tokens"
+                + " WHERE hash = ? AND resource_class_id = ?)" + QUEUE_ORDER + db.claimLock(), resourceClassId,
+                tokenHash, resourceClassId, limit);
     }
 
     /**

@@ -13,7 +13,6 @@ import dev.runway.server.store.TaskRepository;
 import dev.runway.server.store.TaskState;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,47 +65,64 @@ final class JdbcTasks implements TaskRepository {
     }
 
     /**
-     * A batch in a few statements whatever its size: the token of each class checked once, the oldest queued jobs
-     * read (and, on a shared database, locked) in one query per class, then the jobs marked, the tasks inserted and
-     * the runners recorded each in one round trip.
+     * A batch in a few statements whatever its size: per token of the batch, the token checked and the oldest queued
+     * jobs of its class read (and, on a shared database, locked) in one query, then the jobs marked, the tasks
+     * inserted and the runners recorded each in one round trip. Each token's orders see the jobs the ones before
+     * them took.
      */
     private List<GroupCommit.Outcome<Optional<Claim>>> claimBatch(List<ClaimOrder> orders) throws SQLException {
         List<GroupCommit.Outcome<Optional<Claim>>> outcomes = new ArrayList<>(
                 java.util.Collections.nCopies(orders.size(), null));
-        Map<String, Boolean> validTokens = new HashMap<>();
-        Map<String, List<Integer>> waitingByClass = new LinkedHashMap<>();
+        Map<String, List<Integer>> waitingByToken = new LinkedHashMap<>();
         for (int i = 0; i < orders.size(); i++) {
             ClaimOrder order = orders.get(i);
-            String key = order.resourceClassTokenHash() + " " + order.resourceClassId();
-            Boolean valid = validTokens.get(key);
-            if (valid == null) {
-                valid = tokenStillValid(order.resourceClassTokenHash(), order.resourceClassId());
-                validTokens.put(key, valid);
-            }
-            if (valid) {
-                waitingByClass.computeIfAbsent(order.resourceClassId(), id -> new ArrayList<>()).add(i);
-            } else {
-                outcomes.set(i, GroupCommit.Outcome.refused(new StoreRefusal(StoreRefusal.Reason.REVOKED,
-                        "the resource-class token was deleted")));
-            }
+            waitingByToken.computeIfAbsent(order.resourceClassTokenHash() + " " + order.resourceClassId(),
+                    key -> new ArrayList<>()).add(i);
         }
-        for (Map.Entry<String, List<Integer>> waiting : waitingByClass.entrySet()) {
-            List<Integer> indexes = waiting.getValue();
-            List<Job> next = jobs.nextQueued(waiting.getKey(), indexes.size());
-            List<Taken> taken = new ArrayList<>(next.size());
+        for (List<Integer> indexes : waitingByToken.values()) {
+            ClaimOrder first = orders.get(indexes.get(0));
+            Optional<List<Job>> next = nextForToken(first.resourceClassId(), first.resourceClassTokenHash(),
+                    indexes.size());
+            if (next.isEmpty()) {
+                for (int index : indexes) {
+                    outcomes.set(index, GroupCommit.Outcome.refused(new StoreRefusal(StoreRefusal.Reason.REVOKED,
+                            "the resource-class token was deleted")));
+                }
+                continue;
+            }
+            List<Taken> taken = new ArrayList<>(next.get().size());
             for (int k = 0; k < indexes.size(); k++) {
                 int index = indexes.get(k);
-                if (k < next.size()) {
-                    taken.add(new Taken(index, orders.get(index), next.get(k), TimeOrderedIds.next()));
+                if (k < next.get().size()) {
+                    taken.add(new Taken(index, orders.get(index), next.get().get(k), TimeOrderedIds.next()));
                 } else {
                     outcomes.set(index, GroupCommit.Outcome.of(Optional.empty()));
                 }
             }
             if (!taken.isEmpty()) {
-                record(waiting.getKey(), taken, outcomes);
+                record(first.resourceClassId(), taken, outcomes);
             }
         }
         return outcomes;
+    }
+
+    /**
+     * The {@code limit} oldest queued jobs of the class for claims with the token {@code hash}, or empty when the
+     * token does not exist any more (it may have been deleted while the claim waited); called in the claim's
+     * transaction. A token this process knows is checked in memory; else the queue's read checks it too, and only a
+     * short answer (the token gone, or the queue short) costs a second statement.
+     */
+    private Optional<List<Job>> nextForToken(String resourceClassId, String hash, int limit) throws SQLException {
+        ResourceClass known = tokenClasses.get(hash);
+        if (known != null) {
+            return known.id().equals(resourceClassId) ? Optional.of(jobs.nextQueued(resourceClassId, limit))
+                    : Optional.empty();
+        }
+        List<Job> next = jobs.nextQueuedWithToken(resourceClassId, hash, limit);
+        if (next.size() == limit || tokenStillValid(hash, resourceClassId)) {
+            return Optional.of(next);
+        }
+        return Optional.empty();
     }
 
     /** Marks the taken jobs running, inserts their tasks and records their runners; fills their outcomes. */
@@ -143,12 +159,8 @@ final class JdbcTasks implements TaskRepository {
     private static final String INSERT_TASK = "INSERT INTO tasks (id, job_id, attempt, token_hash, runner_name,"
             + " state, claimed_at, lease_until) VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?)";
 
-    /** Whether the token still exists (it may have been deleted while the claim waited); called under the lock. */
+    /** Whether the token exists in the database (read in the claim's transaction). */
     private boolean tokenStillValid(String hash, String resourceClassId) throws SQLException {
-        ResourceClass known = tokenClasses.get(hash);
-        if (known != null) {
-            return known.id().equals(resourceClassId);
-        }
         return db.one(row -> 1, "SELECT 1 FROM tokens WHERE hash = ? AND resource_class_id = ?", hash,
                 resourceClassId).isPresent();
     }

@@ -26,9 +26,11 @@ final class PostgresEngine implements Engine {
     private static final Pattern CLOB = Pattern.compile("\\bCLOB\\b");
     /**
      * Claim transactions at once per replica: while one waits for its commit (the WAL flush) or a round trip, the
-     * next runs; beyond a few the database's cores are the limit, not the waiting.
+     * other runs. More lanes make smaller batches, so more transactions and commits per claim, and every lane's
+     * queue read steps over the rows the others (of every replica) hold locked: with 3 replicas of 4 lanes each,
+     * PostgreSQL spent about twice the CPU per claim that 2 lanes each cost it (docs/benchmarks.md).
      */
-    static final int CLAIM_LANES = 4;
+    static final int CLAIM_LANES = 2;
     private final PostgresLocation location;
     private final HikariDataSource pool;
     private final PostgresSignals signals;
