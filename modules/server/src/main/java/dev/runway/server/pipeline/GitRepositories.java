@@ -45,6 +45,8 @@ public final class GitRepositories {
         return thread;
     });
     private static final Logger LOG = LoggerFactory.getLogger(GitRepositories.class);
+    /** The cached value of an object id that git answered as a commit ({@link #resolve}). */
+    private static final byte[] KNOWN_COMMIT = new byte[0];
     private final Path directory;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, Integer> fetchesSinceHousekeeping = new ConcurrentHashMap<>();
@@ -145,14 +147,34 @@ public final class GitRepositories {
         return heads;
     }
 
-    /** The commit that a branch, tag (full ref name {@code refs/heads/...}, {@code refs/tags/...}) or id names. */
+    /**
+     * The commit that a branch, tag (full ref name {@code refs/heads/...}, {@code refs/tags/...}) or id names. A ref
+     * (or full id) whose object git already answered as a commit is read from the mirror's ref files without starting
+     * git ({@link MirrorRefs}): what an object id names never changes, and every trigger of a branch that did not move
+     * asks this again right after its fetch. Anything else is git's {@code rev-parse}.
+     */
     public String resolve(String projectId, String ref) {
+        String id;
+        synchronized (lock(projectId)) { // no fetch or housekeeping of this server rewrites the refs meanwhile
+            id = OBJECT_ID.matcher(ref).matches() ? ref : MirrorRefs.read(mirror(projectId), ref);
+        }
+        if (id != null && cached(commitKey(projectId, id)) != null) {
+            return id;
+        }
         Result result = exec(mirror(projectId), List.of("rev-parse", "--verify", "--quiet", "--end-of-options",
                 ref + "^{commit}"));
         if (result.exit() != 0) {
             return null;
         }
-        return result.text().strip();
+        String commit = result.text().strip();
+        if (OBJECT_ID.matcher(commit).matches()) {
+            remember(commitKey(projectId, commit), KNOWN_COMMIT);
+        }
+        return commit;
+    }
+
+    private static String commitKey(String projectId, String id) {
+        return projectId + "\0" + id + "\0commit";
     }
 
     /** A file's bytes at a commit, or null when the commit has no such file. */

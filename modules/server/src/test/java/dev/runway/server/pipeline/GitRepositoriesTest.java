@@ -33,6 +33,73 @@ class GitRepositoriesTest {
     }
 
     @Test
+    void aBranchThatDidNotMoveIsResolvedWithoutGitAndAMovedOneByGit(@TempDir Path repo, @TempDir Path mirrors)
+            throws Exception {
+        TimedTriggersTest.repository(repo, "version: 2.1\n");
+        GitRepositories git = new GitRepositories(mirrors);
+        git.fetch("p", repo.toString());
+        String first = git.resolve("p", "refs/heads/main");
+        assertThat(first).isEqualTo(TimedTriggersTest.head(repo, "main"));
+
+        long runs = git.gitRuns();
+        assertThat(git.resolve("p", "refs/heads/main")).isEqualTo(first);
+        assertThat(git.resolve("p", "refs/heads/release")).as("another branch at the same commit").isEqualTo(first);
+        assertThat(git.resolve("p", first)).as("the commit's full id").isEqualTo(first);
+        assertThat(git.gitRuns()).as("answered from the mirror's ref files").isEqualTo(runs);
+
+        TimedTriggersTest.commit(repo, "second");
+        git.fetch("p", repo.toString());
+        runs = git.gitRuns();
+        String second = git.resolve("p", "refs/heads/main");
+        assertThat(second).isEqualTo(TimedTriggersTest.head(repo, "main")).isNotEqualTo(first);
+        assertThat(git.gitRuns()).as("a commit git has not answered yet").isEqualTo(runs + 1);
+        assertThat(git.resolve("p", "refs/heads/release")).isEqualTo(first);
+        assertThat(git.resolve("p", "refs/heads/gone")).isNull();
+
+        // refs packed into packed-refs (git's housekeeping does it) are read from there
+        TimedTriggersTest.git(mirrors.resolve("p.git"), "pack-refs", "--all");
+        assertThat(Files.exists(mirrors.resolve("p.git/refs/heads/main"))).isFalse();
+        runs = git.gitRuns();
+        assertThat(git.resolve("p", "refs/heads/main")).isEqualTo(second);
+        assertThat(git.resolve("p", "refs/heads/release")).isEqualTo(first);
+        assertThat(git.gitRuns()).isEqualTo(runs);
+    }
+
+    @Test
+    void anAnnotatedTagIsPeeledToItsCommitByGit(@TempDir Path repo, @TempDir Path mirrors) throws Exception {
+        TimedTriggersTest.repository(repo, "version: 2.1\n");
+        TimedTriggersTest.git(repo, "tag", "-a", "-m", "release one", "v1");
+        GitRepositories git = new GitRepositories(mirrors);
+        git.fetch("p", repo.toString());
+        String commit = git.resolve("p", "refs/heads/main");
+
+        String tagObject = MirrorRefs.read(mirrors.resolve("p.git"), "refs/tags/v1");
+        assertThat(tagObject).as("the tag object, not its commit").isNotNull().isNotEqualTo(commit);
+        assertThat(git.resolve("p", "refs/tags/v1")).isEqualTo(commit);
+        assertThat(git.resolve("p", "refs/tags/v1")).isEqualTo(commit);
+    }
+
+    @Test
+    void aSymbolicOrOddRefIsLeftToGit(@TempDir Path gitDir) throws Exception {
+        Files.createDirectories(gitDir.resolve("refs/heads/dir"));
+        Files.writeString(gitDir.resolve("refs/heads/sym"), "ref: refs/heads/main\n");
+        Files.writeString(gitDir.resolve("refs/heads/short"), "abc123\n");
+        Files.writeString(gitDir.resolve("packed-refs"), "# pack-refs with: peeled fully-peeled sorted\n"
+                + "a".repeat(40) + " refs/heads/mainline\n" + "b".repeat(40) + " refs/heads/main\n^" + "c".repeat(40)
+                + "\n");
+
+        assertThat(MirrorRefs.read(gitDir, "refs/heads/main")).isEqualTo("b".repeat(40));
+        assertThat(MirrorRefs.read(gitDir, "refs/heads/mainline")).isEqualTo("a".repeat(40));
+        assertThat(MirrorRefs.read(gitDir, "refs/heads/sym")).isNull();
+        assertThat(MirrorRefs.read(gitDir, "refs/heads/short")).isNull();
+        assertThat(MirrorRefs.read(gitDir, "refs/heads/dir")).isNull();
+        assertThat(MirrorRefs.read(gitDir, "refs/heads/absent")).isNull();
+        assertThat(MirrorRefs.read(gitDir, "refs/heads/../../packed-refs")).isNull();
+        Files.createDirectories(gitDir.resolve("reftable"));
+        assertThat(MirrorRefs.read(gitDir, "refs/heads/main")).as("another ref format").isNull();
+    }
+
+    @Test
     void aNewCommitAndAnAbbreviatedOrSymbolicRevisionAreReadFromGit(@TempDir Path repo, @TempDir Path mirrors)
             throws Exception {
         TimedTriggersTest.repository(repo, "version: 2.1\n");
