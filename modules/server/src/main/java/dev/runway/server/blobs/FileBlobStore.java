@@ -310,6 +310,10 @@ public final class FileBlobStore implements BlobStore {
         } catch (Writeback.Failed e) {
             // what reached the disk is unknown, and the error is not reported again: the upload starts over
             channel.truncate(0);
+            if (e.getCause() instanceof IOException flush && noSpace(flush)) {
+                throw new BlobException(BlobException.Kind.NO_SPACE, "the server's disk is full ("
+                        + flush.getMessage() + "): the upload is dropped", -1, flush);
+            }
             throw new IOException("the upload's bytes could not be written to the server's disk (" + e.getMessage()
                     + "): the upload is dropped; send it again", e.getCause());
         } finally {
