@@ -2,10 +2,13 @@ package dev.runway.server.blobs;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,8 +28,8 @@ final class Writeback {
         return thread;
     };
     /** Threads that only wait for the disk: one per upload that is flushing, idle ones end after a minute. */
-    private static final ExecutorService FLUSHERS = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE,
-            60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), DAEMONS);
+    private static final ExecutorService FLUSHERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), DAEMONS);
 
     /** A flush failed: the cause is the flush's error. */
     static final class Failed extends IOException {
@@ -91,7 +94,7 @@ final class Writeback {
                     interrupted = true; // the flush uses the channel: it ends before the channel may be closed
                 }
             }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (failure == null) {
                 failure = new Failed(cause);
