@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * zstd streams for archives: the native zstd library (zstd-jni) at level 1, or, where its library cannot be loaded,
  * aircompressor's pure-Java zstd. Level 1 rather than zstd's default 3: a cache or workspace is mostly files that are
- * compressed already (jars, zips, images), where level 3 takes about 2.5 times level 1's CPU for an archive some 10%
+ * compressed already (jars, zips, images), where level 3 takes about twice level 1's CPU for an archive some 10%
  * smaller (docs/architecture.md has the figures), and the task's CPU is what a save waits for. Both write and read the
  * same standard zstd frames, so an archive written by one is read by the other. The image ships zstd-jni's library
  * in its {@code lib} directory (modules/distribution/build-image.sh), where it is loaded from; elsewhere (tests, a
