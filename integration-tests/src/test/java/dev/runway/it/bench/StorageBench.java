@@ -241,6 +241,7 @@ final class StorageBench implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         List<Double> uploads = new ArrayList<>();
         List<Double> downloads = new ArrayList<>();
+        List<Double> curlDownloads = new ArrayList<>();
         List<Double> copies = new ArrayList<>();
         List<Double> syncedCopies = new ArrayList<>();
         for (int run = 0; run < options.runs(); run++) {
@@ -264,6 +265,9 @@ final class StorageBench implements AutoCloseable {
             downloads.add(mib / downloadSeconds);
             Files.delete(downloaded);
             Processes.awaitQuiet();
+            curlDownloads.add(mib / curlSeconds(url, downloaded));
+            Files.delete(downloaded);
+            Processes.awaitQuiet();
             copies.add(mib / timedSeconds("cp", file.toString(), copy.toString()));
             Files.delete(copy);
             syncedCopies.add(mib / timedSeconds("sh", "-c", "cp \"$0\" \"$1\" && sync \"$1\"",
@@ -273,6 +277,7 @@ final class StorageBench implements AutoCloseable {
         remove(file.getParent());
         Stats upload = Stats.of(uploads);
         Stats download = Stats.of(downloads);
+        Stats curlDownload = Stats.of(curlDownloads);
         Stats cp = Stats.of(copies);
         String what = "one file of " + bigBytes / MIB + " MiB";
         return List.of(
@@ -282,9 +287,34 @@ final class StorageBench implements AutoCloseable {
                                 + conditions()),
                 Row.infoBeside("store_artifacts upload against cp + sync", "MiB/s", upload, "cp + sync FILE",
                         Stats.of(syncedCopies), "the copy made durable, as the server's blob store does"),
-                Row.measured("artifact download (API v2 url), " + what, "MiB/s", download, "cp", cp, ">= 0.5x floor",
-                        download.median() >= 0.5 * cp.median(), "java.net.http client writing the body to a file on "
-                                + "the same disk, over loopback"));
+                Row.measured("artifact download (API v2 url, curl), " + what, "MiB/s", curlDownload, "cp", cp,
+                        ">= 0.5x floor", curlDownload.median() >= 0.5 * cp.median(), "curl -o FILE on the same disk "
+                                + "over loopback, as CircleCI's docs download artifacts"),
+                Row.infoBeside("artifact download (API v2 url, java.net.http), " + what, "MiB/s", download, "cp", cp,
+                        "java.net.http client writing the body to a file on the same disk, over loopback"));
+    }
+
+    /**
+     * Seconds {@code curl} takes to download {@code url} into {@code target}, size checked; the token goes in a
+     * header file (never in curl's argv).
+     */
+    private double curlSeconds(String url, Path target) throws IOException, InterruptedException {
+        Path headers = directory.resolve("curl-headers");
+        Files.deleteIfExists(headers);
+        Files.createFile(headers, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(headers, "Circle-Token: " + cluster.server.adminToken() + "\n");
+        try {
+            double seconds = timedSeconds("curl", "--silent", "--show-error", "--fail", "-H", "@" + headers,
+                    "-o", target.toString(), url);
+            if (Files.size(target) != bigBytes) {
+                throw new IllegalStateException("curl of " + url + " gave " + Files.size(target) + " bytes, not "
+                        + bigBytes);
+            }
+            return seconds;
+        } finally {
+            Files.delete(headers);
+        }
     }
 
     /** The url of the one artifact of the pipeline's first job, from API v2. */

@@ -300,6 +300,39 @@ public final class FileBlobStore implements BlobStore {
      */
     private Copied copy(InputStream in, FileChannel channel, long limit, MessageDigest digest, boolean sized)
             throws IOException {
+        Writeback writeback = new Writeback(channel);
+        boolean copied = false;
+        try {
+            Copied result = copy(in, channel, limit, digest, sized, writeback);
+            copied = true;
+            writeback.finish();
+            return result;
+        } catch (Writeback.Failed e) {
+            // what reached the disk is unknown, and the error is not reported again: the upload starts over
+            channel.truncate(0);
+            if (e.getCause() instanceof IOException flush && noSpace(flush)) {
+                throw new BlobException(BlobException.Kind.NO_SPACE, "the server's disk is full ("
+                        + flush.getMessage() + "): the upload is dropped", -1, flush);
+            }
+            throw new IOException("the upload's bytes could not be written to the server's disk (" + e.getMessage()
+                    + "): the upload is dropped; send it again", e.getCause());
+        } finally {
+            if (!copied) {
+                try {
+                    writeback.finish(); // the flush under way ends before the caller closes the channel
+                } catch (Writeback.Failed alsoFailed) {
+                    try {
+                        channel.truncate(0);
+                    } catch (IOException closed) {
+                        // the channel failed too: the error that stopped the copy is the one to report
+                    }
+                }
+            }
+        }
+    }
+
+    private Copied copy(InputStream in, FileChannel channel, long limit, MessageDigest digest, boolean sized,
+            Writeback writeback) throws IOException {
         byte[] buffer = new byte[BUFFER];
         long total = 0;
         boolean ended = false;
@@ -341,6 +374,7 @@ public final class FileBlobStore implements BlobStore {
                 }
                 throw e;
             }
+            writeback.written(filled);
             if (digest != null) {
                 digest.update(buffer, 0, filled);
             }

@@ -263,4 +263,38 @@ class FileBlobStoreTest {
                 .isInstanceOfSatisfying(BlobException.class,
                         e -> assertThat(e.kind()).isEqualTo(BlobException.Kind.NO_SPACE));
     }
+
+    @Test
+    void aBlobLargerThanTheWritebackStepIsStoredWholeAndCheckedWhileItsBytesAreFlushedOnTheWay() throws IOException {
+        FileBlobStore store = new FileBlobStore(root, 0);
+        byte[] data = bytes((int) (2.5 * Writeback.EVERY), 9);
+        // arriving in small pieces, as from a connection: flushes start and end while more bytes come
+        InputStream trickle = new java.io.FilterInputStream(new ByteArrayInputStream(data)) {
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                return super.read(buffer, offset, Math.min(length, 10_000));
+            }
+        };
+        assertThat(store.appendStream("task-big", 0, -1, trickle))
+                .isEqualTo(new BlobStore.StreamState(data.length, sha256(data)));
+        assertThat(read(store, sha256(data))).isEqualTo(data);
+        assertThat(store.append("big", sha256(data), data.length, 0, new ByteArrayInputStream(data), false))
+                .isEqualTo(new BlobStore.UploadState(data.length, true));
+        assertThat(filesUnder("uploads")).isZero();
+    }
+
+    @Test
+    void aFlushThatFailsIsThrownWhereTheUploadWaitsForItNotLost() throws IOException {
+        Path file = root.resolve("upload");
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        Writeback writeback = new Writeback(channel);
+        writeback.written(1);
+        writeback.finish(); // nothing flushed below the step, nothing to fail
+        channel.close(); // the flush that starts now meets a closed channel, as a failing disk would fail it
+        writeback.written(Writeback.EVERY);
+        assertThatThrownBy(writeback::finish).isInstanceOf(Writeback.Failed.class)
+                .hasCauseInstanceOf(java.nio.channels.ClosedChannelException.class);
+        assertThatThrownBy(writeback::finish).as("and again: it is not forgotten").isInstanceOf(Writeback.Failed.class);
+    }
 }

@@ -15,8 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * zstd streams for archives: the native zstd library (zstd-jni) at zstd's default level 3, the level of
- * {@code tar -I zstd}, or, where its library cannot be loaded, aircompressor's pure-Java zstd. Both write and read the
+ * zstd streams for archives: the native zstd library (zstd-jni) at level 1, or, where its library cannot be loaded,
+ * aircompressor's pure-Java zstd. Level 1 rather than zstd's default 3: a cache or workspace is mostly files that are
+ * compressed already (jars, zips, images), where level 3 takes about twice level 1's CPU for an archive some 10%
+ * smaller (docs/architecture.md has the figures), and the task's CPU is what a save waits for. Both write and read the
  * same standard zstd frames, so an archive written by one is read by the other. The image ships zstd-jni's library
  * in its {@code lib} directory (modules/distribution/build-image.sh), where it is loaded from; elsewhere (tests, a
  * platform the image has no library for) zstd-jni unpacks it from its jar into the temporary directory, which a
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ZstdStreams {
     private static final Logger LOG = LoggerFactory.getLogger(ZstdStreams.class);
-    /** zstd's default level, as the zstd command line uses. */
-    private static final int LEVEL = 3;
+    /** zstd's fastest regular level (see above). */
+    private static final int LEVEL = 1;
     /** zstd-jni's system property naming the library file to load. */
     private static final String NATIVE_PATH = "ZstdNativePath";
     private static final boolean NATIVE = loadNative();
