@@ -70,6 +70,31 @@ public final class PipelineScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * A task of job {@code jobId} has ended: its workflow is driven now, on the caller's thread (the task's result
+     * route, before it answers), so that a job requiring it is queued, and a held claim answered, by the time the
+     * runner hears that its result is in; a thread woken for it would first have to be scheduled. Idempotent and safe
+     * beside a pass of the scheduler's own (every change is a compare-and-set, and {@code queue} takes a workflow job
+     * once: its row is locked and must still be blocked). When it cannot run here (another replica holds the
+     * scheduler's turn, or it failed) the scheduler is woken instead, and its tick stays the safety net.
+     */
+    public void jobEnded(String jobId) {
+        boolean driven = false;
+        try {
+            Optional<String> workflowId = store.testResults().workflowJobOf(jobId)
+                    .flatMap(node -> store.pipelines().workflowJob(node[0])).map(WorkflowJob::workflowId);
+            if (workflowId.isEmpty()) {
+                return; // a job submitted on its own: no workflow waits for it
+            }
+            driven = store.exclusively("pipeline-scheduler", () -> driveWorkflow(workflowId.get()));
+        } catch (RuntimeException e) {
+            LOG.warn("driving the workflow of job {} after its end failed; the scheduler retries it", jobId, e);
+        }
+        if (!driven) {
+            wake();
+        }
+    }
+
     private void safeRun() {
         try {
             // replicas sharing the store take turns: two passes at once would start the same workflow job twice
@@ -82,10 +107,14 @@ public final class PipelineScheduler implements AutoCloseable {
     /** One pass over the active workflows (tests call it directly). */
     public void runOnce() {
         for (Workflow workflow : store.pipelines().activeWorkflows()) {
-            // a pass that changed something may let the next pass go further (an approval on hold, a not_run chain)
-            for (int pass = 0; pass < 3 && drive(workflow.id()); pass++) {
-                // again
-            }
+            driveWorkflow(workflow.id());
+        }
+    }
+
+    private void driveWorkflow(String workflowId) {
+        // a pass that changed something may let the next pass go further (an approval on hold, a not_run chain)
+        for (int pass = 0; pass < 3 && drive(workflowId); pass++) {
+            // again
         }
     }
 
