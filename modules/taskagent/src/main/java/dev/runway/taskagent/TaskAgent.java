@@ -240,9 +240,7 @@ public final class TaskAgent {
             }
             if (step.maxAutoReruns() == 0) {
                 // reported while what the step left behind is swept; the next step starts once the sweep is over
-                return execution.supervise(result -> {
-                    client.stepFinished(index, result);
-                });
+                return execution.supervise(result -> client.stepFinished(index, result));
             }
             StepResult result = execution.supervise();
             // max_auto_reruns: a step that failed runs again, its output following the earlier attempts'

@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineScheduler.class);
+    /** How soon a woken pass that found the scheduler's turn taken tries again. */
+    private static final long TURN_TAKEN_RETRY_MILLIS = 20;
     private final Store store;
     private final JobQueue queue;
     private final Clock clock;
@@ -53,16 +55,26 @@ public final class PipelineScheduler implements AutoCloseable {
     }
 
     public void start(java.time.Duration tick) {
-        thread.scheduleWithFixedDelay(this::safeRun, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(() -> safeRun(), 0, tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Looks at the workflows again soon (a trigger, an approval, a job's end); calls made meanwhile coalesce. */
+    /**
+     * Looks at the workflows again soon (a trigger, an approval, a job's end); calls made meanwhile coalesce. A pass
+     * that finds the scheduler's turn taken (another replica's pass, or a job's end driving its workflow) is tried
+     * again shortly: what it was woken for may not be in the pass that holds the turn.
+     */
     public void wake() {
         if (wakePending.compareAndSet(false, true)) {
             try {
                 thread.execute(() -> {
                     wakePending.set(false);
-                    safeRun();
+                    if (!safeRun()) {
+                        try {
+                            thread.schedule(this::wake, TURN_TAKEN_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                            // closing: no more passes
+                        }
+                    }
                 });
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
                 wakePending.set(false);
@@ -95,12 +107,14 @@ public final class PipelineScheduler implements AutoCloseable {
         }
     }
 
-    private void safeRun() {
+    /** One pass, unless another holds the turn; answers false only then (a failed pass waits for the tick). */
+    private boolean safeRun() {
         try {
             // replicas sharing the store take turns: two passes at once would start the same workflow job twice
-            store.exclusively("pipeline-scheduler", this::runOnce);
+            return store.exclusively("pipeline-scheduler", this::runOnce);
         } catch (RuntimeException e) {
             LOG.error("pipeline scheduling failed; retrying on the next tick", e);
+            return true;
         }
     }
 
