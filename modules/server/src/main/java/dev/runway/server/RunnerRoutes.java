@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,13 +51,16 @@ final class RunnerRoutes {
     private final Clock clock;
     private final RunnerVisits visits;
     private final StepCounts stepCounts;
-    private final Runnable jobEnded;
+    private final Consumer<String> jobEnded;
     private final ServerMetrics metrics;
 
-    /** {@code jobEnded} runs after a task's result or failure is stored (the pipeline scheduler's wake-up). */
+    /**
+     * {@code jobEnded} gets the job of a task whose result or failure is stored, before the answer goes out (the
+     * pipeline scheduler moves its workflow on).
+     */
     RunnerRoutes(Store store, Auth auth, ClaimWaiters claims, OutputWatchers watchers, StepOutput output,
             SecretsKeys keys, ServerSettings settings, DispatchPauses pauses, Executor executor, Clock clock,
-            ServerMetrics metrics, Runnable jobEnded) {
+            ServerMetrics metrics, Consumer<String> jobEnded) {
         this.pauses = pauses;
         this.jobEnded = jobEnded;
         this.metrics = metrics;
@@ -312,7 +316,7 @@ final class RunnerRoutes {
         }
         store.tasks().finish(task.id(), TaskState.FINISHED, state, result.reason(), clock.millis());
         watchers.changed(task.id());
-        jobEnded.run();
+        jobEnded.accept(task.jobId());
         LOG.info("task {} finished: {}", task.id(), result.status());
         return Reply.ok(Map.of());
     }
@@ -342,7 +346,7 @@ final class RunnerRoutes {
         store.tasks().finish(task.id(), TaskState.FAILED, JobState.INFRASTRUCTURE_FAIL, reason.toString(),
                 clock.millis());
         watchers.changed(task.id());
-        jobEnded.run();
+        jobEnded.accept(task.jobId());
         LOG.info("task {} failed: {}", task.id(), failure.reason());
         return Reply.ok(Map.of());
     }

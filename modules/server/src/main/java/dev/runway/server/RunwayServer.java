@@ -179,10 +179,11 @@ public final class RunwayServer implements AutoCloseable {
                 clock);
         Router router = new Router();
         new ProbeRoutes(store, auth, metrics).register(router);
-        // a job's end wakes the scheduler at once: the jobs that require it are queued without waiting for a tick
+        // a job's end moves its workflow on before the result is answered: the jobs that require it are queued
+        // without waiting for a tick or a thread
         PipelineScheduler scheduler = new PipelineScheduler(store, jobQueue(store, claims, watchers, keys, clock), clock);
         new RunnerRoutes(store, auth, claims, watchers, output, keys, settings, pauses, continuations, clock, metrics,
-                scheduler::wake).register(router);
+                scheduler::jobEnded).register(router);
         new NamespaceRoutes(store, auth, clock).register(router);
         new ManagementRoutes(store, auth, claims, pauses, clock).register(router);
         new JobRoutes(store, auth, claims, watchers, output, keys, continuations, clock, scheduler::wake)
@@ -449,7 +450,16 @@ public final class RunwayServer implements AutoCloseable {
         claims.close();
         watchers.close();
         dashboard.close();
-        reaper.shutdownNow();
+        // no interrupt while a round writes: an interrupt during a store write closes H2's file channel for good
+        reaper.shutdown();
+        try {
+            if (!reaper.awaitTermination(10, TimeUnit.SECONDS)) {
+                reaper.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            reaper.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         try {
             jetty.stop();
         } catch (Exception e) {

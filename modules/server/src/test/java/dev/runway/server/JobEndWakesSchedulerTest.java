@@ -9,6 +9,7 @@ import dev.runway.client.RunnerClient;
 import dev.runway.client.TaskClient;
 import dev.runway.protocol.PipelinesApi;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
+import dev.runway.protocol.RunnerApi.InfraFailure;
 import dev.runway.protocol.RunnerApi.TaskResult;
 import dev.runway.protocol.RunnerApi.TaskStatus;
 import dev.runway.server.pipeline.PipelineSettings;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A job's end moves its workflow on at once: the job that requires it is queued without waiting for the pipeline
- * scheduler's next tick (here an hour, so that only a wake-up can do it). The benchmark's "job end -> first step of
- * the job requiring it" (docs/benchmarks.md) shows what the tick costs each hand-over.
+ * scheduler's next tick (here an hour), before the task's result is answered (PipelineScheduler.jobEnded). The
+ * benchmark's "job end -> first step of the job requiring it" (docs/benchmarks.md) shows what a hand-over costs.
  */
 class JobEndWakesSchedulerTest {
     private static final String CONFIG = """
@@ -52,16 +53,63 @@ class JobEndWakesSchedulerTest {
 
     @Test
     void aJobsEndQueuesTheJobThatRequiresItWithoutATick() throws Exception {
+        chain((runner, task) -> {
+            task.taskFinished(new TaskResult(TaskStatus.SUCCESS, null));
+            return runner.claim(TestServer.claimRequest("runner-1", 10));
+        });
+    }
+
+    /**
+     * The task's result is answered once the job requiring it is queued: a claim that does not wait, sent right after
+     * the answer, gets it (the runner's next claim then finds its task at once).
+     */
+    @Test
+    void theJobRequiringAnEndedOneIsQueuedBeforeTheResultIsAnswered() throws Exception {
+        chain((runner, task) -> {
+            task.taskFinished(new TaskResult(TaskStatus.SUCCESS, null));
+            return runner.claim(TestServer.claimRequest("runner-1", 0));
+        });
+    }
+
+    /** Likewise after an infrastructure failure reported by the launch agent (the second job is then not run). */
+    @Test
+    void anInfrastructureFailureMovesTheWorkflowOnBeforeItIsAnswered() throws Exception {
         Path repo = PipelineFlowTest.repository(Files.createDirectories(temp.resolve("repo")), CONFIG);
         RunwayServer server = RunwayServer.start(new ServerSettings(temp.resolve("data"), "127.0.0.1", 0),
                 new PipelineSettings(Map.of(), List.of(), Duration.ofHours(1)));
         try {
             HttpTransport transport = new HttpTransport(server.uri(), Duration.ofSeconds(20));
-            ManagementClient admin = new ManagementClient(transport, server.adminToken());
-            admin.createNamespace("acme", "github/acme");
-            admin.createResourceClass(TestServer.RESOURCE_CLASS, "test machines");
-            RunnerClient runner = new RunnerClient(transport, admin.createToken(TestServer.RESOURCE_CLASS, "t")
-                    .token());
+            RunnerClient runner = runnerOf(server, transport);
+            PipelinesClient pipelines = new PipelinesClient(transport, server.adminToken());
+            String slug = pipelines.createProject(new PipelinesApi.ProjectCreate("acme", repo.toString(), "app",
+                    "main")).slug();
+            String pipeline = pipelines.trigger(slug, "main", null, Map.of()).id();
+            Optional<ClaimResponse> first = runner.claim(TestServer.claimRequest("runner-1", 10));
+            assertThat(first).isPresent();
+            runner.forTask(first.get()).fail(new InfraFailure("the task agent could not start", 1, ""));
+
+            String workflow = pipelines.workflows(pipeline).path("items").get(0).path("id").asText();
+            assertThat(pipelines.workflowJobs(workflow).path("items").findValuesAsText("status"))
+                    .as("decided when the failure was answered, with the scheduler's tick an hour away")
+                    .containsExactlyInAnyOrder("infrastructure_fail", "not_run");
+        } finally {
+            server.close();
+        }
+    }
+
+    /** What the test does with the first job's task; answers the claim that should get the second job. */
+    @FunctionalInterface
+    private interface FirstJobEnd {
+        Optional<ClaimResponse> end(RunnerClient runner, TaskClient task) throws Exception;
+    }
+
+    private void chain(FirstJobEnd end) throws Exception {
+        Path repo = PipelineFlowTest.repository(Files.createDirectories(temp.resolve("repo")), CONFIG);
+        RunwayServer server = RunwayServer.start(new ServerSettings(temp.resolve("data"), "127.0.0.1", 0),
+                new PipelineSettings(Map.of(), List.of(), Duration.ofHours(1)));
+        try {
+            HttpTransport transport = new HttpTransport(server.uri(), Duration.ofSeconds(20));
+            RunnerClient runner = runnerOf(server, transport);
             PipelinesClient pipelines = new PipelinesClient(transport, server.adminToken());
             String slug = pipelines.createProject(new PipelinesApi.ProjectCreate("acme", repo.toString(), "app",
                     "main")).slug();
@@ -71,13 +119,19 @@ class JobEndWakesSchedulerTest {
             assertThat(first).as("the trigger queues the first job").isPresent();
             TaskClient task = runner.forTask(first.get());
             assertThat(task.job().jobName()).isEqualTo("first");
-            task.taskFinished(new TaskResult(TaskStatus.SUCCESS, null));
 
-            Optional<ClaimResponse> second = runner.claim(TestServer.claimRequest("runner-1", 10));
+            Optional<ClaimResponse> second = end.end(runner, task);
             assertThat(second).as("the end of first queues second (the scheduler's tick is an hour)").isPresent();
             assertThat(runner.forTask(second.get()).job().jobName()).isEqualTo("second");
         } finally {
             server.close();
         }
+    }
+
+    private static RunnerClient runnerOf(RunwayServer server, HttpTransport transport) throws Exception {
+        ManagementClient admin = new ManagementClient(transport, server.adminToken());
+        admin.createNamespace("acme", "github/acme");
+        admin.createResourceClass(TestServer.RESOURCE_CLASS, "test machines");
+        return new RunnerClient(transport, admin.createToken(TestServer.RESOURCE_CLASS, "t").token());
     }
 }

@@ -1,5 +1,6 @@
 package dev.runway.taskagent;
 
+import dev.runway.client.ApiException;
 import dev.runway.protocol.GoDuration;
 import dev.runway.protocol.RunnerApi.StepResult;
 import dev.runway.protocol.RunnerApi.StepStatus;
@@ -12,6 +13,8 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,8 @@ final class StepExecution {
     private volatile long lastOutputNanos = startNanos;
     private volatile boolean writingOutput;
     private volatile boolean jobEnded;
+    /** Completed when the reader has seen the end of the step's output (or gave up on it). */
+    private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
     private boolean abandoned; // guarded by masker
 
     /** What a step needs besides its command: limits and sizes. */
@@ -104,6 +109,26 @@ final class StepExecution {
 
     /** Runs until the step ends (or is stopped), then cleans up and flushes; answers its result. */
     StepResult supervise() throws InterruptedException {
+        try {
+            return supervise(result -> { });
+        } catch (ApiException e) {
+            throw new IllegalStateException("a report that sends nothing failed", e);
+        }
+    }
+
+    /** Where a step's result goes as soon as it is known ({@link #supervise(ResultReport)}). */
+    @FunctionalInterface
+    interface ResultReport {
+        void send(StepResult result) throws ApiException, InterruptedException;
+    }
+
+    /**
+     * {@link #supervise()}, handing the result to {@code report} as soon as the step's shell has ended and its output
+     * is flushed, while what the step left behind is still being swept (a read of every process in /proc, and the
+     * kills): the report's round trip overlaps the sweep. Returns (or throws the report's failure) only once the
+     * sweep is over, so nothing of the step outlives this call.
+     */
+    StepResult supervise(ResultReport report) throws InterruptedException, ApiException {
         Process shell = group.leader();
         Stop stop = null;
         while (shell.isAlive()) {
@@ -115,10 +140,44 @@ final class StepExecution {
             }
             shell.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
         }
-        group.killRemaining(); // whatever the step left running in its group, or escaped with setsid
-        int exitCode = shell.exitValue();
-        finishOutput(stop);
-        return result(stop, exitCode);
+        // whatever the step left running in its group, or escaped with setsid, is killed beside the output's end
+        CompletableFuture<Void> swept = sweepAside();
+        try {
+            int exitCode = shell.exitValue();
+            finishOutput(stop, swept);
+            StepResult result = result(stop, exitCode);
+            report.send(result);
+            return result;
+        } finally {
+            awaitSwept(swept);
+        }
+    }
+
+    /** {@link ProcessGroup#killRemaining()} on a thread of its own; completes when it is over. */
+    private CompletableFuture<Void> sweepAside() {
+        CompletableFuture<Void> swept = new CompletableFuture<>();
+        Thread sweeper = new Thread(() -> {
+            try {
+                group.killRemaining();
+                swept.complete(null);
+            } catch (InterruptedException | RuntimeException e) {
+                swept.completeExceptionally(e);
+            }
+        }, label + " sweep");
+        sweeper.setDaemon(true);
+        sweeper.start();
+        return swept;
+    }
+
+    private static void awaitSwept(CompletableFuture<Void> swept) throws InterruptedException {
+        try {
+            swept.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new IllegalStateException("sweeping the step's processes failed", e.getCause());
+        }
     }
 
     private Stop stopDue() {
@@ -154,11 +213,24 @@ final class StepExecution {
             LOG.debug("{}: output pipe closed: {}", label, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            outputEnded.complete(null);
         }
     }
 
-    /** Waits for the pipe's end (bounded: a leftover may hold it open), adds notes, flushes the last chunk. */
-    private void finishOutput(Stop stop) throws InterruptedException {
+    /**
+     * Waits for the pipe's end (bounded: a leftover may hold it open), adds notes, flushes the last chunk. A pipe
+     * still open is waited for until the sweep is over (that kills what holds it), and then for the pipe grace.
+     */
+    private void finishOutput(Stop stop, CompletableFuture<Void> swept) throws InterruptedException {
+        try {
+            CompletableFuture.anyOf(outputEnded, swept).get();
+        } catch (ExecutionException e) {
+            // the sweep failed: that is thrown once the result is out; the pipe gets its grace meanwhile
+        }
+        if (!outputEnded.isDone() && !swept.isCompletedExceptionally()) {
+            awaitSwept(swept);
+        }
         reader.join(settings.pipeGraceMillis());
         StringBuilder notes = new StringBuilder();
         if (reader.isAlive()) {

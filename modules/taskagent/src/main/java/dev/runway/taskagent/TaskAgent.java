@@ -238,6 +238,10 @@ public final class TaskAgent {
                 background.add(new BackgroundStep(index, step, execution));
                 return null;
             }
+            if (step.maxAutoReruns() == 0) {
+                // reported while what the step left behind is swept; the next step starts once the sweep is over
+                return execution.supervise(result -> client.stepFinished(index, result));
+            }
             StepResult result = execution.supervise();
             // max_auto_reruns: a step that failed runs again, its output following the earlier attempts'
             for (int rerun = 1; rerun <= step.maxAutoReruns() && rerunnable(result); rerun++) {

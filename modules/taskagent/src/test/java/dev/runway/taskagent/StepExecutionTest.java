@@ -84,6 +84,49 @@ class StepExecutionTest {
         }
     }
 
+    /**
+     * The result is reported while what the step left behind is swept: by then every byte of the output is uploaded,
+     * and once supervise returns nothing of the step is left, whether the report went through or failed.
+     */
+    @Test
+    void reportsTheResultWithTheWholeOutputAndReturnsOnlyOnceTheLeftoversAreGone() throws Exception {
+        StepExecution step = start("setsid bash -c 'exec -a " + marker + "-daemon sleep 1000' &\n"
+                + "(setsid bash -c 'exec -a " + marker + "-double sleep 1000' &)\n"
+                + "sleep 0.3; seq 1 20000; echo last line", 60_000, List.of());
+        List<String> outputAtReport = new java.util.ArrayList<>();
+        try {
+            StepResult result = step.supervise(reported -> {
+                outputAtReport.add(upload.text());
+                throw new dev.runway.client.ApiException(503, "the server is away", null, new byte[0], null);
+            });
+            org.junit.jupiter.api.Assertions.fail("the report's failure is thrown, not " + result);
+        } catch (dev.runway.client.ApiException e) {
+            assertThat(e.status()).isEqualTo(503);
+            assertThat(outputAtReport).hasSize(1);
+            assertThat(outputAtReport.get(0)).startsWith("1\n2\n").endsWith("20000\nlast line\n");
+            assertThat(ProcessTable.withMarker(marker)).as("swept before supervise returned").isEmpty();
+        } finally {
+            ProcessTable.kill(marker);
+        }
+    }
+
+    /** A leftover holding the output pipe open ends with the sweep: its output up to then is kept, none is lost. */
+    @Test
+    void aLeftoverHoldingTheOutputIsKilledByTheSweepAndItsOutputKept() throws Exception {
+        StepResult[] reported = new StepResult[1];
+        StepResult result = start("setsid bash -c 'echo from the leftover; exec -a " + marker + " sleep 1000' &\n"
+                + "sleep 0.3; echo parent done", 60_000, List.of()).supervise(r -> reported[0] = r);
+        try {
+            assertThat(reported[0]).isSameAs(result);
+            assertThat(result.status()).isEqualTo(StepStatus.SUCCESS);
+            assertThat(upload.text()).contains("from the leftover\n").contains("parent done\n")
+                    .doesNotContain("still holds its output open");
+            assertThat(ProcessTable.withMarker(marker)).isEmpty();
+        } finally {
+            ProcessTable.kill(marker);
+        }
+    }
+
     @Test
     void streamsLargeOutputByteExactThroughSmallRing() throws Exception {
         StepResult result = run("seq 1 300000");

@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineScheduler.class);
+    /** How soon a woken pass that found the scheduler's turn taken tries again. */
+    private static final long TURN_TAKEN_RETRY_MILLIS = 20;
     private final Store store;
     private final JobQueue queue;
     private final Clock clock;
@@ -53,16 +55,26 @@ public final class PipelineScheduler implements AutoCloseable {
     }
 
     public void start(java.time.Duration tick) {
-        thread.scheduleWithFixedDelay(this::safeRun, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(() -> safeRun(), 0, tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Looks at the workflows again soon (a trigger, an approval, a job's end); calls made meanwhile coalesce. */
+    /**
+     * Looks at the workflows again soon (a trigger, an approval, a job's end); calls made meanwhile coalesce. A pass
+     * that finds the scheduler's turn taken (another replica's pass, or a job's end driving its workflow) is tried
+     * again shortly: what it was woken for may not be in the pass that holds the turn.
+     */
     public void wake() {
         if (wakePending.compareAndSet(false, true)) {
             try {
                 thread.execute(() -> {
                     wakePending.set(false);
-                    safeRun();
+                    if (!safeRun()) {
+                        try {
+                            thread.schedule(this::wake, TURN_TAKEN_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                            // closing: no more passes
+                        }
+                    }
                 });
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
                 wakePending.set(false);
@@ -70,22 +82,53 @@ public final class PipelineScheduler implements AutoCloseable {
         }
     }
 
-    private void safeRun() {
+    /**
+     * A task of job {@code jobId} has ended: its workflow is driven now, on the caller's thread (the task's result
+     * route, before it answers), so that a job requiring it is queued, and a held claim answered, by the time the
+     * runner hears that its result is in; a thread woken for it would first have to be scheduled. Idempotent and safe
+     * beside a pass of the scheduler's own (every change is a compare-and-set, and {@code queue} takes a workflow job
+     * once: its row is locked and must still be blocked). When it cannot run here (another replica holds the
+     * scheduler's turn, or it failed) the scheduler is woken instead, and its tick stays the safety net.
+     */
+    public void jobEnded(String jobId) {
+        boolean driven = false;
+        try {
+            Optional<String> workflowId = store.testResults().workflowJobOf(jobId)
+                    .flatMap(node -> store.pipelines().workflowJob(node[0])).map(WorkflowJob::workflowId);
+            if (workflowId.isEmpty()) {
+                return; // a job submitted on its own: no workflow waits for it
+            }
+            driven = store.exclusively("pipeline-scheduler", () -> driveWorkflow(workflowId.get()));
+        } catch (RuntimeException e) {
+            LOG.warn("driving the workflow of job {} after its end failed; the scheduler retries it", jobId, e);
+        }
+        if (!driven) {
+            wake();
+        }
+    }
+
+    /** One pass, unless another holds the turn; answers false only then (a failed pass waits for the tick). */
+    private boolean safeRun() {
         try {
             // replicas sharing the store take turns: two passes at once would start the same workflow job twice
-            store.exclusively("pipeline-scheduler", this::runOnce);
+            return store.exclusively("pipeline-scheduler", this::runOnce);
         } catch (RuntimeException e) {
             LOG.error("pipeline scheduling failed; retrying on the next tick", e);
+            return true;
         }
     }
 
     /** One pass over the active workflows (tests call it directly). */
     public void runOnce() {
         for (Workflow workflow : store.pipelines().activeWorkflows()) {
-            // a pass that changed something may let the next pass go further (an approval on hold, a not_run chain)
-            for (int pass = 0; pass < 3 && drive(workflow.id()); pass++) {
-                // again
-            }
+            driveWorkflow(workflow.id());
+        }
+    }
+
+    private void driveWorkflow(String workflowId) {
+        // a pass that changed something may let the next pass go further (an approval on hold, a not_run chain)
+        for (int pass = 0; pass < 3 && drive(workflowId); pass++) {
+            // again
         }
     }
 
