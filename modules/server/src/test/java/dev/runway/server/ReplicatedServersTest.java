@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two servers on one real PostgreSQL, as two replicas: a claim held by A is answered when a job is queued through B,
  * and the output the task sends to A is read through B, byte for byte; a dispatch pause made through B holds A's
- * claims, and its end wakes them.
+ * claims, and its end wakes them. Both mount one blob directory (a replica with its own is refused: see
+ * SharedBlobDirectoryTest).
  */
 class ReplicatedServersTest {
     @TempDir
@@ -81,8 +82,14 @@ class ReplicatedServersTest {
     }
 
     /** Two servers' settings: their own data directories, one PostgreSQL database and one key for its secrets. */
-    private ServerSettings[] twoReplicasOfOneDatabase() {
+    private ServerSettings[] twoReplicasOfOneDatabase() throws java.io.IOException {
         StoreEngines.Place place = StoreEngines.POSTGRESQL.newPlace(temp);
+        // one blob directory for both, as replicas mount one shared volume at their data directory's blobs/
+        java.nio.file.Path blobs = java.nio.file.Files.createDirectories(temp.resolve("shared-blobs"));
+        for (String replica : new String[] {"a", "b"}) {
+            java.nio.file.Files.createSymbolicLink(java.nio.file.Files.createDirectories(temp.resolve(replica))
+                    .resolve("blobs"), blobs);
+        }
         ServerDatabase database = new ServerDatabase(place.database().toString(), null);
         String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
         DataProtection shared = new DataProtection(false, null, key, null);
