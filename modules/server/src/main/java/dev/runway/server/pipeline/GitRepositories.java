@@ -149,17 +149,21 @@ public final class GitRepositories {
 
     /**
      * The commit that a branch, tag (full ref name {@code refs/heads/...}, {@code refs/tags/...}) or id names. A ref
-     * (or full id) whose object git already answered as a commit is read from the mirror's ref files without starting
+     * whose object git already answered as a commit is read from the mirror's ref files without starting
      * git ({@link MirrorRefs}): what an object id names never changes, and every trigger of a branch that did not move
      * asks this again right after its fetch. Anything else is git's {@code rev-parse}.
      */
     public String resolve(String projectId, String ref) {
-        String id;
-        synchronized (lock(projectId)) { // no fetch or housekeeping of this server rewrites the refs meanwhile
-            id = OBJECT_ID.matcher(ref).matches() ? ref : MirrorRefs.read(mirror(projectId), ref);
-        }
-        if (id != null && cached(commitKey(projectId, id)) != null) {
-            return id;
+        if (!OBJECT_ID.matcher(ref).matches()) {
+            // only through a ref of the mirror: a ref keeps its commit reachable, a bare id may have been pruned
+            // since (a force-push, then gc) or its mirror removed
+            String id;
+            synchronized (lock(projectId)) { // no fetch or housekeeping of this server rewrites the refs meanwhile
+                id = MirrorRefs.read(mirror(projectId), ref);
+            }
+            if (id != null && cached(commitKey(projectId, id)) != null) {
+                return id;
+            }
         }
         Result result = exec(mirror(projectId), List.of("rev-parse", "--verify", "--quiet", "--end-of-options",
                 ref + "^{commit}"));

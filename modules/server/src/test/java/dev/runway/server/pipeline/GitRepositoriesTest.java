@@ -44,8 +44,9 @@ class GitRepositoriesTest {
         long runs = git.gitRuns();
         assertThat(git.resolve("p", "refs/heads/main")).isEqualTo(first);
         assertThat(git.resolve("p", "refs/heads/release")).as("another branch at the same commit").isEqualTo(first);
-        assertThat(git.resolve("p", first)).as("the commit's full id").isEqualTo(first);
         assertThat(git.gitRuns()).as("answered from the mirror's ref files").isEqualTo(runs);
+        assertThat(git.resolve("p", first)).as("a bare id: git says whether the mirror still has it").isEqualTo(first);
+        assertThat(git.gitRuns()).isEqualTo(runs + 1);
 
         TimedTriggersTest.commit(repo, "second");
         git.fetch("p", repo.toString());
