@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
 import dev.runway.client.PipelinesClient;
+import dev.runway.it.support.GitRepositories;
 import dev.runway.it.support.LaunchAgentProcess;
 import dev.runway.it.support.ReplicatedServers;
 import dev.runway.it.support.RunwayImage;
 import dev.runway.it.support.Waits;
 import dev.runway.protocol.PipelinesApi;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,9 +77,7 @@ class ReplicaBlobDirectoryTest {
                   main:
                     jobs: [produce, {consume: {requires: [produce]}}]
                 """);
-        git(repo, "init", "-q");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "config");
+        GitRepositories.commitAll(repo, "config");
         try (ReplicatedServers servers = ReplicatedServers.start(home, 2, "60s")) {
             ManagementClient management = servers.management(0);
             management.createNamespace("shared", "org-shared");
@@ -112,14 +110,5 @@ class ReplicaBlobDirectoryTest {
                 }
             }
         }
-    }
-
-    private static void git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.com",
-                "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as("git %s: %s", String.join(" ", args), output).isZero();
     }
 }
