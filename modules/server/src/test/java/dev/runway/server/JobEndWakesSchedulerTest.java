@@ -74,6 +74,43 @@ class JobEndWakesSchedulerTest {
     /** Likewise after an infrastructure failure reported by the launch agent (the second job is then not run). */
     @Test
     void anInfrastructureFailureMovesTheWorkflowOnBeforeItIsAnswered() throws Exception {
+        try (FirstJobClaimed started = startAndClaimFirst()) {
+            started.runner.forTask(started.first).fail(new InfraFailure("the task agent could not start", 1, ""));
+
+            String workflow = started.pipelines.workflows(started.pipeline).path("items").get(0).path("id").asText();
+            assertThat(started.pipelines.workflowJobs(workflow).path("items").findValuesAsText("status"))
+                    .as("decided when the failure was answered, with the scheduler's tick an hour away")
+                    .containsExactlyInAnyOrder("infrastructure_fail", "not_run");
+        }
+    }
+
+    /** What the test does with the first job's task; answers the claim that should get the second job. */
+    @FunctionalInterface
+    private interface FirstJobEnd {
+        Optional<ClaimResponse> end(RunnerClient runner, TaskClient task) throws Exception;
+    }
+
+    private void chain(FirstJobEnd end) throws Exception {
+        try (FirstJobClaimed started = startAndClaimFirst()) {
+            TaskClient task = started.runner.forTask(started.first);
+            assertThat(task.job().jobName()).isEqualTo("first");
+
+            Optional<ClaimResponse> second = end.end(started.runner, task);
+            assertThat(second).as("the end of first queues second (the scheduler's tick is an hour)").isPresent();
+            assertThat(started.runner.forTask(second.get()).job().jobName()).isEqualTo("second");
+        }
+    }
+
+    /** A server whose scheduler ticks hourly, the chain's pipeline triggered and its first job claimed. */
+    private record FirstJobClaimed(RunwayServer server, RunnerClient runner, PipelinesClient pipelines,
+            String pipeline, ClaimResponse first) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    private FirstJobClaimed startAndClaimFirst() throws Exception {
         Path repo = PipelineFlowTest.repository(Files.createDirectories(temp.resolve("repo")), CONFIG);
         RunwayServer server = RunwayServer.start(new ServerSettings(temp.resolve("data"), "127.0.0.1", 0),
                 new PipelineSettings(Map.of(), List.of(), Duration.ofHours(1)));
@@ -85,46 +122,11 @@ class JobEndWakesSchedulerTest {
                     "main")).slug();
             String pipeline = pipelines.trigger(slug, "main", null, Map.of()).id();
             Optional<ClaimResponse> first = runner.claim(TestServer.claimRequest("runner-1", 10));
-            assertThat(first).isPresent();
-            runner.forTask(first.get()).fail(new InfraFailure("the task agent could not start", 1, ""));
-
-            String workflow = pipelines.workflows(pipeline).path("items").get(0).path("id").asText();
-            assertThat(pipelines.workflowJobs(workflow).path("items").findValuesAsText("status"))
-                    .as("decided when the failure was answered, with the scheduler's tick an hour away")
-                    .containsExactlyInAnyOrder("infrastructure_fail", "not_run");
-        } finally {
-            server.close();
-        }
-    }
-
-    /** What the test does with the first job's task; answers the claim that should get the second job. */
-    @FunctionalInterface
-    private interface FirstJobEnd {
-        Optional<ClaimResponse> end(RunnerClient runner, TaskClient task) throws Exception;
-    }
-
-    private void chain(FirstJobEnd end) throws Exception {
-        Path repo = PipelineFlowTest.repository(Files.createDirectories(temp.resolve("repo")), CONFIG);
-        RunwayServer server = RunwayServer.start(new ServerSettings(temp.resolve("data"), "127.0.0.1", 0),
-                new PipelineSettings(Map.of(), List.of(), Duration.ofHours(1)));
-        try {
-            HttpTransport transport = new HttpTransport(server.uri(), Duration.ofSeconds(20));
-            RunnerClient runner = runnerOf(server, transport);
-            PipelinesClient pipelines = new PipelinesClient(transport, server.adminToken());
-            String slug = pipelines.createProject(new PipelinesApi.ProjectCreate("acme", repo.toString(), "app",
-                    "main")).slug();
-            pipelines.trigger(slug, "main", null, Map.of());
-
-            Optional<ClaimResponse> first = runner.claim(TestServer.claimRequest("runner-1", 10));
             assertThat(first).as("the trigger queues the first job").isPresent();
-            TaskClient task = runner.forTask(first.get());
-            assertThat(task.job().jobName()).isEqualTo("first");
-
-            Optional<ClaimResponse> second = end.end(runner, task);
-            assertThat(second).as("the end of first queues second (the scheduler's tick is an hour)").isPresent();
-            assertThat(runner.forTask(second.get()).job().jobName()).isEqualTo("second");
-        } finally {
+            return new FirstJobClaimed(server, runner, pipelines, pipeline, first.get());
+        } catch (Exception | AssertionError e) {
             server.close();
+            throw e;
         }
     }
 
