@@ -22,13 +22,18 @@ final class TarWriter {
     private static final int RECORD = 20 * BLOCK;
     private static final long MAX_OCTAL_11 = 077777777777L;
     private static final long MAX_OCTAL_7 = 07777777L;
-    /** Where the ustar name prefix starts, which this writer leaves empty. */
-    private static final int PREFIX = 345;
     private static final byte TYPE_FILE = '0';
     private static final byte TYPE_SYMLINK = '2';
     private static final byte TYPE_DIRECTORY = '5';
     private static final byte TYPE_PAX = 'x';
     private static final byte[] PAX_NAME = "././@PaxHeader".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TEMPLATE = template();
+    private static final int TEMPLATE_SUM = sum(TEMPLATE);
+    /**
+     * The room a chunk must have left for an entry's headers to start in it, else it is handed over partly full:
+     * a PAX header with a sub-second mtime and the ustar header fit many times over.
+     */
+    private static final int HEADER_ROOM = 8 * BLOCK;
 
     /** Where full chunks go. */
     interface Sink {
@@ -40,7 +45,7 @@ final class TarWriter {
     private byte[] chunk;
     private int position;
     private long total;
-    private final StringBuilder pax = new StringBuilder();
+    private final PaxRecords pax = new PaxRecords();
 
     TarWriter(Sink sink, byte[] first) {
         if (first.length % BLOCK != 0) {
@@ -101,94 +106,130 @@ final class TarWriter {
         Instant time = mtime.toInstant();
         long seconds = time.getEpochSecond();
         boolean timeFits = seconds >= 0 && seconds <= MAX_OCTAL_11;
-        pax.setLength(0);
+        pax.reset();
         if (time.getNano() != 0 || !timeFits) {
-            record("mtime", decimalSeconds(seconds, time.getNano()));
+            pax.mtime(seconds, time.getNano());
         }
         if (nameBytes.length > 100 || !ascii(nameBytes, name)) {
-            record("path", name);
+            pax.record("path", nameBytes);
         }
         if (linkBytes != null && (linkBytes.length > 100 || !ascii(linkBytes, link))) {
-            record("linkpath", link);
+            pax.record("linkpath", linkBytes);
         }
         if (size > MAX_OCTAL_11) {
-            record("size", Long.toString(size));
+            pax.record("size", Long.toString(size).getBytes(StandardCharsets.US_ASCII));
         }
         if (uid > MAX_OCTAL_7) {
-            record("uid", Long.toString(uid));
+            pax.record("uid", Long.toString(uid).getBytes(StandardCharsets.US_ASCII));
         }
         if (gid > MAX_OCTAL_7) {
-            record("gid", Long.toString(gid));
+            pax.record("gid", Long.toString(gid).getBytes(StandardCharsets.US_ASCII));
         }
-        if (pax.length() > 0) {
-            byte[] records = pax.toString().getBytes(StandardCharsets.UTF_8);
-            block(TYPE_PAX, PAX_NAME, null, 0644, 0, 0, records.length, timeFits ? seconds : 0);
-            bytes(records);
+        long headerMtime = timeFits ? seconds : 0;
+        int paxBlocks = (pax.length + BLOCK - 1) / BLOCK;
+        int whole = (pax.length > 0 ? BLOCK + paxBlocks * BLOCK : 0) + BLOCK;
+        if (whole <= chunk.length) {
+            // the usual case: all of it in one chunk, handed over early (partly full) where it would not fit, so
+            // that no header is split and no rarely taken branch is left in the blocks' code
+            if (chunk.length - position < Math.max(whole, HEADER_ROOM)) {
+                handOver();
+            }
+            if (pax.length > 0) {
+                block(TYPE_PAX, PAX_NAME, null, 0644, 0, 0, pax.length, headerMtime);
+                System.arraycopy(pax.bytes, 0, chunk, position, pax.length);
+                Arrays.fill(chunk, position + pax.length, position + paxBlocks * BLOCK, (byte) 0);
+                position += paxBlocks * BLOCK;
+                total += paxBlocks * BLOCK;
+            }
+        } else if (pax.length > 0) {
+            // PAX records longer than a chunk (names of many kilobytes): block by block
+            room();
+            block(TYPE_PAX, PAX_NAME, null, 0644, 0, 0, pax.length, headerMtime);
+            bytes(Arrays.copyOf(pax.bytes, pax.length));
             pad();
+            room();
+        } else {
+            room();
         }
         block(type, nameBytes, linkBytes, mode, uid <= MAX_OCTAL_7 ? uid : 0,
-                gid <= MAX_OCTAL_7 ? gid : 0, size <= MAX_OCTAL_11 ? size : 0, timeFits ? seconds : 0);
+                gid <= MAX_OCTAL_7 ? gid : 0, size <= MAX_OCTAL_11 ? size : 0, headerMtime);
     }
 
-    /** One ustar header block at the current position. */
-    private void block(byte type, byte[] name, byte[] link, int mode, long uid, long gid, long size, long mtime)
-            throws IOException {
+    /** A chunk with room for one block: the current one, or the next where the current one is full. */
+    private void room() throws IOException {
         if (position == chunk.length) {
             handOver();
         }
+    }
+
+    /**
+     * One ustar header block at the current position, which has room for it: the fixed fields come from
+     * {@link #TEMPLATE}, whose byte sum starts the checksum; the sum of each field written is added to it.
+     */
+    private void block(byte type, byte[] name, byte[] link, int mode, long uid, long gid, long size, long mtime) {
         byte[] b = chunk;
         int at = position;
-        Arrays.fill(b, at, at + BLOCK, (byte) 0);
-        System.arraycopy(name, 0, b, at, Math.min(name.length, 100));
-        octal(b, at + 100, 8, mode & 07777);
-        octal(b, at + 108, 8, uid);
-        octal(b, at + 116, 8, gid);
-        octal(b, at + 124, 12, size);
-        octal(b, at + 136, 12, mtime);
+        System.arraycopy(TEMPLATE, 0, b, at, BLOCK);
+        long sum = TEMPLATE_SUM + type;
+        sum += copy(name, b, at);
+        sum += octal(b, at + 100, 8, mode & 07777);
+        sum += octal(b, at + 108, 8, uid);
+        sum += octal(b, at + 116, 8, gid);
+        sum += octal(b, at + 124, 12, size);
+        sum += octal(b, at + 136, 12, mtime);
         b[at + 156] = type;
         if (link != null) {
-            System.arraycopy(link, 0, b, at + 157, Math.min(link.length, 100));
+            sum += copy(link, b, at + 157);
         }
-        // "ustar\0" "00": the POSIX magic and version
-        b[at + 257] = 'u';
-        b[at + 258] = 's';
-        b[at + 259] = 't';
-        b[at + 260] = 'a';
-        b[at + 261] = 'r';
-        b[at + 263] = '0';
-        b[at + 264] = '0';
-        octal(b, at + 329, 8, 0);
-        octal(b, at + 337, 8, 0);
-        // the checksum is summed with its own field as spaces, then written as 6 digits, NUL, space
-        Arrays.fill(b, at + 148, at + 156, (byte) ' ');
-        long sum = 0;
-        // what follows the device numbers (the name prefix and padding) is left zero
-        for (int i = at; i < at + PREFIX; i++) {
-            sum += b[i] & 0xff;
-        }
+        // the checksum is summed with its own field as spaces (as the template has it), then written as 6 digits,
+        // NUL, and the template's space
         octal(b, at + 148, 7, sum);
         position += BLOCK;
         total += BLOCK;
     }
 
-    /** {@code value} as zero-padded octal digits filling {@code length - 1} bytes, then a NUL. */
-    private static void octal(byte[] b, int at, int length, long value) {
+    /** Copies up to 100 bytes of {@code field} to {@code at}; answers their sum. */
+    private static int copy(byte[] field, byte[] b, int at) {
+        int length = Math.min(field.length, 100);
+        System.arraycopy(field, 0, b, at, length);
+        int sum = 0;
+        for (int i = 0; i < length; i++) {
+            sum += field[i] & 0xff;
+        }
+        return sum;
+    }
+
+    /** The fixed part of every ustar header: "ustar\0" "00", device numbers 0, the checksum field as spaces. */
+    private static byte[] template() {
+        byte[] b = new byte[BLOCK];
+        byte[] magic = {'u', 's', 't', 'a', 'r', 0, '0', '0'};
+        System.arraycopy(magic, 0, b, 257, magic.length);
+        octal(b, 329, 8, 0);
+        octal(b, 337, 8, 0);
+        Arrays.fill(b, 148, 156, (byte) ' ');
+        return b;
+    }
+
+    private static int sum(byte[] bytes) {
+        int sum = 0;
+        for (byte b : bytes) {
+            sum += b & 0xff;
+        }
+        return sum;
+    }
+
+    /** {@code value} as zero-padded octal digits filling {@code length - 1} bytes, then a NUL; answers their sum. */
+    private static int octal(byte[] b, int at, int length, long value) {
         long rest = value;
+        int sum = 0;
         for (int i = at + length - 2; i >= at; i--) {
-            b[i] = (byte) ('0' + (rest & 7));
+            int digit = '0' + (int) (rest & 7);
+            b[i] = (byte) digit;
+            sum += digit;
             rest >>>= 3;
         }
         b[at + length - 1] = 0;
-    }
-
-    /** Appends one PAX record, "LENGTH key=value\n", where LENGTH counts the whole record, its own digits too. */
-    private void record(String key, String value) {
-        int rest = 3 + key.length() + value.getBytes(StandardCharsets.UTF_8).length; // ' ', '=', '\n'
-        int digits = 1;
-        while (Integer.toString(rest + digits).length() != digits) {
-            digits++;
-        }
-        pax.append(rest + digits).append(' ').append(key).append('=').append(value).append('\n');
+        return sum;
     }
 
     /** Seconds since the epoch with nine decimals (negative ones included), as PAX's mtime. */
