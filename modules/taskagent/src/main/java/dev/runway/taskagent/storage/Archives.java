@@ -11,6 +11,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -124,6 +125,9 @@ public final class Archives {
         private static final int SYMLINK = 0120000;
         private static final int DIRECTORY = 0040000;
         private static final int REGULAR = 0100000;
+        /** Opens a file, not through a symlink that took its place since its {@code lstat} (one set for all). */
+        private static final Set<OpenOption> READ_NO_FOLLOW = Set.of(StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS);
 
         /** The names written, where several sources may name one path; null for one source, whose names differ. */
         private final Set<String> written;
@@ -169,8 +173,7 @@ public final class Archives {
             } else {
                 long size = (Long) attributes.get("size");
                 long copied;
-                // not through a symlink that took the file's place since its lstat
-                try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                try (FileChannel in = FileChannel.open(path, READ_NO_FOLLOW)) {
                     copied = tar.file(name, permissions, uid, gid, mtime, size, in);
                 }
                 if (copied != size) {
