@@ -131,7 +131,7 @@ final class TarWriter {
         if (whole <= chunk.length) {
             // the usual case: all of it in one chunk, handed over early (partly full) where it would not fit, so
             // that no header is split and no rarely taken branch is left in the blocks' code
-            if (chunk.length - position < Math.max(whole, HEADER_ROOM)) {
+            if (chunk.length - position < Math.min(chunk.length, Math.max(whole, HEADER_ROOM))) {
                 handOver();
             }
             if (pax.length > 0) {

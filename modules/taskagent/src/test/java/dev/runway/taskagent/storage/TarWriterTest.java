@@ -104,6 +104,71 @@ class TarWriterTest {
     }
 
     @Test
+    void theStreamIsTheSameWhateverTheChunkSizeAndGnuTarReadsIt() throws Exception {
+        // 1 KiB chunks are smaller than a PAX header and the header after it; 4 KiB ones are handed over partly
+        // full before headers; 1 MiB ones hold many entries
+        byte[] small = entries(1024);
+        assertThat(entries(4096)).isEqualTo(small);
+        assertThat(entries(1024 * 1024)).isEqualTo(small);
+        assertThat(small.length % (20 * TarWriter.BLOCK)).isZero();
+
+        Path archive = Files.write(temp.resolve("entries.tar"), small);
+        Process tar = new ProcessBuilder("tar", "--numeric-owner", "--full-time", "-tvf", archive.toString())
+                .redirectErrorStream(true).start();
+        String listing = new String(tar.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(tar.waitFor()).as(listing).isZero();
+        List<String> lines = listing.lines().toList();
+        assertThat(lines).hasSize(1 + 3 * 40);
+        assertThat(lines.get(0)).startsWith("drwxr-x--- 1000/1000").endsWith(" d/");
+        assertThat(lines).anyMatch(line -> line.startsWith("-rw-r--r-- 1000/1000") && line.contains(" 2023-11-14 ")
+                && line.endsWith(" d/file-7-" + "n".repeat(7 * 3)));
+        assertThat(lines).anyMatch(line -> line.startsWith("lrwxrwxrwx 3000000/4000000")
+                && line.endsWith(" d/ünï-39 -> " + "t/".repeat(39 * 3) + "end"));
+
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(small))) {
+            int count = 0;
+            for (TarArchiveEntry entry; (entry = in.getNextEntry()) != null; count++) {
+                if (entry.getName().equals("d/file-7-" + "n".repeat(21))) {
+                    assertThat(entry.getSize()).isEqualTo(7 * 613);
+                    assertThat(entry.getLastModifiedTime()).isEqualTo(mtime(7));
+                    assertThat(in.readAllBytes()).containsOnly((byte) 7);
+                }
+            }
+            assertThat(count).isEqualTo(1 + 3 * 40);
+        }
+    }
+
+    /**
+     * A directory, then 40 times a file (of 613 bytes times its number: ends off blocks and chunks), a symlink with
+     * a non-ASCII name and a target growing past 100 bytes, and an empty file with an mtime before the epoch or a
+     * whole second: headers with and without PAX records at every offset in a chunk.
+     */
+    private static byte[] entries(int chunkSize) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TarWriter tar = new TarWriter((chunk, length) -> {
+            assertThat(length).isPositive().isLessThanOrEqualTo(chunkSize);
+            out.write(chunk, 0, length);
+            return new byte[chunkSize]; // a fresh one: no bytes of the last may leak into it
+        }, new byte[chunkSize]);
+        tar.directory("d", 0750, 1000, 1000, FileTime.fromMillis(1_600_000_000_000L));
+        for (int i = 0; i < 40; i++) {
+            byte[] bytes = new byte[i * 613];
+            java.util.Arrays.fill(bytes, (byte) i);
+            tar.file("d/file-" + i + "-" + "n".repeat(i * 3), 0644, 1000, 1000, mtime(i), bytes.length,
+                    java.nio.channels.Channels.newChannel(new ByteArrayInputStream(bytes)));
+            tar.symlink("d/ünï-" + i, "t/".repeat(i * 3) + "end", 0777, 3_000_000, 4_000_000, mtime(i + 1));
+            tar.file("d/empty-" + i, 0600, 0, 0, i % 2 == 0 ? FileTime.fromMillis(-1_500L * i)
+                    : FileTime.fromMillis(1_000_000_000_000L), 0, zeros());
+        }
+        tar.finish();
+        return out.toByteArray();
+    }
+
+    private static FileTime mtime(int i) {
+        return FileTime.from(Instant.ofEpochSecond(1_700_000_000L + i, i * 1_001_001));
+    }
+
+    @Test
     void aFileThatEndsEarlyIsReportedShort() throws Exception {
         TarWriter tar = new TarWriter((chunk, length) -> chunk, new byte[4096]);
         ReadableByteChannel three = java.nio.channels.Channels.newChannel(new ByteArrayInputStream(new byte[3]));
