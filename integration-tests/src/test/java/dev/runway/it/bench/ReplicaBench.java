@@ -45,11 +45,7 @@ final class ReplicaBench {
     /** The claims/s rows: H2 (one server), PostgreSQL with 1 replica and with 3. */
     List<Row> claims() throws Exception {
         List<Row> rows = new ArrayList<>();
-        try (Cluster h2 = Cluster.start(options.work().resolve("claims-h2"), NO_RATE_LIMIT)) {
-            String token = h2.resourceClassToken("claims");
-            rows.add(claimsRow("server claims/s, H2, 1 server", List.of(h2.uri()), List.of(h2.management),
-                    List.of(h2.server.pid()), 0, token, h2.server.adminToken(), null));
-        }
+        rows.add(h2Claims());
         Double one = null;
         for (int replicas : new int[] {1, 3}) {
             try (ReplicatedServers servers = ReplicatedServers.start(options.work().resolve("claims-pg-" + replicas),
@@ -75,6 +71,15 @@ final class ReplicaBench {
             }
         }
         return rows;
+    }
+
+    /** The H2 row alone (one server on its own database file). */
+    Row h2Claims() throws Exception {
+        try (Cluster h2 = Cluster.start(options.work().resolve("claims-h2"), NO_RATE_LIMIT)) {
+            String token = h2.resourceClassToken("claims");
+            return claimsRow("server claims/s, H2, 1 server", List.of(h2.uri()), List.of(h2.management),
+                    List.of(h2.server.pid()), 0, token, h2.server.adminToken(), null);
+        }
     }
 
     /**
