@@ -98,12 +98,14 @@ final class ReplicaBench {
         List<Double> rates = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
         try {
+            // queued before the claimers connect: on a loaded machine the submissions may outlast the server's
+            // authentication deadline, which closes a connection that presented no token yet
+            ServerBench.submit(managements.get(0), resourceClass, 100, agents);
             for (int a = 0; a < options.claimAgents(); a++) {
                 URI server = servers.get(a % servers.size());
                 claimers.add(new ClaimConnection(server, token,
                         new ClaimRequest("agent-" + a, "bench", "bench", "linux", "amd64", 1, 1)));
             }
-            ServerBench.submit(managements.get(0), resourceClass, 100, agents);
             ServerBench.claim(claimers, agents, 100); // warm-up
             for (int run = -WARM_ROUNDS; run < options.runs(); run++) {
                 for (int i = 0; i < managements.size(); i++) {
@@ -119,15 +121,16 @@ final class ReplicaBench {
                 System.out.println("    " + round + " " + CpuShares.sample(pids, postmaster).perOperation(
                         beforeClaims, claims, String.format(java.util.Locale.ROOT, "claims %.0f/s", rate)));
                 // opened just before their first request: the server closes a connection that presents no token
-                // within its authentication deadline
+                // within its authentication deadline (the wait for idle compilers may last up to 10 s on a loaded
+                // machine, so it comes first)
                 List<ClaimConnection> floorers = new ArrayList<>();
                 double floor;
                 try {
+                    CpuShares.awaitIdleCompilers(pids);
                     for (int a = 0; a < options.claimAgents(); a++) {
                         floorers.add(new ClaimConnection(servers.get(a % servers.size()), adminToken, "GET",
                                 floorPath, new byte[0]));
                     }
-                    CpuShares.awaitIdleCompilers(pids);
                     CpuShares beforeFloor = CpuShares.sample(pids, postmaster);
                     floor = requests(floorers, agents, options.claimJobs());
                     System.out.println("    " + round + " " + CpuShares.sample(pids, postmaster).perOperation(
