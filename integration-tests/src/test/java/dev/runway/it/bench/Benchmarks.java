@@ -74,6 +74,9 @@ public final class Benchmarks {
             section("server", "server claims/s", () -> List.of(server.claimsPerSecond()));
             ReplicaBench replicas = new ReplicaBench(options);
             section("replicas", "claims/s on H2 and PostgreSQL", replicas::claims);
+            if (!options.wants("replicas")) { // the replicas section measures the H2 row too
+                section("claims-h2", "claims/s on H2", () -> List.of(replicas.h2Claims()));
+            }
             section("replicas", "replicas: wake-ups and idle long-polls", replicas::idleAndWakeups);
             KillBench kill = new KillBench(options);
             section("kill", "kill, process launcher", () -> List.of(kill.processLauncher()));

@@ -14,7 +14,7 @@ record Options(int runs, int pickupJobs, int pipelines, int concurrentJobs, int 
         Path image, Path work, Path json, String taskAgentClassPath, int storageScale) {
 
     static final Set<String> SECTIONS = Set.of("startup", "pickup", "systemd", "jobs", "idle", "output", "server",
-            "kill", "pipeline", "workflow", "dashboard", "replicas", "storage");
+            "kill", "pipeline", "workflow", "dashboard", "replicas", "storage", "claims-h2");
 
     static Options parse(String[] args) {
         int runs = 3;

@@ -45,11 +45,7 @@ final class ReplicaBench {
     /** The claims/s rows: H2 (one server), PostgreSQL with 1 replica and with 3. */
     List<Row> claims() throws Exception {
         List<Row> rows = new ArrayList<>();
-        try (Cluster h2 = Cluster.start(options.work().resolve("claims-h2"), NO_RATE_LIMIT)) {
-            String token = h2.resourceClassToken("claims");
-            rows.add(claimsRow("server claims/s, H2, 1 server", List.of(h2.uri()), List.of(h2.management),
-                    List.of(h2.server.pid()), 0, token, h2.server.adminToken(), null));
-        }
+        rows.add(h2Claims());
         Double one = null;
         for (int replicas : new int[] {1, 3}) {
             try (ReplicatedServers servers = ReplicatedServers.start(options.work().resolve("claims-pg-" + replicas),
@@ -77,6 +73,15 @@ final class ReplicaBench {
         return rows;
     }
 
+    /** The H2 row alone (one server on its own database file). */
+    Row h2Claims() throws Exception {
+        try (Cluster h2 = Cluster.start(options.work().resolve("claims-h2"), NO_RATE_LIMIT)) {
+            String token = h2.resourceClassToken("claims");
+            return claimsRow("server claims/s, H2, 1 server", List.of(h2.uri()), List.of(h2.management),
+                    List.of(h2.server.pid()), 0, token, h2.server.adminToken(), null);
+        }
+    }
+
     /**
      * Claims per second of {@link Options#claimAgents} agents spread over {@code servers} taking
      * {@link Options#claimJobs} queued tasks, and beside it, in each run, as many trivial authenticated requests
@@ -93,12 +98,14 @@ final class ReplicaBench {
         List<Double> rates = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
         try {
+            // queued before the claimers connect: on a loaded machine the submissions may outlast the server's
+            // authentication deadline, which closes a connection that presented no token yet
+            ServerBench.submit(managements.get(0), resourceClass, 100, agents);
             for (int a = 0; a < options.claimAgents(); a++) {
                 URI server = servers.get(a % servers.size());
                 claimers.add(new ClaimConnection(server, token,
                         new ClaimRequest("agent-" + a, "bench", "bench", "linux", "amd64", 1, 1)));
             }
-            ServerBench.submit(managements.get(0), resourceClass, 100, agents);
             ServerBench.claim(claimers, agents, 100); // warm-up
             for (int run = -WARM_ROUNDS; run < options.runs(); run++) {
                 for (int i = 0; i < managements.size(); i++) {
@@ -114,15 +121,16 @@ final class ReplicaBench {
                 System.out.println("    " + round + " " + CpuShares.sample(pids, postmaster).perOperation(
                         beforeClaims, claims, String.format(java.util.Locale.ROOT, "claims %.0f/s", rate)));
                 // opened just before their first request: the server closes a connection that presents no token
-                // within its authentication deadline
+                // within its authentication deadline (the wait for idle compilers may last up to 10 s on a loaded
+                // machine, so it comes first)
                 List<ClaimConnection> floorers = new ArrayList<>();
                 double floor;
                 try {
+                    CpuShares.awaitIdleCompilers(pids);
                     for (int a = 0; a < options.claimAgents(); a++) {
                         floorers.add(new ClaimConnection(servers.get(a % servers.size()), adminToken, "GET",
                                 floorPath, new byte[0]));
                     }
-                    CpuShares.awaitIdleCompilers(pids);
                     CpuShares beforeFloor = CpuShares.sample(pids, postmaster);
                     floor = requests(floorers, agents, options.claimJobs());
                     System.out.println("    " + round + " " + CpuShares.sample(pids, postmaster).perOperation(

@@ -119,23 +119,27 @@ final class RunnerRoutes {
         }
         RunnerVisit runner = new RunnerVisit(request.name(), request.hostname(),
                 exchange.remoteAddress(), request.version());
-        visits.record(identity.resourceClass().id(), runner);
         long wait = Math.min(request.waitSeconds() * 1000L, settings.maxClaimWait().toMillis());
-        return attempt(identity, runner, clock.millis() + wait, exchange::clientGone);
+        return attempt(identity, runner, clock.millis() + wait, exchange::clientGone, true);
     }
 
     /**
      * Tries to claim; else waits for a signal of the class (no thread held) and tries again until the deadline. A
      * held claim whose client closed its connection meanwhile (a draining agent) takes nothing: the task it was woken
-     * for goes to the next waiting claim instead of to a socket nobody reads.
+     * for goes to the next waiting claim instead of to a socket nobody reads. A claim that takes a task records its
+     * runner's visit in the claim's own transaction; one that finds nothing at its {@code first} look records it
+     * apart ({@link RunnerVisits}), so that a claim writes the runner's row at most once.
      */
     private CompletableFuture<Reply> attempt(Auth.RunnerIdentity identity, RunnerVisit runner,
-            long deadline, BooleanSupplier clientGone) {
+            long deadline, BooleanSupplier clientGone, boolean first) {
         String rcId = identity.resourceClass().id();
         long seen = claims.version(rcId);
         Optional<Reply> claimed = tryClaim(identity, runner);
         if (claimed.isPresent()) {
             return CompletableFuture.completedFuture(claimed.get());
+        }
+        if (first) {
+            visits.record(rcId, runner);
         }
         long remaining = deadline - clock.millis();
         if (remaining <= 0) {
@@ -154,7 +158,7 @@ final class RunnerRoutes {
                 return CompletableFuture.completedFuture(tryClaim(identity, runner).orElse(Reply.noContent()));
             }
             try {
-                return attempt(identity, runner, deadline, clientGone);
+                return attempt(identity, runner, deadline, clientGone, false);
             } catch (RuntimeException e) {
                 // this claim cannot take the task it was woken for (e.g. its token was deleted): pass it on
                 claims.signal(rcId);

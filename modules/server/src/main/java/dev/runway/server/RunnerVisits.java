@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Keeps the runner inventory's "last connected" without a database write on every claim: a runner that asks
- * again within {@link #PRECISION_MILLIS} is not written again. A claim that gets a task records the runner in the
- * same transaction anyway.
+ * again within {@link #PRECISION_MILLIS} is not written again. Only claims that found nothing come here: a claim
+ * that gets a task records its runner in the claim's own transaction instead.
  */
 final class RunnerVisits {
     static final long PRECISION_MILLIS = 5_000;

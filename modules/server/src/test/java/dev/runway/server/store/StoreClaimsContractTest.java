@@ -124,6 +124,49 @@ class StoreClaimsContractTest {
     }
 
     @Test
+    void lapsesOfOneBatchEachRequeueCancelOrGiveUpAsTheirJobAsks() {
+        String requeued = store.jobs().create(linux.id(), "acme/linux", "requeued", "{}", null, 60, 0).id();
+        String ended = store.jobs().create(linux.id(), "acme/linux", "ended", "{}", null, 60, 0).id();
+        String canceled = store.jobs().create(linux.id(), "acme/linux", "canceled", "{}", null, 60, 0).id();
+        String givenUp = store.jobs().create(linux.id(), "acme/linux", "given-up", "{}", null, 60, 0).id();
+        Claim a = claim("r1", "t1").orElseThrow();
+        Claim b = claim("r2", "t2").orElseThrow();
+        Claim c = claim("r3", "t3").orElseThrow();
+        Claim firstOfD = claim("r4", "t4").orElseThrow();
+        assertThat(List.of(a.job().id(), b.job().id(), c.job().id(), firstOfD.job().id()))
+                .containsExactly(requeued, ended, canceled, givenUp);
+        store.tasks().finish(b.task().id(), TaskState.FINISHED, JobState.SUCCESS, null, 3000);
+        store.jobs().cancel(canceled, 3000);
+        assertThat(store.tasks().lapse(firstOfD.task().id(), 1, 3000).state()).as("its one requeue")
+                .isEqualTo(JobState.QUEUED);
+        Claim d = claim("r5", "t5").orElseThrow();
+
+        List<Job> jobs = store.tasks().lapseAll(List.of(a.task().id(), b.task().id(), c.task().id(),
+                d.task().id()), 1, 9000);
+
+        assertThat(jobs).extracting(Job::id).containsExactly(requeued, ended, canceled, givenUp);
+        assertThat(jobs.get(0).state()).isEqualTo(JobState.QUEUED);
+        assertThat(jobs.get(0).requeues()).isEqualTo(1);
+        assertThat(jobs.get(0).reason()).isEqualTo("runner \"r1\" stopped sending heartbeats (attempt 1); requeued");
+        assertThat(jobs.get(0).finishedAt()).isNull();
+        assertThat(jobs.get(1).state()).as("its task had ended: untouched").isEqualTo(JobState.SUCCESS);
+        assertThat(jobs.get(2).state()).isEqualTo(JobState.CANCELED);
+        assertThat(jobs.get(2).requeues()).as("a canceled job's lapse is no requeue").isZero();
+        assertThat(jobs.get(2).finishedAt()).isEqualTo(9000);
+        assertThat(jobs.get(3).state()).isEqualTo(JobState.FAILED);
+        assertThat(jobs.get(3).reason()).isEqualTo("runner \"r5\" stopped sending heartbeats (attempt 2); it was"
+                + " requeued 1 times already, giving up");
+        for (Claim lapsed : List.of(a, c, d)) {
+            Task task = store.tasks().find(lapsed.task().id()).orElseThrow();
+            assertThat(task.state()).isEqualTo(TaskState.LAPSED);
+            assertThat(task.finishedAt()).isEqualTo(9000);
+        }
+        assertThat(store.tasks().find(b.task().id()).orElseThrow().state()).isEqualTo(TaskState.FINISHED);
+        assertThat(store.jobs().find(requeued)).contains(jobs.get(0));
+        assertThat(claim("r6", "t6").map(claim -> claim.job().id())).as("back in the queue").contains(requeued);
+    }
+
+    @Test
     void checkoutCredentialsOfTasksThatEndedLongAgoAreForgottenAndLiveOnesKept() {
         store.jobs().create(linux.id(), "acme/linux", "ended", "{}", null, 60, 0);
         store.jobs().create(linux.id(), "acme/linux", "running", "{}", null, 60, 0);

@@ -146,11 +146,6 @@ final class JdbcJobs implements JobRepository {
      */
     private static final String OF_TASK = " WHERE id = (SELECT job_id FROM tasks WHERE id = ?) AND task_id = ?";
 
-    /** The job whose current attempt is {@code taskId}. */
-    Optional<Job> byTask(String taskId) throws SQLException {
-        return db.one(Rows::job, "SELECT * FROM jobs" + OF_TASK, taskId, taskId);
-    }
-
     /**
      * Marks a queued job running; answers false when it is not queued any more. The condition makes a claim correct
      * even where no row lock was taken: of two claimers that read the same job, the second changes nothing.
@@ -187,14 +182,15 @@ final class JdbcJobs implements JobRepository {
                 taskId);
     }
 
-    /** Counts a requeue after a lapse, unless the job is about to end canceled. */
-    void countRequeue(String jobId) throws SQLException {
-        db.update("UPDATE jobs SET requeues = requeues + CASE WHEN cancel_requested THEN 0 ELSE 1 END"
-                + " WHERE id = ?", jobId);
-    }
-
-    void fail(String jobId, String reason, long now) throws SQLException {
-        db.update("UPDATE jobs SET state = 'FAILED', finished_at = ?, reason = ? WHERE id = ?", now, reason, jobId);
+    /**
+     * The jobs of lapsed attempts back to the queue with their requeue counted, or ended canceled when a cancel was
+     * asked (as {@link #requeueOrCancel}), in one round trip: each row is {@code now, reason, jobId, taskId}.
+     */
+    void requeueLapsed(List<Object[]> rows) throws SQLException {
+        db.batch("UPDATE jobs SET requeues = requeues + CASE WHEN cancel_requested THEN 0 ELSE 1 END,"
+                + " state = CASE WHEN cancel_requested THEN 'CANCELED' ELSE 'QUEUED' END,"
+                + " finished_at = CASE WHEN cancel_requested THEN ? ELSE NULL END,"
+                + " reason = CASE WHEN cancel_requested THEN 'canceled' ELSE ? END WHERE id = ? AND task_id = ?", rows);
     }
 
     /** Fails the queued and running jobs of a class being deleted. */

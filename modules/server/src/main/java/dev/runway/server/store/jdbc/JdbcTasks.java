@@ -315,36 +315,101 @@ final class JdbcTasks implements TaskRepository {
 
     @Override
     public Job lapse(String taskId, int maxRequeues, long now) {
-        return db.tx(() -> lapseOne(taskId, maxRequeues, now));
+        return lapseAll(List.of(taskId), maxRequeues, now).get(0);
     }
 
-    /** One commit for the lot: after a pause of many runners their lapses would each cost a commit. */
+    /** Lapses per statement of a lapse's transaction: the rows read by key with one IN list each. */
+    private static final int LAPSES_PER_STATEMENT = 100;
+
+    /**
+     * One commit for the lot (after a pause of many runners their lapses would each cost a commit), and a few
+     * statements per up to {@link #LAPSES_PER_STATEMENT} tasks instead of six per task: the tasks and their jobs read
+     * by key in one query each, the tasks ended and the jobs requeued (or failed) in one batch each, the jobs read
+     * back in one query.
+     */
     @Override
     public List<Job> lapseAll(List<String> taskIds, int maxRequeues, long now) {
         return db.tx(() -> {
             List<Job> lapsedJobs = new ArrayList<>(taskIds.size());
-            for (String taskId : taskIds) {
-                lapsedJobs.add(lapseOne(taskId, maxRequeues, now));
+            for (int from = 0; from < taskIds.size(); from += LAPSES_PER_STATEMENT) {
+                lapsedJobs.addAll(lapseBatch(taskIds.subList(from, Math.min(taskIds.size(),
+                        from + LAPSES_PER_STATEMENT)), maxRequeues, now));
             }
             return lapsedJobs;
         });
     }
 
-    private Job lapseOne(String taskId, int maxRequeues, long now) throws SQLException {
-        Task task = byId(taskId).orElseThrow();
-        if (task.state() == TaskState.RUNNING) {
-            db.update("UPDATE tasks SET state = 'LAPSED', finished_at = ? WHERE id = ?", now, taskId);
-            Job job = jobs.byTask(taskId).orElseThrow();
-            String lost = "runner \"" + task.runnerName() + "\" stopped sending heartbeats (attempt "
-                    + task.attempt() + ")";
-            if (job.cancelRequested() || job.requeues() < maxRequeues) {
-                jobs.countRequeue(job.id());
-                jobs.requeueOrCancel(taskId, now, lost + "; requeued");
-            } else {
-                jobs.fail(job.id(), lost + "; it was requeued " + maxRequeues + " times already, giving up", now);
+    private List<Job> lapseBatch(List<String> taskIds, int maxRequeues, long now) throws SQLException {
+        Map<String, Task> tasks = new java.util.HashMap<>();
+        for (Task task : db.query(Rows::task, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE id IN ("
+                + placeholders(taskIds.size()) + ")", taskIds.toArray())) {
+            tasks.put(task.id(), task);
+        }
+        List<Task> running = new ArrayList<>();
+        for (String taskId : taskIds) {
+            Task task = tasks.get(taskId);
+            if (task == null) {
+                throw new IllegalStateException("no task " + taskId);
+            }
+            if (task.state() == TaskState.RUNNING) {
+                running.add(task);
             }
         }
-        return jobs.byId(task.jobId()).orElseThrow();
+        if (!running.isEmpty()) {
+            List<Object[]> ends = new ArrayList<>(running.size());
+            running.forEach(task -> ends.add(new Object[] {now, task.id()}));
+            int[] ended = db.batch("UPDATE tasks SET state = 'LAPSED', finished_at = ? WHERE id = ?"
+                    + " AND state = 'RUNNING'", ends);
+            Map<String, Job> jobsBefore = jobsById(running.stream().map(Task::jobId).toList());
+            List<Object[]> requeues = new ArrayList<>();
+            List<Object[]> failures = new ArrayList<>();
+            for (int i = 0; i < running.size(); i++) {
+                Task task = running.get(i);
+                Job job = jobsBefore.get(task.jobId());
+                if (ended[i] != 1) {
+                    continue; // ended meanwhile by another process sharing the database: its job is not ours to move
+                }
+                if (job == null || !task.id().equals(job.taskId())) {
+                    throw new IllegalStateException("the job of task " + task.id() + " is not on that attempt");
+                }
+                String lost = "runner \"" + task.runnerName() + "\" stopped sending heartbeats (attempt "
+                        + task.attempt() + ")";
+                if (job.cancelRequested() || job.requeues() < maxRequeues) {
+                    requeues.add(new Object[] {now, lost + "; requeued", job.id(), task.id()});
+                } else {
+                    failures.add(new Object[] {now, lost + "; it was requeued " + maxRequeues
+                        + " times already, giving up", job.id(), task.id()});
+                }
+            }
+            if (!requeues.isEmpty()) {
+                jobs.requeueLapsed(requeues);
+            }
+            if (!failures.isEmpty()) {
+                db.batch("UPDATE jobs SET state = 'FAILED', finished_at = ?, reason = ? WHERE id = ? AND task_id = ?",
+                        failures);
+            }
+        }
+        Map<String, Job> jobsAfter = jobsById(taskIds.stream().map(id -> tasks.get(id).jobId()).distinct().toList());
+        List<Job> result = new ArrayList<>(taskIds.size());
+        for (String taskId : taskIds) {
+            result.add(java.util.Objects.requireNonNull(jobsAfter.get(tasks.get(taskId).jobId()),
+                    () -> "no job of task " + taskId));
+        }
+        return result;
+    }
+
+    /** The jobs {@code ids} (at most {@link #LAPSES_PER_STATEMENT}) by id, in one query. */
+    private Map<String, Job> jobsById(List<String> ids) throws SQLException {
+        Map<String, Job> byId = new java.util.HashMap<>();
+        for (Job job : db.query(Rows::job, "SELECT * FROM jobs WHERE id IN (" + placeholders(ids.size()) + ")",
+                ids.toArray())) {
+            byId.put(job.id(), job);
+        }
+        return byId;
+    }
+
+    private static String placeholders(int count) {
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
     }
 
     /** Fails the running tasks of a class being deleted, inside the caller's transaction. */
