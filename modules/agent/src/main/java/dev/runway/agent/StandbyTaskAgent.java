@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * that has been idle that long holds no task agent, and its first pickup starts one as before. A standby holds no
  * task and no slot: it is one JVM waiting, whatever {@code max_concurrent_tasks} is.
  *
+ * <p>When a task comes to a standby that was started ahead of its predecessor's end and is still younger than a
+ * standby's warm-up ({@link #WARM_UP}), tasks come back to back (a workflow's job after a job shorter than a JVM's
+ * start): that task runs on a JVM still starting, and the next such task would too. From then on two standbys are
+ * kept, so that the one a task takes started a task earlier and is warm, until they are dismissed for the timeout.
+ *
  * <p>Not with a {@code command_prefix}: the prefix is CircleCI's contract, given each task's own arguments. Not in
  * single-task mode, and only where the launcher can start one ({@link dev.runway.launcher.Launcher#startStandby}:
  * the process, subreaper, macOS and systemd launchers).
@@ -47,17 +54,30 @@ final class StandbyTaskAgent implements AutoCloseable {
     static final String DIRECTORY_PREFIX = "runway-standby-";
     /** How long a dismissed standby gets to read the end of its input and exit when the agent stops. */
     static final Duration DISMISS_WAIT = Duration.ofSeconds(5);
+    /** How many standbys are kept at most: a second one only while tasks come back to back. */
+    static final int MAX_KEPT = 2;
+    /**
+     * A standby's JVM start and warm-up, with a margin (on a lightly loaded machine they take 0.1-0.3 s): a standby
+     * taken younger than this ran its task while it still started.
+     */
+    static final Duration WARM_UP = Duration.ofSeconds(1);
 
     private final AgentContext context;
     private final Duration timeout;
     /** Starts standbys ahead of a task's end, and dismisses them when they expire. */
     private final ScheduledExecutorService worker;
-    private Waiting waiting;
+    /** The standbys waiting, oldest (warmest) first. */
+    private final Deque<Waiting> waiting = new ArrayDeque<>();
+    /** How many standbys to keep: 1, or {@link #MAX_KEPT} while tasks come back to back. */
+    private int kept = 1;
     private Instant lastClaim;
     private boolean closed;
 
-    /** A started standby and the directory it waits in. */
-    record Waiting(StandbyProcess process, Path directory) {}
+    /**
+     * A started standby and the directory it waits in; when it started, and whether ahead of a task's end (while a
+     * task handed to the standby before it ran).
+     */
+    record Waiting(StandbyProcess process, Path directory, Instant started, boolean ahead) {}
 
     StandbyTaskAgent(AgentContext context) {
         this.context = context;
@@ -75,15 +95,24 @@ final class StandbyTaskAgent implements AutoCloseable {
 
     /** The waiting standby for a task just claimed, when there is one and it still runs. */
     synchronized Optional<Waiting> take() {
-        lastClaim = context.clock().instant();
-        Waiting taken = waiting;
-        waiting = null;
-        if (taken != null && taken.process().onExit().isDone()) {
+        Instant now = context.clock().instant();
+        lastClaim = now;
+        Waiting taken = waiting.pollFirst();
+        if (taken == null) {
+            return Optional.empty();
+        }
+        if (taken.process().onExit().isDone()) {
             LOG.warn("the standby task agent (pid {}) had exited; the task starts its own", taken.process().pid());
             removeDirectory(taken);
             return Optional.empty();
         }
-        return Optional.ofNullable(taken);
+        if (kept < MAX_KEPT && taken.ahead() && now.isBefore(taken.started().plus(WARM_UP))) {
+            kept = MAX_KEPT;
+            LOG.info("a task came to the standby task agent (pid {}) {} ms after its start: tasks come back to back, "
+                    + "{} standbys are kept until runner.standby_timeout passes without a claim", taken.process().pid(),
+                    Duration.between(taken.started(), now).toMillis(), kept);
+        }
+        return Optional.of(taken);
     }
 
     /**
@@ -103,8 +132,17 @@ final class StandbyTaskAgent implements AutoCloseable {
         if (dedicatedUserOneTaskAtATime(runner)) {
             return;
         }
+        startOnWorker(true);
+    }
+
+    /** Starts standbys on the standby thread until as many wait as are kept. */
+    private void startOnWorker(boolean ahead) {
         try {
-            worker.execute(this::replenish);
+            worker.execute(() -> {
+                while (startOne(ahead)) {
+                    // the next one kept
+                }
+            });
         } catch (RejectedExecutionException closedMeanwhile) {
             // close() ran: no more standbys
         }
@@ -115,12 +153,31 @@ final class StandbyTaskAgent implements AutoCloseable {
         return runner.taskUser() != null && runner.maxConcurrentTasks() == 1 && runner.commandPrefix().isEmpty();
     }
 
-    /** Starts a standby when none waits and the last claim is recent enough. */
+    /**
+     * Starts a standby when none waits and the last claim is recent enough; a second one, when two are kept, on the
+     * standby thread.
+     */
     void replenish() {
-        LaunchSpec spec;
+        boolean none;
         synchronized (this) {
-            if (closed || waiting != null || timeout.isZero() || lastClaim == null || expired()) {
-                return;
+            none = waiting.isEmpty();
+        }
+        // the second one kept is not started on the way of the caller (a slot given back)
+        if (!none || startOne(false)) {
+            startOnWorker(false);
+        }
+    }
+
+    /**
+     * Starts one standby when fewer than are kept wait and the last claim is recent enough; answers whether another
+     * one is kept still.
+     */
+    private boolean startOne(boolean ahead) {
+        LaunchSpec spec;
+        boolean another;
+        synchronized (this) {
+            if (closed || waiting.size() >= kept || timeout.isZero() || lastClaim == null || expired()) {
+                return false;
             }
             String launchId = UUID.randomUUID().toString();
             Path directory;
@@ -129,7 +186,7 @@ final class StandbyTaskAgent implements AutoCloseable {
                 WorkingDirectories.create(directory, context.config().runner().taskUser());
             } catch (IOException | RuntimeException e) {
                 LOG.warn("no standby task agent: could not prepare its directory: {}", e.getMessage());
-                return;
+                return false;
             }
             spec = new LaunchSpec(launchId, command(), TaskEnvironment.forTask(System.getenv(),
                     context.config().runner().environment(), launchId, directory,
@@ -139,14 +196,15 @@ final class StandbyTaskAgent implements AutoCloseable {
                 Optional<StandbyProcess> started = context.launcher().startStandby(spec);
                 if (started.isEmpty()) {
                     removeDirectory(directory);
-                    return;
+                    return false;
                 }
-                waiting = new Waiting(started.get(), directory);
+                waiting.addLast(new Waiting(started.get(), directory, context.clock().instant(), ahead));
+                another = waiting.size() < kept;
                 LOG.info("standby task agent started (pid {}, launch id {})", started.get().pid(), launchId);
             } catch (LaunchException | RuntimeException e) {
                 LOG.warn("could not start a standby task agent: {}", e.getMessage());
                 removeDirectory(directory);
-                return;
+                return false;
             }
         }
         Duration untilExpiry = Duration.between(context.clock().instant(), lastClaim.plus(timeout));
@@ -155,6 +213,17 @@ final class StandbyTaskAgent implements AutoCloseable {
         } catch (RejectedExecutionException closedMeanwhile) {
             // close() ran since the standby started, and dismissed it
         }
+        return another;
+    }
+
+    /** How many standbys wait now. */
+    synchronized int waitingCount() {
+        return waiting.size();
+    }
+
+    /** Waits until what the standby thread was given so far (starts included) is done. */
+    void awaitStarts() throws InterruptedException, ExecutionException {
+        worker.submit(() -> { }).get();
     }
 
     /** The standby's directory: the task's template with a name of its own, or the shared directory. */
@@ -166,12 +235,14 @@ final class StandbyTaskAgent implements AutoCloseable {
         return !context.clock().instant().isBefore(lastClaim.plus(timeout));
     }
 
-    private synchronized void dismissIfExpired() {
-        if (waiting != null && expired()) {
-            LOG.info("no task claimed for runner.standby_timeout ({}): dismissing the standby task agent",
-                    GoDuration.format(timeout));
-            dismiss(waiting);
-            waiting = null;
+    synchronized void dismissIfExpired() {
+        if (!waiting.isEmpty() && expired()) {
+            LOG.info("no task claimed for runner.standby_timeout ({}): dismissing the standby task agent{}",
+                    GoDuration.format(timeout), waiting.size() > 1 ? "s" : "");
+            while (!waiting.isEmpty()) {
+                dismiss(waiting.pollFirst());
+            }
+            kept = 1; // an agent idle that long keeps one again
         }
     }
 
@@ -181,18 +252,22 @@ final class StandbyTaskAgent implements AutoCloseable {
      */
     @Override
     public void close() {
-        Waiting last;
+        List<Waiting> last;
         synchronized (this) {
             closed = true;
-            last = waiting;
-            waiting = null;
+            last = List.copyOf(waiting);
+            waiting.clear();
             worker.shutdownNow();
         }
-        if (last == null) {
-            return;
+        // all dismissed at once, then each waited for
+        List<CompletableFuture<ExitStatus>> cleanUps = last.stream().map(this::dismiss).toList();
+        for (int i = 0; i < last.size(); i++) {
+            awaitCleanUp(last.get(i), cleanUps.get(i));
         }
-        // waits for the clean-up as well: the agent may exit right after this, and must leave nothing behind
-        CompletableFuture<ExitStatus> cleanedUp = dismiss(last);
+    }
+
+    /** Waits for a dismissed standby's clean-up (then kills it): the agent may exit right after this. */
+    private static void awaitCleanUp(Waiting last, CompletableFuture<ExitStatus> cleanedUp) {
         try {
             try {
                 cleanedUp.get(DISMISS_WAIT.toMillis(), TimeUnit.MILLISECONDS);

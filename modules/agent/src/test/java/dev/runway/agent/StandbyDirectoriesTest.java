@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +43,7 @@ class StandbyDirectoriesTest {
         Path shared = Files.createDirectories(root.resolve("shared"));
 
         StandbyTaskAgent.removeLeftoverDirectories(new WorkingDirectories(shared.toString()));
-        StandbyTaskAgent.removeDirectory(new StandbyTaskAgent.Waiting(null, shared));
+        StandbyTaskAgent.removeDirectory(new StandbyTaskAgent.Waiting(null, shared, Instant.EPOCH, false));
 
         assertThat(shared).exists();
     }
@@ -52,11 +53,11 @@ class StandbyDirectoriesTest {
         Path directory = Files.createDirectories(root.resolve("runway-standby-d"));
         Files.writeString(directory.resolve("left by a task"), "x");
 
-        StandbyTaskAgent.removeDirectory(new StandbyTaskAgent.Waiting(null, directory));
+        StandbyTaskAgent.removeDirectory(new StandbyTaskAgent.Waiting(null, directory, Instant.EPOCH, false));
         assertThat(directory).exists();
 
         Files.delete(directory.resolve("left by a task"));
-        StandbyTaskAgent.removeDirectory(new StandbyTaskAgent.Waiting(null, directory));
+        StandbyTaskAgent.removeDirectory(new StandbyTaskAgent.Waiting(null, directory, Instant.EPOCH, false));
         assertThat(directory).doesNotExist();
         assertThat(root).exists();
     }
