@@ -409,14 +409,10 @@ public final class TaskClient {
         return new BlobRef(own, size);
     }
 
-    /**
-     * Hashes {@code count} bytes of {@code in} (copying them to {@code out} when given); answers how many came. The
-     * bytes go out in pieces as large as the server gathers before it writes and hashes them (1 MiB), so that each
-     * side works on a piece while the other does too.
-     */
+    /** Hashes {@code count} bytes of {@code in} (copying them to {@code out} when given); answers how many came. */
     private static long update(MessageDigest digest, InputStream in, long count, OutputStream... out)
             throws IOException {
-        byte[] buffer = new byte[1024 * 1024];
+        byte[] buffer = new byte[256 * 1024];
         long done = 0;
         while (done < count) {
             int read = in.read(buffer, 0, (int) Math.min(buffer.length, count - done));

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 final class ApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     /** The buffer a streamed answer (a blob) is read into and written from. */
-    private static final int STREAM_CHUNK = 1024 * 1024;
+    private static final int STREAM_CHUNK = 256 * 1024;
     /**
      * Direct buffers of that one size, kept for the next streamed answer (the server's own pool keeps none above
      * 64 KiB, so each download would allocate one): it holds as many as were ever in use at once.

@@ -36,12 +36,6 @@ public final class FileBlobStore implements BlobStore {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern UPLOAD_ID = Pattern.compile("[0-9A-Za-z][0-9A-Za-z-]{0,99}");
     private static final int BUFFER = 256 * 1024;
-    /**
-     * What an upload gathers from the connection before each write and digest: the larger it is, the longer the
-     * receiving thread works before it waits for the next bytes, so the fewer times it parks and is handed the
-     * connection again (docs/benchmarks.md has the counts); one per upload under way.
-     */
-    private static final int UPLOAD_BUFFER = 1024 * 1024;
     /** How often a streamed upload of unknown size checks the disk's room (it cannot before it starts). */
     private static final long ROOM_CHECK_BYTES = 64L * 1024 * 1024;
     private final Path objects;
@@ -339,11 +333,10 @@ public final class FileBlobStore implements BlobStore {
 
     private Copied copy(InputStream in, FileChannel channel, long limit, MessageDigest digest, boolean sized,
             Writeback writeback) throws IOException {
-        byte[] buffer = new byte[UPLOAD_BUFFER];
+        byte[] buffer = new byte[BUFFER];
         long total = 0;
         boolean ended = false;
         boolean cut = false;
-        long position = channel.position(); // kept here: asking the channel costs a system call per write
         while (total < limit && !ended) {
             // the body arrives in the connection's small pieces: gather a whole buffer before each write and digest
             int want = (int) Math.min(buffer.length, limit - total);
@@ -367,20 +360,20 @@ public final class FileBlobStore implements BlobStore {
             if (!sized && total / ROOM_CHECK_BYTES != (total + filled) / ROOM_CHECK_BYTES) {
                 requireRoom(ROOM_CHECK_BYTES); // no size was checked up front: keep the reserve free as it grows
             }
+            long before = channel.position();
             try {
                 ByteBuffer view = ByteBuffer.wrap(buffer, 0, filled);
                 while (view.hasRemaining()) {
                     channel.write(view);
                 }
             } catch (IOException e) {
-                channel.truncate(position);
+                channel.truncate(before);
                 if (noSpace(e)) {
                     throw new BlobException(BlobException.Kind.NO_SPACE, "the server's disk is full ("
                             + e.getMessage() + "): the upload is dropped", -1, e);
                 }
                 throw e;
             }
-            position += filled;
             writeback.written(filled);
             if (digest != null) {
                 digest.update(buffer, 0, filled);
