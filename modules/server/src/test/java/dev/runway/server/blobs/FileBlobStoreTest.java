@@ -265,6 +265,33 @@ class FileBlobStoreTest {
     }
 
     @Test
+    void aSizedStreamCutMidwayKeepsExactlyTheBytesThatCameAndResumesThere() throws IOException {
+        FileBlobStore store = new FileBlobStore(root, 0);
+        byte[] data = bytes(3 * 1024 * 1024 + 5, 11); // several of the store's writes
+        int cutAt = 1024 * 1024 + 512 * 1024 + 7; // on no boundary of the store's writes or the connection's reads
+        // in a connection's pieces of 64 KiB at most (the last one short: the cut comes inside it)
+        InputStream pieces = new java.io.FilterInputStream(cutAfter(data, cutAt)) {
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                return super.read(buffer, offset, Math.min(length, 65_536));
+            }
+        };
+        assertThat(store.appendStream("task-cut", 0, data.length, pieces))
+                .isEqualTo(new BlobStore.StreamState(cutAt, null));
+        assertThat(Files.readAllBytes(root.resolve("uploads/task-cut.stream")))
+                .as("the upload file holds the bytes that came, no more")
+                .isEqualTo(java.util.Arrays.copyOf(data, cutAt));
+
+        // resumed from before the cut, as an uploader that re-sends from its last known offset
+        int from = 1024 * 1024 - 3;
+        assertThat(store.appendStream("task-cut", from, data.length,
+                new ByteArrayInputStream(data, from, data.length - from)))
+                .isEqualTo(new BlobStore.StreamState(data.length, sha256(data)));
+        assertThat(read(store, sha256(data))).isEqualTo(data);
+        assertThat(filesUnder("uploads")).isZero();
+    }
+
+    @Test
     void aBlobLargerThanTheWritebackStepIsStoredWholeAndCheckedWhileItsBytesAreFlushedOnTheWay() throws IOException {
         FileBlobStore store = new FileBlobStore(root, 0);
         byte[] data = bytes((int) (2.5 * Writeback.EVERY), 9);
