@@ -3,10 +3,7 @@ package dev.runway.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import dev.runway.config.Mode;
 import dev.runway.config.Runner;
@@ -14,30 +11,6 @@ import org.junit.jupiter.api.Test;
 
 /** The pure parts of the lifecycle: states, signal counting, idle timing (with a clock the test moves). */
 class LifecycleStateTest {
-    /** A clock that moves only when told. */
-    static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
     @Test
     void statesOnlyMoveForward() {
         assertThat(AgentState.RUNNING.advanceTo(AgentState.DRAINING)).isEqualTo(AgentState.DRAINING);
@@ -56,7 +29,7 @@ class LifecycleStateTest {
 
     @Test
     void idleTimeoutCountsOnlyWhileNothingRuns() {
-        TestClock clock = new TestClock();
+        MovingClock clock = new MovingClock();
         IdleTimer idle = new IdleTimer(Duration.ofMinutes(10), clock);
         clock.advance(Duration.ofMinutes(9));
         assertThat(idle.remaining()).isEqualTo(Duration.ofMinutes(1));
@@ -74,7 +47,7 @@ class LifecycleStateTest {
 
     @Test
     void zeroIdleTimeoutNeverExpires() {
-        TestClock clock = new TestClock();
+        MovingClock clock = new MovingClock();
         IdleTimer idle = new IdleTimer(Duration.ZERO, clock);
         clock.advance(Duration.ofDays(400));
         assertThat(idle.expired()).isFalse();

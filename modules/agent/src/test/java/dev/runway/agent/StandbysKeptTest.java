@@ -10,11 +10,7 @@ import dev.runway.launcher.Launchers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -130,29 +126,5 @@ class StandbysKeptTest {
         Path logs = Files.createDirectories(root.resolve("state/logs"));
         return new AgentContext(config, launcher, states, logs, new WorkingDirectories(work + "/%s"), script,
                 new Metrics(1), new HealthMonitor(List.of(), HealthMonitor.DEFAULT_THRESHOLD), clock);
-    }
-
-    /** A clock that moves only when the test says so. */
-    private static final class MovingClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
