@@ -1,6 +1,7 @@
 package dev.runway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.runway.client.HttpTransport;
 import dev.runway.client.ManagementClient;
@@ -48,6 +49,41 @@ class JobEndWakesSchedulerTest {
                   - second: {requires: [first]}
             """;
 
+    /**
+     * The end of first queues second and fails stranded at once (its resource class does not exist); that leaves
+     * later, which requires stranded, for a further pass.
+     */
+    private static final String FAN_CONFIG = """
+            version: 2.1
+            executors:
+              here:
+                machine: true
+                resource_class: acme/linux
+              nowhere:
+                machine: true
+                resource_class: acme/missing
+            jobs:
+              first:
+                executor: here
+                steps: [{run: "true"}]
+              second:
+                executor: here
+                steps: [{run: "true"}]
+              stranded:
+                executor: nowhere
+                steps: [{run: "true"}]
+              later:
+                executor: here
+                steps: [{run: "true"}]
+            workflows:
+              chain:
+                jobs:
+                  - first
+                  - second: {requires: [first]}
+                  - stranded: {requires: [first]}
+                  - later: {requires: [stranded]}
+            """;
+
     @TempDir
     Path temp;
 
@@ -69,6 +105,33 @@ class JobEndWakesSchedulerTest {
             task.taskFinished(new TaskResult(TaskStatus.SUCCESS, null));
             return runner.claim(TestServer.claimRequest("runner-1", 0));
         });
+    }
+
+    /**
+     * The task's result is answered once a pass has queued a job; the passes that may follow run on the scheduler's
+     * thread, and still come without its tick: here the second pass decides that later is not run.
+     */
+    @Test
+    void thePassesAfterTheQueueingOneStillComeWithoutATick() throws Exception {
+        try (FirstJobClaimed started = startAndClaimFirst(FAN_CONFIG)) {
+            started.runner.forTask(started.first).taskFinished(new TaskResult(TaskStatus.SUCCESS, null));
+            Optional<ClaimResponse> second = started.runner.claim(TestServer.claimRequest("runner-1", 0));
+            assertThat(second).as("queued before the result was answered").isPresent();
+            assertThat(started.runner.forTask(second.get()).job().jobName()).isEqualTo("second");
+
+            String workflow = started.pipelines.workflows(started.pipeline).path("items").get(0).path("id").asText();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(statuses(started, workflow))
+                    .as("decided by the passes after the queueing one, with the scheduler's tick an hour away")
+                    .containsEntry("stranded", "failed").containsEntry("later", "not_run"));
+        }
+    }
+
+    private static Map<String, String> statuses(FirstJobClaimed started, String workflow) throws Exception {
+        Map<String, String> statuses = new java.util.TreeMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode job : started.pipelines.workflowJobs(workflow).path("items")) {
+            statuses.put(job.path("name").asText(), job.path("status").asText());
+        }
+        return statuses;
     }
 
     /** Likewise after an infrastructure failure reported by the launch agent (the second job is then not run). */
@@ -111,7 +174,11 @@ class JobEndWakesSchedulerTest {
     }
 
     private FirstJobClaimed startAndClaimFirst() throws Exception {
-        Path repo = PipelineFlowTest.repository(Files.createDirectories(temp.resolve("repo")), CONFIG);
+        return startAndClaimFirst(CONFIG);
+    }
+
+    private FirstJobClaimed startAndClaimFirst(String config) throws Exception {
+        Path repo = PipelineFlowTest.repository(Files.createDirectories(temp.resolve("repo")), config);
         RunwayServer server = RunwayServer.start(new ServerSettings(temp.resolve("data"), "127.0.0.1", 0),
                 new PipelineSettings(Map.of(), List.of(), Duration.ofHours(1)));
         try {

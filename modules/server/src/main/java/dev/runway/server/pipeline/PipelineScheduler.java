@@ -85,25 +85,51 @@ public final class PipelineScheduler implements AutoCloseable {
     /**
      * A task of job {@code jobId} has ended: its workflow is driven now, on the caller's thread (the task's result
      * route, before it answers), so that a job requiring it is queued, and a held claim answered, by the time the
-     * runner hears that its result is in; a thread woken for it would first have to be scheduled. Idempotent and safe
-     * beside a pass of the scheduler's own (every change is a compare-and-set, and {@code queue} takes a workflow job
-     * once: its row is locked and must still be blocked). When it cannot run here (another replica holds the
-     * scheduler's turn, or it failed) the scheduler is woken instead, and its tick stays the safety net.
+     * runner hears that its result is in; a thread woken for it would first have to be scheduled. Once a pass has
+     * queued a job, the passes that may follow it (which find nothing to do after a job's plain end) go to the
+     * scheduler's thread: the runner's next claim does not wait for them. Idempotent and safe beside a pass of the
+     * scheduler's own (every change is a compare-and-set, and {@code queue} takes a workflow job once: its row is
+     * locked and must still be blocked). When it cannot run here (another replica holds the scheduler's turn, or it
+     * failed) the scheduler is woken instead, and its tick stays the safety net.
      */
     public void jobEnded(String jobId) {
         boolean driven = false;
+        boolean[] more = {false};
         try {
             Optional<String> workflowId = store.testResults().workflowJobOf(jobId)
                     .flatMap(node -> store.pipelines().workflowJob(node[0])).map(WorkflowJob::workflowId);
             if (workflowId.isEmpty()) {
                 return; // a job submitted on its own: no workflow waits for it
             }
-            driven = store.exclusively("pipeline-scheduler", () -> driveWorkflow(workflowId.get()));
+            driven = store.exclusively("pipeline-scheduler", () -> more[0] = driveUntilQueued(workflowId.get()));
+            if (driven && more[0]) {
+                driveAside(workflowId.get());
+            }
         } catch (RuntimeException e) {
             LOG.warn("driving the workflow of job {} after its end failed; the scheduler retries it", jobId, e);
         }
         if (!driven) {
             wake();
+        }
+    }
+
+    /** {@link #driveWorkflow} on the scheduler's thread; the scheduler is woken when another holds the turn. */
+    private void driveAside(String workflowId) {
+        try {
+            thread.execute(() -> {
+                boolean ran;
+                try {
+                    ran = store.exclusively("pipeline-scheduler", () -> driveWorkflow(workflowId));
+                } catch (RuntimeException e) {
+                    LOG.warn("driving workflow {} failed; retrying on the next tick", workflowId, e);
+                    ran = true;
+                }
+                if (!ran) {
+                    wake();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // closing: no more passes
         }
     }
 
@@ -127,20 +153,40 @@ public final class PipelineScheduler implements AutoCloseable {
 
     private void driveWorkflow(String workflowId) {
         // a pass that changed something may let the next pass go further (an approval on hold, a not_run chain)
-        for (int pass = 0; pass < 3 && drive(workflowId); pass++) {
+        for (int pass = 0; pass < 3 && drive(workflowId) != Pass.UNCHANGED; pass++) {
             // again
         }
     }
 
     /**
-     * Applies one decision to the workflow; answers whether anything changed. Every status change is a
+     * {@link #driveWorkflow}, but only until a pass has queued a job; answers whether passes may be left (that one
+     * changed something else too, or it was not the last).
+     */
+    private boolean driveUntilQueued(String workflowId) {
+        for (int pass = 0; pass < 3; pass++) {
+            Pass done = drive(workflowId);
+            if (done == Pass.UNCHANGED) {
+                return false;
+            }
+            if (done == Pass.QUEUED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What one pass did: nothing, changed the workflow (no job queued), or queued at least one job. */
+    private enum Pass { UNCHANGED, CHANGED, QUEUED }
+
+    /**
+     * Applies one decision to the workflow; answers what changed. Every status change is a
      * compare-and-set against what was read: when an approval, a cancel or a rerun changed the workflow meanwhile,
      * the rest of the decision is dropped and the next pass decides again on what is there now.
      */
-    private boolean drive(String workflowId) {
+    private Pass drive(String workflowId) {
         Workflow workflow = store.pipelines().workflow(workflowId).orElse(null);
         if (workflow == null || WorkflowStateMachine.isFinalWorkflow(workflow.status())) {
-            return false;
+            return Pass.UNCHANGED;
         }
         List<WorkflowJob> jobs = store.pipelines().workflowJobs(workflow.id());
         Map<String, WorkflowJob> byId = new LinkedHashMap<>();
@@ -171,7 +217,7 @@ public final class PipelineScheduler implements AutoCloseable {
                     change.status().wire(), reason, change.status() == JobStatus.RUNNING || change.status().isFinal()
                             && nodes.containsKey(change.jobId()) ? now : null,
                     change.status().isFinal() ? now : null)) {
-                return true; // changed meanwhile: decide again
+                return Pass.CHANGED; // changed meanwhile: decide again
             }
             changed = true;
         }
@@ -183,18 +229,20 @@ public final class PipelineScheduler implements AutoCloseable {
                 }
             }
         }
+        boolean queued = false;
         for (String jobId : decision.ready()) {
             Start started = start(workflow, byId.get(jobId), now);
             if (started == Start.STALE) {
-                return true;
+                return queued ? Pass.QUEUED : Pass.CHANGED;
             }
-            changed |= started == Start.DONE;
+            changed |= started != Start.WAITING;
+            queued |= started == Start.QUEUED;
         }
         if (!decision.workflowStatus().equals(workflow.status())) {
             // decided on the cancel flag as read: a cancel asked meanwhile makes this fail, and the next pass decides
             if (!store.pipelines().updateWorkflow(workflow.id(), workflow.status(), workflow.cancelRequested(),
                     decision.workflowStatus(), decision.workflowFinal() ? now : null)) {
-                return true;
+                return queued ? Pass.QUEUED : Pass.CHANGED;
             }
             LOG.info("workflow {} ({}): {}", workflow.name(), workflow.id(), decision.workflowStatus());
             if (decision.workflowStatus().equals("failed") && workflow.autoRerunsLeft() > 0) {
@@ -202,7 +250,7 @@ public final class PipelineScheduler implements AutoCloseable {
             }
             changed = true;
         }
-        return changed;
+        return queued ? Pass.QUEUED : changed ? Pass.CHANGED : Pass.UNCHANGED;
     }
 
     /**
@@ -223,8 +271,8 @@ public final class PipelineScheduler implements AutoCloseable {
         }
     }
 
-    /** What {@link #start} did: queued or failed the job, waited for its serial group, or found it changed. */
-    private enum Start { DONE, WAITING, STALE }
+    /** What {@link #start} did: queued the job, failed it, waited for its serial group, or found it changed. */
+    private enum Start { QUEUED, DONE, WAITING, STALE }
 
     /** Queues a ready job's nodes (or fails it at once when it cannot run). */
     private Start start(Workflow workflow, WorkflowJob job, long now) {
@@ -273,7 +321,7 @@ public final class PipelineScheduler implements AutoCloseable {
         LOG.info("workflow {} job {}: queued {} task(s) on {} (job #{})", workflow.name(), job.name(), queued.size(),
                 rc.get().fullName(), queued.get(0).buildNum());
         queue.queued(rc.get().id());
-        return Start.DONE;
+        return Start.QUEUED;
     }
 
     private Start failAtOnce(WorkflowJob job, String reason, long now) {
