@@ -7,12 +7,14 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.net.http.HttpTimeoutException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One HTTP/1.1 POST whose body is a range of a file, sent by the kernel from the page cache ({@code sendfile} through
@@ -21,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * connection is closed after the answer (Connection: close), so the answer's end is never in doubt.
  */
 final class FilePost {
-    /** Bytes per {@code transferTo}: each one stamps progress for the stall watchdog. */
+    /** Bytes asked of one {@code transferTo}. */
     private static final long PIECE = 8L * 1024 * 1024;
     private static final int MAX_HEADER_BYTES = 64 * 1024;
 
@@ -29,27 +31,32 @@ final class FilePost {
     record Answer(int status, String retryAfter, byte[] body) {}
 
     private final SocketChannel channel;
+    private final int stallMillis;
 
-    private FilePost(SocketChannel channel) {
+    private FilePost(SocketChannel channel, int stallMillis) {
         this.channel = channel;
+        this.stallMillis = stallMillis;
     }
 
-    /** Connects to {@code uri}'s host and port (5 s at most), answers are read with {@code readTimeoutMillis}. */
-    static FilePost connect(URI uri, int readTimeoutMillis) throws IOException {
+    /**
+     * Connects to {@code uri}'s host and port (5 s at most); a send that makes no progress, or an answer that does
+     * not come, for {@code stallMillis} fails the POST (a blocked {@code sendfile} is not woken by closing its socket,
+     * so the bytes go out without blocking and the waits for room have this limit).
+     */
+    static FilePost connect(URI uri, int stallMillis) throws IOException {
         int port = uri.getPort() < 0 ? 80 : uri.getPort();
         SocketChannel channel = SocketChannel.open();
         try {
             channel.socket().connect(new InetSocketAddress(uri.getHost(), port), 5_000);
-            channel.socket().setSoTimeout(readTimeoutMillis);
+            channel.socket().setSoTimeout(stallMillis);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
-        return new FilePost(channel);
+        return new FilePost(channel, stallMillis);
     }
 
-    /** Closes the connection: a send or read under way fails (the stall watchdog's cut). */
-    void close() {
+    private void close() {
         try {
             channel.close();
         } catch (IOException alreadyGone) {
@@ -59,10 +66,10 @@ final class FilePost {
 
     /**
      * Sends the POST of {@code length} bytes of {@code file} from {@code offset} to {@code uri} with
-     * {@code headers}, stamping {@code progress} as the bytes go, and reads the answer; then closes the connection.
+     * {@code headers} and reads the answer; then closes the connection.
      */
-    Answer post(URI uri, Map<String, String> headers, FileChannel file, long offset, long length,
-            AtomicLong progress) throws IOException {
+    Answer post(URI uri, Map<String, String> headers, FileChannel file, long offset, long length)
+            throws IOException {
         try {
             StringBuilder head = new StringBuilder("POST ").append(uri.getRawPath());
             if (uri.getRawQuery() != null) {
@@ -78,18 +85,35 @@ final class FilePost {
             while (request.hasRemaining()) {
                 channel.write(request);
             }
-            long sent = 0;
-            while (sent < length) {
-                long moved = file.transferTo(offset + sent, Math.min(PIECE, length - sent), channel);
-                if (moved <= 0 && file.size() <= offset + sent) {
-                    throw new ShrankException(offset + sent);
-                }
-                sent += moved;
-                progress.set(System.nanoTime());
-            }
+            send(file, offset, length);
+            channel.configureBlocking(true); // the answer is read with the socket's timeout
             return read(new BufferedInputStream(channel.socket().getInputStream(), 8192));
         } finally {
             close();
+        }
+    }
+
+    /** Sends the body without blocking: a socket with no room for {@code stallMillis} fails the POST. */
+    private void send(FileChannel file, long offset, long length) throws IOException {
+        channel.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            channel.register(selector, SelectionKey.OP_WRITE);
+            long sent = 0;
+            while (sent < length) {
+                long moved = file.transferTo(offset + sent, Math.min(PIECE, length - sent), channel);
+                if (moved > 0) {
+                    sent += moved;
+                    continue;
+                }
+                if (file.size() <= offset + sent) {
+                    throw new ShrankException(offset + sent);
+                }
+                selector.selectedKeys().clear();
+                if (selector.select(stallMillis) == 0) {
+                    throw new HttpTimeoutException("no progress within " + stallMillis + " ms");
+                }
+            }
+            selector.selectedKeys().clear();
         }
     }
 

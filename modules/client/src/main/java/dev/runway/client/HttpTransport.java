@@ -237,25 +237,16 @@ public final class HttpTransport {
             } catch (IOException e) {
                 throw noAnswer(call, e);
             }
-            AtomicLong progress = new AtomicLong(System.nanoTime());
-            AtomicBoolean stalled = new AtomicBoolean();
-            long stallNanos = requestTimeout.toNanos();
-            ScheduledFuture<?> watchdog = Watchdog.TIMER.scheduleWithFixedDelay(() -> {
-                if (System.nanoTime() - progress.get() > stallNanos) {
-                    stalled.set(true);
-                    post.close();
-                }
-            }, 1, 1, TimeUnit.SECONDS);
             FilePost.Answer answer;
             try {
-                answer = post.post(uri, headers, channel, offset, length, progress);
+                answer = post.post(uri, headers, channel, offset, length);
             } catch (FilePost.ShrankException e) {
                 throw new IOException(file + " shrank while it was uploaded (" + e.getMessage() + ")", e);
+            } catch (java.net.SocketTimeoutException e) {
+                throw noAnswer(call, new HttpTimeoutException("no progress within " + requestTimeout.toMillis()
+                        + " ms"));
             } catch (IOException e) {
-                throw noAnswer(call, stalled.get()
-                        ? new HttpTimeoutException("no progress within " + requestTimeout.toMillis() + " ms") : e);
-            } finally {
-                watchdog.cancel(false);
+                throw noAnswer(call, e);
             }
             if (answer.status() >= 400) {
                 throw failed(call, answer.status(), Optional.ofNullable(answer.retryAfter()), answer.body());
