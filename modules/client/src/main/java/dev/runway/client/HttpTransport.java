@@ -196,17 +196,11 @@ public final class HttpTransport {
     /**
      * One POST whose body is {@code length} bytes of {@code file} from {@code offset}, streamed (a blob of any size
      * in a fixed buffer), answered as JSON {@code type}. No retries: the caller resumes from where the server's bytes
-     * end. A transfer that makes no progress for the request timeout is cut. Over plain HTTP without a proxy the
-     * kernel sends the bytes from the page cache ({@link FilePost}); a file that shrinks under way fails as an
-     * IOException naming it.
+     * end. A transfer that makes no progress for the request timeout is cut.
      */
     public <T> T postFile(String pathAndQuery, String authHeader, String authValue, Path file, long offset,
             long length, Class<T> type) throws ApiException {
         try {
-            URI uri = URI.create(baseUri + pathAndQuery);
-            if ("http".equalsIgnoreCase(uri.getScheme()) && proxies.proxyFor(uri) == java.net.Proxy.NO_PROXY) {
-                return sendFile(uri, authHeader, authValue, file, offset, length, type);
-            }
             return postStream(pathAndQuery, authHeader, authValue, length, out -> {
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                     channel.position(offset);
@@ -217,41 +211,6 @@ public final class HttpTransport {
             throw e;
         } catch (IOException e) {
             throw new ApiException(-1, "reading " + file + ": " + e.getMessage(), null, null, e);
-        }
-    }
-
-    private <T> T sendFile(URI uri, String authHeader, String authValue, Path file, long offset, long length,
-            Class<T> type) throws ApiException, IOException {
-        String call = "POST " + uri.getPath();
-        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
-        headers.put("Accept", "application/json");
-        headers.put("User-Agent", "runway");
-        headers.put("Content-Type", "application/octet-stream");
-        if (authValue != null) {
-            headers.put(authHeader, authorization(authHeader, authValue));
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            FilePost post;
-            try {
-                post = FilePost.connect(uri, (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
-            } catch (IOException e) {
-                throw noAnswer(call, e);
-            }
-            FilePost.Answer answer;
-            try {
-                answer = post.post(uri, headers, channel, offset, length);
-            } catch (FilePost.ShrankException e) {
-                throw new IOException(file + " shrank while it was uploaded (" + e.getMessage() + ")", e);
-            } catch (java.net.SocketTimeoutException e) {
-                throw noAnswer(call, new HttpTimeoutException("no progress within " + requestTimeout.toMillis()
-                        + " ms"));
-            } catch (IOException e) {
-                throw noAnswer(call, e);
-            }
-            if (answer.status() >= 400) {
-                throw failed(call, answer.status(), Optional.ofNullable(answer.retryAfter()), answer.body());
-            }
-            return type.cast(read(call, answer.status(), answer.body(), type));
         }
     }
 

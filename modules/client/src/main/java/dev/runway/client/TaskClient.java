@@ -355,10 +355,9 @@ public final class TaskClient {
     }
 
     /**
-     * Uploads {@code file} without hashing it first: it is hashed on a thread of its own while it goes out (over plain
-     * HTTP the kernel sends it from the page cache, see {@link HttpTransport#postFile}), checked against the server's
-     * hash of what it stored, and resumed where the server's bytes end after a cut connection. The server's disk
-     * must have room for the file before a byte is sent (else 507).
+     * Uploads {@code file} without hashing it first: it is hashed as it goes out, checked against the server's hash
+     * of what it stored, and resumed where the server's bytes end after a cut connection (the bytes before are read
+     * again for this side's hash). The server's disk must have room for the file before a byte is sent (else 507).
      */
     public BlobRef uploadFile(Path file) throws ApiException, InterruptedException, IOException {
         long size = Files.size(file);
@@ -366,23 +365,31 @@ public final class TaskClient {
         return unchecked(() -> HttpTransport.withRetries(RetryPolicy.PERSISTENT, () -> {
             long offset = transport.callBlocking("GET", path + "?size=" + size, "Authorization", taskToken, null,
                     RetryPolicy.NONE, BlobStream.class).nextOffset();
-            FileHash hash = FileHash.start(file, size);
+            MessageDigest digest = sha256();
             BlobStream stored;
             try {
-                stored = transport.postFile(path + "?offset=" + offset + "&size=" + size, "Authorization",
-                        taskToken, file, offset, size - offset, BlobStream.class);
+                try (InputStream before = Files.newInputStream(file)) {
+                    update(digest, before, offset);
+                }
+                stored = transport.postStream(path + "?offset=" + offset + "&size=" + size, "Authorization",
+                        taskToken, size - offset, out -> {
+                            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                                channel.position(offset);
+                                long copied = update(digest, Channels.newInputStream(channel), size - offset, out);
+                                if (copied != size - offset) {
+                                    throw new IOException(file + " shrank while it was uploaded");
+                                }
+                            }
+                        }, BlobStream.class);
             } catch (ApiException e) {
-                hash.cancel();
                 if (e.status() == 409) { // another attempt's bytes moved the offset: ask again
                     throw new ApiException(0, e.getMessage(), null, null, e);
                 }
                 throw e;
-            }
-            try {
-                return checked(path, stored, hash.digest(), size);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            return checked(path, stored, digest, size);
         }));
     }
 

@@ -26,10 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link TaskClient#uploadFile} over plain HTTP, where the file goes out through {@code sendfile} on a connection of
- * its own ({@link FilePost}): the server gets the exact bytes and headers, answers of either framing are read, an
- * upload resumes at the server's offset with only the rest sent, a server that stops reading cuts the upload as no
- * progress, and a file that shrinks under way fails naming it.
+ * {@link TaskClient#uploadFile} against a scripted server on loopback: the server gets the exact bytes and the
+ * credential, answers of either framing are read, an upload resumes at the server's offset with only the rest sent,
+ * a server that stops reading cuts the upload as no progress, and a file that shrinks under way fails naming it.
  */
 class FileUploadTest {
     @TempDir

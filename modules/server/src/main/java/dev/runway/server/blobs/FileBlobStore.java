@@ -333,25 +333,11 @@ public final class FileBlobStore implements BlobStore {
 
     private Copied copy(InputStream in, FileChannel channel, long limit, MessageDigest digest, boolean sized,
             Writeback writeback) throws IOException {
-        // two buffers: one is hashed on the digest's thread while the next is filled and written
-        byte[][] buffers = {new byte[BUFFER], digest == null ? null : new byte[BUFFER]};
-        PipelinedDigest hashing = digest == null ? null : new PipelinedDigest(digest);
-        try {
-            return copy(in, channel, limit, hashing, sized, writeback, buffers);
-        } finally {
-            if (hashing != null) {
-                hashing.await(); // the buffers and the digest are free, whatever stopped the copy
-            }
-        }
-    }
-
-    private Copied copy(InputStream in, FileChannel channel, long limit, PipelinedDigest hashing, boolean sized,
-            Writeback writeback, byte[][] buffers) throws IOException {
+        byte[] buffer = new byte[BUFFER];
         long total = 0;
         boolean ended = false;
         boolean cut = false;
-        for (int turn = 0; total < limit && !ended; turn ^= hashing == null ? 0 : 1) {
-            byte[] buffer = buffers[turn];
+        while (total < limit && !ended) {
             // the body arrives in the connection's small pieces: gather a whole buffer before each write and digest
             int want = (int) Math.min(buffer.length, limit - total);
             int filled = 0;
@@ -389,8 +375,8 @@ public final class FileBlobStore implements BlobStore {
                 throw e;
             }
             writeback.written(filled);
-            if (hashing != null) {
-                hashing.update(buffer, filled);
+            if (digest != null) {
+                digest.update(buffer, 0, filled);
             }
             total += filled;
         }

@@ -311,28 +311,6 @@ class FileBlobStoreTest {
     }
 
     @Test
-    void anUploadIsHashedBesideTheReceivingThreadOverEveryByteInOrder() throws Exception {
-        FileBlobStore store = new FileBlobStore(root, 0);
-        byte[] data = bytes(3_000_000, 11);
-        java.util.Set<String> hashers = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        // irregular reads, and while one piece is read the threads hashing the piece before are noted
-        InputStream pieces = new java.io.FilterInputStream(new ByteArrayInputStream(data)) {
-            private int reads;
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                        .filter(name -> name.startsWith("blob digest")).forEach(hashers::add);
-                return super.read(buffer, offset, Math.min(length, 7_000 + 3_001 * (reads++ % 17)));
-            }
-        };
-        assertThat(store.appendStream("task-hash", 0, -1, pieces))
-                .isEqualTo(new BlobStore.StreamState(data.length, sha256(data)));
-        assertThat(hashers).as("the sha256 ran on a thread of its own").isNotEmpty();
-        assertThat(read(store, sha256(data))).isEqualTo(data);
-    }
-
-    @Test
     void aFlushThatFailsIsThrownWhereTheUploadWaitsForItNotLost() throws IOException {
         Path file = root.resolve("upload");
         java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
