@@ -21,8 +21,14 @@ import java.util.Locale;
  * Figures for docs/benchmarks.md ("Caches, workspaces and artifacts"), not a test: one artifact upload alone. The
  * server runs in this JVM (its threads' CPU is read around each upload); each upload is
  * {@link TaskClient#uploadFile} in a fresh JVM with the task agent's compiler flags, as a job's task agent is.
+ * Rounds after the first send the same bytes again, so they also pay for replacing the identical blob. For an A/B,
+ * UPLOAD_BENCH_CLIENT_CLASSES puts another build's client classes first on the client's class path;
+ * UPLOAD_BENCH_CLIENT_OPTIONS adds JVM options and UPLOAD_BENCH_CLIENT_WRAPPER a command (perf, strace) before it.
  *
- * <pre>java -XX:+UseSerialGC -cp TEST_CLASSPATH dev.runway.server.UploadBench FILE ROUNDS WORK_DIR</pre>
+ * <pre>./mvnw -o -q -pl modules/server -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+ *     -Dmdep.outputFile=target/test-cp.txt
+ * cd modules/server && java -XX:+UseSerialGC -cp target/test-classes:target/classes:$(cat target/test-cp.txt) \
+ *     dev.runway.server.UploadBench FILE ROUNDS WORK_DIR</pre>
  */
 public final class UploadBench {
     private UploadBench() {}
