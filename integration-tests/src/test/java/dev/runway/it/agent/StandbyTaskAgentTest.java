@@ -252,22 +252,47 @@ class StandbyTaskAgentTest {
             throws Exception {
         try (AgentHarness harness = AgentHarness.start(home)) {
             AgentProcess agent = harness.launchAgent("early", ""); // one slot, a grace period of 10 s
-            Path pidFile = home.resolve("leftover.pid");
-            // a process that only the launcher finds (its own session, without the step's tracking id) and that
-            // ignores SIGTERM: its task's tree is gone only once the grace period has passed
-            JobStatus first = harness.submit("first", "env -u RUNWAY_TRACKING_ID setsid sh -c 'trap \"\" TERM; "
-                    + "echo $$ > " + pidFile + "; exec sleep 600' > /dev/null 2>&1 < /dev/null &"
-                    + " while [ ! -s " + pidFile + " ]; do sleep 0.05; done");
-            JobStatus second = harness.submit("second", "kill -0 \"$(cat " + pidFile + ")\" && echo alive");
-            assertSucceeds(harness, first);
-            assertSucceeds(harness, second);
-
-            assertThat(harness.output(second.id(), 0)).as("the next task ran before the first one's tree was gone")
-                    .isEqualTo("alive\n");
-            assertThat(agent.logText()).contains("result reported; the slot takes the next task while the task "
-                    + "agent exits");
-            awaitGone(Long.parseLong(Files.readString(pidFile).strip())); // still stopped with its task's tree
+            nextTaskRunsBesideTheEndedTasksTree(harness, home);
+            // the second job was queued all along: the agent's claim for the busy slot got it as the server closed
+            // the first task, without a heartbeat to confirm what the first task agent said
+            assertThat(agent.logText()).contains("] closed on the server; its slot takes the next task while the "
+                    + "task agent exits").doesNotContain("result reported; the slot takes the next task");
         }
+    }
+
+    @Test
+    void withAServerThatTakesNoClaimsForBusySlotsAHeartbeatConfirmsTheResultFirst(@TempDir Path home)
+            throws Exception {
+        try (AgentHarness harness = AgentHarness.start(home);
+                Forwarder olderServer = new Forwarder(harness.port()).dropping("Runway-Claim-Features")) {
+            AgentProcess agent = harness.launchAgent("confirming", "", "", Map.of("LAUNCH_AGENT_API_URL",
+                    "http://runway-server.invalid:" + harness.port(), "HTTP_PROXY", "http://127.0.0.1:"
+                    + olderServer.port()));
+            nextTaskRunsBesideTheEndedTasksTree(harness, home);
+            assertThat(agent.logText()).contains("result reported; the slot takes the next task while the task "
+                    + "agent exits").doesNotContain("closed on the server");
+            assertThat(olderServer.requests).as("claims that go through the proxy")
+                    .anyMatch(request -> request.endsWith("/runner/claim"));
+        }
+    }
+
+    /**
+     * A first job that leaves a process only the launcher finds (its own session, without the step's tracking id)
+     * and that ignores SIGTERM, so that its task's tree is gone only once the grace period has passed; and a second
+     * job, queued meanwhile, that finds that process still there.
+     */
+    private static void nextTaskRunsBesideTheEndedTasksTree(AgentHarness harness, Path home) throws Exception {
+        Path pidFile = home.resolve("leftover.pid");
+        JobStatus first = harness.submit("first", "env -u RUNWAY_TRACKING_ID setsid sh -c 'trap \"\" TERM; "
+                + "echo $$ > " + pidFile + "; exec sleep 600' > /dev/null 2>&1 < /dev/null &"
+                + " while [ ! -s " + pidFile + " ]; do sleep 0.05; done");
+        JobStatus second = harness.submit("second", "kill -0 \"$(cat " + pidFile + ")\" && echo alive");
+        assertSucceeds(harness, first);
+        assertSucceeds(harness, second);
+
+        assertThat(harness.output(second.id(), 0)).as("the next task ran before the first one's tree was gone")
+                .isEqualTo("alive\n");
+        awaitGone(Long.parseLong(Files.readString(pidFile).strip())); // still stopped with its task's tree
     }
 
     private static void assertSucceeds(AgentHarness harness, JobStatus job) throws Exception {

@@ -52,6 +52,7 @@ public final class LaunchAgent {
     private Instant cancelDeadline;
     private boolean tasksCanceled;
     private volatile Thread claimThread;
+    private volatile ClaimLoop claimLoop;
     private volatile HealthServer healthServer;
     private final StandbyTaskAgent standby;
     /** Whether a slot may take its next task while the task agent of its last one exits ({@link #slotsBeforeExit}). */
@@ -102,7 +103,8 @@ public final class LaunchAgent {
                     identity.name(), slots.total(), context.launcher().id(), context.config().api().url(),
                     transport.route(), context.config().runner().workingDirectory());
             ClaimLoop loop = new ClaimLoop(context, new RunnerClient(transport, context.resourceClassToken()),
-                    identity, slots, idle, () -> state() != AgentState.RUNNING, this::startTask);
+                    identity, slots, busySlots, idle, () -> state() != AgentState.RUNNING, this::startTask);
+            claimLoop = loop;
             Thread thread = new Thread(() -> {
                 loop.run();
                 synchronized (lock) {
@@ -273,8 +275,14 @@ public final class LaunchAgent {
         }
 
         @Override
+        public boolean slotsClaimedWhileBusy() {
+            ClaimLoop loop = claimLoop;
+            return loop != null && loop.claimsForBusySlots();
+        }
+
+        @Override
         public boolean resultIn(TaskSupervisor task) {
-            if (!slotsBeforeExit || state() != AgentState.RUNNING || !slots.markExiting(task.slot())) {
+            if (!giveBeforeExit(task, false)) {
                 return false;
             }
             giveBack(task);
@@ -307,6 +315,49 @@ public final class LaunchAgent {
             synchronized (lock) {
                 lock.notifyAll();
             }
+        }
+    };
+
+    /**
+     * Marks {@code task}'s slot as hosting its exiting task agent beside the next task, when that may be
+     * ({@link #slotsBeforeExit}, {@link TaskSupervisor#mayGiveSlotBeforeExit}); whether it did.
+     */
+    private boolean giveBeforeExit(TaskSupervisor task, boolean closedOnServer) {
+        if (!slotsBeforeExit || state() != AgentState.RUNNING || !slots.markExiting(task.slot())) {
+            return false;
+        }
+        if (!task.giveSlotBeforeExit(closedOnServer)) {
+            slots.exited(task.slot()); // the mark was this call's: the slot went back at the task's end already
+            return false;
+        }
+        return true;
+    }
+
+    /** The busy slots a claim may ask to fill as soon as the server closes their tasks ({@link ClaimLoop}). */
+    private final ClaimLoop.BusySlots busySlots = new ClaimLoop.BusySlots() {
+        @Override
+        public List<String> tasksHoldingSlots() {
+            if (!slotsBeforeExit || state() != AgentState.RUNNING) {
+                return List.of();
+            }
+            return running.stream().filter(TaskSupervisor::holdsSlot).map(TaskSupervisor::taskId).sorted()
+                    .toList();
+        }
+
+        @Override
+        public int takeOver(String taskId) {
+            for (TaskSupervisor task : running) {
+                if (task.taskId().equals(taskId)) {
+                    if (!giveBeforeExit(task, true)) {
+                        return 0;
+                    }
+                    LOG.info("[task {}] closed on the server; its slot takes the next task while the task agent "
+                            + "exits", taskId);
+                    idle.taskEnded();
+                    return task.slot();
+                }
+            }
+            return 0;
         }
     };
 

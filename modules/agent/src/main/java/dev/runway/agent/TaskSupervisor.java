@@ -89,10 +89,14 @@ final class TaskSupervisor implements Runnable {
     private final String taskUser;
     private final TaskClient client;
     private final Events events;
+    /** The slot went back at the task's end (guarded by this). */
     private boolean slotFreed;
     /** The task agent said its result is in ({@link TaskProcess#resultReported}), and that was looked at. */
     private boolean resultReportedSeen;
-    /** The slot went back once the server had the result, while the task agent still exited. */
+    /**
+     * The slot went to the next task once the server had closed this one, while its task agent still exited
+     * (guarded by this; {@link #giveSlotBeforeExit}).
+     */
     private volatile boolean slotGivenBeforeExit;
     /** A task agent already started for the next task, or null: this task then starts its own. */
     private StandbyTaskAgent.Waiting standby;
@@ -104,7 +108,7 @@ final class TaskSupervisor implements Runnable {
     private boolean stopApplied;
     /** The failure report sent before the ladder, or null; whether it was delivered. */
     private CompletableFuture<Boolean> reportBeforeStop;
-    private Instant endedOnServerAt;
+    private volatile Instant endedOnServerAt;
     private Instant canceledAt;
     /** The job's number ("Job #12", as the CLI shows it) once the job is fetched; "?" until then. */
     private volatile String jobNumber = "?";
@@ -115,6 +119,13 @@ final class TaskSupervisor implements Runnable {
     interface Events {
         /** The task went to the standby task agent: the next task's standby may start now. */
         void handedToStandby();
+
+        /**
+         * Whether the claim loop holds a claim for this task's slot that the server answers once it has closed the
+         * task ({@link ClaimLoop#claimsForBusySlots}): then the task agent's "result reported" line needs no
+         * heartbeat to confirm it, the claim's answer does.
+         */
+        boolean slotsClaimedWhileBusy();
 
         /**
          * The server has the task's result and its task agent only exits now: its slot may take the next task before
@@ -153,6 +164,34 @@ final class TaskSupervisor implements Runnable {
     /** Whether the slot was given back before the task agent had exited ({@link Events#resultIn}). */
     boolean slotGivenBeforeExit() {
         return slotGivenBeforeExit;
+    }
+
+    /**
+     * Whether the slot may go to the next task before this task agent exits, once the server has closed the task:
+     * its task agent runs, nothing is stopping it, and its slot has not gone back yet.
+     */
+    synchronized boolean mayGiveSlotBeforeExit() {
+        return process != null && stopReason == null && holdsSlot();
+    }
+
+    /** Whether the task's slot is still its own: not gone back at its end, nor to the next task before that. */
+    synchronized boolean holdsSlot() {
+        return !slotFreed && !slotGivenBeforeExit;
+    }
+
+    /**
+     * The server closed the task ({@code closedOnServer}: as the answer to a claim for this slot says) and the slot
+     * goes to the next task while this task agent exits; false when it may not ({@link #mayGiveSlotBeforeExit}).
+     */
+    synchronized boolean giveSlotBeforeExit(boolean closedOnServer) {
+        if (!mayGiveSlotBeforeExit()) {
+            return false;
+        }
+        slotGivenBeforeExit = true;
+        if (closedOnServer && endedOnServerAt == null) {
+            endedOnServerAt = context.clock().instant(); // no heartbeat needs to confirm it: the grace period runs
+        }
+        return true;
     }
 
     String taskId() {
@@ -233,10 +272,13 @@ final class TaskSupervisor implements Runnable {
 
     /** Once: the task's slot goes back (its processes are gone, its end reported). */
     private void freeSlot() {
-        if (!slotFreed) {
+        synchronized (this) {
+            if (slotFreed) {
+                return;
+            }
             slotFreed = true;
-            events.slotFree(this);
         }
+        events.slotFree(this);
     }
 
     private boolean supervise() throws InterruptedException {
@@ -487,8 +529,10 @@ final class TaskSupervisor implements Runnable {
                 }
                 if (resultReported != null && resultReported.isDone()) {
                     resultReportedSeen = true;
-                    interval = giveSlotOnceResultIn(interval);
-                    nextBeat = context.clock().instant().plus(interval);
+                    if (!events.slotsClaimedWhileBusy()) {
+                        interval = giveSlotOnceResultIn(interval);
+                        nextBeat = context.clock().instant().plus(interval);
+                    }
                 }
                 applyStop(outputLog);
                 continue;
@@ -530,7 +574,6 @@ final class TaskSupervisor implements Runnable {
         }
         Duration next = heartbeat(interval);
         if (endedOnServerAt != null && stopReason == null && events.resultIn(this)) {
-            slotGivenBeforeExit = true;
             LOG.info("[task {}] result reported; the slot takes the next task while the task agent exits",
                     claim.taskId());
         } else if (endedOnServerAt == null) {

@@ -147,6 +147,15 @@ public final class HttpTransport {
         return type.cast(exchange(request, policy, extraTimeout, type).value());
     }
 
+    /** As {@link #sendForJson}, and hands the answer's headers to {@code headers} before answering its value. */
+    public <T> T sendForJson(Supplier<HttpRequest> request, RetryPolicy policy, Duration extraTimeout,
+            Class<T> type, java.util.function.Consumer<java.net.http.HttpHeaders> headers)
+            throws ApiException, InterruptedException {
+        Exchange answer = exchange(request, policy, extraTimeout, type);
+        headers.accept(answer.response().headers());
+        return type.cast(answer.value());
+    }
+
     /**
      * POSTs {@code length} bytes of {@code data} to {@code pathAndQuery} and reads the JSON answer as {@code type},
      * retried as {@link #sendForJson} is. For bulk bytes (step output): they go out from the calling thread over a

@@ -3,6 +3,7 @@ package dev.runway.client;
 import dev.runway.protocol.ApiPaths;
 import dev.runway.protocol.Names;
 import dev.runway.protocol.Json;
+import dev.runway.protocol.RunnerApi;
 import dev.runway.protocol.RunnerApi.ClaimRequest;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.Optional;
 public final class RunnerClient {
     private final HttpTransport transport;
     private final String resourceClassToken;
+    private volatile boolean claimsAfterTasks;
 
     public RunnerClient(HttpTransport transport, String resourceClassToken) {
         this.transport = transport;
@@ -29,7 +31,9 @@ public final class RunnerClient {
                 () -> transport.request(ApiPaths.CLAIM, "Authorization", resourceClassToken)
                         .header("Content-Type", "application/json")
                         .POST(HttpTransport.json(request)).build(),
-                RetryPolicy.NONE, Duration.ofSeconds(request.waitSeconds()), ClaimResponse.class));
+                RetryPolicy.NONE, Duration.ofSeconds(request.waitSeconds()), ClaimResponse.class,
+                headers -> claimsAfterTasks = headers.firstValue(RunnerApi.CLAIM_FEATURES_HEADER)
+                        .map(RunnerClient::listsAfterTasks).orElse(false)));
         if (claimed.isPresent()) {
             checkIds(claimed.get());
         }
@@ -48,6 +52,23 @@ public final class RunnerClient {
             throw new ApiException(0, "POST " + ApiPaths.CLAIM + ": protocol error in the answer: " + e.getMessage(),
                     null, null, e);
         }
+    }
+
+    /**
+     * Whether the server's last claim answer said it takes {@link ClaimRequest#afterTasks} (a claim for a busy slot,
+     * answered once the server has closed that slot's task): an older server refuses the unknown field.
+     */
+    public boolean claimsAfterTasks() {
+        return claimsAfterTasks;
+    }
+
+    private static boolean listsAfterTasks(String features) {
+        for (String feature : features.split(",")) {
+            if (feature.strip().equals(RunnerApi.AFTER_TASKS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A client for one claimed task, authenticated with its task token. */

@@ -9,21 +9,44 @@ import java.util.Map;
 public final class RunnerApi {
     private RunnerApi() {}
 
-    /** What a launch agent says about itself when it asks for work. {@code waitSeconds}: how long to hold the poll. */
+    /**
+     * What a launch agent says about itself when it asks for work. {@code waitSeconds}: how long to hold the poll.
+     * {@code afterTasks} (null when a slot is free): the agent has no free slot, and asks for a task for the slot of
+     * whichever of these tasks of its own the server closes first; only to a server whose claim answers list
+     * {@link #AFTER_TASKS} in {@link #CLAIM_FEATURES_HEADER}.
+     */
     public record ClaimRequest(String name, String hostname, String version, String os, String arch, int freeSlots,
-            int waitSeconds) {}
+            int waitSeconds, List<String> afterTasks) {
+        public ClaimRequest(String name, String hostname, String version, String os, String arch, int freeSlots,
+                int waitSeconds) {
+            this(name, hostname, version, os, arch, freeSlots, waitSeconds, null);
+        }
+    }
+
+    /** Header of every claim answer: the comma-separated claim features this server knows. */
+    public static final String CLAIM_FEATURES_HEADER = "Runway-Claim-Features";
+
+    /** Claim feature: {@link ClaimRequest#afterTasks}, answered with {@link ClaimResponse#replacesTask}. */
+    public static final String AFTER_TASKS = "after-tasks";
 
     /**
      * A claimed task. {@code taskToken} is scoped to this task only; {@code allocation} is the per-task value a
      * runner substitutes for {@code %s}; the lease must be renewed by heartbeat within {@code leaseSeconds}.
+     * {@code replacesTask}: to a claim with {@link ClaimRequest#afterTasks}, the one of them the server has closed,
+     * whose slot this task takes (null otherwise).
      */
     public record ClaimResponse(String taskId, String allocation, String taskToken, String jobId, String jobName,
-            long maxRunTimeSeconds, long leaseSeconds) {
+            long maxRunTimeSeconds, long leaseSeconds, String replacesTask) {
+        public ClaimResponse(String taskId, String allocation, String taskToken, String jobId, String jobName,
+                long maxRunTimeSeconds, long leaseSeconds) {
+            this(taskId, allocation, taskToken, jobId, jobName, maxRunTimeSeconds, leaseSeconds, null);
+        }
+
         @Override
         public String toString() {
             return "ClaimResponse[taskId=" + taskId + ", allocation=" + allocation + ", taskToken=********, jobId="
                     + jobId + ", jobName=" + jobName + ", maxRunTimeSeconds=" + maxRunTimeSeconds + ", leaseSeconds="
-                    + leaseSeconds + "]";
+                    + leaseSeconds + ", replacesTask=" + replacesTask + "]";
         }
     }
 

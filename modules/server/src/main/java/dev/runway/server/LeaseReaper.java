@@ -59,6 +59,7 @@ final class LeaseReaper implements Runnable {
         metrics.leaseExpired(job.state() == JobState.QUEUED);
         watchers.changed(task.id());
         watchers.changed(JobRoutes.queuedKey(job.id()));
+        watchers.changed(RunnerRoutes.closedKey(task.id()));
         if (job.state() == JobState.QUEUED) {
             claims.signal(job.resourceClassId());
         } else if (job.state().isFinal()) {

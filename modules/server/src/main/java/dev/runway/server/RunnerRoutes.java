@@ -3,6 +3,7 @@ package dev.runway.server;
 import dev.runway.protocol.ApiPaths;
 import dev.runway.protocol.JobsApi.JobState;
 import dev.runway.protocol.Names;
+import dev.runway.protocol.RunnerApi;
 import dev.runway.protocol.RunnerApi.Checkout;
 import dev.runway.protocol.RunnerApi.ClaimRequest;
 import dev.runway.protocol.RunnerApi.ClaimResponse;
@@ -39,6 +40,11 @@ import org.slf4j.LoggerFactory;
 final class RunnerRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(RunnerRoutes.class);
     private static final String TASK = ApiPaths.BASE + "/runner/tasks/{task}";
+    /** What every claim answer says this server takes ({@link RunnerApi#CLAIM_FEATURES_HEADER}). */
+    private static final Map<String, String> CLAIM_FEATURES = Map.of(RunnerApi.CLAIM_FEATURES_HEADER,
+            RunnerApi.AFTER_TASKS);
+    /** At most this many {@link ClaimRequest#afterTasks}: a launch agent's slots. */
+    static final int MAX_AFTER_TASKS = 1024;
     private final Store store;
     private final Auth auth;
     private final ClaimWaiters claims;
@@ -117,10 +123,98 @@ final class RunnerRoutes {
         if (request.waitSeconds() < 0) {
             throw ApiError.badRequest("wait_seconds: must not be negative");
         }
+        List<String> afterTasks = checkedAfterTasks(request.afterTasks());
         RunnerVisit runner = new RunnerVisit(request.name(), request.hostname(),
                 exchange.remoteAddress(), request.version());
-        long wait = Math.min(request.waitSeconds() * 1000L, settings.maxClaimWait().toMillis());
-        return attempt(identity, runner, clock.millis() + wait, exchange::clientGone, true);
+        long deadline = clock.millis() + Math.min(request.waitSeconds() * 1000L, settings.maxClaimWait().toMillis());
+        CompletableFuture<Reply> reply = afterTasks == null
+                ? attempt(identity, runner, deadline, exchange::clientGone, true, null)
+                : attemptAfter(identity, runner, afterTasks, deadline, exchange::clientGone, true);
+        return reply.thenApply(answer -> answer.withHeaders(CLAIM_FEATURES));
+    }
+
+    private static List<String> checkedAfterTasks(List<String> afterTasks) {
+        if (afterTasks == null) {
+            return null;
+        }
+        if (afterTasks.isEmpty() || afterTasks.size() > MAX_AFTER_TASKS) {
+            throw ApiError.badRequest("after_tasks: must list 1 to " + MAX_AFTER_TASKS + " task ids, not "
+                    + afterTasks.size());
+        }
+        try {
+            for (String taskId : afterTasks) {
+                Names.id("after_tasks", taskId);
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(afterTasks));
+    }
+
+    /**
+     * A claim for a busy slot ({@link ClaimRequest#afterTasks}): held, no thread waiting, until one of those tasks of
+     * this runner is closed here (its result, its failure, its lapse or its unclaim: {@link #closedKey}), then a claim
+     * like any other, whose answer names the closed task. The launch agent gives that task's slot to the new task as
+     * soon as the answer comes, without waiting to hear from the ending task agent and confirming it with a heartbeat.
+     */
+    private CompletableFuture<Reply> attemptAfter(Auth.RunnerIdentity identity, RunnerVisit runner,
+            List<String> afterTasks, long deadline, BooleanSupplier clientGone, boolean first) {
+        long remaining = deadline - clock.millis();
+        // watched before the look, so that a task closed between the two still wakes this claim
+        List<CompletableFuture<Void>> closes = remaining <= 0 ? List.of()
+                : afterTasks.stream().map(taskId -> watchers.next(closedKey(taskId), remaining)).toList();
+        Optional<String> closed;
+        try {
+            closed = firstClosed(identity, runner, afterTasks);
+        } catch (RuntimeException e) {
+            closes.forEach(close -> close.complete(null));
+            throw e;
+        }
+        if (closed.isPresent()) {
+            closes.forEach(close -> close.complete(null));
+            return attempt(identity, runner, deadline, clientGone, first, closed.get());
+        }
+        if (first) {
+            visits.record(identity.resourceClass().id(), runner);
+        }
+        if (remaining <= 0) {
+            return CompletableFuture.completedFuture(Reply.noContent());
+        }
+        return CompletableFuture.anyOf(closes.toArray(CompletableFuture[]::new)).thenComposeAsync(woken -> {
+            closes.forEach(close -> close.complete(null));
+            if (clientGone.getAsBoolean()) {
+                return CompletableFuture.completedFuture(Reply.noContent());
+            }
+            return attemptAfter(identity, runner, afterTasks, deadline, clientGone, false);
+        }, executor);
+    }
+
+    /** The first of {@code afterTasks} that is no longer running (or is gone); each must be this runner's. */
+    private Optional<String> firstClosed(Auth.RunnerIdentity identity, RunnerVisit runner, List<String> afterTasks) {
+        String closed = null;
+        for (String taskId : afterTasks) {
+            Optional<Task> task = store.tasks().find(taskId);
+            if (task.isPresent() && !(task.get().runnerName().equals(runner.name()) && store.jobs()
+                    .find(task.get().jobId()).map(job -> job.resourceClassId().equals(identity.resourceClass().id()))
+                    .orElse(true))) {
+                throw ApiError.badRequest("after_tasks: task " + taskId + " is not one that runner " + runner.name()
+                        + " of " + identity.resourceClass().fullName() + " holds");
+            }
+            if (closed == null && (task.isEmpty() || task.get().state() != TaskState.RUNNING)) {
+                closed = taskId;
+            }
+        }
+        return Optional.ofNullable(closed);
+    }
+
+    /** The key a task's close is signalled under ({@link OutputWatchers}, so it reaches every replica). */
+    static String closedKey(String taskId) {
+        return "closed:" + taskId;
+    }
+
+    /** The task is no longer running: a claim held for its slot may go on ({@link #attemptAfter}). */
+    private void closed(Task task) {
+        watchers.changed(closedKey(task.id()));
     }
 
     /**
@@ -131,10 +225,10 @@ final class RunnerRoutes {
      * apart ({@link RunnerVisits}), so that a claim writes the runner's row at most once.
      */
     private CompletableFuture<Reply> attempt(Auth.RunnerIdentity identity, RunnerVisit runner,
-            long deadline, BooleanSupplier clientGone, boolean first) {
+            long deadline, BooleanSupplier clientGone, boolean first, String replacesTask) {
         String rcId = identity.resourceClass().id();
         long seen = claims.version(rcId);
-        Optional<Reply> claimed = tryClaim(identity, runner);
+        Optional<Reply> claimed = tryClaim(identity, runner, replacesTask);
         if (claimed.isPresent()) {
             return CompletableFuture.completedFuture(claimed.get());
         }
@@ -155,10 +249,11 @@ final class RunnerRoutes {
             }
             if (!woken) {
                 // one last look: the wait ended, but a task may have arrived right at the end
-                return CompletableFuture.completedFuture(tryClaim(identity, runner).orElse(Reply.noContent()));
+                return CompletableFuture.completedFuture(tryClaim(identity, runner, replacesTask)
+                        .orElse(Reply.noContent()));
             }
             try {
-                return attempt(identity, runner, deadline, clientGone, false);
+                return attempt(identity, runner, deadline, clientGone, false, replacesTask);
             } catch (RuntimeException e) {
                 // this claim cannot take the task it was woken for (e.g. its token was deleted): pass it on
                 claims.signal(rcId);
@@ -167,7 +262,7 @@ final class RunnerRoutes {
         }, executor);
     }
 
-    private Optional<Reply> tryClaim(Auth.RunnerIdentity identity, RunnerVisit runner) {
+    private Optional<Reply> tryClaim(Auth.RunnerIdentity identity, RunnerVisit runner, String replacesTask) {
         String rcId = identity.resourceClass().id();
         if (pauses.paused(rcId)) {
             return Optional.empty(); // an operator paused dispatch: held as if nothing were queued
@@ -186,11 +281,12 @@ final class RunnerRoutes {
         LOG.info("task {} (job #{} {}, attempt {}) claimed by runner {} of {}", task.id(), job.buildNum(),
                 job.name(), task.attempt(), runner.name(), identity.resourceClass().fullName());
         ClaimResponse response = new ClaimResponse(task.id(), allocation(task), taskToken, job.id(), job.name(),
-                job.maxRunTimeSeconds(), firstLeaseSeconds());
+                job.maxRunTimeSeconds(), firstLeaseSeconds(), replacesTask);
         return Optional.of(Reply.ok(response).onLost(() -> {
             LOG.info("task {}: the runner went away before it got the claim; back to the queue", task.id());
             store.tasks().unclaim(task.id(), clock.millis());
             claims.signal(rcId);
+            closed(task);
         }));
     }
 
@@ -321,6 +417,7 @@ final class RunnerRoutes {
         store.tasks().finish(task.id(), TaskState.FINISHED, state, result.reason(), clock.millis());
         watchers.changed(task.id());
         jobEnded.accept(task.jobId());
+        closed(task); // after its workflow moved on: a claim held for its slot finds the job requiring it queued
         LOG.info("task {} finished: {}", task.id(), result.status());
         return Reply.ok(Map.of());
     }
@@ -331,6 +428,7 @@ final class RunnerRoutes {
         store.tasks().unclaim(task.id(), clock.millis());
         watchers.changed(task.id());
         claims.signal(job.resourceClassId());
+        closed(task);
         return Reply.ok(Map.of());
     }
 
@@ -351,6 +449,7 @@ final class RunnerRoutes {
                 clock.millis());
         watchers.changed(task.id());
         jobEnded.accept(task.jobId());
+        closed(task);
         LOG.info("task {} failed: {}", task.id(), failure.reason());
         return Reply.ok(Map.of());
     }
