@@ -61,6 +61,13 @@ final class StandbyTaskAgent implements AutoCloseable {
      * taken younger than this ran its task while it still started.
      */
     static final Duration WARM_UP = Duration.ofSeconds(1);
+    /**
+     * With one slot, how long the next standby waits to start after a task was handed over while another, warm, still
+     * waits (it is the task after next's): a JVM's start takes most of a core for 0.1-0.3 s, and on a small machine
+     * it would compete with the task just handed over and with the hand-over of the job that requires it, when that
+     * task is short. With several slots tasks come faster than that, and each standby is started at once.
+     */
+    static final Duration AHEAD_WHILE_ONE_WAITS = Duration.ofMillis(250);
 
     private final AgentContext context;
     private final Duration timeout;
@@ -117,7 +124,7 @@ final class StandbyTaskAgent implements AutoCloseable {
 
     /**
      * Starts the next standby now, on another thread, while a task that went to the waiting one runs: its JVM is then
-     * up when that task ends. Not when every task shares a directory that is removed after each: it would wait in a
+     * up when that task ends; with one slot, {@link #AHEAD_WHILE_ONE_WAITS} later while another still waits. Not when every task shares a directory that is removed after each: it would wait in a
      * directory removed under it. Not when a dedicated task user runs one task at a time either: that configuration
      * promises that nothing of a task can reach the next one, and a standby of the same user waiting beside a task is
      * reachable from it (signals, ptrace, the JVM's attach mechanism); every process of that user is killed at the
@@ -132,7 +139,24 @@ final class StandbyTaskAgent implements AutoCloseable {
         if (dedicatedUserOneTaskAtATime(runner)) {
             return;
         }
-        startOnWorker(true);
+        boolean oneWaits;
+        synchronized (this) {
+            oneWaits = !waiting.isEmpty();
+        }
+        if (!oneWaits || runner.maxConcurrentTasks() > 1) {
+            startOnWorker(true);
+            return;
+        }
+        try {
+            // a task that takes the one waiting meanwhile starts the next at once (none waits then)
+            worker.schedule(() -> {
+                while (startOne(true)) {
+                    // the next one kept
+                }
+            }, AHEAD_WHILE_ONE_WAITS.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closedMeanwhile) {
+            // close() ran: no more standbys
+        }
     }
 
     /** Starts standbys on the standby thread until as many wait as are kept. */
@@ -224,6 +248,11 @@ final class StandbyTaskAgent implements AutoCloseable {
     /** Waits until what the standby thread was given so far (starts included) is done. */
     void awaitStarts() throws InterruptedException, ExecutionException {
         worker.submit(() -> { }).get();
+    }
+
+    /** {@link #awaitStarts}, and the starts deferred by {@link #AHEAD_WHILE_ONE_WAITS} so far. */
+    void awaitDeferredStarts() throws InterruptedException, ExecutionException {
+        worker.schedule(() -> { }, AHEAD_WHILE_ONE_WAITS.toMillis() + 1, TimeUnit.MILLISECONDS).get();
     }
 
     /** The standby's directory: the task's template with a name of its own, or the shared directory. */

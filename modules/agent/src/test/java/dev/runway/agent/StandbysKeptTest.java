@@ -56,8 +56,22 @@ class StandbysKeptTest {
                     .minusMillis(50));
             standbys.replenishAhead();
             standbys.awaitStarts();
+            assertThat(standbys.waitingCount()).as("another waits, warm: the next starts a little later")
+                    .isEqualTo(1);
+            standbys.awaitDeferredStarts();
             assertThat(standbys.waitingCount()).isEqualTo(2);
             end(older);
+
+            StandbyTaskAgent.Waiting next = standbys.take().orElseThrow();
+            standbys.replenishAhead(); // deferred: one still waits
+            StandbyTaskAgent.Waiting last = standbys.take().orElseThrow();
+            standbys.replenishAhead(); // none waits now: at once
+            standbys.awaitStarts();
+            assertThat(standbys.waitingCount()).as("started at once when none waits").isEqualTo(2);
+            standbys.awaitDeferredStarts();
+            assertThat(standbys.waitingCount()).as("never more than are kept").isEqualTo(2);
+            end(next);
+            end(last);
 
             StandbyTaskAgent.Waiting another = standbys.take().orElseThrow();
             standbys.replenish(); // as a slot given back: one at once, the second on the standby thread
