@@ -168,10 +168,11 @@ final class TaskSupervisor implements Runnable {
 
     /**
      * Whether the slot may go to the next task before this task agent exits, once the server has closed the task:
-     * its task agent runs, nothing is stopping it, and its slot has not gone back yet.
+     * its task agent runs, its launcher keeps its processes apart from the next task's
+     * ({@link TaskProcess#slotMayGoBeforeExit}), nothing is stopping it, and its slot has not gone back yet.
      */
     synchronized boolean mayGiveSlotBeforeExit() {
-        return process != null && stopReason == null && holdsSlot();
+        return process != null && process.slotMayGoBeforeExit() && stopReason == null && holdsSlot();
     }
 
     /** Whether the task's slot is still its own: not gone back at its end, nor to the next task before that. */

@@ -52,4 +52,9 @@ public interface StandbyProcess extends TaskProcess {
     default CompletableFuture<Void> resultReported() {
         return taskProcess().resultReported();
     }
+
+    @Override
+    default boolean slotMayGoBeforeExit() {
+        return taskProcess().slotMayGoBeforeExit();
+    }
 }

@@ -38,4 +38,14 @@ public interface TaskProcess {
     default CompletableFuture<Void> resultReported() {
         return new CompletableFuture<>();
     }
+
+    /**
+     * Whether the next task may take this task's slot once the server has closed this one, while this task agent
+     * still exits and its processes are reaped: where the launcher tracks each task's processes apart from the next
+     * task's (the process and macOS launchers). Not where a task's leftovers are told apart by when they appear (the
+     * subreaper) or by a per-slot unit.
+     */
+    default boolean slotMayGoBeforeExit() {
+        return false;
+    }
 }

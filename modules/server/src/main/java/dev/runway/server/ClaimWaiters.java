@@ -27,6 +27,11 @@ final class ClaimWaiters {
         this.replicas = replicas;
     }
 
+    /** Whether the server stops: no claim waits any more. */
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
     synchronized long version(String resourceClassId) {
         return signals.getOrDefault(resourceClassId, 0L);
     }

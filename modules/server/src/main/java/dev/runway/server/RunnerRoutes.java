@@ -177,12 +177,13 @@ final class RunnerRoutes {
         if (first) {
             visits.record(identity.resourceClass().id(), runner);
         }
-        if (remaining <= 0) {
+        if (remaining <= 0 || claims.isClosed()) {
+            closes.forEach(close -> close.complete(null));
             return CompletableFuture.completedFuture(Reply.noContent());
         }
         return CompletableFuture.anyOf(closes.toArray(CompletableFuture[]::new)).thenComposeAsync(woken -> {
             closes.forEach(close -> close.complete(null));
-            if (clientGone.getAsBoolean()) {
+            if (clientGone.getAsBoolean() || claims.isClosed()) { // the server stops: the runner asks again later
                 return CompletableFuture.completedFuture(Reply.noContent());
             }
             return attemptAfter(identity, runner, afterTasks, deadline, clientGone, false);

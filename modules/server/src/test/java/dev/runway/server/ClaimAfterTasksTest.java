@@ -108,6 +108,16 @@ class ClaimAfterTasksTest {
     }
 
     @Test
+    void aServerThatStopsAnswersAHeldClaimForABusySlotWithNoTask() throws Exception {
+        TaskClient first = claimed("r", submit("first"));
+        first.heartbeat();
+        CompletableFuture<Optional<ClaimResponse>> held = claimAfter("r", List.of(first.taskId()), 20);
+        Thread.sleep(300); // held by the server by now (it answers at once otherwise, and the test still holds)
+        server.close();
+        assertThat(held.get(15, TimeUnit.SECONDS)).as("204, not a cut connection").isEmpty();
+    }
+
+    @Test
     void anotherRunnersTaskIsRefusedWithItsId() throws Exception {
         TaskClient theirs = claimed("other", submit("theirs"));
         assertThatThrownBy(() -> runner.claim(afterRequest("r", List.of(theirs.taskId()), 0)))

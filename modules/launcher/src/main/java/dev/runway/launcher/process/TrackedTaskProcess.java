@@ -118,4 +118,9 @@ public final class TrackedTaskProcess implements TaskProcess {
     public CompletableFuture<Void> resultReported() {
         return output.resultReported();
     }
+
+    @Override
+    public boolean slotMayGoBeforeExit() {
+        return true; // each task's processes carry its own tracking id
+    }
 }
