@@ -195,9 +195,7 @@ final class RunnerRoutes {
         String closed = null;
         for (String taskId : afterTasks) {
             Optional<Task> task = store.tasks().find(taskId);
-            if (task.isPresent() && !(task.get().runnerName().equals(runner.name()) && store.jobs()
-                    .find(task.get().jobId()).map(job -> job.resourceClassId().equals(identity.resourceClass().id()))
-                    .orElse(true))) {
+            if (task.isPresent() && !heldBy(task.get(), identity, runner)) {
                 throw ApiError.badRequest("after_tasks: task " + taskId + " is not one that runner " + runner.name()
                         + " of " + identity.resourceClass().fullName() + " holds");
             }
@@ -206,6 +204,12 @@ final class RunnerRoutes {
             }
         }
         return Optional.ofNullable(closed);
+    }
+
+    /** Whether {@code task} was claimed by this runner of this resource class (a task whose job is gone counts). */
+    private boolean heldBy(Task task, Auth.RunnerIdentity identity, RunnerVisit runner) {
+        return task.runnerName().equals(runner.name()) && store.jobs().find(task.jobId())
+                .map(job -> job.resourceClassId().equals(identity.resourceClass().id())).orElse(true);
     }
 
     /** The key a task's close is signalled under ({@link OutputWatchers}, so it reaches every replica). */
