@@ -41,6 +41,15 @@ final class StorageBench implements AutoCloseable {
     /** Jobs that upload at once in the memory figure. */
     static final int UPLOADERS = 8;
 
+    /**
+     * What the checked-copy floor rows stand for: the least any upload with the issue's guarantees does, in C
+     * loops: the bytes read and hashed by one process, sent over loopback TCP to another that hashes, writes and
+     * fsyncs them and answers its hash (checked_copy.py, a test resource).
+     */
+    private static final String CHECKED_COPY = "checked copy (checked_copy.py): a sender process reads and sha256s "
+            + "the bytes as it sends them over loopback TCP, a receiver sha256s, writes and fsyncs them and answers "
+            + "its hash, the sender compares; OpenSSL's sha256 and socket and file calls in C, 256 KiB at a time";
+
     private final Options options;
     private final long treeBytes;
     private final int treeFiles;
@@ -48,9 +57,12 @@ final class StorageBench implements AutoCloseable {
     private final Path directory;
     private final Cluster cluster;
     private final LaunchAgentProcess agent;
+    /** The checked-copy floor's script, or null where there is no python3 (its rows then say SKIP). */
+    private final Path checkedCopy;
     private int sequence;
 
-    private StorageBench(Options options, Path directory, Cluster cluster, LaunchAgentProcess agent) {
+    private StorageBench(Options options, Path directory, Cluster cluster, LaunchAgentProcess agent)
+            throws IOException, InterruptedException {
         this.options = options;
         this.treeBytes = 1024 * MIB / options.storageScale();
         this.treeFiles = 100_000 / options.storageScale();
@@ -58,6 +70,7 @@ final class StorageBench implements AutoCloseable {
         this.directory = directory;
         this.cluster = cluster;
         this.agent = agent;
+        this.checkedCopy = checkedCopyScript(directory);
     }
 
     /** The server and a launch agent of 8 slots under this run's directory; {@link #close()} removes it all. */
@@ -154,6 +167,7 @@ final class StorageBench implements AutoCloseable {
         List<Double> restores = new ArrayList<>();
         List<Double> tarSaves = new ArrayList<>();
         List<Double> tarRestores = new ArrayList<>();
+        List<Double> checkedSaves = new ArrayList<>();
         double mib = Tree.of(tree).bytes() / (double) MIB;
         for (int run = 0; run < options.runs(); run++) {
             Path markers = markers();
@@ -173,6 +187,15 @@ final class StorageBench implements AutoCloseable {
             Processes.awaitQuiet();
             tarSaves.add(mib / (timedSeconds("tar", "-I", "zstd", "-cf", archive.toString(), "-C",
                     tree.getParent().toString(), tree.getFileName().toString())));
+            if (checkedCopy != null) {
+                Path copied = tree.resolveSibling("checked.tar.zst");
+                Processes.awaitQuiet();
+                String pipe = "tar -I zstd -cf - -C \"$1\" \"$2\" | python3 \"$0\" - \"$3\"";
+                checkedSaves.add(mib / checkedCopySeconds(pipe, tree.getParent().toString(),
+                        tree.getFileName().toString(), copied.toString()));
+                Files.delete(copied);
+                Processes.awaitQuiet();
+            }
             remove(tree);
             tarRestores.add(mib / (timedSeconds("tar", "-I", "zstd", "-xf", archive.toString(), "-C",
                     tree.getParent().toString())));
@@ -191,7 +214,49 @@ final class StorageBench implements AutoCloseable {
                 Row.measured("save_cache, " + what, "MiB/s", save, "tar -I zstd -cf", tarSave, ">= 0.7x floor",
                         save.median() >= 0.7 * tarSave.median(), note),
                 Row.measured("restore_cache, " + what, "MiB/s", restore, "tar -I zstd -xf", tarRestore,
-                        ">= 0.7x floor", restore.median() >= 0.7 * tarRestore.median(), "the tree removed first"));
+                        ">= 0.7x floor", restore.median() >= 0.7 * tarRestore.median(), "the tree removed first"),
+                checkedRow("floor part: tar -I zstd -cf - piped into a checked copy, " + what, checkedSaves,
+                        "tar -I zstd -cf", tarSave, CHECKED_COPY),
+                checkedRow("save_cache against tar piped into a checked copy, " + what, saves,
+                        "tar -I zstd -cf - piped into a checked copy",
+                        checkedCopy == null ? null : Stats.of(checkedSaves),
+                        "what save_cache must do at least, done by C tools beside it"));
+    }
+
+    /** An INFO row beside the checked copy, or SKIP where python3 is missing. */
+    private Row checkedRow(String figure, List<Double> values, String floor, Stats floorStats, String note) {
+        if (checkedCopy == null) {
+            return Row.skipped(figure, "", "no python3 on this machine: the checked copy's floor is not measured");
+        }
+        return Row.infoBeside(figure, "MiB/s", Stats.of(values), floor, floorStats, note);
+    }
+
+    /** The checked-copy script written where python3 can read it, or null when there is no python3. */
+    private static Path checkedCopyScript(Path directory) throws IOException, InterruptedException {
+        try {
+            Processes.run(List.of("python3", "-c", "import hashlib"), Map.of(), 60);
+        } catch (IOException noPython) {
+            return null;
+        }
+        Path script = directory.resolve("checked_copy.py");
+        try (var in = StorageBench.class.getResourceAsStream("/bench/checked_copy.py")) {
+            if (in == null) {
+                throw new IllegalStateException("bench/checked_copy.py is not on the harness's class path");
+            }
+            Files.write(script, in.readAllBytes());
+        }
+        return script;
+    }
+
+    /**
+     * Seconds a checked copy took, as the script measured it (its interpreter's start left out): {@code shell} is
+     * run by sh with the script as $0 and {@code arguments} as $1...
+     */
+    private double checkedCopySeconds(String shell, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", shell, checkedCopy.toString()));
+        command.addAll(List.of(arguments));
+        String output = Processes.run(command, Map.of(), 1800).strip();
+        return Double.parseDouble(output.substring(output.lastIndexOf('\n') + 1));
     }
 
     // ---- artifacts ----------------------------------------------------------------------------------------------
@@ -244,6 +309,7 @@ final class StorageBench implements AutoCloseable {
         List<Double> curlDownloads = new ArrayList<>();
         List<Double> copies = new ArrayList<>();
         List<Double> syncedCopies = new ArrayList<>();
+        List<Double> checkedCopies = new ArrayList<>();
         for (int run = 0; run < options.runs(); run++) {
             Processes.awaitQuiet();
             Path markers = markers();
@@ -273,6 +339,12 @@ final class StorageBench implements AutoCloseable {
             syncedCopies.add(mib / timedSeconds("sh", "-c", "cp \"$0\" \"$1\" && sync \"$1\"",
                     file.toString(), copy.toString()));
             Files.delete(copy);
+            if (checkedCopy != null) {
+                Processes.awaitQuiet();
+                checkedCopies.add(mib / checkedCopySeconds("python3 \"$0\" \"$1\" \"$2\"", file.toString(),
+                        copy.toString()));
+                Files.delete(copy);
+            }
         }
         remove(file.getParent());
         Stats upload = Stats.of(uploads);
@@ -287,6 +359,10 @@ final class StorageBench implements AutoCloseable {
                                 + conditions()),
                 Row.infoBeside("store_artifacts upload against cp + sync", "MiB/s", upload, "cp + sync FILE",
                         Stats.of(syncedCopies), "the copy made durable, as the server's blob store does"),
+                checkedRow("floor part: checked copy, " + what, checkedCopies, "cp", cp, CHECKED_COPY),
+                checkedRow("store_artifacts upload against a checked copy, " + what, uploads, "checked copy",
+                        checkedCopy == null ? null : Stats.of(checkedCopies),
+                        "what an upload must do at least, done by C tools beside it"),
                 Row.measured("artifact download (API v2 url, curl), " + what, "MiB/s", curlDownload, "cp", cp,
                         ">= 0.5x floor", curlDownload.median() >= 0.5 * cp.median(), "curl -o FILE on the same disk "
                                 + "over loopback, as CircleCI's docs download artifacts"),

@@ -23,7 +23,10 @@ import java.util.Locale;
  * {@link TaskClient#uploadFile} in a fresh JVM with the task agent's compiler flags, as a job's task agent is.
  * Rounds after the first send the same bytes again, so they also pay for replacing the identical blob. For an A/B,
  * UPLOAD_BENCH_CLIENT_CLASSES puts another build's client classes first on the client's class path;
- * UPLOAD_BENCH_CLIENT_OPTIONS adds JVM options and UPLOAD_BENCH_CLIENT_WRAPPER a command (perf, strace) before it.
+ * UPLOAD_BENCH_CLIENT_OPTIONS adds JVM options (after the task agent's, so they win) and UPLOAD_BENCH_CLIENT_WRAPPER a
+ * command (perf, strace) before it. In the client's options, -DwarmFile=FILE uploads FILE first, -Duploads=N uploads
+ * the file N times (the later ones show a warm client: the first upload of a fresh JVM pays for its HTTP and hashing
+ * code's first runs) and -Dthreads=true prints the client's threads' CPU (compiler threads included).
  *
  * <pre>./mvnw -o -q -pl modules/server -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
  *     -Dmdep.outputFile=target/test-cp.txt
@@ -60,8 +63,8 @@ public final class UploadBench {
                         server.server.uri().toString(), task.taskId(), task.taskToken(), file.toString()));
                 String options = System.getenv("UPLOAD_BENCH_CLIENT_OPTIONS");
                 if (options != null && !options.isBlank()) {
-                    command.addAll(1 + command.indexOf(Path.of(System.getProperty("java.home"), "bin", "java")
-                            .toString()), List.of(options.trim().split(" +")));
+                    // after the task agent's flags, so that an option given here wins over them
+                    command.addAll(command.indexOf("-cp"), List.of(options.trim().split(" +")));
                 }
                 Process process = new ProcessBuilder(command).inheritIO().start();
                 int exit = process.waitFor();
@@ -133,6 +136,32 @@ public final class UploadBench {
     private static void client(URI uri, String taskId, String token, Path file) throws Exception {
         TaskClient client = new TaskClient(new HttpTransport(uri, Duration.ofSeconds(60)), taskId, token);
         long size = Files.size(file);
+        String warmFile = System.getProperty("warmFile"); // a smaller upload first, to see what warming buys
+        if (warmFile != null) {
+            once(client, Path.of(warmFile), Files.size(Path.of(warmFile)));
+        }
+        int times = Integer.getInteger("uploads", 1); // more than 1: the later uploads show the client warm
+        for (int upload = 1; upload < times; upload++) {
+            once(client, file, size);
+        }
+        once(client, file, size);
+        if (Boolean.getBoolean("threads")) { // this JVM's threads' CPU, from /proc: compiler threads included
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    if (ticks > 1) {
+                        System.out.printf(Locale.ROOT, "  thread %s: user %.2f s, system %.2f s%n", name,
+                                Long.parseLong(fields[11]) / 100.0, Long.parseLong(fields[12]) / 100.0);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void once(TaskClient client, Path file, long size) throws Exception {
         long start = System.nanoTime();
         long[] cpu = processCpu();
         BlobRef ref = client.uploadFile(file);
