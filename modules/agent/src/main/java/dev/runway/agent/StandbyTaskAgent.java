@@ -68,6 +68,12 @@ final class StandbyTaskAgent implements AutoCloseable {
      * task is short. With several slots tasks come faster than that, and each standby is started at once.
      */
     static final Duration AHEAD_WHILE_ONE_WAITS = Duration.ofMillis(250);
+    /**
+     * With one slot, how long the next standby waits to start after a task was handed to the last one waiting: that
+     * task's first step starts meanwhile (tens of milliseconds), which a JVM starting beside it would slow on a small
+     * machine; a standby started this much later is still up before a task that outlasts a JVM's start ends.
+     */
+    static final Duration AFTER_HAND_OVER = Duration.ofMillis(100);
 
     private final AgentContext context;
     private final Duration timeout;
@@ -123,13 +129,14 @@ final class StandbyTaskAgent implements AutoCloseable {
     }
 
     /**
-     * Starts the next standby now, on another thread, while a task that went to the waiting one runs: its JVM is then
-     * up when that task ends; with one slot, {@link #AHEAD_WHILE_ONE_WAITS} later while another still waits. Not when every task shares a directory that is removed after each: it would wait in a
-     * directory removed under it. Not when a dedicated task user runs one task at a time either: that configuration
-     * promises that nothing of a task can reach the next one, and a standby of the same user waiting beside a task is
-     * reachable from it (signals, ptrace, the JVM's attach mechanism); every process of that user is killed at the
-     * task's end as well. Then the next standby starts at the task's end, once its processes are gone, as
-     * {@link #replenish} does.
+     * Starts the next standby, on another thread, while a task that went to the waiting one runs: its JVM is then
+     * up when that task ends. At once with several slots; with one, {@link #AFTER_HAND_OVER} later, or
+     * {@link #AHEAD_WHILE_ONE_WAITS} later while another still waits. Not when every task shares a directory that is
+     * removed after each: it would wait in a directory removed under it. Not when a dedicated task user runs one task
+     * at a time either: that configuration promises that nothing of a task can reach the next one, and a standby of
+     * the same user waiting beside a task is reachable from it (signals, ptrace, the JVM's attach mechanism); every
+     * process of that user is killed at the task's end as well. Then the next standby starts at the task's end, once
+     * its processes are gone, as {@link #replenish} does.
      */
     void replenishAhead() {
         Runner runner = context.config().runner();
@@ -139,21 +146,28 @@ final class StandbyTaskAgent implements AutoCloseable {
         if (dedicatedUserOneTaskAtATime(runner)) {
             return;
         }
+        if (runner.maxConcurrentTasks() > 1) {
+            startOnWorker(true);
+            return;
+        }
         boolean oneWaits;
         synchronized (this) {
             oneWaits = !waiting.isEmpty();
         }
-        if (!oneWaits || runner.maxConcurrentTasks() > 1) {
-            startOnWorker(true);
-            return;
-        }
+        startLater(oneWaits ? AHEAD_WHILE_ONE_WAITS : AFTER_HAND_OVER, true);
+    }
+
+    /**
+     * With one slot: starts a standby {@code delay} from now, and each further one kept {@link #AHEAD_WHILE_ONE_WAITS}
+     * after the one before (one waits then), so that no two JVMs start at once beside a task.
+     */
+    private void startLater(Duration delay, boolean ahead) {
         try {
-            // a task that takes the one waiting meanwhile starts the next at once (none waits then)
             worker.schedule(() -> {
-                while (startOne(true)) {
-                    // the next one kept
+                if (startOne(ahead)) {
+                    startLater(AHEAD_WHILE_ONE_WAITS, ahead);
                 }
-            }, AHEAD_WHILE_ONE_WAITS.toMillis(), TimeUnit.MILLISECONDS);
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closedMeanwhile) {
             // close() ran: no more standbys
         }
@@ -186,9 +200,14 @@ final class StandbyTaskAgent implements AutoCloseable {
         synchronized (this) {
             none = waiting.isEmpty();
         }
-        // the second one kept is not started on the way of the caller (a slot given back)
+        // the second one kept is not started on the way of the caller (a slot given back); with one slot not beside
+        // the task that may be handed over right now either
         if (!none || startOne(false)) {
-            startOnWorker(false);
+            if (context.config().runner().maxConcurrentTasks() > 1) {
+                startOnWorker(false);
+            } else {
+                startLater(AHEAD_WHILE_ONE_WAITS, false);
+            }
         }
     }
 
@@ -250,9 +269,10 @@ final class StandbyTaskAgent implements AutoCloseable {
         worker.submit(() -> { }).get();
     }
 
-    /** {@link #awaitStarts}, and the starts deferred by {@link #AHEAD_WHILE_ONE_WAITS} so far. */
+    /** {@link #awaitStarts}, and the starts deferred so far (the later ones of a chain included). */
     void awaitDeferredStarts() throws InterruptedException, ExecutionException {
-        worker.schedule(() -> { }, AHEAD_WHILE_ONE_WAITS.toMillis() + 1, TimeUnit.MILLISECONDS).get();
+        long chain = AFTER_HAND_OVER.toMillis() + MAX_KEPT * AHEAD_WHILE_ONE_WAITS.toMillis() + 1;
+        worker.schedule(() -> { }, chain, TimeUnit.MILLISECONDS).get();
     }
 
     /** The standby's directory: the task's template with a name of its own, or the shared directory. */
