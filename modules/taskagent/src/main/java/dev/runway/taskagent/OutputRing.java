@@ -4,10 +4,15 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 
 /**
- * A fixed-size ring of a step's output between the reader (the step's pipe) and the uploader. Bytes are addressed
+ * A bounded ring of a step's output between the reader (the step's pipe) and the uploader. Bytes are addressed
  * by their offset in the step's output and stay until the server has acknowledged them, so a chunk can be resent
  * from any unacknowledged offset. A full ring blocks the writer: memory stays bounded and the step waits for the
  * server, so nothing is dropped.
+ *
+ * <p>The ring starts small and doubles, up to its capacity, only when the bytes not yet acknowledged fill it. Most
+ * steps print little, and a new array of the whole capacity (8 MiB) is memory the kernel hands over page by page:
+ * in a task agent that took about 25 ms of every step, beside the step's first command and before its end could be
+ * seen.
  */
 final class OutputRing implements OutputSink {
     /** A new time mark only when the clock moved this much: enough resolution for a log's timestamps. */
@@ -16,7 +21,11 @@ final class OutputRing implements OutputSink {
     /** How long a chunk may wait to fill up: small against a person reading, large against a request's cost. */
     private static final long LINGER_NANOS = 20_000_000;
 
-    private final byte[] ring;
+    /** The ring starts this large (or at its capacity, when that is less). */
+    static final int INITIAL_BYTES = 64 * 1024;
+
+    private final int capacity;
+    private byte[] ring;
     private long written;  // offset after the last byte written
     private long released; // offset before which bytes were acknowledged and freed
     private boolean closed;
@@ -26,7 +35,21 @@ final class OutputRing implements OutputSink {
     private final ArrayDeque<long[]> marks = new ArrayDeque<>();
 
     OutputRing(int capacity) {
-        this.ring = new byte[capacity];
+        this(INITIAL_BYTES, capacity);
+    }
+
+    /** A ring of {@code initial} bytes that grows up to {@code capacity}. */
+    OutputRing(int initial, int capacity) {
+        if (initial <= 0 || capacity <= 0) {
+            throw new IllegalArgumentException("a ring needs room, got " + initial + " and " + capacity);
+        }
+        this.capacity = capacity;
+        this.ring = new byte[Math.min(initial, capacity)];
+    }
+
+    /** The bytes the ring holds memory for now (at most its capacity). */
+    synchronized int allocated() {
+        return ring.length;
     }
 
     @Override
@@ -40,6 +63,9 @@ final class OutputRing implements OutputSink {
         }
         int done = 0;
         while (done < length) {
+            if (written - released == ring.length && ring.length < capacity) {
+                grow();
+            }
             while (!closed && written - released == ring.length) {
                 wait();
             }
@@ -56,6 +82,19 @@ final class OutputRing implements OutputSink {
                 notifyAll();
             }
         }
+    }
+
+    /** Twice the room (at most the capacity), the bytes not yet acknowledged moved to their places in it. */
+    private void grow() {
+        byte[] larger = new byte[(int) Math.min(capacity, 2L * ring.length)];
+        for (long offset = released; offset < written; ) {
+            int from = (int) (offset % ring.length);
+            int to = (int) (offset % larger.length);
+            int n = (int) Math.min(written - offset, Math.min(ring.length - from, larger.length - to));
+            System.arraycopy(ring, from, larger, to, n);
+            offset += n;
+        }
+        ring = larger;
     }
 
     /** No more bytes will be written: the reader may drain what is left. */

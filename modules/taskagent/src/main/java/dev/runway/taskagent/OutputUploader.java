@@ -17,7 +17,9 @@ final class OutputUploader {
     private final OutputRing ring;
     private final OutputUpload upload;
     private final CancelSignal cancel;
-    private final byte[] chunk;
+    private final int maxChunkBytes;
+    /** The chunk being sent: small at first, as large as the output waiting (up to the maximum) once it is more. */
+    private byte[] chunk;
     private final Thread thread;
     private volatile ApiException failure;
 
@@ -25,7 +27,8 @@ final class OutputUploader {
         this.ring = ring;
         this.upload = upload;
         this.cancel = cancel;
-        this.chunk = new byte[maxChunkBytes];
+        this.maxChunkBytes = maxChunkBytes;
+        this.chunk = new byte[Math.min(maxChunkBytes, OutputRing.INITIAL_BYTES)];
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
     }
@@ -48,7 +51,7 @@ final class OutputUploader {
         long next = 0;
         try {
             OutputRing.Chunk taken;
-            while ((taken = ring.take(next, chunk)) != null) {
+            while ((taken = ring.take(next, chunkFor(next))) != null) {
                 next = send(taken);
                 ring.release(next);
             }
@@ -60,6 +63,24 @@ final class OutputUploader {
             cancel.cancel(CancelSignal.Reason.SERVER_UNREACHABLE, "output could not be stored: " + e.getMessage());
             drainAndDiscard(next);
         }
+    }
+
+    /**
+     * The buffer for the next chunk: grown (doubled, up to the maximum) while more output waits than it holds, so a
+     * step that prints little never has a whole maximum chunk of memory, and one that prints a lot soon sends it in
+     * chunks of the maximum size.
+     */
+    private byte[] chunkFor(long next) {
+        long waiting = ring.written() - next;
+        if (waiting > chunk.length && chunk.length < maxChunkBytes) {
+            chunk = new byte[(int) Math.min(maxChunkBytes, 2L * chunk.length)];
+        }
+        return chunk;
+    }
+
+    /** The bytes of the chunk buffer now. */
+    int chunkBytes() {
+        return chunk.length;
     }
 
     /** Sends one chunk; answers the offset to continue from. */

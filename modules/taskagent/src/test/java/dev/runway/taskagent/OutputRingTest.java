@@ -66,7 +66,7 @@ class OutputRingTest {
             for (int i = 0; i < text.length; i++) {
                 text[i] = (byte) ('a' + random.nextInt(26));
             }
-            OutputRing ring = new OutputRing(4096);
+            OutputRing ring = new OutputRing(16, 4096); // it also grows while the taker is behind
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             Thread taker = new Thread(() -> {
                 byte[] chunk = new byte[1024];
@@ -93,6 +93,44 @@ class OutputRingTest {
             taker.join();
             assertThat(new String(received.toByteArray(), StandardCharsets.US_ASCII))
                     .isEqualTo(new String(text, StandardCharsets.US_ASCII));
+        });
+    }
+
+    @Test
+    void aRingHoldsMemoryForWhatIsNotAcknowledgedYetNotForItsCapacity() throws InterruptedException {
+        OutputRing ring = new OutputRing(8 * 1024 * 1024);
+        assertThat(ring.allocated()).isEqualTo(OutputRing.INITIAL_BYTES);
+        ring.write(new byte[1000], 0, 1000, 1);
+        assertThat(ring.allocated()).isEqualTo(OutputRing.INITIAL_BYTES);
+        ring.write(new byte[300_000], 0, 300_000, 1); // nothing acknowledged: it grows to hold it all
+        assertThat(ring.allocated()).isEqualTo(512 * 1024);
+        assertThat(new OutputRing(100).allocated()).isEqualTo(100);
+    }
+
+    @Test
+    void bytesNotAcknowledgedKeepTheirOrderWhenTheRingGrowsAroundItsEnd() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            OutputRing ring = new OutputRing(8, 64);
+            byte[] text = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!?".getBytes(
+                    StandardCharsets.US_ASCII);
+            ring.write(text, 0, 6, 1);
+            byte[] dest = new byte[4];
+            ring.take(0, dest);
+            ring.release(4); // bytes 4-5 live at the ring's end...
+            ring.write(text, 6, 9, 1); // ...6-11 fill it, wrapping around to its start, so it grows to 16 for 12-14
+            assertThat(ring.allocated()).isEqualTo(16);
+            ring.write(text, 15, 49, 1); // grows to 64, the capacity
+            assertThat(ring.allocated()).isEqualTo(64);
+            ring.close();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] chunk = new byte[64];
+            OutputRing.Chunk taken;
+            for (long next = 4; (taken = ring.take(next, chunk)) != null; next = taken.offset() + taken.length()) {
+                received.write(chunk, 0, taken.length());
+                ring.release(taken.offset() + taken.length());
+            }
+            assertThat(received.toString(StandardCharsets.US_ASCII)).isEqualTo(new String(text, 4, 60,
+                    StandardCharsets.US_ASCII));
         });
     }
 
