@@ -74,6 +74,14 @@ final class StandbyTaskAgent implements AutoCloseable {
      * machine; a standby started this much later is still up before a task that outlasts a JVM's start ends.
      */
     static final Duration AFTER_HAND_OVER = Duration.ofMillis(100);
+    /**
+     * How long a task agent that took its task as a standby waits, once its result is in, before it cleans up and
+     * exits, where its slot takes the next task meanwhile: the job handed over in its place (a workflow's next job,
+     * queued by that result) starts its first step in the next tens of milliseconds, and on a small machine that
+     * JVM's exit and the clean-up after it would run beside it (docs/benchmarks.md, hand-over). Where the slot waits
+     * for the exit (the systemd and subreaper launchers), there is no pause.
+     */
+    static final Duration EXIT_PAUSE = Duration.ofMillis(300);
 
     private final AgentContext context;
     private final Duration timeout;

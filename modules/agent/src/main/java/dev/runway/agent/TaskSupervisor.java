@@ -395,7 +395,8 @@ final class TaskSupervisor implements Runnable {
             return abandon(waiting, workingDirectory);
         }
         byte[] input = TaskAgentInvocation.standbyInput(new TaskHandover(claim.taskId(),
-                GoDuration.format(maxRunTime), workingDirectory.toString()), rest);
+                GoDuration.format(maxRunTime), workingDirectory.toString(), waiting.slotMayGoBeforeExit()
+                        ? GoDuration.format(StandbyTaskAgent.EXIT_PAUSE) : null), rest);
         try {
             waiting.handOver(input);
             context.metrics().taskHandedToStandby();

@@ -216,8 +216,10 @@ public final class RunnerApi {
      *
      * @param maxRunTime Go duration
      * @param workingDirectory the task's working directory (CIRCLE_WORKING_DIRECTORY)
+     * @param exitPause Go duration, or null for none: how long the task agent waits, once its task's result is in,
+     *     before it cleans up and exits; given where the task's slot takes the next task before this exit
      */
-    public record TaskHandover(String taskId, String maxRunTime, String workingDirectory) {}
+    public record TaskHandover(String taskId, String maxRunTime, String workingDirectory, String exitPause) {}
 
     /** Error body of every 4xx/5xx answer, as CircleCI's API. */
     public record ErrorBody(String message) {}

@@ -27,8 +27,8 @@ import java.util.Set;
  * argument or a variable (it would show in process listings and in the job's environment); then the job's JSON, when
  * the launch agent could fetch it and it is at most {@link #MAX_JOB_BYTES} (else the task agent fetches it). A
  * standby's standard input ({@link #standbyInput}, {@link #readStandbyInput}) begins with one more line, the handover
- * ({@link TaskHandover} as JSON: task_id, max_run_time, working_directory); closed without one, the standby is
- * dismissed.
+ * ({@link TaskHandover} as JSON: task_id, max_run_time, working_directory, and exit_pause where the task's slot
+ * takes the next task before this task agent exits); closed without one, the standby is dismissed.
  *
  * <p>Nothing here uses Jackson or lambdas: the task agent reads this before its first step, where either costs
  * milliseconds of every job's pickup.

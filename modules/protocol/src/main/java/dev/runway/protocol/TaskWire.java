@@ -71,9 +71,9 @@ public final class TaskWire {
             fields.only("message");
             value = new ErrorBody(fields.string("message"));
         } else if (type == TaskHandover.class) {
-            fields.only("task_id", "max_run_time", "working_directory");
+            fields.only("task_id", "max_run_time", "working_directory", "exit_pause");
             value = new TaskHandover(fields.string("task_id"), fields.string("max_run_time"),
-                    fields.string("working_directory"));
+                    fields.string("working_directory"), fields.string("exit_pause"));
         } else {
             throw new IllegalArgumentException("TaskWire does not read " + type.getName() + " (Json does)");
         }
@@ -111,7 +111,7 @@ public final class TaskWire {
                     .field("last_output", failure.lastOutput());
         } else if (value instanceof TaskHandover handover) {
             out.field("task_id", handover.taskId()).field("max_run_time", handover.maxRunTime())
-                    .field("working_directory", handover.workingDirectory());
+                    .field("working_directory", handover.workingDirectory()).field("exit_pause", handover.exitPause());
         } else {
             throw new IllegalArgumentException("TaskWire does not write "
                     + (value == null ? "null" : value.getClass().getName()) + " (Json does)");

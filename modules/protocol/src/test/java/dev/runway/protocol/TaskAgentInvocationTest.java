@@ -144,7 +144,7 @@ class TaskAgentInvocationTest {
 
     @Test
     void aStandbysInputReadsBackAsWritten() throws Exception {
-        TaskHandover handover = new TaskHandover("t-9", "2h0m0s", "/work/t-9");
+        TaskHandover handover = new TaskHandover("t-9", "2h0m0s", "/work/t-9", "300ms");
         byte[] job = "{\"task_id\":\"t-9\"}".getBytes(StandardCharsets.UTF_8);
 
         Optional<StandbyInput> read = TaskAgentInvocation.readStandbyInput(new ByteArrayInputStream(

@@ -49,7 +49,7 @@ class TaskWireTest {
             assertThat(TaskWire.read(Json.write(mismatch), OffsetMismatch.class)).isEqualTo(mismatch);
             ErrorBody error = new ErrorBody(text());
             assertThat(TaskWire.read(Json.write(error), ErrorBody.class)).isEqualTo(error);
-            TaskHandover handover = new TaskHandover(text(), text(), text());
+            TaskHandover handover = new TaskHandover(text(), text(), text(), text());
             assertThat(TaskWire.read(Json.write(handover), TaskHandover.class)).isEqualTo(handover);
         }
     }
@@ -60,7 +60,7 @@ class TaskWireTest {
             for (Object value : List.of(new StepStart(text(), text()),
                     new StepResult(pick(StepStatus.values()), integer(), integer(), text(), number(), text()),
                     new TaskResult(pick(TaskStatus.values()), text()),
-                    new InfraFailure(text(), integer(), text()), new TaskHandover(text(), text(), text()))) {
+                    new InfraFailure(text(), integer(), text()), new TaskHandover(text(), text(), text(), text()))) {
                 byte[] ours = TaskWire.write(value);
                 assertThat(Json.mapper().readTree(ours)).isEqualTo(Json.mapper().readTree(Json.write(value)));
                 assertThat(Json.read(ours, value.getClass())).isEqualTo(value);

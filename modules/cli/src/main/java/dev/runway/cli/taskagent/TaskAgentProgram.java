@@ -93,6 +93,7 @@ public final class TaskAgentProgram {
         }
         String taskId = options.taskId();
         Duration maxRun;
+        Duration exitPause = Duration.ZERO;
         Map<String, String> environment = this.environment;
         TaskInput stdin;
         HttpTransport transport = null;
@@ -113,6 +114,9 @@ public final class TaskAgentProgram {
                 stdin = handedOver.get().task();
                 taskId = handover.taskId();
                 maxRun = duration("max_run_time", handover.maxRunTime());
+                if (handover.exitPause() != null) {
+                    exitPause = duration("exit_pause", handover.exitPause());
+                }
                 environment = new HashMap<>(environment);
                 environment.put(WORKING_DIRECTORY, handover.workingDirectory());
             } else {
@@ -170,7 +174,11 @@ public final class TaskAgentProgram {
         Runtime.getRuntime().addShutdownHook(onTerm);
         try {
             // the launch agent's slot may take its next task while this process exits (ProcessLauncher reads it)
-            RunnerApi.TaskResult result = agent.run(TaskAgentProgram::sayResultReported);
+            long pauseMillis = exitPause.toMillis();
+            RunnerApi.TaskResult result = agent.run(() -> {
+                sayResultReported();
+                pauseBeforeExit(pauseMillis);
+            });
             // the launch agent's log names the job's end from this line (TaskAgentInvocation.reportedResult)
             err.println(TaskAgentInvocation.resultLine(result.status().name()));
             err.flush();
@@ -184,6 +192,20 @@ public final class TaskAgentProgram {
                 Runtime.getRuntime().removeShutdownHook(onTerm);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running: it returns now that the task is finished
+            }
+        }
+    }
+
+    /**
+     * The handover's exit pause: the task's slot has gone to the next task, whose first step then gets the CPU
+     * before this process's clean-up and exit. A SIGTERM meanwhile waits for it (the task is over).
+     */
+    private static void pauseBeforeExit(long millis) {
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -178,6 +178,51 @@ class TaskAgentCommandTest {
         }
     }
 
+    /**
+     * Told an exit pause (its slot takes the next task before it exits), a standby waits that long once its result is
+     * in before it cleans up and exits: the job handed over in its place gets the CPU first.
+     */
+    @Test
+    void aStandbyToldToPauseExitsThatLongAfterItsResultIsIn(@TempDir Path data, @TempDir Path work)
+            throws Exception {
+        try (RunwayServer server = RunwayServer.start(new ServerSettings(data, "127.0.0.1", 0))) {
+            Claimed claimed = Claimed.job(server, "true");
+            ClaimResponse claim = claimed.claim();
+            String handover = "{\"task_id\":\"" + claim.taskId() + "\",\"max_run_time\":\"1h0m0s\","
+                    + "\"working_directory\":\"" + work + "\",\"exit_pause\":\"1.5s\"}\n";
+            java.util.concurrent.CompletableFuture<Long> exitedAt = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        int status = execute(handover + claim.taskToken() + "\n", new HashMap<>(System.getenv()),
+                                "--standby", "--api-url", server.uri().toString());
+                        exitedAt.complete(System.nanoTime());
+                        return status;
+                    });
+            long succeededAt = 0;
+            while (succeededAt == 0 && !exit.isDone()) {
+                if (claimed.admin().jobStatus(claimed.jobId()).state() == JobState.SUCCESS) {
+                    succeededAt = System.nanoTime();
+                } else {
+                    Thread.sleep(5);
+                }
+            }
+
+            assertThat(exit.get(30, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString()).isZero();
+            assertThat(succeededAt).as("the result was in before the task agent returned").isNotZero();
+            assertThat(Duration.ofNanos(exitedAt.get() - succeededAt)).isGreaterThanOrEqualTo(
+                    Duration.ofMillis(1_000));
+        }
+    }
+
+    @Test
+    void aStandbyNamesABadExitPause(@TempDir Path work) {
+        String handover = "{\"task_id\":\"t-1\",\"max_run_time\":\"1h0m0s\",\"working_directory\":\"" + work
+                + "\",\"exit_pause\":\"soon\"}\n";
+        int exit = execute(handover + "secret-token-1\n", Map.of(), "--standby", "--api-url", "http://127.0.0.1:1");
+        assertThat(exit).isEqualTo(Runway.EXIT_INVALID);
+        assertThat(err.toString()).contains("exit_pause").doesNotContain("secret-token-1");
+    }
+
     @Test
     void aDismissedStandbyExitsQuietly() {
         int exit = execute("", Map.of(), "--standby", "--api-url", "http://127.0.0.1:1");
